@@ -1,0 +1,144 @@
+//! Denominate: divide an indicator by a unit-level quantity (GDP,
+//! population, area…) so that big and small countries compare.
+//!
+//! COINr's `Denominate()`: result = value × scale / denominator, the
+//! denominator named per indicator in the framework (`Denominator` column of
+//! iMeta) and taken from the unit table; a missing denominator gives a
+//! missing result.
+
+use digindex_data::{DataSet, Framework, UnitTable, suggest};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::spec::DenominateSpec;
+
+/// Which indicators were divided by what.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct DenominateLog {
+    pub indicators: Vec<DenominatedIndicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DenominatedIndicator {
+    pub code: String,
+    pub by: String,
+    pub scale: f64,
+}
+
+/// Divides the indicators of `ds` (rows = `units`, in order) by their
+/// denominators.
+pub fn denominate(
+    ds: &DataSet,
+    fw: &Framework,
+    units: &UnitTable,
+    spec: &DenominateSpec,
+) -> Result<(DataSet, DenominateLog), BuildError> {
+    let step = "denominate";
+    for code in spec.by.keys() {
+        if ds.col_index(code).is_none() {
+            return Err(BuildError::new(
+                step,
+                format!("denominate.by names {code:?}, which is not an indicator{}", suggest(code, ds.codes.iter())),
+            ));
+        }
+    }
+    if !spec.scale.is_finite() || spec.scale == 0.0 {
+        return Err(BuildError::new(
+            step,
+            format!("denominate.scale must be a finite non-zero number, found {}", spec.scale),
+        ));
+    }
+    let mut out = ds.clone();
+    let mut log = DenominateLog::default();
+    for (j, code) in ds.codes.iter().enumerate() {
+        let by = match spec.by.get(code) {
+            Some(b) if b == "none" => None,
+            Some(b) => Some(b.clone()),
+            None => fw.index_of(code).and_then(|n| fw.node(n).denominator.clone()),
+        };
+        let Some(by) = by else { continue };
+        let Some(den) = units.denominator(&by) else {
+            let names: Vec<String> = units.denominators.iter().map(|d| d.name.clone()).collect();
+            return Err(BuildError::new(
+                step,
+                format!(
+                    "indicator {code} is to be divided by {by:?}, which is not a denominator column of the unit data (have: {}){}",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") },
+                    suggest(&by, names.iter())
+                ),
+            ));
+        };
+        let col = out.values.col_mut(j);
+        for (i, v) in col.iter_mut().enumerate() {
+            let d = den.values[i];
+            if v.is_nan() {
+                continue;
+            }
+            if d == 0.0 {
+                return Err(BuildError::new(
+                    step,
+                    format!("unit {}: denominator {by} is 0, so indicator {code} cannot be divided by it", ds.units[i]),
+                ));
+            }
+            *v = if spec.scale == 1.0 { *v / d } else { *v * spec.scale / d };
+        }
+        log.indicators.push(DenominatedIndicator { code: code.clone(), by, scale: spec.scale });
+    }
+    Ok((out, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use digindex_data::{Matrix, NodeSpec, NumericColumn};
+    use std::collections::BTreeMap;
+
+    fn setup() -> (DataSet, Framework, UnitTable) {
+        let fw = Framework::new(
+            vec![
+                NodeSpec {
+                    code: "a".into(),
+                    parent: Some("I".into()),
+                    denominator: Some("pop".into()),
+                    ..Default::default()
+                },
+                NodeSpec { code: "b".into(), parent: Some("I".into()), ..Default::default() },
+                NodeSpec { code: "I".into(), ..Default::default() },
+            ],
+            vec![],
+        )
+        .expect("valid");
+        let units = UnitTable {
+            codes: vec!["X".into(), "Y".into()],
+            names: vec![None, None],
+            groups: vec![],
+            denominators: vec![NumericColumn { name: "pop".into(), values: vec![4.0, f64::NAN] }],
+        };
+        let ds = DataSet::new(
+            units.codes.clone(),
+            vec!["a".into(), "b".into()],
+            Matrix::from_columns(2, &[vec![10.0, 3.0], vec![1.0, 2.0]]).expect("equal"),
+        );
+        (ds, fw, units)
+    }
+
+    #[test]
+    fn divides_by_denominator_times_scale() {
+        let (ds, fw, units) = setup();
+        let spec = DenominateSpec { enabled: true, scale: 100.0, by: BTreeMap::new() };
+        let (out, log) = denominate(&ds, &fw, &units, &spec).expect("ok");
+        assert_eq!(out.values.col(0)[0], 250.0);
+        assert!(out.values.col(0)[1].is_nan(), "missing denominator gives missing");
+        assert_eq!(out.values.col(1), &[1.0, 2.0]);
+        assert_eq!(log.indicators.len(), 1);
+    }
+
+    #[test]
+    fn unknown_denominator_is_an_error() {
+        let (ds, fw, units) = setup();
+        let mut by = BTreeMap::new();
+        by.insert("b".to_string(), "popp".to_string());
+        let e = denominate(&ds, &fw, &units, &DenominateSpec { enabled: true, scale: 1.0, by }).unwrap_err();
+        assert!(e.message.contains("did you mean \"pop\""), "{e}");
+    }
+}

@@ -1,0 +1,50 @@
+//! # digindex-build — the index pipeline
+//!
+//! One module per step, named as the field names it, each a pure function
+//! from a data set to a data set plus a log of what it did:
+//!
+//! | step | module | COINr |
+//! | --- | --- | --- |
+//! | divide by a denominator | [`denominate`] | `Denominate()` |
+//! | fill missing values | [`impute`] | `Impute()` |
+//! | drop units with too little data | [`screen`] | `Screen()` |
+//! | outlier treatment | [`treat`] | `Treat()` |
+//! | common scale | [`normalise`] | `Normalise()` |
+//! | combine up the tree | [`aggregate`] | `Aggregate()` |
+//! | rank | [`rank`] | `rank_df()` |
+//!
+//! [`pipeline::build`] runs the recipe ([`spec::Spec`]) over checked
+//! inputs and returns every stage's data set. The formulas, defaults and
+//! quirks are those of COINr 1.1.14 (see each module), so an index built
+//! in COINr gives the same numbers here. Nothing in this crate reads or
+//! writes files: `digindex-io` does that.
+
+pub mod aggregate;
+pub mod denominate;
+pub mod impute;
+pub mod normalise;
+pub mod pipeline;
+pub mod rank;
+pub mod screen;
+pub mod spec;
+pub mod stats;
+pub mod treat;
+
+pub use pipeline::{Build, BuildLog, Inputs, ScoreRow, Stage, build};
+pub use spec::{Spec, SpecError};
+
+/// A step could not be carried out on these inputs. `step` names the step
+/// (`impute`, `normalise`…); the message names the indicator, unit or
+/// setting at fault and what was expected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{step}: {message}")]
+pub struct BuildError {
+    pub step: &'static str,
+    pub message: String,
+}
+
+impl BuildError {
+    pub fn new(step: &'static str, message: impl Into<String>) -> Self {
+        BuildError { step, message: message.into() }
+    }
+}

@@ -1,0 +1,318 @@
+//! Normalise: bring indicators onto a common scale (COINr's `Normalise()`).
+//!
+//! Each indicator is first multiplied by its direction (so that higher is
+//! always better), then normalised over the units present:
+//!
+//! | method | formula (x already × direction) |
+//! | --- | --- |
+//! | `minmax` | (x − min)/(max − min)·(hi − lo) + lo, `range = [lo, hi]` |
+//! | `zscore` | (x − mean)/sd·s + m, `mean_sd = [m, s]`, sample sd |
+//! | `scaled` | (x − lo)/(hi − lo)·scale_factor, `bounds = [lo, hi]` |
+//! | `dist2max` | 1 − (max − x)/(max − min) |
+//! | `dist2ref` | 1 − (x_ref − x)/(x_ref − min), `ref_unit`; `cap_max` caps at 1 |
+//! | `dist2target` | (x − min)/(t·d − min), t = the indicator's target, d its direction; `cap_max` |
+//! | `fracmax` | x / max |
+//! | `rank` | rank, ties share the smallest |
+//! | `prank` | (rank − 1)/(n − 1) |
+//! | `borda` | rank − 1 |
+//! | `goalposts` | (x − g₁)/(g₂ − g₁) clipped to [0, 1] if `trunc`, × scale |
+//! | `none` | x |
+//!
+//! Goalposts `[lower, upper, scale]` are given in the indicator's own units
+//! (framework columns `goalpost_lower`, `goalpost_upper`, `goalpost_scale`
+//! or `[normalise.indicators.CODE] goalposts`); for a lower-is-better
+//! indicator g₁ = −upper, g₂ = −lower, as COINr maps iMeta goalposts. Targets
+//! come from the framework's `target` (or an override) and are flipped by
+//! the direction in the same way.
+//!
+//! Cases COINr answers with `NaN` columns are errors here: a constant or
+//! all-missing indicator under a range-based method, a zero sd, a reference
+//! or target equal to the minimum.
+
+use digindex_data::{DataSet, Framework, suggest};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::spec::{NormaliseMethod, NormaliseSpec};
+use crate::stats;
+
+/// Method and parameters for one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NormaliseConfig {
+    pub method: NormaliseMethod,
+    pub range: [f64; 2],
+    pub mean_sd: [f64; 2],
+    pub bounds: [f64; 2],
+    pub scale_factor: f64,
+    pub ref_row: Option<usize>,
+    pub cap_max: bool,
+    pub trunc: bool,
+    /// Target already multiplied by the direction.
+    pub target: Option<f64>,
+    /// Goalposts already mapped for the direction: `[g1, g2, scale]`.
+    pub goalposts: Option<[f64; 3]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct NormaliseLog {
+    /// Indicators normalised with settings other than the global ones.
+    pub overridden: Vec<String>,
+}
+
+/// Normalises one column (already multiplied by its direction).
+pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, String> {
+    let need_range = |what: &str| -> Result<(f64, f64), String> {
+        let (mn, mx) = (stats::min(x), stats::max(x));
+        if mn.is_nan() {
+            return Err(format!("no values present; {what} needs at least two different values"));
+        }
+        if mn == mx {
+            return Err(format!(
+                "all values equal ({mn}); {what} needs at least two different values (drop the indicator or pick another method)"
+            ));
+        }
+        Ok((mn, mx))
+    };
+    let cap = |v: f64| if c.cap_max && v > 1.0 { 1.0 } else { v };
+    Ok(match c.method {
+        NormaliseMethod::None => x.to_vec(),
+        NormaliseMethod::Minmax => {
+            let (mn, mx) = need_range("min-max normalisation")?;
+            let [lo, hi] = c.range;
+            x.iter().map(|v| (v - mn) / (mx - mn) * (hi - lo) + lo).collect()
+        }
+        NormaliseMethod::Zscore => {
+            let m = stats::mean(x);
+            let s = stats::sd(x);
+            if s.is_nan() || s <= 0.0 {
+                return Err(
+                    "the standard deviation is zero or undefined; z-scores need at least two different values".into()
+                );
+            }
+            let [tm, ts] = c.mean_sd;
+            x.iter().map(|v| (v - m) / s * ts + tm).collect()
+        }
+        NormaliseMethod::Scaled => {
+            let [lo, hi] = c.bounds;
+            x.iter().map(|v| (v - lo) / (hi - lo) * c.scale_factor).collect()
+        }
+        NormaliseMethod::Dist2max => {
+            let (mn, mx) = need_range("distance to maximum")?;
+            x.iter().map(|v| 1.0 - (mx - v) / (mx - mn)).collect()
+        }
+        NormaliseMethod::Dist2ref => {
+            let r = c.ref_row.ok_or("dist2ref needs normalise.ref_unit")?;
+            let xr = x[r];
+            if xr.is_nan() {
+                return Err("the reference unit has no value for this indicator".into());
+            }
+            let mn = stats::min(x);
+            if xr == mn {
+                return Err(format!("the reference unit's value ({xr}) is the minimum, so the distance is undefined"));
+            }
+            x.iter().map(|v| cap(1.0 - (xr - v) / (xr - mn))).collect()
+        }
+        NormaliseMethod::Dist2target => {
+            let t = c.target.ok_or(
+                "no target: give the indicator a target in the framework or [normalise.indicators.CODE] target",
+            )?;
+            let mn = stats::min(x);
+            if mn.is_nan() {
+                return Err("no values present".into());
+            }
+            if t == mn {
+                return Err(format!("the target equals the minimum ({mn}), so the distance is undefined"));
+            }
+            x.iter().map(|v| cap((v - mn) / (t - mn))).collect()
+        }
+        NormaliseMethod::Fracmax => {
+            let mx = stats::max(x);
+            if mx == 0.0 || mx.is_nan() {
+                return Err("the maximum is zero or missing; x/max is undefined".into());
+            }
+            x.iter().map(|v| v / mx).collect()
+        }
+        NormaliseMethod::Rank => stats::rank_min(x, false),
+        NormaliseMethod::Borda => stats::rank_min(x, false).into_iter().map(|r| r - 1.0).collect(),
+        NormaliseMethod::Prank => {
+            let n = stats::count(x);
+            if n < 2 {
+                return Err("percentile ranks need at least two values present".into());
+            }
+            stats::rank_min(x, false).into_iter().map(|r| (r - 1.0) / (n - 1) as f64).collect()
+        }
+        NormaliseMethod::Goalposts => {
+            let [g1, g2, scale] = c.goalposts.ok_or(
+                "no goalposts: give the indicator goalpost_lower/goalpost_upper in the framework or [normalise.indicators.CODE] goalposts = [lower, upper, scale]",
+            )?;
+            if g1 == g2 {
+                return Err("the goalposts are equal".into());
+            }
+            x.iter()
+                .map(|v| {
+                    let y = (v - g1) / (g2 - g1);
+                    if c.trunc { y.clamp(0.0, 1.0) * scale } else { y * scale }
+                })
+                .collect()
+        }
+    })
+}
+
+/// Normalises every indicator of `ds` with the framework's directions.
+pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(DataSet, NormaliseLog), BuildError> {
+    let step = "normalise";
+    for code in spec.indicators.keys() {
+        if ds.col_index(code).is_none() {
+            return Err(BuildError::new(
+                step,
+                format!(
+                    "[normalise.indicators.{code}]: {code:?} is not an indicator{}",
+                    suggest(code, ds.codes.iter())
+                ),
+            ));
+        }
+    }
+    let ref_row = |unit: &Option<String>| -> Result<Option<usize>, BuildError> {
+        match unit {
+            None => Ok(None),
+            Some(u) => ds.row_index(u).map(Some).ok_or_else(|| {
+                BuildError::new(
+                    step,
+                    format!(
+                        "normalise.ref_unit = {u:?} is not a unit of the data being normalised (it may have been screened out){}",
+                        suggest(u, ds.units.iter())
+                    ),
+                )
+            }),
+        }
+    };
+    let global_ref = ref_row(&spec.ref_unit)?;
+    let mut out = ds.clone();
+    let mut log = NormaliseLog::default();
+    let mut xd: Vec<f64> = Vec::with_capacity(ds.units.len());
+    for (j, code) in ds.codes.iter().enumerate() {
+        let node = fw.index_of(code).map(|i| fw.node(i));
+        let dir = node.map_or(1.0, |n| n.direction);
+        let o = spec.indicators.get(code);
+        if o.is_some() {
+            log.overridden.push(code.clone());
+        }
+        let target = o.and_then(|o| o.target).or(node.and_then(|n| n.target)).map(|t| t * dir);
+        let gp = match o.and_then(|o| o.goalposts) {
+            Some(g) => Some(g),
+            None => node.and_then(|n| match (n.param("goalpost_lower"), n.param("goalpost_upper")) {
+                (Some(lo), Some(hi)) => Some([lo, hi, n.param("goalpost_scale").unwrap_or(1.0)]),
+                _ => None,
+            }),
+        };
+        let goalposts = gp.map(|[lo, hi, s]| if dir == -1.0 { [-hi, -lo, s] } else { [lo, hi, s] });
+        let trunc = o
+            .and_then(|o| o.trunc)
+            .or(node.and_then(|n| n.param("goalpost_trunc2posts")).map(|v| v != 0.0))
+            .unwrap_or(spec.trunc);
+        let cfg = NormaliseConfig {
+            method: o.and_then(|o| o.method).unwrap_or(spec.method),
+            range: o.and_then(|o| o.range).unwrap_or(spec.range),
+            mean_sd: o.and_then(|o| o.mean_sd).unwrap_or(spec.mean_sd),
+            bounds: o.and_then(|o| o.bounds).unwrap_or(spec.bounds),
+            scale_factor: o.and_then(|o| o.scale_factor).unwrap_or(spec.scale_factor),
+            ref_row: match o.and_then(|o| o.ref_unit.clone()) {
+                Some(u) => ref_row(&Some(u))?,
+                None => global_ref,
+            },
+            cap_max: o.and_then(|o| o.cap_max).unwrap_or(spec.cap_max),
+            trunc,
+            target,
+            goalposts,
+        };
+        xd.clear();
+        xd.extend(ds.values.col(j).iter().map(|v| v * dir));
+        let col = normalise_column(&xd, &cfg).map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
+        out.values.col_mut(j).copy_from_slice(&col);
+    }
+    Ok((out, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(method: NormaliseMethod) -> NormaliseConfig {
+        NormaliseConfig {
+            method,
+            range: [0.0, 100.0],
+            mean_sd: [0.0, 1.0],
+            bounds: [0.0, 100.0],
+            scale_factor: 100.0,
+            ref_row: None,
+            cap_max: false,
+            trunc: true,
+            target: None,
+            goalposts: None,
+        }
+    }
+
+    const NAN: f64 = f64::NAN;
+
+    fn same(a: &[f64], b: &[f64]) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert!((x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-12 * y.abs().max(1.0), "{a:?} != {b:?}");
+        }
+    }
+
+    #[test]
+    fn closed_forms() {
+        let x = [2.0, 4.0, NAN, 6.0, 4.0];
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Minmax)).expect("ok"), &[0.0, 50.0, NAN, 100.0, 50.0]);
+        let mut c = cfg(NormaliseMethod::Minmax);
+        c.range = [1.0, 100.0];
+        same(&normalise_column(&x, &c).expect("ok"), &[1.0, 50.5, NAN, 100.0, 50.5]);
+        // mean 4, sample sd = sqrt(8/3)
+        let s = (8.0f64 / 3.0).sqrt();
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Zscore)).expect("ok"), &[-2.0 / s, 0.0, NAN, 2.0 / s, 0.0]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Scaled)).expect("ok"), &[2.0, 4.0, NAN, 6.0, 4.0]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Dist2max)).expect("ok"), &[0.0, 0.5, NAN, 1.0, 0.5]);
+        same(
+            &normalise_column(&x, &cfg(NormaliseMethod::Fracmax)).expect("ok"),
+            &[1.0 / 3.0, 2.0 / 3.0, NAN, 1.0, 2.0 / 3.0],
+        );
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Rank)).expect("ok"), &[1.0, 2.0, NAN, 4.0, 2.0]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Borda)).expect("ok"), &[0.0, 1.0, NAN, 3.0, 1.0]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Prank)).expect("ok"), &[0.0, 1.0 / 3.0, NAN, 1.0, 1.0 / 3.0]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::None)).expect("ok"), &x);
+    }
+
+    #[test]
+    fn reference_target_goalposts() {
+        let x = [2.0, 4.0, 6.0];
+        let mut c = cfg(NormaliseMethod::Dist2ref);
+        c.ref_row = Some(1);
+        same(&normalise_column(&x, &c).expect("ok"), &[0.0, 1.0, 2.0]);
+        c.cap_max = true;
+        same(&normalise_column(&x, &c).expect("ok"), &[0.0, 1.0, 1.0]);
+        let mut c = cfg(NormaliseMethod::Dist2target);
+        c.target = Some(5.0);
+        same(&normalise_column(&x, &c).expect("ok"), &[0.0, 2.0 / 3.0, 4.0 / 3.0]);
+        // COINr's own check: goalposts 1 in [0, 10] = 0.1
+        let mut c = cfg(NormaliseMethod::Goalposts);
+        c.goalposts = Some([0.0, 10.0, 1.0]);
+        same(&normalise_column(&[1.0, 12.0, -3.0], &c).expect("ok"), &[0.1, 1.0, 0.0]);
+        c.trunc = false;
+        same(&normalise_column(&[12.0], &c).expect("ok"), &[1.2]);
+        // lower-is-better: value 1 with posts [0, 10] scores 0.9 (x arrives as -1)
+        c.goalposts = Some([-10.0, -0.0, 1.0]);
+        same(&normalise_column(&[-1.0], &c).expect("ok"), &[0.9]);
+    }
+
+    #[test]
+    fn degenerate_inputs_are_errors() {
+        assert!(normalise_column(&[3.0, 3.0], &cfg(NormaliseMethod::Minmax)).unwrap_err().contains("all values equal"));
+        assert!(normalise_column(&[NAN, NAN], &cfg(NormaliseMethod::Minmax)).unwrap_err().contains("no values"));
+        assert!(normalise_column(&[3.0, 3.0], &cfg(NormaliseMethod::Zscore)).is_err());
+        assert!(normalise_column(&[1.0, 2.0], &cfg(NormaliseMethod::Dist2target)).is_err());
+        let mut c = cfg(NormaliseMethod::Dist2ref);
+        c.ref_row = Some(0);
+        assert!(normalise_column(&[1.0, 2.0], &c).unwrap_err().contains("minimum"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The whole recipe: raw → denominated → imputed → screened → treated →
+//! normalised → aggregated, then scores and ranks.
+//!
+//! Every stage is kept: a disabled step passes its input through
+//! unchanged, so the seven stages always exist and line up with COINr's
+//! data sets of the same names.
+
+use digindex_data::{DataSet, Framework, UnitTable, suggest};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::aggregate::{AggregateLog, aggregate};
+use crate::denominate::{DenominateLog, denominate};
+use crate::impute::{ImputeLog, impute};
+use crate::normalise::{NormaliseLog, normalise};
+use crate::rank::rank_scores;
+use crate::screen::{ScreenLog, screen};
+use crate::spec::Spec;
+use crate::treat::{TreatLog, treat};
+
+/// Checked inputs: the framework, the units and the raw indicator data
+/// (rows = `units` in order, columns = the framework's indicators in order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub framework: Framework,
+    pub units: UnitTable,
+    pub raw: DataSet,
+}
+
+/// The stages of a build, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Raw,
+    Denominated,
+    Imputed,
+    Screened,
+    Treated,
+    Normalised,
+    Aggregated,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Raw,
+        Stage::Denominated,
+        Stage::Imputed,
+        Stage::Screened,
+        Stage::Treated,
+        Stage::Normalised,
+        Stage::Aggregated,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Raw => "raw",
+            Stage::Denominated => "denominated",
+            Stage::Imputed => "imputed",
+            Stage::Screened => "screened",
+            Stage::Treated => "treated",
+            Stage::Normalised => "normalised",
+            Stage::Aggregated => "aggregated",
+        }
+    }
+}
+
+/// A node's weight as used, and its effective weight in the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightRecord {
+    pub code: String,
+    pub level: u32,
+    pub weight: f64,
+    pub effective: Option<f64>,
+}
+
+/// What every step did.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct BuildLog {
+    pub denominate: Option<DenominateLog>,
+    pub impute: Option<ImputeLog>,
+    pub screen: Option<ScreenLog>,
+    pub treat: Option<TreatLog>,
+    pub normalise: Option<NormaliseLog>,
+    pub aggregate: Option<AggregateLog>,
+    pub weight_set: String,
+    pub weights: Vec<WeightRecord>,
+}
+
+/// One row of the long scores table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreRow {
+    pub unit: String,
+    pub code: String,
+    pub level: u32,
+    pub score: f64,
+    pub rank: Option<u32>,
+}
+
+/// The result of a build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Build {
+    /// One data set per stage, in the order of [`Stage::ALL`].
+    pub stages: [DataSet; 7],
+    pub log: BuildLog,
+    pub warnings: Vec<String>,
+}
+
+impl Build {
+    pub fn stage(&self, s: Stage) -> &DataSet {
+        &self.stages[s as usize]
+    }
+
+    /// Stages with their names, in order.
+    pub fn named_stages(&self) -> impl Iterator<Item = (Stage, &DataSet)> {
+        Stage::ALL.into_iter().zip(self.stages.iter())
+    }
+
+    /// Scores and ranks of every normalised indicator and every aggregate,
+    /// code by code (framework order), units in data order.
+    pub fn scores(&self, fw: &Framework) -> Vec<ScoreRow> {
+        let agg = self.stage(Stage::Aggregated);
+        let mut rows = Vec::with_capacity(agg.units.len() * agg.codes.len());
+        for (j, code) in agg.codes.iter().enumerate() {
+            let level = fw.index_of(code).map_or(1, |i| fw.node(i).level);
+            let col = agg.values.col(j);
+            let ranks = rank_scores(col);
+            for (i, unit) in agg.units.iter().enumerate() {
+                rows.push(ScoreRow { unit: unit.clone(), code: code.clone(), level, score: col[i], rank: ranks[i] });
+            }
+        }
+        rows
+    }
+}
+
+/// Resolves the weight set named in the spec into one weight per node.
+pub fn resolve_weights(spec: &Spec, fw: &Framework) -> Result<(String, Vec<f64>), BuildError> {
+    let name = spec.aggregate.as_ref().map_or("original".to_string(), |a| a.weights.clone());
+    let mut w = fw.weights();
+    if name != "original" {
+        let Some(set) = spec.weights.get(&name) else {
+            return Err(BuildError::new("aggregate", format!("weight set {name:?} is not defined")));
+        };
+        let codes: Vec<String> = fw.nodes().iter().map(|n| n.code.clone()).collect();
+        for (code, v) in set {
+            let Some(i) = fw.index_of(code) else {
+                return Err(BuildError::new(
+                    "aggregate",
+                    format!(
+                        "[weights.{name}] names {code:?}, which is not in the framework{}",
+                        suggest(code, codes.iter())
+                    ),
+                ));
+            };
+            if !v.is_finite() || *v < 0.0 {
+                return Err(BuildError::new(
+                    "aggregate",
+                    format!("[weights.{name}] {code} = {v}: weights must be finite and >= 0"),
+                ));
+            }
+            w[i] = *v;
+        }
+    }
+    Ok((name, w))
+}
+
+/// Runs the recipe over the inputs.
+pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
+    let fw = &inputs.framework;
+    let mut warnings = Vec::new();
+    let mut log = BuildLog::default();
+    let (set, weights) = resolve_weights(spec, fw)?;
+    let eff = fw.effective_weights(&weights);
+    log.weight_set = set;
+    log.weights = fw
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| WeightRecord { code: n.code.clone(), level: n.level, weight: weights[i], effective: eff[i] })
+        .collect();
+
+    let raw = inputs.raw.clone();
+    let denominated = match spec.denominate.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = denominate(&raw, fw, &inputs.units, s)?;
+            log.denominate = Some(l);
+            d
+        }
+        None => raw.clone(),
+    };
+    let imputed = match spec.impute.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = impute(&denominated, &inputs.units, s)?;
+            if l.still_missing > 0 {
+                warnings.push(format!("impute: {} cells are still missing after imputation", l.still_missing));
+            }
+            log.impute = Some(l);
+            d
+        }
+        None => denominated.clone(),
+    };
+    let screened = match spec.screen.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = screen(&imputed, s)?;
+            if !l.removed.is_empty() {
+                warnings.push(format!("screen: removed {} units: {}", l.removed.len(), l.removed.join(", ")));
+            }
+            log.screen = Some(l);
+            d
+        }
+        None => imputed.clone(),
+    };
+    let treated = match spec.treat.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = treat(&screened, s)?;
+            for r in &l.indicators {
+                if r.method != crate::spec::TreatMethod::None && r.before.is_some_and(|c| c.pass.is_none()) {
+                    warnings
+                        .push(format!("treat: {}: skew/kurtosis undefined (constant values); left untreated", r.code));
+                }
+                if let Some(c) = r.after_fallback.filter(|c| c.pass == Some(false)) {
+                    warnings.push(format!(
+                        "treat: {} still fails the skew/kurtosis check after treatment (skew {:.3}, kurtosis {:.3})",
+                        r.code, c.skew, c.kurtosis
+                    ));
+                }
+            }
+            log.treat = Some(l);
+            d
+        }
+        None => screened.clone(),
+    };
+    let normalised = match spec.normalise.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = normalise(&treated, fw, s)?;
+            log.normalise = Some(l);
+            d
+        }
+        None => treated.clone(),
+    };
+    let aggregated = match spec.aggregate.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = aggregate(&normalised, fw, &weights, s)?;
+            if l.missing > 0 {
+                warnings
+                    .push(format!("aggregate: {} aggregate scores are missing (too few children present)", l.missing));
+            }
+            log.aggregate = Some(l);
+            d
+        }
+        None => normalised.clone(),
+    };
+    let stages = [raw, denominated, imputed, screened, treated, normalised, aggregated];
+    Ok(Build { stages, log, warnings })
+}

@@ -1,0 +1,736 @@
+//! The recipe: a declarative TOML spec of one index build.
+//!
+//! ```toml
+//! [index]
+//! name = "ASEM Sustainable Connectivity"
+//! level_names = ["Indicator", "Pillar", "Sub-index", "Index"]
+//!
+//! [data]                      # COINr tables, or a long table + framework
+//! idata = "ASEM_iData.csv"
+//! imeta = "ASEM_iMeta.csv"
+//!
+//! [denominate]                # each step: present = on, `enabled = false` = off
+//! [impute]
+//! method = "group_mean"
+//! group = "EurAsia_group"
+//! [screen]
+//! min_coverage = 0.9
+//! [treat]
+//! max_points = 5
+//! [normalise]
+//! method = "minmax"
+//! range = [0, 100]
+//! [aggregate]
+//! method = "arithmetic"
+//! ```
+//!
+//! A step whose table is absent does not run (it is the identity); a step
+//! whose table is present runs unless it says `enabled = false`. Unknown
+//! keys and values are errors that name the key and suggest the nearest
+//! valid one. [`Spec::parse`] applies `--set key=value` overrides (values in
+//! TOML syntax) before checking, so an override is checked like the file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A parsed, checked spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub index: IndexSpec,
+    pub data: DataSpec,
+    /// Inline framework entries (alternative to a framework file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub framework: Vec<FrameworkEntry>,
+    /// Named weight sets: `[weights.NAME] CODE = weight`. Codes not listed
+    /// keep their framework weight.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, BTreeMap<String, f64>>,
+    #[serde(default)]
+    pub denominate: Option<DenominateSpec>,
+    #[serde(default)]
+    pub impute: Option<ImputeSpec>,
+    #[serde(default)]
+    pub screen: Option<ScreenSpec>,
+    #[serde(default)]
+    pub treat: Option<TreatSpec>,
+    #[serde(default)]
+    pub normalise: Option<NormaliseSpec>,
+    #[serde(default)]
+    pub aggregate: Option<AggregateSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Names of the levels, bottom (indicators) first.
+    #[serde(default)]
+    pub level_names: Vec<String>,
+}
+
+/// Where the data come from. Either COINr's `idata` + `imeta` tables, or a
+/// long `values` table (`unit,indicator,value`) with a framework (a
+/// `framework` file or inline `[[framework]]` entries) and an optional
+/// `units` table (unit metadata: `unit`, `name`, groups, denominators).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idata: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imeta: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<String>,
+    /// For panel data: the time point to build (rows with another `Time`
+    /// are ignored). Required when the data hold several time points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+}
+
+/// One inline framework entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkEntry {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goalpost_lower: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goalpost_upper: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goalpost_scale: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[denominate]`: divide indicators by a unit-table column (the
+/// framework's `denominator`), times a scale factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenominateSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Result = value × scale / denominator.
+    #[serde(default = "one")]
+    pub scale: f64,
+    /// Per-indicator denominator overrides (`"none"` = not denominated).
+    #[serde(default)]
+    pub by: BTreeMap<String, String>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeMethod {
+    None,
+    #[default]
+    Mean,
+    Median,
+    GroupMean,
+    GroupMedian,
+}
+
+/// `[impute]`: fill missing values column by column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImputeSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub method: ImputeMethod,
+    /// Unit grouping column for `group_mean` / `group_median`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenBy {
+    #[default]
+    Na,
+    Zeros,
+    NaAndZeros,
+}
+
+/// `[screen]`: drop units with too little data (or too many zeros).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub by: ScreenBy,
+    /// Minimum share of indicators present (COINr `dat_thresh`).
+    #[serde(default = "two_thirds")]
+    pub min_coverage: f64,
+    /// Minimum share of non-zero values among those present.
+    #[serde(default = "five_pc")]
+    pub min_nonzero: f64,
+    /// Units kept whatever their data.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Units dropped whatever their data.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+fn two_thirds() -> f64 {
+    2.0 / 3.0
+}
+fn five_pc() -> f64 {
+    0.05
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TreatMethod {
+    None,
+    #[default]
+    #[serde(alias = "winsorize")]
+    Winsorise,
+    LogCt,
+    LogCtOrig,
+    LogCtPlus,
+    #[serde(alias = "box_cox")]
+    Boxcox,
+}
+
+/// `[treat]`: outlier treatment, indicator by indicator, as COINr's
+/// `Treat()`: check skew and kurtosis; if both exceed their thresholds
+/// apply `method`; if the check still fails apply `fallback` to the
+/// original values (or to `method`'s output with `combine = true`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreatSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub method: TreatMethod,
+    /// Most points Winsorised per indicator (`winmax`).
+    #[serde(default = "five")]
+    pub max_points: u32,
+    /// Absolute skew threshold.
+    #[serde(default = "two")]
+    pub skew: f64,
+    /// Excess kurtosis threshold.
+    #[serde(default = "three_five")]
+    pub kurtosis: f64,
+    #[serde(default = "log_ct")]
+    pub fallback: TreatMethod,
+    /// Box-Cox lambda.
+    #[serde(default = "one")]
+    pub lambda: f64,
+    /// Apply the fallback to the first method's output, not the original.
+    #[serde(default)]
+    pub combine: bool,
+    /// Winsorise up to `max_points` even when the check passes.
+    #[serde(default)]
+    pub force: bool,
+    /// Per-indicator overrides.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub indicators: BTreeMap<String, TreatOverride>,
+}
+
+fn five() -> u32 {
+    5
+}
+fn two() -> f64 {
+    2.0
+}
+fn three_five() -> f64 {
+    3.5
+}
+fn log_ct() -> TreatMethod {
+    TreatMethod::LogCt
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TreatOverride {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<TreatMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_points: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kurtosis: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<TreatMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NormaliseMethod {
+    None,
+    #[default]
+    Minmax,
+    Zscore,
+    Scaled,
+    Dist2max,
+    Dist2ref,
+    #[serde(alias = "dist2targ")]
+    Dist2target,
+    Fracmax,
+    Rank,
+    Prank,
+    Borda,
+    Goalposts,
+}
+
+/// `[normalise]`: bring indicators onto one scale. Each indicator is first
+/// multiplied by its direction, then normalised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormaliseSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub method: NormaliseMethod,
+    /// `minmax`: output range `[lo, hi]`.
+    #[serde(default = "zero_hundred")]
+    pub range: [f64; 2],
+    /// `zscore`: output mean and standard deviation.
+    #[serde(default = "zero_one")]
+    pub mean_sd: [f64; 2],
+    /// `scaled`: `(x − lo) / (hi − lo) × scale_factor`.
+    #[serde(default = "zero_hundred")]
+    pub bounds: [f64; 2],
+    #[serde(default = "hundred")]
+    pub scale_factor: f64,
+    /// `dist2ref`: the reference unit's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_unit: Option<String>,
+    /// `dist2ref`, `dist2target`: cap scores at 1.
+    #[serde(default)]
+    pub cap_max: bool,
+    /// `goalposts`: truncate to the goalposts.
+    #[serde(default = "yes")]
+    pub trunc: bool,
+    /// Per-indicator overrides: any key of `[normalise]` but `enabled`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub indicators: BTreeMap<String, NormaliseOverride>,
+}
+
+fn zero_hundred() -> [f64; 2] {
+    [0.0, 100.0]
+}
+fn zero_one() -> [f64; 2] {
+    [0.0, 1.0]
+}
+fn hundred() -> f64 {
+    100.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NormaliseOverride {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<NormaliseMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_sd: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_factor: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_max: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trunc: Option<bool>,
+    /// `dist2target`: target in the indicator's own units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    /// `goalposts`: `[lower, upper, scale]` in the indicator's own units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goalposts: Option<[f64; 3]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregateMethod {
+    #[default]
+    Arithmetic,
+    Geometric,
+    Harmonic,
+    Generalised,
+    Copeland,
+}
+
+/// A number for every level, or one per level above the indicators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PerLevel {
+    All(f64),
+    Each(Vec<f64>),
+}
+
+impl Default for PerLevel {
+    fn default() -> Self {
+        PerLevel::All(0.0)
+    }
+}
+
+/// `[aggregate]`: combine children into parents, level by level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateSpec {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// One method for every level.
+    #[serde(default)]
+    pub method: AggregateMethod,
+    /// One method per level above the indicators (overrides `method`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<AggregateMethod>>,
+    /// Exponent of the generalised mean.
+    #[serde(default = "two")]
+    pub p: f64,
+    /// Minimum share of children present for an aggregate to be computed
+    /// (a number, or one per level above the indicators).
+    #[serde(default)]
+    pub min_coverage: PerLevel,
+    /// Weight set: `"original"` (the framework's) or a `[weights.NAME]`.
+    #[serde(default = "original")]
+    pub weights: String,
+}
+
+fn original() -> String {
+    "original".into()
+}
+
+/// A problem with the spec text or an override.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct SpecError {
+    pub message: String,
+}
+
+impl Spec {
+    /// Parses spec text, applies `key=value` overrides, and checks it all.
+    pub fn parse(text: &str, overrides: &[String]) -> Result<Spec, SpecError> {
+        // First pass: the file alone, so errors point at its lines.
+        let spec: Spec = toml::from_str(text).map_err(|e| SpecError { message: explain(&e.to_string()) })?;
+        if overrides.is_empty() {
+            spec.check()?;
+            return Ok(spec);
+        }
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| SpecError { message: explain(&e.to_string()) })?;
+        for o in overrides {
+            apply_override(&mut table, o)?;
+        }
+        let spec = Spec::deserialize(toml::Value::Table(table))
+            .map_err(|e| SpecError { message: format!("after the --set overrides: {}", explain(&e.to_string())) })?;
+        spec.check()?;
+        Ok(spec)
+    }
+
+    /// Cross-field checks serde cannot express.
+    fn check(&self) -> Result<(), SpecError> {
+        let bad = |m: String| Err(SpecError { message: m });
+        if let Some(s) = &self.screen {
+            for (k, v) in [("screen.min_coverage", s.min_coverage), ("screen.min_nonzero", s.min_nonzero)] {
+                if !(0.0..=1.0).contains(&v) {
+                    return bad(format!("{k} must be between 0 and 1, found {v}"));
+                }
+            }
+        }
+        if let Some(i) = &self.impute {
+            if matches!(i.method, ImputeMethod::GroupMean | ImputeMethod::GroupMedian) && i.group.is_none() {
+                return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());
+            }
+        }
+        if let Some(t) = &self.treat {
+            if t.skew.is_nan() || t.skew <= 0.0 || !t.kurtosis.is_finite() {
+                return bad(format!(
+                    "treat.skew must be > 0 and treat.kurtosis finite, found {} and {}",
+                    t.skew, t.kurtosis
+                ));
+            }
+        }
+        if let Some(n) = &self.normalise {
+            let p = n;
+            if p.range[0] >= p.range[1] {
+                return bad(format!("normalise.range must be [lo, hi] with lo < hi, found {:?}", p.range));
+            }
+            if p.mean_sd[1].is_nan() || p.mean_sd[1] <= 0.0 {
+                return bad(format!("normalise.mean_sd needs a standard deviation > 0, found {:?}", p.mean_sd));
+            }
+            if p.bounds[0] == p.bounds[1] {
+                return bad(format!("normalise.bounds must differ, found {:?}", p.bounds));
+            }
+            if n.method == NormaliseMethod::Dist2ref && p.ref_unit.is_none() {
+                return bad("normalise.method = \"dist2ref\" needs normalise.ref_unit = \"<unit code>\"".into());
+            }
+        }
+        if let Some(a) = &self.aggregate {
+            if a.methods.as_ref().is_some_and(|m| m.is_empty()) {
+                return bad("aggregate.methods is empty; give one method per level above the indicators".into());
+            }
+            if a.p == 0.0 || !a.p.is_finite() {
+                return bad(format!("aggregate.p must be a finite non-zero number, found {}", a.p));
+            }
+            let thresholds = match &a.min_coverage {
+                PerLevel::All(v) => vec![*v],
+                PerLevel::Each(v) => v.clone(),
+            };
+            if thresholds.iter().any(|v| !(0.0..=1.0).contains(v)) {
+                return bad(format!("aggregate.min_coverage values must be between 0 and 1, found {thresholds:?}"));
+            }
+            if a.weights != "original" && !self.weights.contains_key(&a.weights) {
+                let names: Vec<String> =
+                    std::iter::once("original".to_string()).chain(self.weights.keys().cloned()).collect();
+                return bad(format!(
+                    "aggregate.weights = {:?} is not a weight set; defined: {}{}",
+                    a.weights,
+                    names.join(", "),
+                    digindex_data::suggest(&a.weights, names.iter())
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The spec with every default written out (absent steps appear with
+    /// `enabled = false`): what the manifest records.
+    pub fn resolved(&self) -> Spec {
+        let mut s = self.clone();
+        s.denominate.get_or_insert(DenominateSpec { enabled: false, scale: 1.0, by: BTreeMap::new() });
+        s.impute.get_or_insert(ImputeSpec { enabled: false, method: ImputeMethod::Mean, group: None });
+        s.screen.get_or_insert(ScreenSpec {
+            enabled: false,
+            by: ScreenBy::Na,
+            min_coverage: two_thirds(),
+            min_nonzero: five_pc(),
+            include: vec![],
+            exclude: vec![],
+        });
+        s.treat.get_or_insert(TreatSpec {
+            enabled: false,
+            method: TreatMethod::Winsorise,
+            max_points: 5,
+            skew: 2.0,
+            kurtosis: 3.5,
+            fallback: TreatMethod::LogCt,
+            lambda: 1.0,
+            combine: false,
+            force: false,
+            indicators: BTreeMap::new(),
+        });
+        s.normalise.get_or_insert(NormaliseSpec {
+            enabled: false,
+            method: NormaliseMethod::Minmax,
+            range: zero_hundred(),
+            mean_sd: zero_one(),
+            bounds: zero_hundred(),
+            scale_factor: 100.0,
+            ref_unit: None,
+            cap_max: false,
+            trunc: true,
+            indicators: BTreeMap::new(),
+        });
+        s.aggregate.get_or_insert(AggregateSpec {
+            enabled: false,
+            method: AggregateMethod::Arithmetic,
+            methods: None,
+            p: 2.0,
+            min_coverage: PerLevel::All(0.0),
+            weights: original(),
+        });
+        s
+    }
+}
+
+/// Applies one `key.path=value` override to a TOML table. The value is TOML
+/// (`'"zscore"'`, `[0,1]`, `true`, `0.9`); a bare word that is not valid
+/// TOML is taken as a string, so `normalise.method=zscore` works too.
+pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), SpecError> {
+    let Some((key, raw)) = assignment.split_once('=') else {
+        return Err(SpecError {
+            message: format!("--set {assignment:?}: expected key=value, e.g. --set normalise.method='\"zscore\"'"),
+        });
+    };
+    let key = key.trim();
+    let raw = raw.trim();
+    let value: toml::Value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.to_string())),
+        Err(_) if !raw.is_empty() && raw.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) => {
+            toml::Value::String(raw.to_string())
+        }
+        Err(e) => {
+            return Err(SpecError { message: format!("--set {key}: the value {raw:?} is not valid TOML: {e}") });
+        }
+    };
+    let parts: Vec<&str> = key.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(SpecError { message: format!("--set {key:?}: empty key segment") });
+    }
+    let mut root = toml::Value::Table(std::mem::take(table));
+    let result = set_path(&mut root, &parts, 0, value, key);
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    result
+}
+
+fn set_path(cur: &mut toml::Value, parts: &[&str], i: usize, value: toml::Value, key: &str) -> Result<(), SpecError> {
+    let last = i + 1 == parts.len();
+    let part = parts[i];
+    let here = || if i == 0 { "the spec".to_string() } else { parts[..i].join(".") };
+    match cur {
+        toml::Value::Table(t) => {
+            if last {
+                t.insert(part.to_string(), value);
+                return Ok(());
+            }
+            let next = t.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            set_path(next, parts, i + 1, value, key)
+        }
+        toml::Value::Array(a) => {
+            let idx: usize = part.parse().map_err(|_| SpecError {
+                message: format!("--set {key}: {} is a list; use a number to pick an entry", here()),
+            })?;
+            let len = a.len();
+            let Some(slot) = a.get_mut(idx) else {
+                return Err(SpecError {
+                    message: format!("--set {key}: {} has {len} entries, no entry {idx}", here()),
+                });
+            };
+            if last {
+                *slot = value;
+                return Ok(());
+            }
+            set_path(slot, parts, i + 1, value, key)
+        }
+        _ => Err(SpecError { message: format!("--set {key}: {} is a value, not a table", here()) }),
+    }
+}
+
+/// Adds "did you mean" to serde's unknown-field / unknown-variant errors.
+fn explain(msg: &str) -> String {
+    for marker in ["unknown field `", "unknown variant `"] {
+        if let Some(pos) = msg.find(marker) {
+            let rest = &msg[pos + marker.len()..];
+            let Some(end) = rest.find('`') else { continue };
+            let word = &rest[..end];
+            let candidates: Vec<String> =
+                rest[end + 1..].split('`').skip(1).step_by(2).map(|s| s.to_string()).collect();
+            let hint = digindex_data::suggest(word, candidates.iter());
+            if !hint.is_empty() {
+                return format!("{}{}", msg.trim_end(), hint);
+            }
+        }
+    }
+    msg.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[index]
+name = "t"
+[data]
+idata = "a.csv"
+imeta = "b.csv"
+[normalise]
+method = "minmax"
+[aggregate]
+"#;
+
+    #[test]
+    fn absent_steps_are_off_present_steps_on() {
+        let s = Spec::parse(BASE, &[]).expect("valid");
+        assert!(s.treat.is_none());
+        let n = s.normalise.as_ref().expect("present");
+        assert!(n.enabled);
+        assert_eq!(n.range, [0.0, 100.0]);
+        let r = s.resolved();
+        assert!(!r.treat.expect("resolved").enabled);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_suggest() {
+        let e = Spec::parse(&BASE.replace("method = \"minmax\"", "metod = \"minmax\""), &[]).unwrap_err();
+        assert!(e.message.contains("unknown field `metod`"), "{}", e.message);
+        assert!(e.message.contains("did you mean \"method\""), "{}", e.message);
+        assert!(e.message.contains("line"), "{}", e.message);
+        let e = Spec::parse(&BASE.replace("\"minmax\"", "\"minmx\""), &[]).unwrap_err();
+        assert!(e.message.contains("did you mean \"minmax\""), "{}", e.message);
+    }
+
+    #[test]
+    fn overrides_apply_and_are_checked() {
+        let s = Spec::parse(
+            BASE,
+            &[
+                "normalise.method=\"zscore\"".into(),
+                "normalise.mean_sd=[10,2]".into(),
+                "treat.max_points=1".into(),
+                "aggregate.methods=[\"geometric\",\"harmonic\"]".into(),
+                "impute.method=mean".into(),
+            ],
+        )
+        .expect("valid overrides");
+        let n = s.normalise.expect("present");
+        assert_eq!(n.method, NormaliseMethod::Zscore);
+        assert_eq!(n.mean_sd, [10.0, 2.0]);
+        assert_eq!(s.treat.expect("created by override").max_points, 1);
+        assert_eq!(s.impute.expect("created").method, ImputeMethod::Mean);
+        assert_eq!(
+            s.aggregate.expect("present").methods,
+            Some(vec![AggregateMethod::Geometric, AggregateMethod::Harmonic])
+        );
+        let e = Spec::parse(BASE, &["normalise.mehtod=zscore".into()]).unwrap_err();
+        assert!(e.message.contains("did you mean \"method\""), "{}", e.message);
+        let e = Spec::parse(BASE, &["normalise".into()]).unwrap_err();
+        assert!(e.message.contains("key=value"), "{}", e.message);
+        let e = Spec::parse(BASE, &["normalise.method.x=1".into()]).unwrap_err();
+        assert!(e.message.contains("not a table"), "{}", e.message);
+    }
+
+    #[test]
+    fn cross_field_checks() {
+        let e = Spec::parse(BASE, &["impute.method=group_mean".into()]).unwrap_err();
+        assert!(e.message.contains("impute.group"), "{}", e.message);
+        let e = Spec::parse(BASE, &["aggregate.weights=expert".into()]).unwrap_err();
+        assert!(e.message.contains("not a weight set"), "{}", e.message);
+        let e = Spec::parse(BASE, &["normalise.range=[5,1]".into()]).unwrap_err();
+        assert!(e.message.contains("lo < hi"), "{}", e.message);
+    }
+}

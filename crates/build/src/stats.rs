@@ -1,0 +1,180 @@
+//! Summary statistics as R (and so COINr) computes them.
+//!
+//! R accumulates sums in extended precision; [`sum`] uses Neumaier's
+//! compensated summation, which gives the correctly rounded sum in the
+//! cases that matter here, so that thresholds (skew ≥ 2, outranking = ½)
+//! fall on the same side as in COINr. Missing values (`NaN`) are skipped
+//! by every function that says "non-missing".
+
+/// Compensated sum of all values (no missing skipping).
+pub fn sum(xs: impl IntoIterator<Item = f64>) -> f64 {
+    let mut s = 0.0f64;
+    let mut c = 0.0f64;
+    for x in xs {
+        let t = s + x;
+        if s.abs() >= x.abs() {
+            c += (s - t) + x;
+        } else {
+            c += (x - t) + s;
+        }
+        s = t;
+    }
+    s + c
+}
+
+/// Non-missing values of a slice.
+pub fn present(xs: &[f64]) -> impl Iterator<Item = f64> + '_ {
+    xs.iter().copied().filter(|x| !x.is_nan())
+}
+
+/// Number of non-missing values.
+pub fn count(xs: &[f64]) -> usize {
+    present(xs).count()
+}
+
+/// Mean of the non-missing values as R's `mean()` computes it (sum / n,
+/// then one refinement pass). `NaN` when there are none.
+pub fn mean(xs: &[f64]) -> f64 {
+    let n = count(xs);
+    if n == 0 {
+        return f64::NAN;
+    }
+    let m = sum(present(xs)) / n as f64;
+    if !m.is_finite() {
+        return m;
+    }
+    m + sum(present(xs).map(|x| x - m)) / n as f64
+}
+
+/// Sample standard deviation (n − 1) of the non-missing values.
+pub fn sd(xs: &[f64]) -> f64 {
+    let n = count(xs);
+    if n < 2 {
+        return f64::NAN;
+    }
+    let m = mean(xs);
+    (sum(present(xs).map(|x| (x - m) * (x - m))) / (n - 1) as f64).sqrt()
+}
+
+/// Median of the non-missing values (mean of the middle two for even n).
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v: Vec<f64> = present(xs).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+/// Minimum of the non-missing values (`NaN` if none).
+pub fn min(xs: &[f64]) -> f64 {
+    present(xs).fold(f64::NAN, |a, b| if a.is_nan() || b < a { b } else { a })
+}
+
+/// Maximum of the non-missing values (`NaN` if none).
+pub fn max(xs: &[f64]) -> f64 {
+    present(xs).fold(f64::NAN, |a, b| if a.is_nan() || b > a { b } else { a })
+}
+
+/// Bias-adjusted sample skewness G1 (e1071 type 2, Excel's SKEW) of the
+/// non-missing values. `None` when fewer than 3 values; `NaN` when the
+/// values are all equal.
+pub fn skew(xs: &[f64]) -> Option<f64> {
+    let n = count(xs);
+    if n < 3 {
+        return None;
+    }
+    let nf = n as f64;
+    let m = mean(xs);
+    let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
+    let s3 = sum(present(xs).map(|x| (x - m).powi(3)));
+    let y = nf.sqrt() * s3 / s2.powf(1.5);
+    Some(y * (nf * (nf - 1.0)).sqrt() / (nf - 2.0))
+}
+
+/// Bias-adjusted excess kurtosis G2 (e1071 type 2, Excel's KURT) of the
+/// non-missing values. `None` when fewer than 4 values.
+pub fn kurt(xs: &[f64]) -> Option<f64> {
+    let n = count(xs);
+    if n < 4 {
+        return None;
+    }
+    let nf = n as f64;
+    let m = mean(xs);
+    let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
+    let s4 = sum(present(xs).map(|x| (x - m).powi(4)));
+    let r = nf * s4 / (s2 * s2);
+    Some(((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0)))
+}
+
+/// Ranks with ties sharing the smallest rank (R's `ties.method = "min"`),
+/// missing values keep no rank. `descending = true` gives rank 1 to the
+/// largest value.
+pub fn rank_min(xs: &[f64], descending: bool) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..xs.len()).filter(|&i| !xs[i].is_nan()).collect();
+    if descending {
+        idx.sort_by(|&a, &b| xs[b].total_cmp(&xs[a]));
+    } else {
+        idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    }
+    let mut out = vec![f64::NAN; xs.len()];
+    let mut k = 0;
+    while k < idx.len() {
+        let mut e = k + 1;
+        while e < idx.len() && xs[idx[e]] == xs[idx[k]] {
+            e += 1;
+        }
+        for &i in &idx[k..e] {
+            out[i] = (k + 1) as f64;
+        }
+        k = e;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn moments_match_closed_forms() {
+        let x = [1.0, 2.0, 3.0, 4.0, f64::NAN];
+        assert_eq!(mean(&x), 2.5);
+        assert!(close(sd(&x), (5.0f64 / 3.0).sqrt()));
+        assert_eq!(median(&x), 2.5);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(min(&x), 1.0);
+        assert_eq!(max(&x), 4.0);
+        // symmetric data: zero skew
+        assert!(close(skew(&x).expect("n>=3"), 0.0));
+        // Excel KURT(1,2,3,4) = -1.2
+        assert!(close(kurt(&x).expect("n>=4"), -1.2));
+        // Excel SKEW(1,2,3,10) = 1.8443...; computed by hand:
+        // mean 4, d = -3,-2,-1,6; s2 = 50, s3 = -27-8-1+216 = 180
+        let g = (4.0f64).sqrt() * 180.0 / 50f64.powf(1.5) * (12.0f64).sqrt() / 2.0;
+        assert!(close(skew(&[1.0, 2.0, 3.0, 10.0]).expect("n>=3"), g));
+        assert!(skew(&[1.0, 2.0]).is_none());
+        assert!(kurt(&[1.0, 2.0, 3.0]).is_none());
+    }
+
+    #[test]
+    fn compensated_sum() {
+        assert_eq!(sum([1e16, 1.0, -1e16]), 1.0);
+        assert_eq!(sum([0.1; 10]), 1.0);
+    }
+
+    #[test]
+    fn ranks_min_ties_missing_kept() {
+        let r = rank_min(&[3.0, 1.0, 3.0, f64::NAN, 2.0], true);
+        assert_eq!(&r[..3], &[1.0, 4.0, 1.0]);
+        assert!(r[3].is_nan());
+        assert_eq!(r[4], 3.0);
+        let r = rank_min(&[3.0, 1.0, 3.0, 2.0], false);
+        assert_eq!(r, vec![3.0, 1.0, 3.0, 2.0]);
+    }
+}

@@ -1,0 +1,428 @@
+//! Treat: outlier treatment, indicator by indicator, as COINr's `Treat()`.
+//!
+//! For each indicator:
+//! 1. check: it passes when |skew| < `skew` **or** kurtosis < `kurtosis`
+//!    (skew = bias-adjusted G1, kurtosis = excess G2, both over the values
+//!    present; see [`crate::stats`]);
+//! 2. if it fails, apply `method` (default Winsorisation) and check again;
+//! 3. if it still fails, apply `fallback` (default `log_ct`) to the
+//!    *original* values (to `method`'s output with `combine = true`) and
+//!    check again.
+//!
+//! Winsorisation (COINr's `winsorise()`): while the check fails and fewer
+//! than `max_points` points have been changed, replace all values equal to
+//! the maximum by the largest remaining value if skew ≥ 0 (else the minimum
+//! by the smallest remaining value). The count is the number of points at
+//! the extreme after the last replacement, so tied extremes count each.
+//!
+//! Transforms: `log_ct` = ln(x − min + 0.01·(max − min)); `log_ct_orig` =
+//! ln(x − min + 1); `log_ct_plus` = `log_ct` when skew ≥ 0, else
+//! −ln(max + 0.01·(max − min) − x); `boxcox` = Box-Cox with `lambda` of
+//! x − min + 1.
+//!
+//! If a check cannot decide (all values equal: skew is 0/0) the indicator
+//! is left as it was, as COINr does. Fewer than 4 values present is an
+//! error (kurtosis needs 4): exclude the indicator from treatment with
+//! `[treat.indicators.CODE] method = "none"`.
+//!
+//! One deliberate difference: `force = true` Winsorises up to `max_points`
+//! even when the first check passes (COINr ignores it then, its issue #53).
+
+use digindex_data::{DataSet, suggest};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::spec::{TreatMethod, TreatSpec};
+use crate::stats;
+
+/// The settings for one indicator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TreatConfig {
+    pub method: TreatMethod,
+    pub max_points: u32,
+    pub skew: f64,
+    pub kurtosis: f64,
+    pub fallback: TreatMethod,
+    pub lambda: f64,
+    pub combine: bool,
+    pub force: bool,
+}
+
+impl TreatConfig {
+    /// The global settings with the indicator's overrides applied.
+    pub fn for_indicator(spec: &TreatSpec, code: &str) -> TreatConfig {
+        let o = spec.indicators.get(code);
+        TreatConfig {
+            method: o.and_then(|o| o.method).unwrap_or(spec.method),
+            max_points: o.and_then(|o| o.max_points).unwrap_or(spec.max_points),
+            skew: o.and_then(|o| o.skew).unwrap_or(spec.skew),
+            kurtosis: o.and_then(|o| o.kurtosis).unwrap_or(spec.kurtosis),
+            fallback: o.and_then(|o| o.fallback).unwrap_or(spec.fallback),
+            lambda: o.and_then(|o| o.lambda).unwrap_or(spec.lambda),
+            combine: spec.combine,
+            force: o.and_then(|o| o.force).unwrap_or(spec.force),
+        }
+    }
+}
+
+/// Skew, kurtosis and verdict of one check. `pass` is `None` when the
+/// check cannot decide (constant values).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Check {
+    pub skew: f64,
+    pub kurtosis: f64,
+    pub pass: Option<bool>,
+}
+
+/// What happened to one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreatRecord {
+    pub code: String,
+    pub method: TreatMethod,
+    /// Check of the values as they came in.
+    pub before: Option<Check>,
+    /// Whether `method` was applied, and the check after it.
+    pub treated: bool,
+    pub after_method: Option<Check>,
+    /// Points changed by Winsorisation (COINr's `winsorise.nwin`).
+    pub winsorised: u32,
+    /// Fallback applied, and the check after it.
+    pub fallback: Option<TreatMethod>,
+    pub after_fallback: Option<Check>,
+    /// Per-unit marks: "", "winhi", "winlo", "log_ct", …
+    #[serde(skip)]
+    pub points: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct TreatLog {
+    pub indicators: Vec<TreatRecord>,
+}
+
+impl TreatLog {
+    /// Indicators whose values changed.
+    pub fn changed(&self) -> impl Iterator<Item = &TreatRecord> {
+        self.indicators
+            .iter()
+            .filter(|r| r.winsorised > 0 || r.fallback.is_some() || (r.treated && r.method != TreatMethod::Winsorise))
+    }
+}
+
+/// Runs the skew/kurtosis check. Errors when fewer than 4 values are present.
+pub fn check(x: &[f64], skew_t: f64, kurt_t: f64) -> Result<Check, String> {
+    let n = stats::count(x);
+    let (Some(s), Some(k)) = (stats::skew(x), stats::kurt(x)) else {
+        return Err(format!(
+            "{n} values present; skew and kurtosis need at least 4 (set method = \"none\" for this indicator under [treat.indicators])"
+        ));
+    };
+    let pass = if s.is_nan() && k.is_nan() {
+        None
+    } else {
+        // R: (abs(s) < t) | (k < t); NA | TRUE = TRUE, NA | FALSE = NA
+        let a = if s.is_nan() { None } else { Some(s.abs() < skew_t) };
+        let b = if k.is_nan() { None } else { Some(k < kurt_t) };
+        match (a, b) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        }
+    };
+    Ok(Check { skew: s, kurtosis: k, pass })
+}
+
+/// COINr's `winsorise()`: returns the values, points changed and marks.
+pub fn winsorise(x: &[f64], cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<String>), String> {
+    let mut x = x.to_vec();
+    let mut passing = check(&x, cfg.skew, cfg.kurtosis)?.pass.unwrap_or(true);
+    let mut imax: Vec<usize> = Vec::new();
+    let mut imin: Vec<usize> = Vec::new();
+    let mut nwin = 0u32;
+    if !passing || cfg.force {
+        while (!passing || cfg.force) && nwin < cfg.max_points {
+            let Some(sk) = stats::skew(&x).filter(|s| !s.is_nan()) else { break };
+            if sk >= 0.0 {
+                let m = stats::max(&x);
+                imax = (0..x.len()).filter(|&i| x[i] == m).collect();
+                let rest = stats::max(
+                    &x.iter().enumerate().filter(|(i, _)| !imax.contains(i)).map(|(_, v)| *v).collect::<Vec<_>>(),
+                );
+                if rest.is_nan() {
+                    break;
+                }
+                for &i in &imax {
+                    x[i] = rest;
+                }
+            } else {
+                let m = stats::min(&x);
+                imin = (0..x.len()).filter(|&i| x[i] == m).collect();
+                let rest = stats::min(
+                    &x.iter().enumerate().filter(|(i, _)| !imin.contains(i)).map(|(_, v)| *v).collect::<Vec<_>>(),
+                );
+                if rest.is_nan() {
+                    break;
+                }
+                for &i in &imin {
+                    x[i] = rest;
+                }
+            }
+            nwin = (imax.len() + imin.len()) as u32;
+            passing = check(&x, cfg.skew, cfg.kurtosis)?.pass.unwrap_or(true);
+        }
+    }
+    let mut marks = vec![String::new(); x.len()];
+    for &i in &imax {
+        marks[i] = "winhi".into();
+    }
+    for &i in &imin {
+        marks[i] = "winlo".into();
+    }
+    Ok((x, nwin, marks))
+}
+
+/// Applies a transform (not Winsorisation) to every present value.
+pub fn transform(x: &[f64], method: TreatMethod, lambda: f64) -> Vec<f64> {
+    let mn = stats::min(x);
+    let mx = stats::max(x);
+    let a = 0.01 * (mx - mn);
+    match method {
+        TreatMethod::None | TreatMethod::Winsorise => x.to_vec(),
+        TreatMethod::LogCt => x.iter().map(|v| (v - mn + a).ln()).collect(),
+        TreatMethod::LogCtOrig => x.iter().map(|v| (v - mn + 1.0).ln()).collect(),
+        TreatMethod::LogCtPlus => {
+            if stats::skew(x).is_none_or(|s| s.is_nan() || s >= 0.0) {
+                x.iter().map(|v| (v - mn + a).ln()).collect()
+            } else {
+                x.iter().map(|v| -(mx + a - v).ln()).collect()
+            }
+        }
+        TreatMethod::Boxcox => x
+            .iter()
+            .map(|v| {
+                let y = v - mn + 1.0;
+                if lambda == 0.0 { y.ln() } else { (y.powf(lambda) - 1.0) / lambda }
+            })
+            .collect(),
+    }
+}
+
+/// The per-point mark COINr writes for a transform (its function name).
+fn mark_name(m: TreatMethod) -> &'static str {
+    match m {
+        TreatMethod::LogCt => "log_CT",
+        TreatMethod::LogCtOrig => "log_CT_orig",
+        TreatMethod::LogCtPlus => "log_CT_plus",
+        _ => "",
+    }
+}
+
+fn apply(x: &[f64], method: TreatMethod, cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<String>), String> {
+    match method {
+        TreatMethod::Winsorise => winsorise(x, cfg),
+        TreatMethod::None => Ok((x.to_vec(), 0, vec![String::new(); x.len()])),
+        TreatMethod::Boxcox => Ok((transform(x, method, cfg.lambda), 0, vec![String::new(); x.len()])),
+        m => Ok((transform(x, m, cfg.lambda), 0, vec![mark_name(m).to_string(); x.len()])),
+    }
+}
+
+/// Treats one indicator column.
+pub fn treat_column(code: &str, x: &[f64], cfg: &TreatConfig) -> Result<(Vec<f64>, TreatRecord), String> {
+    let mut rec = TreatRecord {
+        code: code.to_string(),
+        method: cfg.method,
+        before: None,
+        treated: false,
+        after_method: None,
+        winsorised: 0,
+        fallback: None,
+        after_fallback: None,
+        points: vec![String::new(); x.len()],
+    };
+    if cfg.method == TreatMethod::None {
+        return Ok((x.to_vec(), rec));
+    }
+    let c0 = check(x, cfg.skew, cfg.kurtosis)?;
+    rec.before = Some(c0);
+    let Some(pass0) = c0.pass else { return Ok((x.to_vec(), rec)) };
+    let forced = cfg.force && cfg.method == TreatMethod::Winsorise;
+    if pass0 && !forced {
+        return Ok((x.to_vec(), rec));
+    }
+    let (x1, nwin, marks1) = apply(x, cfg.method, cfg)?;
+    rec.treated = true;
+    rec.winsorised = nwin;
+    let c1 = check(&x1, cfg.skew, cfg.kurtosis)?;
+    rec.after_method = Some(c1);
+    let Some(pass1) = c1.pass else {
+        // COINr returns the untreated vector when the check cannot decide
+        rec.treated = false;
+        rec.winsorised = 0;
+        return Ok((x.to_vec(), rec));
+    };
+    if pass1 || cfg.fallback == TreatMethod::None {
+        rec.points = marks1;
+        return Ok((x1, rec));
+    }
+    let base = if cfg.combine { &x1 } else { x };
+    let (x2, _, marks2) = apply(base, cfg.fallback, cfg)?;
+    rec.fallback = Some(cfg.fallback);
+    let c2 = check(&x2, cfg.skew, cfg.kurtosis)?;
+    rec.after_fallback = Some(c2);
+    if c2.pass.is_none() {
+        rec.fallback = None;
+        rec.treated = false;
+        rec.winsorised = 0;
+        return Ok((x.to_vec(), rec));
+    }
+    // COINr glues the marks of both steps with "+"
+    rec.points =
+        marks1.iter().zip(&marks2).map(|(a, b)| if b.is_empty() { a.clone() } else { format!("{a}+{b}") }).collect();
+    Ok((x2, rec))
+}
+
+/// Treats every indicator of `ds`.
+pub fn treat(ds: &DataSet, spec: &TreatSpec) -> Result<(DataSet, TreatLog), BuildError> {
+    for code in spec.indicators.keys() {
+        if ds.col_index(code).is_none() {
+            return Err(BuildError::new(
+                "treat",
+                format!("[treat.indicators.{code}]: {code:?} is not an indicator{}", suggest(code, ds.codes.iter())),
+            ));
+        }
+    }
+    let mut out = ds.clone();
+    let mut log = TreatLog::default();
+    for (j, code) in ds.codes.iter().enumerate() {
+        let cfg = TreatConfig::for_indicator(spec, code);
+        let (col, rec) = treat_column(code, ds.values.col(j), &cfg)
+            .map_err(|m| BuildError::new("treat", format!("indicator {code}: {m}")))?;
+        out.values.col_mut(j).copy_from_slice(&col);
+        log.indicators.push(rec);
+    }
+    Ok((out, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn cfg(max_points: u32) -> TreatConfig {
+        TreatConfig {
+            method: TreatMethod::Winsorise,
+            max_points,
+            skew: 2.0,
+            kurtosis: 3.5,
+            fallback: TreatMethod::LogCt,
+            lambda: 1.0,
+            combine: false,
+            force: false,
+        }
+    }
+
+    fn outliers() -> Vec<f64> {
+        // 1..20 plus two high outliers: skew 3.27, kurtosis 10.2 (fails);
+        // after 300 -> 200 still fails (3.00, 7.86); after 200,200 -> 20 passes
+        let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
+        x.extend([200.0, 300.0]);
+        x
+    }
+
+    #[test]
+    fn winsorises_high_outliers_one_by_one() {
+        let x = outliers();
+        let c = check(&x, 2.0, 3.5).expect("n >= 4");
+        assert_eq!(c.pass, Some(false));
+        let (y, rec) = treat_column("x", &x, &cfg(5)).expect("ok");
+        assert_eq!(rec.winsorised, 2);
+        assert_eq!(y[21], 20.0);
+        assert_eq!(y[20], 20.0);
+        assert_eq!(rec.points[21], "winhi");
+        assert_eq!(rec.points[20], "winhi");
+        assert_eq!(rec.points[0], "");
+        assert_eq!(&y[..20], &x[..20]);
+        assert_eq!(rec.after_method.and_then(|c| c.pass), Some(true));
+        assert!(rec.fallback.is_none());
+    }
+
+    #[test]
+    fn falls_back_to_log_on_original_values() {
+        let x = outliers();
+        let (y, rec) = treat_column("x", &x, &cfg(1)).expect("ok");
+        // one point is not enough: 300 -> 200 leaves 200,200 still failing
+        assert_eq!(rec.winsorised, 1);
+        assert_eq!(rec.after_method.and_then(|c| c.pass), Some(false));
+        assert_eq!(rec.fallback, Some(TreatMethod::LogCt));
+        let a = 0.01 * 299.0;
+        for (yi, xi) in y.iter().zip(&x) {
+            assert!((yi - (xi - 1.0 + a).ln()).abs() < 1e-15);
+        }
+        assert_eq!(rec.points[21], "winhi+log_CT");
+        assert_eq!(rec.points[0], "+log_CT");
+    }
+
+    #[test]
+    fn ties_at_the_extreme_count_each() {
+        let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
+        x.extend([500.0, 500.0]);
+        let (_, rec) = treat_column("x", &x, &cfg(5)).expect("ok");
+        assert_eq!(rec.winsorised, 2);
+    }
+
+    #[test]
+    fn low_outliers_winsorised_low() {
+        let x: Vec<f64> = outliers().iter().map(|v| -v).collect();
+        let (y, rec) = treat_column("x", &x, &cfg(5)).expect("ok");
+        assert_eq!(rec.points[21], "winlo");
+        assert_eq!(y[21], -20.0);
+    }
+
+    #[test]
+    fn passing_constant_and_disabled_are_identity() {
+        let x: Vec<f64> = (1..=12).map(f64::from).collect();
+        let (y, rec) = treat_column("x", &x, &cfg(5)).expect("ok");
+        assert_eq!(y, x);
+        assert!(!rec.treated);
+        let c = vec![3.0; 6];
+        let (y, rec) = treat_column("c", &c, &cfg(5)).expect("ok");
+        assert_eq!(y, c);
+        assert_eq!(rec.before.and_then(|c| c.pass), None);
+        let mut none = cfg(5);
+        none.method = TreatMethod::None;
+        let x = outliers();
+        assert_eq!(treat_column("x", &x, &none).expect("ok").0, x);
+    }
+
+    #[test]
+    fn too_few_points_is_an_error_and_overrides_apply() {
+        let e = treat_column("x", &[1.0, 2.0, f64::NAN], &cfg(5)).unwrap_err();
+        assert!(e.contains("at least 4"), "{e}");
+        let mut spec = TreatSpec {
+            enabled: true,
+            method: TreatMethod::Winsorise,
+            max_points: 5,
+            skew: 2.0,
+            kurtosis: 3.5,
+            fallback: TreatMethod::LogCt,
+            lambda: 1.0,
+            combine: false,
+            force: false,
+            indicators: BTreeMap::new(),
+        };
+        spec.indicators.insert("x".into(), crate::spec::TreatOverride { max_points: Some(1), ..Default::default() });
+        assert_eq!(TreatConfig::for_indicator(&spec, "x").max_points, 1);
+        assert_eq!(TreatConfig::for_indicator(&spec, "y").max_points, 5);
+    }
+
+    #[test]
+    fn transforms_closed_forms() {
+        let x = [1.0, 2.0, 5.0];
+        let y = transform(&x, TreatMethod::LogCtOrig, 1.0);
+        assert_eq!(y, vec![0.0, 2f64.ln(), 5f64.ln()]);
+        let y = transform(&x, TreatMethod::Boxcox, 2.0);
+        // x - min + 1 = 1, 2, 5 -> (y^2 - 1)/2
+        assert_eq!(y, vec![0.0, 1.5, 12.0]);
+        let y = transform(&x, TreatMethod::Boxcox, 0.0);
+        assert_eq!(y[2], 5f64.ln());
+    }
+}

@@ -1,0 +1,82 @@
+//! `digindex build SPEC --out DIR [--set KEY=VALUE]...`
+//!
+//! Reads the spec (a TOML recipe) and the data it names, runs every step
+//! (denominate, impute, screen, treat, normalise, aggregate) and writes
+//! `DIR/scores.csv`, `DIR/stages/<stage>.csv` and `DIR/manifest.json`.
+//! `--set` overrides any spec key with a TOML value, e.g.
+//! `--set normalise.method='"zscore"' --set normalise.mean_sd='[0,1]'`.
+//! Nothing is written unless the whole build succeeds.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use digindex_build::{Spec, Stage};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The spec file (TOML).
+    spec: PathBuf,
+    /// Output directory (replaced as a whole if it holds a previous build).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let t0 = Instant::now();
+    let mut spec_files = Vec::new();
+    let text = digindex_io::read_input("spec", &args.spec, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
+    let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", args.spec.display()))?;
+    let spec = Spec::parse(&text, &args.set).map_err(|e| anyhow!("{}: {e}", args.spec.display()))?;
+    let spec_dir = args.spec.parent().map(PathBuf::from).unwrap_or_default();
+    let loaded = digindex_io::load(&spec, &spec_dir).map_err(|e| anyhow!("{e}"))?;
+    let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
+    let manifest = digindex_io::output::manifest(&spec, &args.set, &spec_files[0], &loaded.files, &build);
+    digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    if !args.quiet {
+        report(&spec, &loaded.inputs.framework, &build, &args.out, t0.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn report(spec: &Spec, fw: &digindex_data::Framework, build: &digindex_build::Build, out: &std::path::Path, secs: f64) {
+    let agg = build.stage(Stage::Aggregated);
+    let raw = build.stage(Stage::Raw);
+    println!(
+        "{}: {} of {} units, {} indicators, {} aggregates -> {} ({:.1} ms)",
+        spec.index.name,
+        agg.units.len(),
+        raw.units.len(),
+        fw.indicators().len(),
+        agg.codes.len() - fw.indicators().len(),
+        out.display(),
+        secs * 1e3
+    );
+    for w in &build.warnings {
+        println!("warning: {w}");
+    }
+    // top five of the (first) top-level aggregate
+    if let Some(&top) = fw.level(fw.max_level()).first() {
+        let code = &fw.node(top).code;
+        if let Some(col) = agg.column(code) {
+            let ranks = digindex_build::rank::rank_scores(col);
+            let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
+            order.sort_by_key(|&i| ranks[i]);
+            let top5: Vec<String> = order
+                .iter()
+                .take(5)
+                .map(|&i| {
+                    format!("{} {}", agg.units[i], digindex_io::number::format_number((col[i] * 100.0).round() / 100.0))
+                })
+                .collect();
+            println!("top of {code}: {}", top5.join(", "));
+        }
+    }
+}

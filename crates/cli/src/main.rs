@@ -1,0 +1,37 @@
+//! `digindex` — build, audit and publish composite indices.
+//!
+//! One subcommand per file in `cmd/`, each a thin layer over the library
+//! crates: read files, call the computing core, write files, report.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "digindex", version, about = "Build, audit and publish composite indices of countries", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build an index from a spec: every stage, scores, ranks and a manifest.
+    Build(cmd::build::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

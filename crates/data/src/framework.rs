@@ -1,0 +1,426 @@
+//! The framework tree: indicators at level 1, aggregates above.
+
+use std::collections::HashMap;
+
+/// One row of framework input, as read from a file or a spec, before the
+/// tree is checked. `level` may be left out: it is then inferred (a leaf is
+/// level 1, a parent one above its highest child).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeSpec {
+    pub code: String,
+    pub name: Option<String>,
+    pub parent: Option<String>,
+    pub level: Option<u32>,
+    /// 1 (higher is better) or -1 (lower is better). Defaults to 1.
+    pub direction: Option<f64>,
+    /// Weight relative to the siblings. Defaults to 1.
+    pub weight: Option<f64>,
+    /// Per-indicator target (distance-to-target normalisation).
+    pub target: Option<f64>,
+    /// Unit-table column this indicator is divided by.
+    pub denominator: Option<String>,
+    /// Further numeric parameters (e.g. `goalpost_lower`).
+    pub params: Vec<(String, f64)>,
+}
+
+/// A checked node of the framework.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub code: String,
+    pub name: String,
+    pub level: u32,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub weight: f64,
+    pub direction: f64,
+    pub target: Option<f64>,
+    pub denominator: Option<String>,
+    pub params: Vec<(String, f64)>,
+}
+
+impl Node {
+    pub fn param(&self, name: &str) -> Option<f64> {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    }
+}
+
+/// What is wrong with a framework, naming the input row (0-based position
+/// in the input list) and the field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}{field}: {message}", row.map(|r| format!("entry {} (", r + 1) + &format!("code {code:?}), ")).unwrap_or_default())]
+pub struct FrameworkError {
+    pub row: Option<usize>,
+    pub code: String,
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn err(row: usize, code: &str, field: &'static str, message: String) -> FrameworkError {
+    FrameworkError { row: Some(row), code: code.to_string(), field, message }
+}
+
+/// The checked framework tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Framework {
+    nodes: Vec<Node>,
+    level_names: Vec<String>,
+    max_level: u32,
+    /// Node indices by level (index 0 = level 1), each in input order.
+    by_level: Vec<Vec<usize>>,
+    index: HashMap<String, usize>,
+}
+
+impl Framework {
+    /// Checks the rows and builds the tree.
+    ///
+    /// `level_names` may be empty; otherwise it must name every level
+    /// (bottom first).
+    pub fn new(specs: Vec<NodeSpec>, level_names: Vec<String>) -> Result<Self, FrameworkError> {
+        if specs.is_empty() {
+            return Err(FrameworkError {
+                row: None,
+                code: String::new(),
+                field: "framework",
+                message: "the framework has no entries; expected indicators and aggregates".into(),
+            });
+        }
+        let mut index = HashMap::with_capacity(specs.len());
+        for (i, s) in specs.iter().enumerate() {
+            let code = s.code.trim();
+            if code.is_empty() {
+                return Err(err(i, &s.code, "code", "empty code; every entry needs a code".into()));
+            }
+            if code.contains(char::is_whitespace) {
+                return Err(err(i, &s.code, "code", "codes may not contain spaces".into()));
+            }
+            if let Some(prev) = index.insert(code.to_string(), i) {
+                return Err(err(
+                    i,
+                    code,
+                    "code",
+                    format!("duplicate code (also at entry {}); codes must be unique", prev + 1),
+                ));
+            }
+        }
+        // parents
+        let mut parent = vec![None; specs.len()];
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); specs.len()];
+        for (i, s) in specs.iter().enumerate() {
+            if let Some(p) = s.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                match index.get(p) {
+                    Some(&pi) if pi == i => {
+                        return Err(err(i, &s.code, "parent", "an entry cannot be its own parent".into()));
+                    }
+                    Some(&pi) => {
+                        parent[i] = Some(pi);
+                        children[pi].push(i);
+                    }
+                    None => {
+                        return Err(err(
+                            i,
+                            &s.code,
+                            "parent",
+                            format!("parent {p:?} is not a code of the framework{}", suggest(p, index.keys())),
+                        ));
+                    }
+                }
+            }
+        }
+        // cycles: walk up from every node; a path longer than the node count loops
+        for i in 0..specs.len() {
+            let mut cur = i;
+            let mut steps = 0;
+            while let Some(p) = parent[cur] {
+                cur = p;
+                steps += 1;
+                if steps > specs.len() {
+                    return Err(err(
+                        i,
+                        &specs[i].code,
+                        "parent",
+                        "the parent chain loops back on itself (a cycle in the framework)".into(),
+                    ));
+                }
+            }
+        }
+        // levels: inferred height, checked against given levels
+        let mut height = vec![0u32; specs.len()];
+        fn h(i: usize, ch: &[Vec<usize>], memo: &mut [u32]) -> u32 {
+            if memo[i] == 0 {
+                memo[i] = 1 + ch[i].iter().map(|&c| h(c, ch, memo)).max().unwrap_or(0);
+            }
+            memo[i]
+        }
+        for i in 0..specs.len() {
+            h(i, &children, &mut height);
+        }
+        let mut level = vec![0u32; specs.len()];
+        for (i, s) in specs.iter().enumerate() {
+            level[i] = match s.level {
+                Some(0) => return Err(err(i, &s.code, "level", "levels start at 1 (indicators)".into())),
+                Some(l) => l,
+                None => height[i],
+            };
+        }
+        for (i, s) in specs.iter().enumerate() {
+            if level[i] == 1 && !children[i].is_empty() {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "level",
+                    format!(
+                        "level 1 is for indicators, but {} has children ({})",
+                        s.code,
+                        children[i].iter().map(|&c| specs[c].code.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+            if level[i] > 1 && children[i].is_empty() {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "parent",
+                    format!(
+                        "aggregate {} (level {}) has no children; every aggregate needs at least one",
+                        s.code, level[i]
+                    ),
+                ));
+            }
+            if let Some(p) = parent[i] {
+                if level[p] != level[i] + 1 {
+                    return Err(err(
+                        i,
+                        &s.code,
+                        "level",
+                        format!(
+                            "{} is at level {} but its parent {} is at level {}; a parent must be exactly one level up",
+                            s.code, level[i], specs[p].code, level[p]
+                        ),
+                    ));
+                }
+            }
+        }
+        let max_level = *level.iter().max().unwrap_or(&1);
+        for (i, s) in specs.iter().enumerate() {
+            if parent[i].is_none() && level[i] != max_level {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "parent",
+                    format!(
+                        "{} (level {}) has no parent; only top-level entries (level {max_level}) may lack one",
+                        s.code, level[i]
+                    ),
+                ));
+            }
+        }
+        if !level_names.is_empty() && level_names.len() != max_level as usize {
+            return Err(FrameworkError {
+                row: None,
+                code: String::new(),
+                field: "level_names",
+                message: format!("{} level names given but the framework has {max_level} levels", level_names.len()),
+            });
+        }
+        let mut nodes = Vec::with_capacity(specs.len());
+        for (i, s) in specs.into_iter().enumerate() {
+            let direction = s.direction.unwrap_or(1.0);
+            if direction != 1.0 && direction != -1.0 {
+                return Err(err(i, &s.code, "direction", format!("direction must be 1 or -1, found {direction}")));
+            }
+            let weight = s.weight.unwrap_or(1.0);
+            if !weight.is_finite() || weight < 0.0 {
+                return Err(err(i, &s.code, "weight", format!("weight must be a finite number >= 0, found {weight}")));
+            }
+            if let Some(t) = s.target {
+                if !t.is_finite() {
+                    return Err(err(i, &s.code, "target", format!("target must be finite, found {t}")));
+                }
+            }
+            nodes.push(Node {
+                name: s.name.filter(|n| !n.is_empty()).unwrap_or_else(|| s.code.clone()),
+                code: s.code.trim().to_string(),
+                level: level[i],
+                parent: parent[i],
+                children: std::mem::take(&mut children[i]),
+                weight,
+                direction,
+                target: s.target,
+                denominator: s.denominator.filter(|d| !d.trim().is_empty()),
+                params: s.params,
+            });
+        }
+        let mut by_level = vec![Vec::new(); max_level as usize];
+        for (i, n) in nodes.iter().enumerate() {
+            by_level[n.level as usize - 1].push(i);
+        }
+        let level_names = if level_names.is_empty() {
+            (1..=max_level).map(|l| if l == 1 { "Indicator".to_string() } else { format!("Level {l}") }).collect()
+        } else {
+            level_names
+        };
+        Ok(Framework { nodes, level_names, max_level, by_level, index })
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    pub fn node(&self, i: usize) -> &Node {
+        &self.nodes[i]
+    }
+
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
+    pub fn max_level(&self) -> u32 {
+        self.max_level
+    }
+
+    pub fn level_names(&self) -> &[String] {
+        &self.level_names
+    }
+
+    /// Node indices at a level (1 = indicators), in input order.
+    pub fn level(&self, level: u32) -> &[usize] {
+        match level.checked_sub(1).and_then(|l| self.by_level.get(l as usize)) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
+    /// Indicator node indices, in input order.
+    pub fn indicators(&self) -> &[usize] {
+        self.level(1)
+    }
+
+    /// Indicator codes, in input order.
+    pub fn indicator_codes(&self) -> Vec<String> {
+        self.indicators().iter().map(|&i| self.nodes[i].code.clone()).collect()
+    }
+
+    /// All codes: indicators, then aggregates level by level.
+    pub fn codes_by_level(&self) -> Vec<String> {
+        self.by_level.iter().flatten().map(|&i| self.nodes[i].code.clone()).collect()
+    }
+
+    /// Effective weight of every node in the index: the product of its
+    /// weight share among its siblings down from the top. Nodes at the top
+    /// level share 1 among themselves. Returns `None` for a node whose
+    /// sibling weights sum to zero.
+    pub fn effective_weights(&self, weights: &[f64]) -> Vec<Option<f64>> {
+        let mut out = vec![None; self.nodes.len()];
+        let top = self.level(self.max_level);
+        let top_sum: f64 = top.iter().map(|&i| weights[i]).sum();
+        let mut stack = Vec::new();
+        for &t in top {
+            if top_sum > 0.0 {
+                out[t] = Some(weights[t] / top_sum);
+                stack.push(t);
+            }
+        }
+        while let Some(p) = stack.pop() {
+            let ch = &self.nodes[p].children;
+            let s: f64 = ch.iter().map(|&c| weights[c]).sum();
+            if s > 0.0 {
+                for &c in ch {
+                    out[c] = out[p].map(|w| w * weights[c] / s);
+                    stack.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The framework weights, one per node.
+    pub fn weights(&self) -> Vec<f64> {
+        self.nodes.iter().map(|n| n.weight).collect()
+    }
+}
+
+/// " (did you mean X?)" for the nearest candidate by edit distance, or "".
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> String {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&word.to_lowercase(), &c.to_lowercase());
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    match best {
+        Some((d, c)) if d <= 2.max(word.len() / 3) => format!(" (did you mean {c:?}?)"),
+        _ => String::new(),
+    }
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(code: &str, parent: Option<&str>, level: Option<u32>) -> NodeSpec {
+        NodeSpec { code: code.into(), parent: parent.map(Into::into), level, ..Default::default() }
+    }
+
+    #[test]
+    fn infers_levels_and_orders_codes() {
+        let f = Framework::new(
+            vec![
+                n("a", Some("P"), None),
+                n("b", Some("P"), None),
+                n("c", Some("Q"), None),
+                n("P", Some("I"), None),
+                n("Q", Some("I"), None),
+                n("I", None, None),
+            ],
+            vec![],
+        )
+        .expect("valid");
+        assert_eq!(f.max_level(), 3);
+        assert_eq!(f.codes_by_level(), ["a", "b", "c", "P", "Q", "I"]);
+        let ew = f.effective_weights(&f.weights());
+        let ind_sum: f64 = f.indicators().iter().map(|&i| ew[i].expect("weighted")).sum();
+        assert!((ind_sum - 1.0).abs() < 1e-15);
+        assert_eq!(ew[0], Some(0.25));
+        assert_eq!(ew[2], Some(0.5));
+    }
+
+    #[test]
+    fn rejects_bad_trees() {
+        let e = Framework::new(vec![n("a", Some("X"), None), n("P", None, None)], vec![]).unwrap_err();
+        assert_eq!(e.field, "parent");
+        assert!(e.message.contains("\"X\" is not a code"), "{e}");
+        let e = Framework::new(vec![n("a", Some("b"), None), n("b", Some("a"), None)], vec![]).unwrap_err();
+        assert!(e.message.contains("cycle"), "{e}");
+        let e = Framework::new(vec![n("a", Some("P"), Some(1)), n("P", None, Some(3))], vec![]).unwrap_err();
+        assert!(e.message.contains("exactly one level up"), "{e}");
+        let e = Framework::new(vec![n("a", None, Some(1)), n("a", None, Some(1))], vec![]).unwrap_err();
+        assert!(e.message.contains("duplicate"), "{e}");
+        let e = Framework::new(vec![n("a", Some("P"), None), n("P", None, Some(2)), n("Q", None, Some(2))], vec![])
+            .unwrap_err();
+        assert!(e.message.contains("no children"), "{e}");
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = ["method".to_string(), "enabled".to_string()];
+        assert_eq!(suggest("metod", c.iter()), " (did you mean \"method\"?)");
+        assert_eq!(suggest("zzzzzzzz", c.iter()), "");
+    }
+}

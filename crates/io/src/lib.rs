@@ -1,0 +1,93 @@
+//! # digindex-io — files in, files out
+//!
+//! Reads the inputs a spec names and writes what a build produced:
+//!
+//! * [`table`] — a strict CSV reader: every error names the file, the line,
+//!   the column and what was expected;
+//! * [`coinr`] — COINr's `iData` / `iMeta` tables, unchanged;
+//! * [`long`] — the native layout: a long `unit,indicator,value` table, a
+//!   framework table (or inline `[[framework]]` entries) and a unit table;
+//! * [`output`] — the output directory (`scores.csv`, `stages/*.csv`,
+//!   `manifest.json`), written to a temporary directory and renamed into
+//!   place, so a failed build leaves nothing half-written;
+//! * [`number`] — numbers as the shortest text that reads back exactly.
+//!
+//! Paths in a spec are relative to the spec file.
+
+pub mod coinr;
+pub mod long;
+pub mod number;
+pub mod output;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+
+use digindex_build::{Inputs, Spec};
+use sha2::{Digest, Sha256};
+
+pub use table::InputError;
+
+/// An input file as read: its path and SHA-256.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InputFile {
+    pub role: String,
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Inputs read for a spec, with the files they came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub inputs: Inputs,
+    pub files: Vec<InputFile>,
+}
+
+/// Reads a whole file, recording its hash.
+pub fn read_input(role: &str, path: &Path, files: &mut Vec<InputFile>) -> Result<Vec<u8>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read the {role} file: {e}")))?;
+    files.push(InputFile {
+        role: role.to_string(),
+        path: path.display().to_string(),
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+    });
+    Ok(bytes)
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Resolves a spec path relative to the spec file's directory.
+pub fn resolve(base: &Path, p: &str) -> PathBuf {
+    let p = Path::new(p);
+    if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
+}
+
+/// Reads the data a spec names. `spec_dir` is the spec file's directory.
+pub fn load(spec: &Spec, spec_dir: &Path) -> Result<Loaded, InputError> {
+    let d = &spec.data;
+    let mut files = Vec::new();
+    let inputs = match (&d.idata, &d.imeta, &d.values) {
+        (Some(idata), Some(imeta), None) => coinr::load(
+            &resolve(spec_dir, idata),
+            &resolve(spec_dir, imeta),
+            d.time,
+            &spec.index.level_names,
+            &mut files,
+        )?,
+        (None, None, Some(values)) => long::load(spec, spec_dir, &resolve(spec_dir, values), &mut files)?,
+        _ => {
+            return Err(InputError {
+                path: "spec".into(),
+                line: None,
+                column: Some("data".into()),
+                message: "[data] needs either idata + imeta (COINr tables) or values (a long unit,indicator,value table) with a framework".into(),
+            });
+        }
+    };
+    Ok(Loaded { inputs, files })
+}

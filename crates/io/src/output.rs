@@ -1,0 +1,146 @@
+//! The output directory of a build.
+//!
+//! ```text
+//! OUT/
+//!   scores.csv          unit,code,level,score,rank (indicators and aggregates)
+//!   stages/raw.csv      unit + one column per code, for each stage:
+//!   stages/denominated.csv, imputed.csv, screened.csv, treated.csv,
+//!   stages/normalised.csv, aggregated.csv
+//!   manifest.json       version, resolved spec, input hashes, step log, warnings
+//! ```
+//!
+//! Everything is written into a fresh temporary directory beside `OUT` and
+//! renamed into place at the end, so `OUT` is either the previous complete
+//! output or the new complete output, never a mixture. An existing `OUT`
+//! is replaced only if it is empty or a previous digindex output (it has a
+//! `manifest.json`).
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use digindex_build::{Build, Spec};
+use digindex_data::{DataSet, Framework};
+use serde_json::json;
+
+use crate::InputFile;
+use crate::number::format_number;
+
+/// Writes a data set as wide CSV: `unit`, then one column per code.
+pub fn write_dataset<W: Write>(w: W, ds: &DataSet) -> io::Result<()> {
+    let mut wtr = csv::Writer::from_writer(w);
+    let mut header = Vec::with_capacity(ds.codes.len() + 1);
+    header.push("unit");
+    header.extend(ds.codes.iter().map(String::as_str));
+    wtr.write_record(&header)?;
+    let mut rec: Vec<String> = Vec::with_capacity(ds.codes.len() + 1);
+    for (i, u) in ds.units.iter().enumerate() {
+        rec.clear();
+        rec.push(u.clone());
+        rec.extend((0..ds.codes.len()).map(|j| format_number(ds.values.get(i, j))));
+        wtr.write_record(&rec)?;
+    }
+    wtr.flush()
+}
+
+/// Writes the long scores table.
+pub fn write_scores<W: Write>(w: W, build: &Build, fw: &Framework) -> io::Result<()> {
+    let mut wtr = csv::Writer::from_writer(w);
+    wtr.write_record(["unit", "code", "level", "score", "rank"])?;
+    for r in build.scores(fw) {
+        wtr.write_record([
+            r.unit,
+            r.code,
+            r.level.to_string(),
+            format_number(r.score),
+            r.rank.map(|k| k.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    wtr.flush()
+}
+
+/// The manifest: what was built, from what, how, and what happened.
+pub fn manifest(
+    spec: &Spec,
+    overrides: &[String],
+    spec_file: &InputFile,
+    inputs: &[InputFile],
+    build: &Build,
+) -> serde_json::Value {
+    let agg = build.stage(digindex_build::Stage::Aggregated);
+    json!({
+        "digindex_version": env!("CARGO_PKG_VERSION"),
+        "index": spec.index.name,
+        "spec_file": spec_file,
+        "overrides": overrides,
+        "spec": spec.resolved(),
+        "inputs": inputs,
+        "units": agg.units.len(),
+        "codes": agg.codes.len(),
+        "stages": build.named_stages().map(|(s, d)| json!({
+            "stage": s.name(),
+            "file": format!("stages/{}.csv", s.name()),
+            "units": d.units.len(),
+            "columns": d.codes.len(),
+            "missing": d.n_missing(),
+        })).collect::<Vec<_>>(),
+        "log": build.log,
+        "warnings": build.warnings,
+    })
+}
+
+fn write_file(dir: &Path, name: &str, f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>) -> io::Result<()> {
+    let mut w = BufWriter::new(fs::File::create(dir.join(name))?);
+    f(&mut w)?;
+    w.flush()?;
+    w.get_ref().sync_all()
+}
+
+/// Writes the whole output directory atomically (see the module docs).
+pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(io::Error::other(format!("{} exists and is not a directory", out.display())));
+        }
+        let empty = fs::read_dir(out)?.next().is_none();
+        if !empty && !out.join("manifest.json").exists() {
+            return Err(io::Error::other(format!(
+                "{} exists, is not empty and holds no manifest.json (not a digindex output); choose another --out",
+                out.display()
+            )));
+        }
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let tmp = tempfile::Builder::new().prefix(".digindex-build-").tempdir_in(&parent)?;
+    let dir = tmp.path();
+    fs::create_dir(dir.join("stages"))?;
+    for (s, ds) in build.named_stages() {
+        write_file(dir, &format!("stages/{}.csv", s.name()), |w| write_dataset(w, ds))?;
+    }
+    write_file(dir, "scores.csv", |w| write_scores(w, build, fw))?;
+    write_file(dir, "manifest.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, manifest)?;
+        w.write_all(b"\n")
+    })?;
+    // swap into place
+    let kept = tmp.keep();
+    if out.exists() {
+        let old = tempfile::Builder::new().prefix(".digindex-old-").tempdir_in(&parent)?.keep();
+        fs::remove_dir(&old)?;
+        fs::rename(out, &old)?;
+        if let Err(e) = fs::rename(&kept, out) {
+            let _ = fs::rename(&old, out);
+            let _ = fs::remove_dir_all(&kept);
+            return Err(e);
+        }
+        fs::remove_dir_all(&old)?;
+    } else if let Err(e) = fs::rename(&kept, out) {
+        let _ = fs::remove_dir_all(&kept);
+        return Err(e);
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! A strict CSV table reader with precise errors.
+
+use std::fmt;
+use std::path::Path;
+
+/// A problem with an input file: where it is and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    pub path: String,
+    /// 1-based line in the file.
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        InputError { path: path.display().to_string(), line: None, column: None, message: message.into() }
+    }
+
+    pub fn at(path: &Path, line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
+        InputError {
+            path: path.display().to_string(),
+            line: Some(line),
+            column: column.map(Into::into),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ", line {l}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column {c:?}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A CSV table held in memory: header and rows of text with their lines.
+#[derive(Debug, Clone)]
+pub struct Table<'p> {
+    pub path: &'p Path,
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+impl<'p> Table<'p> {
+    /// Parses CSV bytes: a header row, then records of the same width.
+    pub fn parse(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+        let header: Vec<String> =
+            rdr.headers().map_err(|e| csv_error(path, e))?.iter().map(|h| h.trim().to_string()).collect();
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(InputError::file(path, "the file is empty; expected a header row of column names"));
+        }
+        for (i, h) in header.iter().enumerate() {
+            if h.is_empty() {
+                return Err(InputError::at(path, 1, None, format!("column {} of the header has no name", i + 1)));
+            }
+            if let Some(k) = header[..i].iter().position(|o| o == h) {
+                return Err(InputError::at(
+                    path,
+                    1,
+                    Some(h),
+                    format!("duplicate column name (columns {} and {})", k + 1, i + 1),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| csv_error(path, e))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push(Row { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
+        }
+        Ok(Table { path, header, rows })
+    }
+
+    /// Index of a column by name.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Index of a required column, or an error naming what the file has.
+    pub fn require(&self, name: &str, what: &str) -> Result<usize, InputError> {
+        self.col(name).ok_or_else(|| {
+            InputError::at(
+                self.path,
+                1,
+                None,
+                format!(
+                    "missing column {name:?} ({what}); the header has: {}{}",
+                    self.header.join(", "),
+                    digindex_data::suggest(name, self.header.iter())
+                ),
+            )
+        })
+    }
+
+    /// Parses a numeric cell: empty or `NA` is missing (`NaN`).
+    pub fn number(&self, row: &Row, col: usize) -> Result<f64, InputError> {
+        parse_number(&row.cells[col]).ok_or_else(|| {
+            InputError::at(
+                self.path,
+                row.line,
+                Some(&self.header[col]),
+                format!("expected a number (or an empty cell for missing), found {:?}", row.cells[col]),
+            )
+        })
+    }
+
+    /// A text cell; empty or `NA` is `None`.
+    pub fn text(&self, row: &Row, col: usize) -> Option<String> {
+        let c = row.cells[col].as_str();
+        if c.is_empty() || c == "NA" { None } else { Some(c.to_string()) }
+    }
+}
+
+/// Parses a finite number; empty / `NA` → `NaN`; anything else → `None`.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() || s == "NA" {
+        return Some(f64::NAN);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => None,
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> InputError {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("this row has {len} fields but the header has {expected_len}; every row needs one field per column")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8; save the file as UTF-8".to_string(),
+        _ => format!("malformed CSV: {e}"),
+    };
+    InputError { path: path.display().to_string(), line, column: None, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ragged_rows_name_the_line() {
+        let p = Path::new("x.csv");
+        let e = Table::parse(p, b"a,b\n1,2\n3\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.to_string().starts_with("x.csv, line 3: this row has 1 fields but the header has 2"), "{e}");
+    }
+
+    #[test]
+    fn numbers_and_missing() {
+        let p = Path::new("x.csv");
+        let t = Table::parse(p, "\u{feff}a,b\n1.5,\n\n\"NA\",abc\n".as_bytes()).expect("valid");
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.number(&t.rows[0], 0).expect("number"), 1.5);
+        assert!(t.number(&t.rows[0], 1).expect("missing").is_nan());
+        assert!(t.number(&t.rows[1], 0).expect("NA").is_nan());
+        let e = t.number(&t.rows[1], 1).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv, line 4, column \"b\": expected a number (or an empty cell for missing), found \"abc\""
+        );
+        assert!(parse_number("inf").is_none());
+        assert!(Table::parse(p, b"a,a\n1,2\n").unwrap_err().message.contains("duplicate column"));
+    }
+}
