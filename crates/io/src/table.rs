@@ -64,7 +64,7 @@ impl<'p> Table<'p> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
         let header: Vec<String> =
-            rdr.headers().map_err(|e| csv_error(path, e))?.iter().map(|h| h.trim().to_string()).collect();
+            rdr.headers().map_err(|e| csv_error(path, e, &|_| 1))?.iter().map(|h| h.trim().to_string()).collect();
         if header.iter().all(|h| h.is_empty()) {
             return Err(InputError::file(path, "the file is empty; expected a header row of column names"));
         }
@@ -81,10 +81,21 @@ impl<'p> Table<'p> {
                 ));
             }
         }
+        // The csv crate does not count blank lines in its line numbers, so
+        // lines are computed from byte offsets.
+        let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+        let line_at = |byte: u64| {
+            // a record's position may point at blank lines before it
+            let mut b = byte as usize;
+            while matches!(bytes.get(b), Some(b'\n' | b'\r')) {
+                b += 1;
+            }
+            newlines.partition_point(|&n| n < b) as u64 + 1
+        };
         let mut rows = Vec::new();
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| csv_error(path, e))?;
-            let line = rec.position().map_or(0, |p| p.line());
+            let rec = rec.map_err(|e| csv_error(path, e, &line_at))?;
+            let line = rec.position().map_or(0, |p| line_at(p.byte()));
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -145,8 +156,8 @@ pub fn parse_number(s: &str) -> Option<f64> {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> InputError {
-    let line = e.position().map(|p| p.line());
+fn csv_error(path: &Path, e: csv::Error, line_at: &dyn Fn(u64) -> u64) -> InputError {
+    let line = e.position().map(|p| line_at(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("this row has {len} fields but the header has {expected_len}; every row needs one field per column")
@@ -164,9 +175,9 @@ mod tests {
     #[test]
     fn ragged_rows_name_the_line() {
         let p = Path::new("x.csv");
-        let e = Table::parse(p, b"a,b\n1,2\n3\n").unwrap_err();
-        assert_eq!(e.line, Some(3));
-        assert!(e.to_string().starts_with("x.csv, line 3: this row has 1 fields but the header has 2"), "{e}");
+        let e = Table::parse(p, b"a,b\n1,2\n\n3\n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.to_string().starts_with("x.csv, line 4: this row has 1 fields but the header has 2"), "{e}");
     }
 
     #[test]
