@@ -1,0 +1,351 @@
+//! The `digindex build` command as a user runs it: outputs, overrides, and
+//! bad input (clear message naming file, line and column; non-zero exit;
+//! nothing written).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn digindex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digindex")).args(args).output().expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of an example in a temporary directory, to break at will.
+fn example(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for e in fs::read_dir(root().join("examples").join(name)).expect("example") {
+        let e = e.expect("entry");
+        fs::copy(e.path(), dir.path().join(e.file_name())).expect("copy");
+    }
+    dir
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let s = fs::read_to_string(path).expect("read");
+    fs::write(path, f(s)).expect("write");
+}
+
+/// Runs a build expected to fail; checks the message and that nothing was written.
+fn fails(dir: &Path, spec: &str, sets: &[&str], expect: &[&str]) {
+    let out = dir.join("out");
+    let spec = dir.join(spec);
+    let mut args = vec!["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")];
+    for s in sets {
+        args.push("--set");
+        args.push(s);
+    }
+    let o = digindex(&args);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "expected failure, got success; stderr: {err}");
+    for e in expect {
+        assert!(err.contains(e), "stderr lacks {e:?}:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists(), "no output on failure");
+    let leftovers: Vec<_> = fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".digindex"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn builds_the_example_with_all_outputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("asem");
+    let spec = root().join("examples/asem/asem.toml");
+    let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("CHE 68.38, NLD 64.82, DNK 64.80, NOR 64.47, BEL 63.54"), "{stdout}");
+    for stage in ["raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated"] {
+        let text = fs::read_to_string(out.join(format!("stages/{stage}.csv"))).expect("stage file");
+        let header = text.lines().next().expect("header");
+        assert!(header.starts_with("unit,LPI,Flights,Ship"), "{stage}: {header}");
+        assert_eq!(text.lines().count(), 52, "{stage}: header + 51 units");
+    }
+    let agg = fs::read_to_string(out.join("stages/aggregated.csv")).expect("aggregated");
+    assert!(
+        agg.lines()
+            .next()
+            .expect("header")
+            .ends_with("Physical,ConEcFin,Political,Instit,P2P,Environ,Social,SusEcFin,Conn,Sust,Index")
+    );
+    // raw keeps missing cells empty
+    let raw = fs::read_to_string(out.join("stages/raw.csv")).expect("raw");
+    assert!(raw.contains(",,"), "missing values are empty fields");
+    let scores = fs::read_to_string(out.join("scores.csv")).expect("scores");
+    let mut lines = scores.lines();
+    assert_eq!(lines.next(), Some("unit,code,level,score,rank"));
+    assert_eq!(scores.lines().count(), 1 + 51 * 60);
+    let che = scores.lines().find(|l| l.starts_with("CHE,Index,4,")).expect("CHE index row");
+    assert!(che.ends_with(",1"), "{che}");
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(m["digindex_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["spec"]["impute"]["method"], "group_mean");
+    assert_eq!(m["spec"]["normalise"]["range"][1], 100.0);
+    let inputs = m["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 2);
+    for i in inputs {
+        assert_eq!(i["sha256"].as_str().expect("hash").len(), 64);
+    }
+    assert_eq!(m["log"]["impute"]["imputed"].as_array().expect("cells").len(), 65);
+    assert_eq!(m["log"]["screen"]["removed"].as_array().expect("removed").len(), 0);
+    let winsorised: Vec<&str> = m["log"]["treat"]["indicators"]
+        .as_array()
+        .expect("treat log")
+        .iter()
+        .filter(|r| r["winsorised"].as_u64().unwrap_or(0) > 0)
+        .map(|r| r["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(winsorised.len(), 15, "{winsorised:?}");
+    let eff: f64 = m["log"]["weights"]
+        .as_array()
+        .expect("weights")
+        .iter()
+        .filter(|w| w["level"] == 1)
+        .map(|w| w["effective"].as_f64().expect("effective"))
+        .sum();
+    assert!((eff - 1.0).abs() < 1e-12, "effective indicator weights sum to 1: {eff}");
+
+    // a second build replaces the first as a whole, and overrides land in the manifest
+    let o = digindex(&[
+        "build",
+        spec.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--set",
+        "normalise.method=\"zscore\"",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "--quiet prints nothing");
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(m["spec"]["normalise"]["method"], "zscore");
+    assert_eq!(m["overrides"][0], "normalise.method=\"zscore\"");
+}
+
+#[test]
+fn long_layout_gives_the_same_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let spec_a = root().join("examples/asem/asem.toml");
+    let spec_b = root().join("examples/asem-long/asem-long.toml");
+    for (spec, out) in [(&spec_a, &a), (&spec_b, &b)] {
+        let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for f in ["scores.csv", "stages/raw.csv", "stages/treated.csv", "stages/aggregated.csv"] {
+        assert_eq!(fs::read(a.join(f)).expect("a"), fs::read(b.join(f)).expect("b"), "{f}");
+    }
+}
+
+#[test]
+fn failed_build_keeps_the_previous_output() {
+    let dir = example("asem");
+    let out = dir.path().join("out");
+    let spec = dir.path().join("asem.toml");
+    let ok = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    assert!(ok.status.success());
+    let before = fs::read(out.join("scores.csv")).expect("scores");
+    let bad = digindex(&[
+        "build",
+        spec.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--set",
+        "aggregate.method=\"geometric\"",
+    ]);
+    assert!(!bad.status.success());
+    assert_eq!(fs::read(out.join("scores.csv")).expect("scores"), before);
+    // and refuses to replace a directory that is not a digindex output
+    let other = dir.path().join("mine");
+    fs::create_dir(&other).expect("mkdir");
+    fs::write(other.join("notes.txt"), "keep me").expect("write");
+    let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", other.to_str().expect("utf8")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a digindex output"), "{}", stderr(&o));
+    assert!(other.join("notes.txt").exists());
+}
+
+#[test]
+fn spec_errors_name_the_key_and_suggest() {
+    let dir = example("asem");
+    edit(&dir.path().join("asem.toml"), |s| s.replace("max_points = 5", "max_pionts = 5"));
+    fails(
+        dir.path(),
+        "asem.toml",
+        &[],
+        &["asem.toml", "unknown field `max_pionts`", "did you mean \"max_points\"", "line"],
+    );
+    let dir = example("asem");
+    fails(dir.path(), "asem.toml", &["normalise.method=\"zscor\""], &["did you mean \"zscore\""]);
+    fails(dir.path(), "asem.toml", &["aggregate.weights=\"expert\""], &["not a weight set"]);
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["treat.indicators.Flightz.method=\"none\""],
+        &["Flightz", "did you mean \"Flights\""],
+    );
+}
+
+#[test]
+fn csv_errors_name_file_line_and_column() {
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iData.csv"), |s| s.replacen("4.097985", "4.09x", 1));
+    fails(dir.path(), "asem.toml", &[], &["ASEM_iData.csv, line 2, column \"LPI\": expected a number", "\"4.09x\""]);
+
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iData.csv"), |s| {
+        let mut l: Vec<String> = s.lines().map(String::from).collect();
+        l[3] = l[3].rsplit_once(',').expect("comma").0.to_string();
+        l.join("\n") + "\n"
+    });
+    fails(dir.path(), "asem.toml", &[], &["ASEM_iData.csv, line 4", "fields but the header has 60"]);
+
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iData.csv"), |s| s.replacen("\"BEL\"", "\"AUT\"", 1));
+    fails(dir.path(), "asem.toml", &[], &["line 3", "duplicate unit code \"AUT\" (also on line 2)"]);
+
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iData.csv"), |s| s.replacen(",LPI,", ",LPX,", 1));
+    fails(dir.path(), "asem.toml", &[], &["column \"LPX\" is not in iMeta", "did you mean \"LPI\""]);
+
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iMeta.csv"), |s| s.replacen("\"LPI\"", "\"LPX\"", 1));
+    fails(dir.path(), "asem.toml", &[], &["not in iMeta"]);
+
+    let dir = example("asem");
+    edit(&dir.path().join("ASEM_iMeta.csv"), |s| {
+        s.replacen("\"Physical\",\"Indicator\"", "\"Physicl\",\"Indicator\"", 1)
+    });
+    fails(
+        dir.path(),
+        "asem.toml",
+        &[],
+        &["ASEM_iMeta.csv, line 2, column \"Parent\"", "\"Physicl\" is not a code", "did you mean \"Physical\""],
+    );
+}
+
+#[test]
+fn framework_errors_in_the_long_layout() {
+    let dir = example("asem-long");
+    edit(&dir.path().join("framework.csv"), |s| s.replace("Conn,Connectivity,Index,3", "Conn,Connectivity,Physical,3"));
+    fails(dir.path(), "asem-long.toml", &[], &["framework.csv"]);
+
+    let dir = example("asem-long");
+    // a cycle: Index's parent becomes Conn (levels left out so they are inferred)
+    edit(&dir.path().join("framework.csv"), |s| {
+        let s = s.replace("Index,Sustainable Connectivity,,4", "Index,Sustainable Connectivity,Conn,");
+        let s = s.replace("Conn,Connectivity,Index,3", "Conn,Connectivity,Index,");
+        s.replace("Sust,Sustainability,Index,3", "Sust,Sustainability,Index,")
+    });
+    fails(dir.path(), "asem-long.toml", &[], &["framework.csv, line", "cycle"]);
+
+    let dir = example("asem-long");
+    edit(&dir.path().join("values.csv"), |s| s + "AUT,Nope,1\n");
+    fails(
+        dir.path(),
+        "asem-long.toml",
+        &[],
+        &["values.csv, line 2501, column \"indicator\"", "\"Nope\" is not an indicator"],
+    );
+
+    let dir = example("asem-long");
+    edit(&dir.path().join("values.csv"), |s| {
+        s.lines().filter(|l| !l.contains(",LPI,")).collect::<Vec<_>>().join("\n") + "\n"
+    });
+    fails(dir.path(), "asem-long.toml", &[], &["indicator LPI is in the framework but has no rows"]);
+
+    let dir = example("asem-long");
+    edit(&dir.path().join("values.csv"), |s| s + "AUT,LPI,4\n");
+    fails(dir.path(), "asem-long.toml", &[], &["line 2501", "second value for LPI (first on line 2)"]);
+}
+
+#[test]
+fn method_errors_are_clear() {
+    let dir = example("asem");
+    // a constant indicator under min-max
+    edit(&dir.path().join("ASEM_iData.csv"), |s| {
+        let mut out = Vec::new();
+        for (i, l) in s.lines().enumerate() {
+            let mut cells: Vec<String> = l.split(',').map(String::from).collect();
+            if i > 0 {
+                cells[11] = "3".into(); // LPI
+            }
+            out.push(cells.join(","));
+        }
+        out.join("\n") + "\n"
+    });
+    fails(dir.path(), "asem.toml", &["treat.enabled=false"], &["normalise: indicator LPI: all values equal"]);
+
+    let dir = example("asem");
+    fails(dir.path(), "asem.toml", &["aggregate.method=\"harmonic\""], &["harmonic mean needs values > 0"]);
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["normalise.method=\"dist2ref\"", "normalise.ref_unit=\"XXX\""],
+        &["ref_unit = \"XXX\" is not a unit"],
+    );
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["aggregate.weights=\"zero\"", "weights.zero.Conn=0", "weights.zero.Sust=0"],
+        &["children of Index (Conn, Sust) sum to zero"],
+    );
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["aggregate.methods=[\"geometric\"]"],
+        &["1 entries but the framework has 3 levels"],
+    );
+    fails(dir.path(), "asem.toml", &["data.time=2019"], &["no rows with Time = 2019; the data hold 2018"]);
+}
+
+#[test]
+fn panel_data_needs_a_time_point() {
+    let dir = example("asem");
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["data.idata=\"ASEM_iData_p.csv\""],
+        &["several time points (2018, 2019, 2020, 2021, 2022)", "data.time"],
+    );
+    let out = dir.path().join("out");
+    let spec = dir.path().join("asem.toml");
+    let o = digindex(&[
+        "build",
+        spec.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--set",
+        "data.idata=\"ASEM_iData_p.csv\"",
+        "--set",
+        "data.time=2020",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = fs::read_to_string(out.join("stages/raw.csv")).expect("raw");
+    assert_eq!(raw.lines().count(), 52);
+}
+
+#[test]
+fn nonzero_exit_and_message_for_missing_files() {
+    let o = digindex(&["build", "/nonexistent/spec.toml", "--out", "/tmp/x"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("/nonexistent/spec.toml: cannot read the spec file"), "{}", stderr(&o));
+    let dir = example("asem");
+    fs::remove_file(dir.path().join("ASEM_iMeta.csv")).expect("rm");
+    fails(dir.path(), "asem.toml", &[], &["ASEM_iMeta.csv: cannot read the iMeta file"]);
+}
