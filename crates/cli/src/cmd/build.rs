@@ -69,13 +69,7 @@ fn report(spec: &Spec, fw: &digindex_data::Framework, build: &digindex_build::Bu
             let ranks = digindex_build::rank::rank_scores(col);
             let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
             order.sort_by_key(|&i| ranks[i]);
-            let top5: Vec<String> = order
-                .iter()
-                .take(5)
-                .map(|&i| {
-                    format!("{} {}", agg.units[i], digindex_io::number::format_number((col[i] * 100.0).round() / 100.0))
-                })
-                .collect();
+            let top5: Vec<String> = order.iter().take(5).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
             println!("top of {code}: {}", top5.join(", "));
         }
     }
