@@ -349,3 +349,10 @@ fn nonzero_exit_and_message_for_missing_files() {
     fs::remove_file(dir.path().join("ASEM_iMeta.csv")).expect("rm");
     fails(dir.path(), "asem.toml", &[], &["ASEM_iMeta.csv: cannot read the iMeta file"]);
 }
+
+#[test]
+fn mixed_data_layouts_are_rejected() {
+    let dir = example("asem");
+    fails(dir.path(), "asem.toml", &["data.units=\"units.csv\""], &["remove data.framework, data.units"]);
+    fails(dir.path(), "asem.toml", &["data.values=\"v.csv\""], &["[data] needs either idata + imeta"]);
+}

@@ -72,6 +72,14 @@ pub fn load(spec: &Spec, spec_dir: &Path) -> Result<Loaded, InputError> {
     let d = &spec.data;
     let mut files = Vec::new();
     let inputs = match (&d.idata, &d.imeta, &d.values) {
+        (Some(_), Some(_), None) if !spec.framework.is_empty() || d.framework.is_some() || d.units.is_some() => {
+            return Err(InputError {
+                path: "spec".into(),
+                line: None,
+                column: Some("data".into()),
+                message: "with idata + imeta the framework and units come from iMeta and iData; remove data.framework, data.units and [[framework]] entries (they belong to the long layout)".into(),
+            });
+        }
         (Some(idata), Some(imeta), None) => coinr::load(
             &resolve(spec_dir, idata),
             &resolve(spec_dir, imeta),
