@@ -9,13 +9,13 @@
 //! | `arithmetic` | Σ(wᵢ/Σw)·xᵢ | `a_amean` |
 //! | `geometric` | exp(Σwᵢ ln xᵢ / Σw); every xᵢ > 0 | `a_gmean` |
 //! | `harmonic` | Σw / Σ(wᵢ/xᵢ); every xᵢ > 0 | `a_hmean` |
-//! | `generalised` | (Σ(wᵢ/Σw)·xᵢᵖ)^(1/p), p ≠ 0 | `a_genmean` |
+//! | `generalised` | (Σwᵢxᵢᵖ/Σw)^(1/p), p ≠ 0; missing if any child is | `a_genmean` |
 //! | `copeland` | Σⱼ sign(oᵢⱼ − ½) over the other units | `a_copeland` |
 //!
-//! Missing children are skipped and the weights of the rest renormalised;
-//! an aggregate is missing when no child is present, or when the share of
-//! children present is below `min_coverage`. (COINr's `a_genmean` does not
-//! skip missing children; here it does, like every other mean.)
+//! Missing children are skipped and the weights of the rest renormalised
+//! (except by the generalised mean, which like COINr's `a_genmean` gives a
+//! missing result); an aggregate is missing when no child is present, or
+//! when the share of children present is below `min_coverage`.
 //!
 //! Copeland works on the whole group at once: oᵢⱼ = Σ w over children where
 //! unit i beats j + ½ Σ w where they tie (weights normalised over all
@@ -73,19 +73,20 @@ pub fn harmonic(x: &[f64], w: &[f64]) -> Result<f64, usize> {
     Ok(ws / stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| w / v)))
 }
 
-/// Weighted generalised (power) mean over the present values.
+/// Weighted generalised (power) mean (Σwᵢxᵢᵖ/Σw)^(1/p), as COINr's
+/// `a_genmean`: a missing child makes the result missing. Errors (index of
+/// the offending child) for a negative value with a fractional or negative
+/// `p`, and for zero with a negative `p`.
 pub fn generalised(x: &[f64], w: &[f64], p: f64) -> Result<f64, usize> {
-    if x.iter().all(|v| v.is_nan()) {
+    if x.iter().any(|v| v.is_nan()) {
         return Ok(f64::NAN);
     }
-    if p.fract() != 0.0 || p < 0.0 {
-        if let Some(i) = x.iter().position(|v| *v < 0.0 || (p < 0.0 && *v == 0.0)) {
-            return Err(i);
-        }
+    if let Some(i) = x.iter().position(|v| (*v < 0.0 && (p.fract() != 0.0 || p < 0.0)) || (*v == 0.0 && p < 0.0)) {
+        return Err(i);
     }
-    let ws = stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(_, w)| *w));
     let pw = |v: f64| if p == 2.0 { v * v } else { v.powf(p) };
-    Ok(stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| (w / ws) * pw(*v))).powf(1.0 / p))
+    let ws = stats::sum(w.iter().copied());
+    Ok((stats::sum(x.iter().zip(w).map(|(v, w)| w * pw(*v))) / ws).powf(1.0 / p))
 }
 
 /// Copeland scores of the rows of `cols` (one slice per child).
@@ -276,8 +277,12 @@ mod tests {
         assert!(close(arithmetic(&[1.0, NAN, 4.0], &[1.0, 5.0, 3.0]), (1.0 + 12.0) / 4.0));
         assert!(close(harmonic(&[1.0, 2.0, 4.0], &[1.0; 3]).expect("positive"), 3.0 / 1.75));
         assert!(close(generalised(&[1.0, 3.0], &[1.0, 1.0], 2.0).expect("ok"), 5f64.sqrt()));
-        // p = 1 is the arithmetic mean
-        assert!(close(generalised(&[1.0, 3.0, NAN], &[1.0, 3.0, 1.0], 1.0).expect("ok"), 2.5));
+        // p = 1 is the arithmetic mean; a missing child gives a missing mean (COINr)
+        assert!(close(generalised(&[1.0, 3.0], &[1.0, 3.0], 1.0).expect("ok"), 2.5));
+        assert!(generalised(&[1.0, NAN], &[1.0, 1.0], 1.0).expect("ok").is_nan());
+        assert!(close(generalised(&[1.0, 4.0], &[1.0, 1.0], 0.5).expect("ok"), 2.25));
+        assert_eq!(generalised(&[1.0, -4.0], &[1.0, 1.0], 0.5), Err(1));
+        assert_eq!(generalised(&[0.0, 4.0], &[1.0, 1.0], -1.0), Err(0));
         assert!(arithmetic(&[NAN, NAN], &[1.0, 1.0]).is_nan());
         assert_eq!(geometric(&[1.0, 0.0], &[1.0; 2]), Err(1));
         assert_eq!(harmonic(&[1.0, -2.0], &[1.0; 2]), Err(1));

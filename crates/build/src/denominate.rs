@@ -1,10 +1,12 @@
 //! Denominate: divide an indicator by a unit-level quantity (GDP,
 //! population, area…) so that big and small countries compare.
 //!
-//! COINr's `Denominate()`: result = value × scale / denominator, the
+//! COINr's `Denominate()`: result = value / (denominator / scale), the
 //! denominator named per indicator in the framework (`Denominator` column of
-//! iMeta) and taken from the unit table; a missing denominator gives a
-//! missing result.
+//! iMeta) and taken from the unit table, the scale factor global
+//! (`scale`) or per indicator (`scales`); a missing denominator gives a
+//! missing result. A zero denominator under a present value is an error
+//! (COINr returns ±Inf).
 
 use digindex_data::{DataSet, Framework, UnitTable, suggest};
 use serde::Serialize;
@@ -57,6 +59,7 @@ pub fn denominate(
             None => fw.index_of(code).and_then(|n| fw.node(n).denominator.clone()),
         };
         let Some(by) = by else { continue };
+        let scale = spec.scales.get(code).copied().unwrap_or(spec.scale);
         let Some(den) = units.denominator(&by) else {
             let names: Vec<String> = units.denominators.iter().map(|d| d.name.clone()).collect();
             return Err(BuildError::new(
@@ -80,9 +83,9 @@ pub fn denominate(
                     format!("unit {}: denominator {by} is 0, so indicator {code} cannot be divided by it", ds.units[i]),
                 ));
             }
-            *v = if spec.scale == 1.0 { *v / d } else { *v * spec.scale / d };
+            *v /= d / scale;
         }
-        log.indicators.push(DenominatedIndicator { code: code.clone(), by, scale: spec.scale });
+        log.indicators.push(DenominatedIndicator { code: code.clone(), by, scale });
     }
     Ok((out, log))
 }
@@ -125,12 +128,17 @@ mod tests {
     #[test]
     fn divides_by_denominator_times_scale() {
         let (ds, fw, units) = setup();
-        let spec = DenominateSpec { enabled: true, scale: 100.0, by: BTreeMap::new() };
+        let mut scales = BTreeMap::new();
+        scales.insert("a".to_string(), 1e3);
+        let spec = DenominateSpec { enabled: true, scale: 100.0, by: BTreeMap::new(), scales: BTreeMap::new() };
         let (out, log) = denominate(&ds, &fw, &units, &spec).expect("ok");
         assert_eq!(out.values.col(0)[0], 250.0);
         assert!(out.values.col(0)[1].is_nan(), "missing denominator gives missing");
         assert_eq!(out.values.col(1), &[1.0, 2.0]);
         assert_eq!(log.indicators.len(), 1);
+        let spec = DenominateSpec { enabled: true, scale: 100.0, by: BTreeMap::new(), scales };
+        let (out, _) = denominate(&ds, &fw, &units, &spec).expect("ok");
+        assert_eq!(out.values.col(0)[0], 2500.0, "per-indicator scale wins");
     }
 
     #[test]
@@ -138,7 +146,9 @@ mod tests {
         let (ds, fw, units) = setup();
         let mut by = BTreeMap::new();
         by.insert("b".to_string(), "popp".to_string());
-        let e = denominate(&ds, &fw, &units, &DenominateSpec { enabled: true, scale: 1.0, by }).unwrap_err();
+        let e =
+            denominate(&ds, &fw, &units, &DenominateSpec { enabled: true, scale: 1.0, by, scales: BTreeMap::new() })
+                .unwrap_err();
         assert!(e.message.contains("did you mean \"pop\""), "{e}");
     }
 }

@@ -8,6 +8,7 @@
 //!   units with no group are left as they are, and so is a group with no
 //!   observed value.
 //!
+//! An indicator with no observed value at all is an error (as in COINr).
 //! Observed values are never changed. Cells still missing afterwards are
 //! counted in the log.
 
@@ -80,6 +81,12 @@ pub fn impute(ds: &DataSet, units: &UnitTable, spec: &ImputeSpec) -> Result<(Dat
             let col = ds.values.col(j);
             if !col.iter().any(|v| v.is_nan()) {
                 continue;
+            }
+            if col.iter().all(|v| v.is_nan()) {
+                return Err(BuildError::new(
+                    "impute",
+                    format!("indicator {} has no observed values, so there is nothing to impute from", ds.codes[j]),
+                ));
             }
             // fill value per group (one group when not grouping)
             let mut fill = vec![f64::NAN; n_groups];
@@ -188,6 +195,14 @@ mod tests {
         assert_eq!(out.values.col(1)[0], 6.0);
         let e = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("gg"))).unwrap_err();
         assert!(e.message.contains("did you mean \"g\""), "{e}");
+    }
+
+    #[test]
+    fn all_missing_indicator_is_an_error() {
+        let (mut ds, units) = setup();
+        ds.values.col_mut(0).fill(f64::NAN);
+        let e = impute(&ds, &units, &spec(ImputeMethod::Mean, None)).unwrap_err();
+        assert!(e.message.contains("indicator x has no observed values"), "{e}");
     }
 
     #[test]

@@ -25,9 +25,15 @@
 //! come from the framework's `target` (or an override) and are flipped by
 //! the direction in the same way.
 //!
-//! Cases COINr answers with `NaN` columns are errors here: a constant or
-//! all-missing indicator under a range-based method, a zero sd, a reference
-//! or target equal to the minimum.
+//! With `from_framework = true` the per-indicator parameters come from
+//! framework columns, as COINr's `f_n_para = "use_iMeta"` (see
+//! [`crate::spec::NormaliseSpec`]); `[normalise.indicators.CODE]` overrides
+//! both.
+//!
+//! Cases COINr answers with `NaN` or `Inf` columns are errors here: a
+//! constant or all-missing indicator under a range-based method, a zero sd,
+//! a reference or target equal to the minimum, a zero maximum under
+//! `fracmax`, equal goalposts, fewer than two values under `prank`.
 
 use digindex_data::{DataSet, Framework, suggest};
 use serde::Serialize;
@@ -210,17 +216,40 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             .and_then(|o| o.trunc)
             .or(node.and_then(|n| n.param("goalpost_trunc2posts")).map(|v| v != 0.0))
             .unwrap_or(spec.trunc);
+        let method = o.and_then(|o| o.method).unwrap_or(spec.method);
+        // COINr's use_iMeta: parameters from framework columns
+        let fw_pair = |a: &str, b: &str| -> Result<Option<[f64; 2]>, BuildError> {
+            if !spec.from_framework {
+                return Ok(None);
+            }
+            match node.map(|n| (n.param(a), n.param(b))) {
+                Some((Some(x), Some(y))) => Ok(Some([x, y])),
+                _ => Err(BuildError::new(
+                    step,
+                    format!(
+                        "indicator {code}: normalise.from_framework = true needs framework columns {a} and {b} for it"
+                    ),
+                )),
+            }
+        };
+        let fw_range = if method == NormaliseMethod::Minmax { fw_pair("minmax_lower", "minmax_upper")? } else { None };
+        let fw_bounds = if method == NormaliseMethod::Scaled { fw_pair("scaled_lower", "scaled_upper")? } else { None };
+        let fw_mean_sd = if method == NormaliseMethod::Zscore { fw_pair("zscore_mean", "zscore_sd")? } else { None };
+        let fw_param = |k: &str| if spec.from_framework { node.and_then(|n| n.param(k)) } else { None };
         let cfg = NormaliseConfig {
-            method: o.and_then(|o| o.method).unwrap_or(spec.method),
-            range: o.and_then(|o| o.range).unwrap_or(spec.range),
-            mean_sd: o.and_then(|o| o.mean_sd).unwrap_or(spec.mean_sd),
-            bounds: o.and_then(|o| o.bounds).unwrap_or(spec.bounds),
-            scale_factor: o.and_then(|o| o.scale_factor).unwrap_or(spec.scale_factor),
+            method,
+            range: o.and_then(|o| o.range).or(fw_range).unwrap_or(spec.range),
+            mean_sd: o.and_then(|o| o.mean_sd).or(fw_mean_sd).unwrap_or(spec.mean_sd),
+            bounds: o.and_then(|o| o.bounds).or(fw_bounds).unwrap_or(spec.bounds),
+            scale_factor: o.and_then(|o| o.scale_factor).or(fw_param("scale_factor")).unwrap_or(spec.scale_factor),
             ref_row: match o.and_then(|o| o.ref_unit.clone()) {
                 Some(u) => ref_row(&Some(u))?,
                 None => global_ref,
             },
-            cap_max: o.and_then(|o| o.cap_max).unwrap_or(spec.cap_max),
+            cap_max: o
+                .and_then(|o| o.cap_max)
+                .or(fw_param("dist2targ_cap_max").map(|v| v != 0.0))
+                .unwrap_or(spec.cap_max),
             trunc,
             target,
             goalposts,
@@ -303,6 +332,61 @@ mod tests {
         // lower-is-better: value 1 with posts [0, 10] scores 0.9 (x arrives as -1)
         c.goalposts = Some([-10.0, -0.0, 1.0]);
         same(&normalise_column(&[-1.0], &c).expect("ok"), &[0.9]);
+    }
+
+    #[test]
+    fn framework_parameters_as_coinr_use_imeta() {
+        use digindex_data::{Matrix, NodeSpec};
+        let fw = Framework::new(
+            vec![
+                NodeSpec {
+                    code: "a".into(),
+                    parent: Some("I".into()),
+                    params: vec![
+                        ("minmax_lower".into(), 1.0),
+                        ("minmax_upper".into(), 10.0),
+                        ("goalpost_lower".into(), 0.0),
+                        ("goalpost_upper".into(), 10.0),
+                        ("goalpost_scale".into(), 100.0),
+                    ],
+                    ..Default::default()
+                },
+                NodeSpec {
+                    code: "b".into(),
+                    parent: Some("I".into()),
+                    direction: Some(-1.0),
+                    params: vec![
+                        ("goalpost_lower".into(), 0.0),
+                        ("goalpost_upper".into(), 10.0),
+                        ("minmax_lower".into(), 0.0),
+                        ("minmax_upper".into(), 1.0),
+                    ],
+                    ..Default::default()
+                },
+                NodeSpec { code: "I".into(), ..Default::default() },
+            ],
+            vec![],
+        )
+        .expect("valid");
+        let ds = DataSet::new(
+            vec!["u".into(), "v".into()],
+            vec!["a".into(), "b".into()],
+            Matrix::from_columns(2, &[vec![2.0, 4.0], vec![1.0, 3.0]]).expect("equal"),
+        );
+        let mut spec: NormaliseSpec = toml::from_str("from_framework = true").expect("spec");
+        let (out, _) = normalise(&ds, &fw, &spec).expect("ok");
+        assert_eq!(out.values.col(0), &[1.0, 10.0]);
+        // direction -1: the lower value gets the upper end
+        assert_eq!(out.values.col(1), &[1.0, 0.0]);
+        // goalposts from the framework, flipped for direction -1: 1 of [0, 10] -> 0.9
+        spec.method = NormaliseMethod::Goalposts;
+        let (out, _) = normalise(&ds, &fw, &spec).expect("ok");
+        same(out.values.col(0), &[20.0, 40.0]);
+        same(out.values.col(1), &[0.9, 0.7]);
+        // missing columns are named
+        spec.method = NormaliseMethod::Zscore;
+        let e = normalise(&ds, &fw, &spec).unwrap_err();
+        assert!(e.message.contains("zscore_mean and zscore_sd"), "{e}");
     }
 
     #[test]

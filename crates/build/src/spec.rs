@@ -133,12 +133,15 @@ fn yes() -> bool {
 pub struct DenominateSpec {
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Result = value × scale / denominator.
+    /// Result = value / (denominator / scale).
     #[serde(default = "one")]
     pub scale: f64,
     /// Per-indicator denominator overrides (`"none"` = not denominated).
     #[serde(default)]
     pub by: BTreeMap<String, String>,
+    /// Per-indicator scale factors (override `scale`).
+    #[serde(default)]
+    pub scales: BTreeMap<String, f64>,
 }
 
 fn one() -> f64 {
@@ -337,6 +340,13 @@ pub struct NormaliseSpec {
     /// `goalposts`: truncate to the goalposts.
     #[serde(default = "yes")]
     pub trunc: bool,
+    /// Read per-indicator parameters from framework columns, as COINr's
+    /// `f_n_para = "use_iMeta"`: `minmax_lower`/`minmax_upper`,
+    /// `scaled_lower`/`scaled_upper`/`scale_factor`, `zscore_mean`/`zscore_sd`,
+    /// `dist2targ_cap_max`, `goalpost_trunc2posts`. (Targets and goalposts
+    /// always come from the framework.)
+    #[serde(default)]
+    pub from_framework: bool,
     /// Per-indicator overrides: any key of `[normalise]` but `enabled`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub indicators: BTreeMap<String, NormaliseOverride>,
@@ -529,7 +539,12 @@ impl Spec {
     /// `enabled = false`): what the manifest records.
     pub fn resolved(&self) -> Spec {
         let mut s = self.clone();
-        s.denominate.get_or_insert(DenominateSpec { enabled: false, scale: 1.0, by: BTreeMap::new() });
+        s.denominate.get_or_insert(DenominateSpec {
+            enabled: false,
+            scale: 1.0,
+            by: BTreeMap::new(),
+            scales: BTreeMap::new(),
+        });
         s.impute.get_or_insert(ImputeSpec { enabled: false, method: ImputeMethod::Mean, group: None });
         s.screen.get_or_insert(ScreenSpec {
             enabled: false,
@@ -561,6 +576,7 @@ impl Spec {
             ref_unit: None,
             cap_max: false,
             trunc: true,
+            from_framework: false,
             indicators: BTreeMap::new(),
         });
         s.aggregate.get_or_insert(AggregateSpec {

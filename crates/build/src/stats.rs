@@ -1,6 +1,8 @@
 //! Summary statistics as R (and so COINr) computes them.
 //!
-//! R accumulates sums in extended precision; [`sum`] uses Neumaier's
+//! Powers other than squares use `pow`, as R's `^` does (R computes `x^2`
+//! as `x*x` and everything else with `pow`). R accumulates sums in
+//! extended precision; [`sum`] uses Neumaier's
 //! compensated summation, which gives the correctly rounded sum in the
 //! cases that matter here, so that thresholds (skew ≥ 2, outranking = ½)
 //! fall on the same side as in COINr. Missing values (`NaN`) are skipped
@@ -88,7 +90,7 @@ pub fn skew(xs: &[f64]) -> Option<f64> {
     let nf = n as f64;
     let m = mean(xs);
     let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
-    let s3 = sum(present(xs).map(|x| (x - m).powi(3)));
+    let s3 = sum(present(xs).map(|x| (x - m).powf(3.0)));
     let y = nf.sqrt() * s3 / s2.powf(1.5);
     Some(y * (nf * (nf - 1.0)).sqrt() / (nf - 2.0))
 }
@@ -103,7 +105,7 @@ pub fn kurt(xs: &[f64]) -> Option<f64> {
     let nf = n as f64;
     let m = mean(xs);
     let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
-    let s4 = sum(present(xs).map(|x| (x - m).powi(4)));
+    let s4 = sum(present(xs).map(|x| (x - m).powf(4.0)));
     let r = nf * s4 / (s2 * s2);
     Some(((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0)))
 }

@@ -16,14 +16,14 @@
 //! the extreme after the last replacement, so tied extremes count each.
 //!
 //! Transforms: `log_ct` = ln(x − min + 0.01·(max − min)); `log_ct_orig` =
-//! ln(x − min + 1); `log_ct_plus` = `log_ct` when skew ≥ 0, else
+//! ln(x − min + 1); `log_ct_plus` = `log_ct` when skew > 0, else
 //! −ln(max + 0.01·(max − min) − x); `boxcox` = Box-Cox with `lambda` of
 //! x − min + 1.
 //!
-//! If a check cannot decide (all values equal: skew is 0/0) the indicator
-//! is left as it was, as COINr does. Fewer than 4 values present is an
-//! error (kurtosis needs 4): exclude the indicator from treatment with
-//! `[treat.indicators.CODE] method = "none"`.
+//! If a check cannot decide (all values equal, so skew is 0/0; or fewer
+//! than 4 values present, so kurtosis is undefined, and the skew alone
+//! does not pass) the indicator is left as it was, as COINr does, and the
+//! build warns.
 //!
 //! One deliberate difference: `force = true` Winsorises up to `max_points`
 //! even when the first check passes (COINr ignores it then, its issue #53).
@@ -108,14 +108,11 @@ impl TreatLog {
     }
 }
 
-/// Runs the skew/kurtosis check. Errors when fewer than 4 values are present.
+/// Runs the skew/kurtosis check. With fewer than 3 (skew) or 4 (kurtosis)
+/// values present the statistic is undefined (`NaN`).
 pub fn check(x: &[f64], skew_t: f64, kurt_t: f64) -> Result<Check, String> {
-    let n = stats::count(x);
-    let (Some(s), Some(k)) = (stats::skew(x), stats::kurt(x)) else {
-        return Err(format!(
-            "{n} values present; skew and kurtosis need at least 4 (set method = \"none\" for this indicator under [treat.indicators])"
-        ));
-    };
+    let s = stats::skew(x).unwrap_or(f64::NAN);
+    let k = stats::kurt(x).unwrap_or(f64::NAN);
     let pass = if s.is_nan() && k.is_nan() {
         None
     } else {
@@ -190,7 +187,7 @@ pub fn transform(x: &[f64], method: TreatMethod, lambda: f64) -> Vec<f64> {
         TreatMethod::LogCt => x.iter().map(|v| (v - mn + a).ln()).collect(),
         TreatMethod::LogCtOrig => x.iter().map(|v| (v - mn + 1.0).ln()).collect(),
         TreatMethod::LogCtPlus => {
-            if stats::skew(x).is_none_or(|s| s.is_nan() || s >= 0.0) {
+            if log_ct_plus_positive(x) {
                 x.iter().map(|v| (v - mn + a).ln()).collect()
             } else {
                 x.iter().map(|v| -(mx + a - v).ln()).collect()
@@ -206,12 +203,18 @@ pub fn transform(x: &[f64], method: TreatMethod, lambda: f64) -> Vec<f64> {
     }
 }
 
-/// The per-point mark COINr writes for a transform (its function name).
-fn mark_name(m: TreatMethod) -> &'static str {
+/// `log_ct_plus` takes the positive branch only for skew > 0 (COINr).
+fn log_ct_plus_positive(x: &[f64]) -> bool {
+    stats::skew(x).is_some_and(|s| s > 0.0)
+}
+
+/// The per-point mark COINr writes for a transform.
+fn mark_name(m: TreatMethod, x: &[f64]) -> &'static str {
     match m {
         TreatMethod::LogCt => "log_CT",
         TreatMethod::LogCtOrig => "log_CT_orig",
-        TreatMethod::LogCtPlus => "log_CT_plus",
+        TreatMethod::LogCtPlus if log_ct_plus_positive(x) => "log_CT",
+        TreatMethod::LogCtPlus => "log_CT_neg",
         _ => "",
     }
 }
@@ -221,7 +224,7 @@ fn apply(x: &[f64], method: TreatMethod, cfg: &TreatConfig) -> Result<(Vec<f64>,
         TreatMethod::Winsorise => winsorise(x, cfg),
         TreatMethod::None => Ok((x.to_vec(), 0, vec![String::new(); x.len()])),
         TreatMethod::Boxcox => Ok((transform(x, method, cfg.lambda), 0, vec![String::new(); x.len()])),
-        m => Ok((transform(x, m, cfg.lambda), 0, vec![mark_name(m).to_string(); x.len()])),
+        m => Ok((transform(x, m, cfg.lambda), 0, vec![mark_name(m, x).to_string(); x.len()])),
     }
 }
 
@@ -394,9 +397,13 @@ mod tests {
     }
 
     #[test]
-    fn too_few_points_is_an_error_and_overrides_apply() {
-        let e = treat_column("x", &[1.0, 2.0, f64::NAN], &cfg(5)).unwrap_err();
-        assert!(e.contains("at least 4"), "{e}");
+    fn too_few_points_leave_untreated_and_overrides_apply() {
+        let x = [1.0, 2.0, 30.0, f64::NAN];
+        let (y, rec) = treat_column("x", &x, &cfg(5)).expect("ok");
+        assert_eq!(y[..3], x[..3], "untreated");
+        // kurtosis undefined (NA) but |skew| < 2: R's NA | TRUE = TRUE, passes
+        assert_eq!(rec.before.and_then(|c| c.pass), Some(true));
+        assert!(rec.before.expect("checked").kurtosis.is_nan());
         let mut spec = TreatSpec {
             enabled: true,
             method: TreatMethod::Winsorise,
@@ -424,5 +431,13 @@ mod tests {
         assert_eq!(y, vec![0.0, 1.5, 12.0]);
         let y = transform(&x, TreatMethod::Boxcox, 0.0);
         assert_eq!(y[2], 5f64.ln());
+        // log_ct_plus: positive skew -> log_CT; otherwise -ln(max + a - x)
+        let y = transform(&x, TreatMethod::LogCtPlus, 1.0);
+        assert_eq!(y, transform(&x, TreatMethod::LogCt, 1.0));
+        let neg = [-1.0, -2.0, -5.0];
+        let a = 0.01 * 4.0;
+        let y = transform(&neg, TreatMethod::LogCtPlus, 1.0);
+        assert_eq!(y, vec![-(-1.0f64 + a + 1.0).ln(), -(-1.0f64 + a + 2.0).ln(), -(-1.0f64 + a + 5.0).ln()]);
+        assert_eq!(mark_name(TreatMethod::LogCtPlus, &neg), "log_CT_neg");
     }
 }
