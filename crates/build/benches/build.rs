@@ -22,6 +22,13 @@ fn asem(c: &mut Criterion) {
         })
     });
 
+    c.bench_function("asem/spec+load (read and check the CSV inputs)", |b| {
+        b.iter(|| {
+            let spec = Spec::parse(&text, &[]).expect("valid spec");
+            digindex_io::load(&spec, dir).expect("inputs")
+        })
+    });
+
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
     c.bench_function("asem/spec+load+build+write", |b| {

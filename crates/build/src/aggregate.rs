@@ -40,13 +40,23 @@ pub struct AggregateLog {
     pub missing: usize,
 }
 
+/// The (value, weight) pairs whose value is present.
+fn present<'a>(x: &'a [f64], w: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + 'a {
+    x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| (*v, *w))
+}
+
+/// Sum of the weights of the present values.
+fn present_weight(x: &[f64], w: &[f64]) -> f64 {
+    stats::sum(present(x, w).map(|(_, w)| w))
+}
+
 /// Weighted arithmetic mean over the present values.
 pub fn arithmetic(x: &[f64], w: &[f64]) -> f64 {
-    let ws = stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(_, w)| *w));
     if x.iter().all(|v| v.is_nan()) {
         return f64::NAN;
     }
-    stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| (w / ws) * v))
+    let ws = present_weight(x, w);
+    stats::sum(present(x, w).map(|(v, w)| (w / ws) * v))
 }
 
 /// Weighted geometric mean over the present values (all must be > 0).
@@ -57,8 +67,7 @@ pub fn geometric(x: &[f64], w: &[f64]) -> Result<f64, usize> {
     if let Some(i) = x.iter().position(|v| *v <= 0.0) {
         return Err(i);
     }
-    let ws = stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(_, w)| *w));
-    Ok((stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| w * v.ln())) / ws).exp())
+    Ok((stats::sum(present(x, w).map(|(v, w)| w * v.ln())) / present_weight(x, w)).exp())
 }
 
 /// Weighted harmonic mean over the present values (all must be > 0).
@@ -69,8 +78,7 @@ pub fn harmonic(x: &[f64], w: &[f64]) -> Result<f64, usize> {
     if let Some(i) = x.iter().position(|v| *v <= 0.0) {
         return Err(i);
     }
-    let ws = stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(_, w)| *w));
-    Ok(ws / stats::sum(x.iter().zip(w).filter(|(v, _)| !v.is_nan()).map(|(v, w)| w / v)))
+    Ok(present_weight(x, w) / stats::sum(present(x, w).map(|(v, w)| w / v)))
 }
 
 /// Weighted generalised (power) mean (Σwᵢxᵢᵖ/Σw)^(1/p), as COINr's
@@ -323,14 +331,7 @@ mod tests {
     }
 
     fn spec() -> AggregateSpec {
-        AggregateSpec {
-            enabled: true,
-            method: AggregateMethod::Arithmetic,
-            methods: None,
-            p: 2.0,
-            min_coverage: PerLevel::All(0.0),
-            weights: "original".into(),
-        }
+        AggregateSpec::default()
     }
 
     #[test]

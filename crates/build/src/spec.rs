@@ -539,57 +539,31 @@ impl Spec {
     /// `enabled = false`): what the manifest records.
     pub fn resolved(&self) -> Spec {
         let mut s = self.clone();
-        s.denominate.get_or_insert(DenominateSpec {
-            enabled: false,
-            scale: 1.0,
-            by: BTreeMap::new(),
-            scales: BTreeMap::new(),
-        });
-        s.impute.get_or_insert(ImputeSpec { enabled: false, method: ImputeMethod::Mean, group: None });
-        s.screen.get_or_insert(ScreenSpec {
-            enabled: false,
-            by: ScreenBy::Na,
-            min_coverage: two_thirds(),
-            min_nonzero: five_pc(),
-            include: vec![],
-            exclude: vec![],
-        });
-        s.treat.get_or_insert(TreatSpec {
-            enabled: false,
-            method: TreatMethod::Winsorise,
-            max_points: 5,
-            skew: 2.0,
-            kurtosis: 3.5,
-            fallback: TreatMethod::LogCt,
-            lambda: 1.0,
-            combine: false,
-            force: false,
-            indicators: BTreeMap::new(),
-        });
-        s.normalise.get_or_insert(NormaliseSpec {
-            enabled: false,
-            method: NormaliseMethod::Minmax,
-            range: zero_hundred(),
-            mean_sd: zero_one(),
-            bounds: zero_hundred(),
-            scale_factor: 100.0,
-            ref_unit: None,
-            cap_max: false,
-            trunc: true,
-            from_framework: false,
-            indicators: BTreeMap::new(),
-        });
-        s.aggregate.get_or_insert(AggregateSpec {
-            enabled: false,
-            method: AggregateMethod::Arithmetic,
-            methods: None,
-            p: 2.0,
-            min_coverage: PerLevel::All(0.0),
-            weights: original(),
-        });
+        s.denominate.get_or_insert(DenominateSpec { enabled: false, ..Default::default() });
+        s.impute.get_or_insert(ImputeSpec { enabled: false, ..Default::default() });
+        s.screen.get_or_insert(ScreenSpec { enabled: false, ..Default::default() });
+        s.treat.get_or_insert(TreatSpec { enabled: false, ..Default::default() });
+        s.normalise.get_or_insert(NormaliseSpec { enabled: false, ..Default::default() });
+        s.aggregate.get_or_insert(AggregateSpec { enabled: false, ..Default::default() });
         s
     }
 }
+
+/// A step table's defaults are the ones its serde attributes declare: the
+/// value an empty table deserialises to (every field has a default, which
+/// `step_defaults_come_from_serde` checks).
+macro_rules! default_from_empty_table {
+    ($($t:ty),*) => {$(
+        impl Default for $t {
+            fn default() -> Self {
+                <$t>::deserialize(toml::Value::Table(toml::Table::new()))
+                    .unwrap_or_else(|e| unreachable!("every field of {} has a default: {e}", stringify!($t)))
+            }
+        }
+    )*};
+}
+
+default_from_empty_table!(DenominateSpec, ImputeSpec, ScreenSpec, TreatSpec, NormaliseSpec, AggregateSpec);
 
 /// Applies one `key.path=value` override to a TOML table. The value is TOML
 /// (`'"zscore"'`, `[0,1]`, `true`, `0.9`); a bare word that is not valid
@@ -738,6 +712,21 @@ method = "minmax"
         assert!(e.message.contains("key=value"), "{}", e.message);
         let e = Spec::parse(BASE, &["normalise.method.x=1".into()]).unwrap_err();
         assert!(e.message.contains("not a table"), "{}", e.message);
+    }
+
+    #[test]
+    fn step_defaults_come_from_serde() {
+        let t = TreatSpec::default();
+        assert!(t.enabled);
+        assert_eq!(
+            (t.method, t.max_points, t.skew, t.kurtosis, t.fallback),
+            (TreatMethod::Winsorise, 5, 2.0, 3.5, TreatMethod::LogCt)
+        );
+        assert_eq!(ScreenSpec::default().min_coverage, 2.0 / 3.0);
+        assert_eq!(NormaliseSpec::default().range, [0.0, 100.0]);
+        assert_eq!(AggregateSpec::default().weights, "original");
+        assert_eq!(ImputeSpec::default().method, ImputeMethod::Mean);
+        assert_eq!(DenominateSpec::default().scale, 1.0);
     }
 
     #[test]

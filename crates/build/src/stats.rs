@@ -83,31 +83,33 @@ pub fn max(xs: &[f64]) -> f64 {
 /// non-missing values. `None` when fewer than 3 values; `NaN` when the
 /// values are all equal.
 pub fn skew(xs: &[f64]) -> Option<f64> {
-    let n = count(xs);
-    if n < 3 {
-        return None;
-    }
-    let nf = n as f64;
-    let m = mean(xs);
-    let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
-    let s3 = sum(present(xs).map(|x| (x - m).powf(3.0)));
-    let y = nf.sqrt() * s3 / s2.powf(1.5);
-    Some(y * (nf * (nf - 1.0)).sqrt() / (nf - 2.0))
+    skew_kurt(xs).0
 }
 
 /// Bias-adjusted excess kurtosis G2 (e1071 type 2, Excel's KURT) of the
 /// non-missing values. `None` when fewer than 4 values.
 pub fn kurt(xs: &[f64]) -> Option<f64> {
+    skew_kurt(xs).1
+}
+
+/// Skewness and kurtosis together (one mean, shared sums).
+pub fn skew_kurt(xs: &[f64]) -> (Option<f64>, Option<f64>) {
     let n = count(xs);
-    if n < 4 {
-        return None;
+    if n < 3 {
+        return (None, None);
     }
     let nf = n as f64;
     let m = mean(xs);
-    let s2 = sum(present(xs).map(|x| (x - m).powi(2)));
+    let s2 = sum(present(xs).map(|x| (x - m) * (x - m)));
+    let s3 = sum(present(xs).map(|x| (x - m).powf(3.0)));
+    let g1 = nf.sqrt() * s3 / s2.powf(1.5) * (nf * (nf - 1.0)).sqrt() / (nf - 2.0);
+    if n < 4 {
+        return (Some(g1), None);
+    }
     let s4 = sum(present(xs).map(|x| (x - m).powf(4.0)));
     let r = nf * s4 / (s2 * s2);
-    Some(((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0)))
+    let g2 = ((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0));
+    (Some(g1), Some(g2))
 }
 
 /// Ranks with ties sharing the smallest rank (R's `ties.method = "min"`),

@@ -111,8 +111,8 @@ impl TreatLog {
 /// Runs the skew/kurtosis check. With fewer than 3 (skew) or 4 (kurtosis)
 /// values present the statistic is undefined (`NaN`).
 pub fn check(x: &[f64], skew_t: f64, kurt_t: f64) -> Result<Check, String> {
-    let s = stats::skew(x).unwrap_or(f64::NAN);
-    let k = stats::kurt(x).unwrap_or(f64::NAN);
+    let (s, k) = stats::skew_kurt(x);
+    let (s, k) = (s.unwrap_or(f64::NAN), k.unwrap_or(f64::NAN));
     let pass = if s.is_nan() && k.is_nan() {
         None
     } else {
@@ -138,30 +138,23 @@ pub fn winsorise(x: &[f64], cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<Str
     if !passing || cfg.force {
         while (!passing || cfg.force) && nwin < cfg.max_points {
             let Some(sk) = stats::skew(&x).filter(|s| !s.is_nan()) else { break };
-            if sk >= 0.0 {
-                let m = stats::max(&x);
-                imax = (0..x.len()).filter(|&i| x[i] == m).collect();
-                let rest = stats::max(
-                    &x.iter().enumerate().filter(|(i, _)| !imax.contains(i)).map(|(_, v)| *v).collect::<Vec<_>>(),
-                );
-                if rest.is_nan() {
-                    break;
-                }
-                for &i in &imax {
-                    x[i] = rest;
-                }
+            // positive skew: high outliers, replace the maximum; else the minimum
+            let high = sk >= 0.0;
+            let extreme = |v: &[f64]| if high { stats::max(v) } else { stats::min(v) };
+            let m = extreme(&x);
+            let at: Vec<usize> = (0..x.len()).filter(|&i| x[i] == m).collect();
+            let rest: Vec<f64> = x.iter().enumerate().filter(|(i, _)| !at.contains(i)).map(|(_, v)| *v).collect();
+            let next = extreme(&rest);
+            if next.is_nan() {
+                break;
+            }
+            for &i in &at {
+                x[i] = next;
+            }
+            if high {
+                imax = at;
             } else {
-                let m = stats::min(&x);
-                imin = (0..x.len()).filter(|&i| x[i] == m).collect();
-                let rest = stats::min(
-                    &x.iter().enumerate().filter(|(i, _)| !imin.contains(i)).map(|(_, v)| *v).collect::<Vec<_>>(),
-                );
-                if rest.is_nan() {
-                    break;
-                }
-                for &i in &imin {
-                    x[i] = rest;
-                }
+                imin = at;
             }
             nwin = (imax.len() + imin.len()) as u32;
             passing = check(&x, cfg.skew, cfg.kurtosis)?.pass.unwrap_or(true);
@@ -308,7 +301,6 @@ pub fn treat(ds: &DataSet, spec: &TreatSpec) -> Result<(DataSet, TreatLog), Buil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn cfg(max_points: u32) -> TreatConfig {
         TreatConfig {
@@ -404,18 +396,7 @@ mod tests {
         // kurtosis undefined (NA) but |skew| < 2: R's NA | TRUE = TRUE, passes
         assert_eq!(rec.before.and_then(|c| c.pass), Some(true));
         assert!(rec.before.expect("checked").kurtosis.is_nan());
-        let mut spec = TreatSpec {
-            enabled: true,
-            method: TreatMethod::Winsorise,
-            max_points: 5,
-            skew: 2.0,
-            kurtosis: 3.5,
-            fallback: TreatMethod::LogCt,
-            lambda: 1.0,
-            combine: false,
-            force: false,
-            indicators: BTreeMap::new(),
-        };
+        let mut spec = TreatSpec::default();
         spec.indicators.insert("x".into(), crate::spec::TreatOverride { max_points: Some(1), ..Default::default() });
         assert_eq!(TreatConfig::for_indicator(&spec, "x").max_points, 1);
         assert_eq!(TreatConfig::for_indicator(&spec, "y").max_points, 5);

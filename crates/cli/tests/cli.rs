@@ -14,6 +14,17 @@ fn digindex(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_digindex")).args(args).output().expect("binary runs")
 }
 
+/// `digindex build SPEC --out OUT [--set S]... [extra]...`
+fn build(spec: &Path, out: &Path, sets: &[&str], extra: &[&str]) -> Output {
+    let mut args = vec!["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")];
+    for s in sets {
+        args.push("--set");
+        args.push(s);
+    }
+    args.extend_from_slice(extra);
+    digindex(&args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -36,13 +47,7 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
 /// Runs a build expected to fail; checks the message and that nothing was written.
 fn fails(dir: &Path, spec: &str, sets: &[&str], expect: &[&str]) {
     let out = dir.join("out");
-    let spec = dir.join(spec);
-    let mut args = vec!["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")];
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    let o = digindex(&args);
+    let o = build(&dir.join(spec), &out, sets, &[]);
     let err = stderr(&o);
     assert!(!o.status.success(), "expected failure, got success; stderr: {err}");
     for e in expect {
@@ -63,7 +68,7 @@ fn builds_the_example_with_all_outputs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("asem");
     let spec = root().join("examples/asem/asem.toml");
-    let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
+    let o = build(&spec, &out, &[], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("CHE 68.38, NLD 64.82, DNK 64.80, NOR 64.47, BEL 63.54"), "{stdout}");
@@ -119,15 +124,7 @@ fn builds_the_example_with_all_outputs() {
     assert!((eff - 1.0).abs() < 1e-12, "effective indicator weights sum to 1: {eff}");
 
     // a second build replaces the first as a whole, and overrides land in the manifest
-    let o = digindex(&[
-        "build",
-        spec.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-        "--set",
-        "normalise.method=\"zscore\"",
-        "--quiet",
-    ]);
+    let o = build(&spec, &out, &["normalise.method=\"zscore\""], &["--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stdout.is_empty(), "--quiet prints nothing");
     let m: serde_json::Value =
@@ -143,7 +140,7 @@ fn long_layout_gives_the_same_numbers() {
     let spec_a = root().join("examples/asem/asem.toml");
     let spec_b = root().join("examples/asem-long/asem-long.toml");
     for (spec, out) in [(&spec_a, &a), (&spec_b, &b)] {
-        let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+        let o = build(spec, out, &[], &["-q"]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     for f in ["scores.csv", "stages/raw.csv", "stages/treated.csv", "stages/aggregated.csv"] {
@@ -156,24 +153,17 @@ fn failed_build_keeps_the_previous_output() {
     let dir = example("asem");
     let out = dir.path().join("out");
     let spec = dir.path().join("asem.toml");
-    let ok = digindex(&["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    let ok = build(&spec, &out, &[], &["-q"]);
     assert!(ok.status.success());
     let before = fs::read(out.join("scores.csv")).expect("scores");
-    let bad = digindex(&[
-        "build",
-        spec.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-        "--set",
-        "aggregate.method=\"geometric\"",
-    ]);
+    let bad = build(&spec, &out, &["aggregate.method=\"geometric\""], &[]);
     assert!(!bad.status.success());
     assert_eq!(fs::read(out.join("scores.csv")).expect("scores"), before);
     // and refuses to replace a directory that is not a digindex output
     let other = dir.path().join("mine");
     fs::create_dir(&other).expect("mkdir");
     fs::write(other.join("notes.txt"), "keep me").expect("write");
-    let o = digindex(&["build", spec.to_str().expect("utf8"), "--out", other.to_str().expect("utf8")]);
+    let o = build(&spec, &other, &[], &[]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not a digindex output"), "{}", stderr(&o));
     assert!(other.join("notes.txt").exists());
@@ -324,17 +314,7 @@ fn panel_data_needs_a_time_point() {
     );
     let out = dir.path().join("out");
     let spec = dir.path().join("asem.toml");
-    let o = digindex(&[
-        "build",
-        spec.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-        "--set",
-        "data.idata=\"ASEM_iData_p.csv\"",
-        "--set",
-        "data.time=2020",
-        "-q",
-    ]);
+    let o = build(&spec, &out, &["data.idata=\"ASEM_iData_p.csv\"", "data.time=2020"], &["-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let raw = fs::read_to_string(out.join("stages/raw.csv")).expect("raw");
     assert_eq!(raw.lines().count(), 52);

@@ -11,7 +11,8 @@
 //!
 //! Everything is written into a fresh temporary directory beside `OUT` and
 //! renamed into place at the end, so `OUT` is either the previous complete
-//! output or the new complete output, never a mixture. An existing `OUT`
+//! output or the new complete output, never a mixture. (Files are not
+//! fsynced: the guarantee covers a failing build, not a power cut.) An existing `OUT`
 //! is replaced only if it is empty or a previous digindex output (it has a
 //! `manifest.json`).
 
@@ -92,8 +93,7 @@ pub fn manifest(
 fn write_file(dir: &Path, name: &str, f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>) -> io::Result<()> {
     let mut w = BufWriter::new(fs::File::create(dir.join(name))?);
     f(&mut w)?;
-    w.flush()?;
-    w.get_ref().sync_all()
+    w.flush()
 }
 
 /// Writes the whole output directory atomically (see the module docs).
