@@ -13,8 +13,7 @@ fn asem(c: &mut Criterion) {
     let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/asem/asem.toml");
     let text = std::fs::read_to_string(&spec_path).expect("example spec");
     let spec = Spec::parse(&text, &[]).expect("valid spec");
-    let dir = spec_path.parent().expect("spec dir");
-    let loaded = digindex_io::load(&spec, dir).expect("inputs");
+    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
 
     c.bench_function("asem/build (all steps, in memory)", |b| {
         b.iter(|| {
@@ -25,7 +24,7 @@ fn asem(c: &mut Criterion) {
     c.bench_function("asem/spec+load (read and check the CSV inputs)", |b| {
         b.iter(|| {
             let spec = Spec::parse(&text, &[]).expect("valid spec");
-            digindex_io::load(&spec, dir).expect("inputs")
+            digindex_io::load(&spec, &spec_path).expect("inputs")
         })
     });
 
@@ -34,7 +33,7 @@ fn asem(c: &mut Criterion) {
     c.bench_function("asem/spec+load+build+write", |b| {
         b.iter(|| {
             let spec = Spec::parse(&text, &[]).expect("valid spec");
-            let loaded = digindex_io::load(&spec, dir).expect("inputs");
+            let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
             let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
             let spec_file = loaded.files[0].clone();
             let m = digindex_io::output::manifest(&spec, &[], &spec_file, &loaded.files, &build);

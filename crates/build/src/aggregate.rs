@@ -232,6 +232,15 @@ pub fn aggregate(
                         *out = f64::NAN;
                         continue;
                     }
+                    if present > 0 && present_weight(&xs, &w) <= 0.0 {
+                        return Err(BuildError::new(
+                            step,
+                            format!(
+                                "unit {}: the children of {} present for it all have weight 0, so the mean is undefined",
+                                ds.units[u], node.code
+                            ),
+                        ));
+                    }
                     let r = match method {
                         AggregateMethod::Arithmetic => Ok(arithmetic(&xs, &w)),
                         AggregateMethod::Geometric => geometric(&xs, &w),
@@ -374,8 +383,16 @@ mod tests {
         assert!(close(out.column("I").expect("I")[0], 2.0 / 0.375));
         s.methods = Some(vec![AggregateMethod::Geometric]);
         assert!(aggregate(&ds, &f, &f.weights(), &s).unwrap_err().message.contains("2 levels"));
+        // the only child present has weight 0: undefined, not silently missing
+        let gap = DataSet::new(
+            vec!["u".into()],
+            vec!["a".into(), "b".into(), "c".into()],
+            Matrix::from_columns(1, &[vec![1.0], vec![NAN], vec![4.0]]).expect("equal"),
+        );
         let mut w = f.weights();
         w[0] = 0.0;
+        let e = aggregate(&gap, &f, &w, &spec()).unwrap_err();
+        assert!(e.message.contains("unit u: the children of P present for it all have weight 0"), "{e}");
         w[1] = 0.0;
         assert!(aggregate(&ds, &f, &w, &spec()).unwrap_err().message.contains("sum to zero"));
         let zero = DataSet::new(

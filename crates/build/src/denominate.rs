@@ -36,19 +36,23 @@ pub fn denominate(
     spec: &DenominateSpec,
 ) -> Result<(DataSet, DenominateLog), BuildError> {
     let step = "denominate";
-    for code in spec.by.keys() {
+    for (table, code) in spec.by.keys().map(|k| ("by", k)).chain(spec.scales.keys().map(|k| ("scales", k))) {
         if ds.col_index(code).is_none() {
             return Err(BuildError::new(
                 step,
-                format!("denominate.by names {code:?}, which is not an indicator{}", suggest(code, ds.codes.iter())),
+                format!(
+                    "denominate.{table} names {code:?}, which is not an indicator{}",
+                    suggest(code, ds.codes.iter())
+                ),
             ));
         }
     }
-    if !spec.scale.is_finite() || spec.scale == 0.0 {
-        return Err(BuildError::new(
-            step,
-            format!("denominate.scale must be a finite non-zero number, found {}", spec.scale),
-        ));
+    let scales = std::iter::once(("denominate.scale".to_string(), spec.scale))
+        .chain(spec.scales.iter().map(|(k, v)| (format!("denominate.scales.{k}"), *v)));
+    for (key, v) in scales {
+        if !v.is_finite() || v == 0.0 {
+            return Err(BuildError::new(step, format!("{key} must be a finite non-zero number, found {v}")));
+        }
     }
     let mut out = ds.clone();
     let mut log = DenominateLog::default();

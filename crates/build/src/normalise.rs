@@ -42,6 +42,23 @@ use crate::BuildError;
 use crate::spec::{NormaliseMethod, NormaliseSpec};
 use crate::stats;
 
+/// Framework (iMeta) columns that hold per-indicator normalisation
+/// parameters: numbers, or TRUE/FALSE for the two switches.
+pub const FRAMEWORK_PARAMS: [&str; 12] = [
+    "minmax_lower",
+    "minmax_upper",
+    "scaled_lower",
+    "scaled_upper",
+    "scale_factor",
+    "zscore_mean",
+    "zscore_sd",
+    "dist2targ_cap_max",
+    "goalpost_lower",
+    "goalpost_upper",
+    "goalpost_scale",
+    "goalpost_trunc2posts",
+];
+
 /// Method and parameters for one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NormaliseConfig {
@@ -57,6 +74,37 @@ pub struct NormaliseConfig {
     pub target: Option<f64>,
     /// Goalposts already mapped for the direction: `[g1, g2, scale]`.
     pub goalposts: Option<[f64; 3]>,
+}
+
+impl NormaliseConfig {
+    /// Checks the parameters the method uses (after overrides and framework
+    /// columns are applied), naming the setting at fault.
+    pub fn check(&self) -> Result<(), String> {
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        match self.method {
+            NormaliseMethod::Minmax if !finite(&self.range) || self.range[0] >= self.range[1] => {
+                Err(format!("range must be [lo, hi] with lo < hi, found {:?}", self.range))
+            }
+            NormaliseMethod::Zscore if !finite(&self.mean_sd) || self.mean_sd[1] <= 0.0 => {
+                Err(format!("mean_sd must be [mean, sd] with sd > 0, found {:?}", self.mean_sd))
+            }
+            NormaliseMethod::Scaled
+                if !finite(&self.bounds) || self.bounds[0] == self.bounds[1] || !self.scale_factor.is_finite() =>
+            {
+                Err(format!(
+                    "scaled needs two different finite bounds and a finite scale_factor, found {:?} and {}",
+                    self.bounds, self.scale_factor
+                ))
+            }
+            NormaliseMethod::Dist2target if self.target.is_some_and(|t| !t.is_finite()) => {
+                Err("the target must be finite".into())
+            }
+            NormaliseMethod::Goalposts if self.goalposts.is_some_and(|g| !finite(&g)) => {
+                Err(format!("goalposts must be finite, found {:?}", self.goalposts))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -192,7 +240,6 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             }),
         }
     };
-    let global_ref = ref_row(&spec.ref_unit)?;
     let mut out = ds.clone();
     let mut log = NormaliseLog::default();
     let mut xd: Vec<f64> = Vec::with_capacity(ds.units.len());
@@ -212,10 +259,6 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             }),
         };
         let goalposts = gp.map(|[lo, hi, s]| if dir == -1.0 { [-hi, -lo, s] } else { [lo, hi, s] });
-        let trunc = o
-            .and_then(|o| o.trunc)
-            .or(node.and_then(|n| n.param("goalpost_trunc2posts")).map(|v| v != 0.0))
-            .unwrap_or(spec.trunc);
         let method = o.and_then(|o| o.method).unwrap_or(spec.method);
         // COINr's use_iMeta: parameters from framework columns
         let fw_pair = |a: &str, b: &str| -> Result<Option<[f64; 2]>, BuildError> {
@@ -236,16 +279,20 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
         let fw_bounds = if method == NormaliseMethod::Scaled { fw_pair("scaled_lower", "scaled_upper")? } else { None };
         let fw_mean_sd = if method == NormaliseMethod::Zscore { fw_pair("zscore_mean", "zscore_sd")? } else { None };
         let fw_param = |k: &str| if spec.from_framework { node.and_then(|n| n.param(k)) } else { None };
+        let trunc =
+            o.and_then(|o| o.trunc).or(fw_param("goalpost_trunc2posts").map(|v| v != 0.0)).unwrap_or(spec.trunc);
+        // the reference unit is looked up only where dist2ref uses it
+        let ref_row = match method {
+            NormaliseMethod::Dist2ref => ref_row(&o.and_then(|o| o.ref_unit.clone()).or(spec.ref_unit.clone()))?,
+            _ => None,
+        };
         let cfg = NormaliseConfig {
             method,
             range: o.and_then(|o| o.range).or(fw_range).unwrap_or(spec.range),
             mean_sd: o.and_then(|o| o.mean_sd).or(fw_mean_sd).unwrap_or(spec.mean_sd),
             bounds: o.and_then(|o| o.bounds).or(fw_bounds).unwrap_or(spec.bounds),
             scale_factor: o.and_then(|o| o.scale_factor).or(fw_param("scale_factor")).unwrap_or(spec.scale_factor),
-            ref_row: match o.and_then(|o| o.ref_unit.clone()) {
-                Some(u) => ref_row(&Some(u))?,
-                None => global_ref,
-            },
+            ref_row,
             cap_max: o
                 .and_then(|o| o.cap_max)
                 .or(fw_param("dist2targ_cap_max").map(|v| v != 0.0))
@@ -254,6 +301,7 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             target,
             goalposts,
         };
+        cfg.check().map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
         xd.clear();
         xd.extend(ds.values.col(j).iter().map(|v| v * dir));
         let col = normalise_column(&xd, &cfg).map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
@@ -387,6 +435,16 @@ mod tests {
         spec.method = NormaliseMethod::Zscore;
         let e = normalise(&ds, &fw, &spec).unwrap_err();
         assert!(e.message.contains("zscore_mean and zscore_sd"), "{e}");
+        // per-indicator settings are checked like global ones
+        let spec: NormaliseSpec = toml::from_str("[indicators.b]\nrange = [100, 0]").expect("spec");
+        let e = normalise(&ds, &fw, &spec).unwrap_err();
+        assert!(e.message.contains("indicator b: range must be [lo, hi] with lo < hi"), "{e}");
+        let spec: NormaliseSpec =
+            toml::from_str("[indicators.a]\nmethod = \"zscore\"\nmean_sd = [0, -1]").expect("spec");
+        assert!(normalise(&ds, &fw, &spec).unwrap_err().message.contains("sd > 0"));
+        // a reference unit is only needed by dist2ref
+        let spec: NormaliseSpec = toml::from_str("ref_unit = \"nowhere\"").expect("spec");
+        assert!(normalise(&ds, &fw, &spec).is_ok());
     }
 
     #[test]

@@ -132,17 +132,13 @@ impl Build {
     }
 }
 
-/// Resolves the weight set named in the spec into one weight per node.
+/// Checks every weight set of the spec against the framework and returns
+/// the selected one as one weight per node.
 pub fn resolve_weights(spec: &Spec, fw: &Framework) -> Result<(String, Vec<f64>), BuildError> {
-    let name = spec.aggregate.as_ref().map_or("original".to_string(), |a| a.weights.clone());
-    let mut w = fw.weights();
-    if name != "original" {
-        let Some(set) = spec.weights.get(&name) else {
-            return Err(BuildError::new("aggregate", format!("weight set {name:?} is not defined")));
-        };
-        let codes: Vec<String> = fw.nodes().iter().map(|n| n.code.clone()).collect();
+    let codes: Vec<String> = fw.nodes().iter().map(|n| n.code.clone()).collect();
+    for (name, set) in &spec.weights {
         for (code, v) in set {
-            let Some(i) = fw.index_of(code) else {
+            if fw.index_of(code).is_none() {
                 return Err(BuildError::new(
                     "aggregate",
                     format!(
@@ -150,14 +146,25 @@ pub fn resolve_weights(spec: &Spec, fw: &Framework) -> Result<(String, Vec<f64>)
                         suggest(code, codes.iter())
                     ),
                 ));
-            };
+            }
             if !v.is_finite() || *v < 0.0 {
                 return Err(BuildError::new(
                     "aggregate",
                     format!("[weights.{name}] {code} = {v}: weights must be finite and >= 0"),
                 ));
             }
-            w[i] = *v;
+        }
+    }
+    let name = spec.aggregate.as_ref().map_or("original".to_string(), |a| a.weights.clone());
+    let mut w = fw.weights();
+    if name != "original" {
+        let Some(set) = spec.weights.get(&name) else {
+            return Err(BuildError::new("aggregate", format!("weight set {name:?} is not defined")));
+        };
+        for (code, v) in set {
+            if let Some(i) = fw.index_of(code) {
+                w[i] = *v;
+            }
         }
     }
     Ok((name, w))
@@ -189,6 +196,15 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     };
     let imputed = match spec.impute.as_ref().filter(|s| s.enabled) {
         Some(s) => {
+            if s.group.is_some()
+                && !matches!(s.method, crate::spec::ImputeMethod::GroupMean | crate::spec::ImputeMethod::GroupMedian)
+            {
+                warnings.push(format!(
+                    "impute: group = {:?} is ignored by method {:?} (only group_mean and group_median use it)",
+                    s.group.as_deref().unwrap_or_default(),
+                    s.method
+                ));
+            }
             let (d, l) = impute(&denominated, &inputs.units, s)?;
             if l.still_missing > 0 {
                 warnings.push(format!("impute: {} cells are still missing after imputation", l.still_missing));

@@ -4,7 +4,8 @@
 //! share = share of non-zero values among those present. With `by = "na"`
 //! a unit is dropped when coverage < `min_coverage`; with `"zeros"` when
 //! its non-zero share < `min_nonzero`; with `"na_and_zeros"` when either
-//! holds. `include` / `exclude` force a unit in or out.
+//! holds. A unit with no value at all counts as having no non-zero value.
+//! `include` / `exclude` force a unit in or out (exclude wins).
 
 use digindex_data::{DataSet, suggest};
 use serde::Serialize;
@@ -56,7 +57,8 @@ pub fn screen(ds: &DataSet, spec: &ScreenSpec) -> Result<(DataSet, ScreenLog), B
             }
         }
         let coverage = 1.0 - n_missing as f64 / k as f64;
-        let nonzero = 1.0 - n_zero as f64 / (k - n_missing) as f64;
+        // a unit with no value at all has no non-zero value either
+        let nonzero = if n_missing == k { 0.0 } else { 1.0 - n_zero as f64 / (k - n_missing) as f64 };
         let low_data = coverage < spec.min_coverage;
         let low_nonzero = nonzero < spec.min_nonzero;
         let mut included = match spec.by {
@@ -129,5 +131,18 @@ mod tests {
         assert_eq!(out.units, ["c"]);
         s.exclude = vec!["q".into()];
         assert!(screen(&ds(), &s).is_err());
+    }
+
+    #[test]
+    fn unit_without_values_fails_the_zero_screen() {
+        let nan = f64::NAN;
+        let d = DataSet::new(
+            vec!["a".into(), "b".into()],
+            vec!["x".into(), "y".into()],
+            Matrix::from_columns(2, &[vec![1.0, nan], vec![2.0, nan]]).expect("equal"),
+        );
+        let (out, log) = screen(&d, &spec(ScreenBy::Zeros, 0.0)).expect("ok");
+        assert_eq!(out.units, ["a"]);
+        assert_eq!(log.units[1].nonzero, 0.0);
     }
 }

@@ -114,12 +114,11 @@ pub struct FrameworkEntry {
     pub target: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goalpost_lower: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goalpost_upper: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goalpost_scale: Option<f64>,
+    /// Normalisation parameters, as the framework columns of the same
+    /// names (`goalpost_lower`, `minmax_upper`, … — see
+    /// [`crate::normalise::FRAMEWORK_PARAMS`]); switches are 0 or 1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, f64>,
 }
 
 fn yes() -> bool {
@@ -479,7 +478,7 @@ impl Spec {
                 }
             }
         }
-        if let Some(i) = &self.impute {
+        if let Some(i) = self.impute.as_ref().filter(|i| i.enabled) {
             if matches!(i.method, ImputeMethod::GroupMean | ImputeMethod::GroupMedian) && i.group.is_none() {
                 return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());
             }

@@ -26,7 +26,7 @@ fn build_with(sets: &[&str]) -> (Build, Inputs) {
     let text = std::fs::read_to_string(&spec_path).expect("spec readable");
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let spec = Spec::parse(&text, &sets).expect("spec valid");
-    let loaded = digindex_io::load(&spec, spec_path.parent().expect("has dir")).expect("inputs valid");
+    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs valid");
     let build = digindex_build::build(&spec, &loaded.inputs).expect("build succeeds");
     (build, loaded.inputs)
 }
@@ -239,7 +239,7 @@ fn variant_minmax_1_100_geometric_harmonic_mixed() {
     let spec_path = root().join("examples/asem/asem.toml");
     let text = std::fs::read_to_string(&spec_path).expect("spec");
     let spec = Spec::parse(&text, &["aggregate.method=\"geometric\"".into()]).expect("valid");
-    let loaded = digindex_io::load(&spec, spec_path.parent().expect("dir")).expect("inputs");
+    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
     let e = digindex_build::build(&spec, &loaded.inputs).unwrap_err();
     assert!(e.message.contains("needs values > 0") && e.message.contains("normalise.range"), "{e}");
 }

@@ -336,3 +336,46 @@ fn mixed_data_layouts_are_rejected() {
     fails(dir.path(), "asem.toml", &["data.units=\"units.csv\""], &["remove data.framework, data.units"]);
     fails(dir.path(), "asem.toml", &["data.values=\"v.csv\""], &["[data] needs either idata + imeta"]);
 }
+
+#[test]
+fn long_layout_time_points() {
+    let dir = example("asem-long");
+    edit(&dir.path().join("values.csv"), |s| {
+        let mut out = String::from("unit,indicator,value,time\n");
+        for l in s.lines().skip(1) {
+            out.push_str(&format!("{l},2018\n{l},2019\n"));
+        }
+        out
+    });
+    fails(dir.path(), "asem-long.toml", &[], &["several time points (2018, 2019)", "data.time"]);
+    fails(dir.path(), "asem-long.toml", &["data.time=2030"], &["no rows with time = 2030; the values hold 2018, 2019"]);
+    let o = build(&dir.path().join("asem-long.toml"), &dir.path().join("out"), &["data.time=2019"], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = example("asem-long");
+    fails(
+        dir.path(),
+        "asem-long.toml",
+        &["data.time=2019"],
+        &["data.time = 2019 is set but the values table has no time column"],
+    );
+}
+
+#[test]
+fn long_layout_unit_and_denominator_checks() {
+    let dir = example("asem-long");
+    edit(&dir.path().join("values.csv"), |s| s.replacen("AUT,LPI", "A UT,LPI", 1));
+    fails(
+        dir.path(),
+        "asem-long.toml",
+        &[],
+        &["values.csv, line 2, column \"unit\": unit codes may not contain spaces"],
+    );
+    let dir = example("asem-long");
+    edit(&dir.path().join("units.csv"), |s| s.replacen(",Population", ",Pop", 1));
+    fails(
+        dir.path(),
+        "asem-long.toml",
+        &[],
+        &["units.csv", "divided by \"Population\", but the units table has no column"],
+    );
+}

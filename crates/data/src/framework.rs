@@ -126,38 +126,61 @@ impl Framework {
                 }
             }
         }
-        // cycles: walk up from every node; a path longer than the node count loops
-        for i in 0..specs.len() {
-            let mut cur = i;
-            let mut steps = 0;
-            while let Some(p) = parent[cur] {
-                cur = p;
-                steps += 1;
-                if steps > specs.len() {
-                    return Err(err(
-                        i,
-                        &specs[i].code,
-                        "parent",
-                        "the parent chain loops back on itself (a cycle in the framework)".into(),
-                    ));
+        // cycles: walk up from every node, stopping at nodes already known
+        // to reach the top (linear overall); meeting the current walk loops
+        let n = specs.len();
+        let mut state = vec![0u8; n]; // 0 unseen, 1 on the current walk, 2 reaches the top
+        for i in 0..n {
+            let mut path = Vec::new();
+            let mut cur = Some(i);
+            while let Some(c) = cur {
+                match state[c] {
+                    2 => break,
+                    1 => {
+                        return Err(err(
+                            c,
+                            &specs[c].code,
+                            "parent",
+                            "the parent chain loops back on itself (a cycle in the framework)".into(),
+                        ));
+                    }
+                    _ => {
+                        state[c] = 1;
+                        path.push(c);
+                        cur = parent[c];
+                    }
                 }
             }
-        }
-        // levels: inferred height, checked against given levels
-        let mut height = vec![0u32; specs.len()];
-        fn h(i: usize, ch: &[Vec<usize>], memo: &mut [u32]) -> u32 {
-            if memo[i] == 0 {
-                memo[i] = 1 + ch[i].iter().map(|&c| h(c, ch, memo)).max().unwrap_or(0);
+            for p in path {
+                state[p] = 2;
             }
-            memo[i]
         }
-        for i in 0..specs.len() {
-            h(i, &children, &mut height);
+        // inferred levels: a leaf is 1, a parent one above its highest
+        // child; computed bottom-up without recursion
+        let mut height = vec![1u32; n];
+        let mut pending: Vec<usize> = children.iter().map(Vec::len).collect();
+        let mut ready: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+        while let Some(c) = ready.pop() {
+            if let Some(p) = parent[c] {
+                height[p] = height[p].max(height[c].saturating_add(1));
+                pending[p] -= 1;
+                if pending[p] == 0 {
+                    ready.push(p);
+                }
+            }
         }
         let mut level = vec![0u32; specs.len()];
         for (i, s) in specs.iter().enumerate() {
             level[i] = match s.level {
                 Some(0) => return Err(err(i, &s.code, "level", "levels start at 1 (indicators)".into())),
+                Some(l) if l as usize > n => {
+                    return Err(err(
+                        i,
+                        &s.code,
+                        "level",
+                        format!("level {l} is more than the number of entries ({n}); levels count up from 1"),
+                    ));
+                }
                 Some(l) => l,
                 None => height[i],
             };
@@ -187,7 +210,7 @@ impl Framework {
                 ));
             }
             if let Some(p) = parent[i] {
-                if level[p] != level[i] + 1 {
+                if level[p] != level[i].saturating_add(1) {
                     return Err(err(
                         i,
                         &s.code,
@@ -408,13 +431,30 @@ mod tests {
         assert!(e.message.contains("\"X\" is not a code"), "{e}");
         let e = Framework::new(vec![n("a", Some("b"), None), n("b", Some("a"), None)], vec![]).unwrap_err();
         assert!(e.message.contains("cycle"), "{e}");
-        let e = Framework::new(vec![n("a", Some("P"), Some(1)), n("P", None, Some(3))], vec![]).unwrap_err();
+        let e =
+            Framework::new(vec![n("a", Some("P"), Some(1)), n("b", Some("P"), Some(1)), n("P", None, Some(3))], vec![])
+                .unwrap_err();
         assert!(e.message.contains("exactly one level up"), "{e}");
         let e = Framework::new(vec![n("a", None, Some(1)), n("a", None, Some(1))], vec![]).unwrap_err();
         assert!(e.message.contains("duplicate"), "{e}");
         let e = Framework::new(vec![n("a", Some("P"), None), n("P", None, Some(2)), n("Q", None, Some(2))], vec![])
             .unwrap_err();
         assert!(e.message.contains("no children"), "{e}");
+    }
+
+    #[test]
+    fn deep_chains_and_huge_levels_do_not_overflow() {
+        let len = 200_000;
+        let mut v: Vec<NodeSpec> = (0..len).map(|i| n_(&format!("c{i}"), Some(&format!("c{}", i + 1)))).collect();
+        v.push(n_(&format!("c{len}"), None));
+        let f = Framework::new(v, vec![]).expect("a long chain is a valid tree");
+        assert_eq!(f.max_level() as usize, len + 1);
+        let e = Framework::new(vec![n("a", Some("P"), Some(1)), n("P", None, Some(u32::MAX))], vec![]).unwrap_err();
+        assert!(e.message.contains("more than the number of entries"), "{e}");
+    }
+
+    fn n_(code: &str, parent: Option<&str>) -> NodeSpec {
+        NodeSpec { code: code.into(), parent: parent.map(Into::into), ..Default::default() }
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn load(
     imeta: &Path,
     time: Option<f64>,
     level_names: &[String],
+    spec_path: &Path,
     files: &mut Vec<InputFile>,
 ) -> Result<Inputs, InputError> {
     let meta_bytes = read_input("iMeta", imeta, files)?;
@@ -132,12 +133,8 @@ pub fn load(
         };
         let mut params = Vec::new();
         for &c in &param_cols {
-            if let Some(v) = crate::table::parse_number(&row.cells[c]).filter(|v| !v.is_nan()) {
+            if let Some(v) = meta.param(row, c)? {
                 params.push((meta.header[c].clone(), v));
-            } else if row.cells[c].eq_ignore_ascii_case("TRUE") {
-                params.push((meta.header[c].clone(), 1.0));
-            } else if row.cells[c].eq_ignore_ascii_case("FALSE") {
-                params.push((meta.header[c].clone(), 0.0));
             }
         }
         nodes.push(NodeSpec {
@@ -168,6 +165,9 @@ pub fn load(
             }),
             e.message,
         ),
+        None if e.field == "level_names" => {
+            InputError { column: Some("index.level_names".into()), ..InputError::file(spec_path, e.message) }
+        }
         None => InputError::file(imeta, e.message),
     })?;
     // denominators named by indicators must be Denominator rows
@@ -198,7 +198,7 @@ pub fn load(
                 let codes: Vec<String> = kinds.keys().cloned().collect();
                 return Err(InputError::at(
                     idata,
-                    1,
+                    data.header_line,
                     Some(h),
                     format!(
                         "column {h:?} is not in iMeta; add a row for it (Type Indicator, Group, Denominator or Other){}",
@@ -209,7 +209,7 @@ pub fn load(
             Some((Kind::Aggregate, l)) => {
                 return Err(InputError::at(
                     idata,
-                    1,
+                    data.header_line,
                     Some(h),
                     format!(
                         "{h} is an aggregate (iMeta line {l}); aggregates are computed, so iData must not hold them"

@@ -67,14 +67,17 @@ pub fn resolve(base: &Path, p: &str) -> PathBuf {
     if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
 }
 
-/// Reads the data a spec names. `spec_dir` is the spec file's directory.
-pub fn load(spec: &Spec, spec_dir: &Path) -> Result<Loaded, InputError> {
+/// Reads the data a spec names. `spec_path` is the spec file: paths in the
+/// spec are relative to its directory, and problems with the spec's own
+/// settings are reported against it.
+pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
+    let spec_dir = spec_path.parent().unwrap_or(Path::new(""));
     let d = &spec.data;
     let mut files = Vec::new();
     let inputs = match (&d.idata, &d.imeta, &d.values) {
         (Some(_), Some(_), None) if !spec.framework.is_empty() || d.framework.is_some() || d.units.is_some() => {
             return Err(InputError {
-                path: "spec".into(),
+                path: spec_path.display().to_string(),
                 line: None,
                 column: Some("data".into()),
                 message: "with idata + imeta the framework and units come from iMeta and iData; remove data.framework, data.units and [[framework]] entries (they belong to the long layout)".into(),
@@ -85,12 +88,13 @@ pub fn load(spec: &Spec, spec_dir: &Path) -> Result<Loaded, InputError> {
             &resolve(spec_dir, imeta),
             d.time,
             &spec.index.level_names,
+            spec_path,
             &mut files,
         )?,
-        (None, None, Some(values)) => long::load(spec, spec_dir, &resolve(spec_dir, values), &mut files)?,
+        (None, None, Some(values)) => long::load(spec, spec_path, &resolve(spec_dir, values), &mut files)?,
         _ => {
             return Err(InputError {
-                path: "spec".into(),
+                path: spec_path.display().to_string(),
                 line: None,
                 column: Some("data".into()),
                 message: "[data] needs either idata + imeta (COINr tables) or values (a long unit,indicator,value table) with a framework".into(),

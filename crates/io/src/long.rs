@@ -21,60 +21,80 @@ use digindex_data::{DataSet, Framework, GroupColumn, Matrix, NodeSpec, NumericCo
 use crate::table::{InputError, Table, parse_number};
 use crate::{InputFile, read_input, resolve};
 
-fn framework_error(path: &Path, lines: &[u64], e: digindex_data::FrameworkError) -> InputError {
+fn framework_error(path: &Path, spec_path: &Path, lines: &[u64], e: digindex_data::FrameworkError) -> InputError {
     match e.row {
         Some(r) if r < lines.len() => InputError::at(path, lines[r], Some(e.field), e.message),
-        Some(r) => InputError::file(path, format!("[[framework]] entry {}: {}: {}", r + 1, e.field, e.message)),
+        Some(r) => InputError::file(spec_path, format!("[[framework]] entry {}: {}: {}", r + 1, e.field, e.message)),
+        None if e.field == "level_names" => {
+            InputError { column: Some("index.level_names".into()), ..InputError::file(spec_path, e.message) }
+        }
         None => InputError::file(path, e.message),
     }
 }
 
+/// A unit code is non-empty and has no spaces (as COINr requires).
+fn check_unit_code(path: &Path, line: u64, code: &str) -> Result<(), InputError> {
+    if code.is_empty() {
+        return Err(InputError::at(path, line, Some("unit"), "empty unit code"));
+    }
+    if code.contains(char::is_whitespace) {
+        return Err(InputError::at(path, line, Some("unit"), format!("unit codes may not contain spaces: {code:?}")));
+    }
+    Ok(())
+}
+
 /// Reads the framework file, or converts the inline entries.
-fn load_framework(spec: &Spec, spec_dir: &Path, files: &mut Vec<InputFile>) -> Result<Framework, InputError> {
+fn load_framework(spec: &Spec, spec_path: &Path, files: &mut Vec<InputFile>) -> Result<Framework, InputError> {
+    let spec_dir = spec_path.parent().unwrap_or(Path::new(""));
     let level_names = spec.index.level_names.clone();
     match (&spec.data.framework, spec.framework.is_empty()) {
         (Some(_), false) => Err(InputError {
-            path: "spec".into(),
+            path: spec_path.display().to_string(),
             line: None,
             column: Some("framework".into()),
             message: "give the framework either as data.framework (a file) or as [[framework]] entries, not both"
                 .into(),
         }),
         (None, true) => Err(InputError {
-            path: "spec".into(),
+            path: spec_path.display().to_string(),
             line: None,
             column: Some("framework".into()),
             message: "no framework: set data.framework = \"framework.csv\" or add [[framework]] entries".into(),
         }),
         (None, false) => {
-            let nodes = spec
-                .framework
-                .iter()
-                .map(|e| {
-                    let mut params = Vec::new();
-                    for (k, v) in [
-                        ("goalpost_lower", e.goalpost_lower),
-                        ("goalpost_upper", e.goalpost_upper),
-                        ("goalpost_scale", e.goalpost_scale),
-                    ] {
-                        if let Some(v) = v {
-                            params.push((k.to_string(), v));
-                        }
+            let known = digindex_build::normalise::FRAMEWORK_PARAMS;
+            let mut nodes = Vec::with_capacity(spec.framework.len());
+            for (i, e) in spec.framework.iter().enumerate() {
+                let mut params = Vec::new();
+                for (k, v) in &e.params {
+                    if !known.contains(&k.as_str()) {
+                        let names: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+                        return Err(InputError::file(
+                            spec_path,
+                            format!(
+                                "[[framework]] entry {} ({}): params.{k} is not a framework parameter (known: {}){}",
+                                i + 1,
+                                e.code,
+                                known.join(", "),
+                                digindex_data::suggest(k, names.iter())
+                            ),
+                        ));
                     }
-                    NodeSpec {
-                        code: e.code.clone(),
-                        name: e.name.clone(),
-                        parent: e.parent.clone(),
-                        level: e.level,
-                        direction: e.direction,
-                        weight: e.weight,
-                        target: e.target,
-                        denominator: e.denominator.clone(),
-                        params,
-                    }
-                })
-                .collect();
-            Framework::new(nodes, level_names).map_err(|e| framework_error(Path::new("spec"), &[], e))
+                    params.push((k.clone(), *v));
+                }
+                nodes.push(NodeSpec {
+                    code: e.code.clone(),
+                    name: e.name.clone(),
+                    parent: e.parent.clone(),
+                    level: e.level,
+                    direction: e.direction,
+                    weight: e.weight,
+                    target: e.target,
+                    denominator: e.denominator.clone(),
+                    params,
+                });
+            }
+            Framework::new(nodes, level_names).map_err(|e| framework_error(spec_path, spec_path, &[], e))
         }
         (Some(f), true) => {
             let path = resolve(spec_dir, f);
@@ -110,8 +130,7 @@ fn load_framework(spec: &Spec, spec_dir: &Path, files: &mut Vec<InputFile>) -> R
                 };
                 let mut params = Vec::new();
                 for &c in &extra {
-                    let v = t.number(row, c)?;
-                    if !v.is_nan() {
+                    if let Some(v) = t.param(row, c)? {
                         params.push((t.header[c].clone(), v));
                     }
                 }
@@ -128,14 +147,15 @@ fn load_framework(spec: &Spec, spec_dir: &Path, files: &mut Vec<InputFile>) -> R
                 });
                 lines.push(row.line);
             }
-            Framework::new(nodes, level_names).map_err(|e| framework_error(&path, &lines, e))
+            Framework::new(nodes, level_names).map_err(|e| framework_error(&path, spec_path, &lines, e))
         }
     }
 }
 
 /// Reads the long layout into checked inputs.
-pub fn load(spec: &Spec, spec_dir: &Path, values: &Path, files: &mut Vec<InputFile>) -> Result<Inputs, InputError> {
-    let framework = load_framework(spec, spec_dir, files)?;
+pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputFile>) -> Result<Inputs, InputError> {
+    let spec_dir = spec_path.parent().unwrap_or(Path::new(""));
+    let framework = load_framework(spec, spec_path, files)?;
     let bytes = read_input("values", values, files)?;
     let t = Table::parse(values, &bytes)?;
     let c_unit = t.require("unit", "the unit code")?;
@@ -145,7 +165,7 @@ pub fn load(spec: &Spec, spec_dir: &Path, values: &Path, files: &mut Vec<InputFi
     if let Some(c) = t.header.iter().position(|h| !["unit", "indicator", "value", "time"].contains(&h.as_str())) {
         return Err(InputError::at(
             values,
-            1,
+            t.header_line,
             Some(&t.header[c]),
             "unexpected column; the values table has unit, indicator, value and optionally time",
         ));
@@ -171,9 +191,7 @@ pub fn load(spec: &Spec, spec_dir: &Path, values: &Path, files: &mut Vec<InputFi
             .collect();
         for row in &ut.rows {
             let code = row.cells[cu].clone();
-            if code.is_empty() {
-                return Err(InputError::at(&path, row.line, Some("unit"), "empty unit code"));
-            }
+            check_unit_code(&path, row.line, &code)?;
             if unit_index.insert(code.clone(), units.codes.len()).is_some() {
                 return Err(InputError::at(&path, row.line, Some("unit"), format!("duplicate unit code {code:?}")));
             }
@@ -196,21 +214,57 @@ pub fn load(spec: &Spec, spec_dir: &Path, values: &Path, files: &mut Vec<InputFi
             }
         }
     }
-    // cells
-    let mut cells: Vec<(usize, usize, f64, u64)> = Vec::with_capacity(t.rows.len());
-    let mut times = HashSet::new();
-    for row in &t.rows {
-        if let Some(c) = c_time {
-            let tv = t.number(row, c)?;
-            times.insert(tv.to_bits());
-            if spec.data.time.is_some_and(|want| tv != want) {
-                continue;
+    // every denominator the framework names must be a column of the unit table
+    if unit_table_given {
+        for n in framework.nodes() {
+            if let Some(d) = &n.denominator {
+                if units.denominator(d).is_none() {
+                    return Err(InputError::file(
+                        &resolve(spec_dir, spec.data.units.as_deref().unwrap_or_default()),
+                        format!(
+                            "indicator {} is to be divided by {d:?}, but the units table has no column {d:?}",
+                            n.code
+                        ),
+                    ));
+                }
             }
         }
-        let unit = row.cells[c_unit].clone();
-        if unit.is_empty() {
-            return Err(InputError::at(values, row.line, Some("unit"), "empty unit code"));
+    }
+    // time points: as for COINr tables, one is required when there are several
+    let times: Vec<f64> = match c_time {
+        Some(c) => t.rows.iter().map(|r| t.number(r, c)).collect::<Result<_, _>>()?,
+        None => vec![f64::NAN; t.rows.len()],
+    };
+    let mut distinct: Vec<f64> = times.iter().copied().filter(|v| !v.is_nan()).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let listed = || distinct.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+    match spec.data.time {
+        Some(want) if c_time.is_none() => {
+            return Err(InputError::file(
+                values,
+                format!("data.time = {want} is set but the values table has no time column"),
+            ));
         }
+        Some(want) if !distinct.contains(&want) => {
+            return Err(InputError::file(values, format!("no rows with time = {want}; the values hold {}", listed())));
+        }
+        None if distinct.len() > 1 => {
+            return Err(InputError::file(
+                values,
+                format!("the values hold several time points ({}); choose one with data.time = <year>", listed()),
+            ));
+        }
+        _ => {}
+    }
+    // cells
+    let mut cells: Vec<(usize, usize, f64, u64)> = Vec::with_capacity(t.rows.len());
+    for (row, tv) in t.rows.iter().zip(&times) {
+        if spec.data.time.is_some_and(|want| *tv != want) {
+            continue;
+        }
+        let unit = row.cells[c_unit].clone();
+        check_unit_code(values, row.line, &unit)?;
         let ui = match unit_index.get(&unit) {
             Some(&i) => i,
             None if unit_table_given => {
@@ -247,12 +301,6 @@ pub fn load(spec: &Spec, spec_dir: &Path, values: &Path, files: &mut Vec<InputFi
             )
         })?;
         cells.push((ui, ii, v, row.line));
-    }
-    if c_time.is_some() && spec.data.time.is_none() && times.len() > 1 {
-        return Err(InputError::file(
-            values,
-            "the values hold several time points; choose one with data.time = <year>",
-        ));
     }
     if units.codes.is_empty() {
         return Err(InputError::file(values, "no values; expected rows of unit,indicator,value"));

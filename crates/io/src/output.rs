@@ -11,8 +11,9 @@
 //!
 //! Everything is written into a fresh temporary directory beside `OUT` and
 //! renamed into place at the end, so `OUT` is either the previous complete
-//! output or the new complete output, never a mixture. (Files are not
-//! fsynced: the guarantee covers a failing build, not a power cut.) An existing `OUT`
+//! output or the new complete output, never a mixture (the replacement is
+//! two renames: the old directory out, the new one in). Files are not
+//! fsynced: the guarantee covers a failing build, not a power cut. An existing `OUT`
 //! is replaced only if it is empty or a previous digindex output (it has a
 //! `manifest.json`).
 
@@ -96,7 +97,9 @@ fn write_file(dir: &Path, name: &str, f: impl FnOnce(&mut BufWriter<fs::File>) -
     w.flush()
 }
 
-/// Writes the whole output directory atomically (see the module docs).
+/// Writes the whole output directory atomically (see the module docs). An
+/// existing `out` is replaced only if it is empty or holds a
+/// `manifest.json` (a previous digindex output).
 pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
     if out.exists() {
         if !out.is_dir() {
@@ -126,21 +129,23 @@ pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_
         serde_json::to_writer_pretty(&mut *w, manifest)?;
         w.write_all(b"\n")
     })?;
-    // swap into place
-    let kept = tmp.keep();
+    // Swap into place. Both temporary directories stay guarded (removed on
+    // drop) until the end, so no failure leaves them behind.
     if out.exists() {
-        let old = tempfile::Builder::new().prefix(".digindex-old-").tempdir_in(&parent)?.keep();
-        fs::remove_dir(&old)?;
-        fs::rename(out, &old)?;
-        if let Err(e) = fs::rename(&kept, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&kept);
+        // rename() replaces an empty directory, so the guard's own
+        // directory can receive the old output
+        let old = tempfile::Builder::new().prefix(".digindex-old-").tempdir_in(&parent)?;
+        fs::rename(out, old.path())?;
+        if let Err(e) = fs::rename(tmp.path(), out) {
+            let _ = fs::rename(old.path(), out);
             return Err(e);
         }
-        fs::remove_dir_all(&old)?;
-    } else if let Err(e) = fs::rename(&kept, out) {
-        let _ = fs::remove_dir_all(&kept);
-        return Err(e);
+        // `old` now holds the previous output and is removed on drop
+        drop(old);
+    } else {
+        fs::rename(tmp.path(), out)?;
     }
+    // `tmp`'s path was renamed away; dropping the guard finds nothing to remove
+    drop(tmp);
     Ok(())
 }

@@ -47,6 +47,8 @@ impl std::error::Error for InputError {}
 #[derive(Debug, Clone)]
 pub struct Table<'p> {
     pub path: &'p Path,
+    /// 1-based line of the header (blank lines before it are skipped).
+    pub header_line: u64,
     pub header: Vec<String>,
     pub rows: Vec<Row>,
 }
@@ -62,20 +64,30 @@ impl<'p> Table<'p> {
     /// Parses CSV bytes: a header row, then records of the same width.
     pub fn parse(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let header_line = 1 + bytes.split(|b| *b == b'\n').take_while(|l| l.iter().all(|b| *b == b'\r')).count() as u64;
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-        let header: Vec<String> =
-            rdr.headers().map_err(|e| csv_error(path, e, &|_| 1))?.iter().map(|h| h.trim().to_string()).collect();
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| csv_error(path, e, &|_| header_line))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
         if header.iter().all(|h| h.is_empty()) {
             return Err(InputError::file(path, "the file is empty; expected a header row of column names"));
         }
         for (i, h) in header.iter().enumerate() {
             if h.is_empty() {
-                return Err(InputError::at(path, 1, None, format!("column {} of the header has no name", i + 1)));
+                return Err(InputError::at(
+                    path,
+                    header_line,
+                    None,
+                    format!("column {} of the header has no name", i + 1),
+                ));
             }
             if let Some(k) = header[..i].iter().position(|o| o == h) {
                 return Err(InputError::at(
                     path,
-                    1,
+                    header_line,
                     Some(h),
                     format!("duplicate column name (columns {} and {})", k + 1, i + 1),
                 ));
@@ -101,7 +113,7 @@ impl<'p> Table<'p> {
             }
             rows.push(Row { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
         }
-        Ok(Table { path, header, rows })
+        Ok(Table { path, header_line, header, rows })
     }
 
     /// Index of a column by name.
@@ -114,7 +126,7 @@ impl<'p> Table<'p> {
         self.col(name).ok_or_else(|| {
             InputError::at(
                 self.path,
-                1,
+                self.header_line,
                 None,
                 format!(
                     "missing column {name:?} ({what}); the header has: {}{}",
@@ -135,6 +147,33 @@ impl<'p> Table<'p> {
                 format!("expected a number (or an empty cell for missing), found {:?}", row.cells[col]),
             )
         })
+    }
+
+    /// A cell of an extra framework column. Known parameter columns
+    /// ([`digindex_build::normalise::FRAMEWORK_PARAMS`]) must hold a number
+    /// or TRUE/FALSE; other columns are kept when numeric and otherwise
+    /// ignored (free text such as a source note).
+    pub fn param(&self, row: &Row, col: usize) -> Result<Option<f64>, InputError> {
+        let c = row.cells[col].as_str();
+        if c.eq_ignore_ascii_case("TRUE") {
+            return Ok(Some(1.0));
+        }
+        if c.eq_ignore_ascii_case("FALSE") {
+            return Ok(Some(0.0));
+        }
+        match parse_number(c) {
+            Some(v) if v.is_nan() => Ok(None),
+            Some(v) => Ok(Some(v)),
+            None if digindex_build::normalise::FRAMEWORK_PARAMS.contains(&self.header[col].as_str()) => {
+                Err(InputError::at(
+                    self.path,
+                    row.line,
+                    Some(&self.header[col]),
+                    format!("expected a number or TRUE/FALSE, found {c:?}"),
+                ))
+            }
+            None => Ok(None),
+        }
     }
 
     /// A text cell; empty or `NA` is `None`.
@@ -178,6 +217,15 @@ mod tests {
         let e = Table::parse(p, b"a,b\n1,2\n\n3\n").unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.to_string().starts_with("x.csv, line 4: this row has 1 fields but the header has 2"), "{e}");
+    }
+
+    #[test]
+    fn header_after_blank_lines() {
+        let p = Path::new("x.csv");
+        let t = Table::parse(p, b"\n\r\na,b\n1,2\n").expect("valid");
+        assert_eq!(t.header_line, 3);
+        assert_eq!(t.rows[0].line, 4);
+        assert_eq!(t.require("c", "test").unwrap_err().line, Some(3));
     }
 
     #[test]

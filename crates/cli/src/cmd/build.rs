@@ -34,8 +34,7 @@ pub fn run(args: Args) -> Result<()> {
     let text = digindex_io::read_input("spec", &args.spec, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
     let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", args.spec.display()))?;
     let spec = Spec::parse(&text, &args.set).map_err(|e| anyhow!("{}: {e}", args.spec.display()))?;
-    let spec_dir = args.spec.parent().map(PathBuf::from).unwrap_or_default();
-    let loaded = digindex_io::load(&spec, &spec_dir).map_err(|e| anyhow!("{e}"))?;
+    let loaded = digindex_io::load(&spec, &args.spec).map_err(|e| anyhow!("{e}"))?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
     let manifest = digindex_io::output::manifest(&spec, &args.set, &spec_files[0], &loaded.files, &build);
     digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
