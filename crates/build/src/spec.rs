@@ -346,7 +346,9 @@ pub struct NormaliseSpec {
     /// always come from the framework.)
     #[serde(default)]
     pub from_framework: bool,
-    /// Per-indicator overrides: any key of `[normalise]` but `enabled`.
+    /// Per-indicator overrides: the method and its parameters (not
+    /// `enabled`, `from_framework` or `indicators`), plus `target` and
+    /// `goalposts`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub indicators: BTreeMap<String, NormaliseOverride>,
 }
@@ -451,19 +453,28 @@ pub struct SpecError {
 impl Spec {
     /// Parses spec text, applies `key=value` overrides, and checks it all.
     pub fn parse(text: &str, overrides: &[String]) -> Result<Spec, SpecError> {
-        // First pass: the file alone, so errors point at its lines.
-        let spec: Spec = toml::from_str(text).map_err(|e| SpecError { message: explain(&e.to_string()) })?;
+        let file_error = |e: toml::de::Error| SpecError { message: explain(&e.to_string()) };
         if overrides.is_empty() {
+            // the file alone: errors point at its lines
+            let spec: Spec = toml::from_str(text).map_err(file_error)?;
             spec.check()?;
             return Ok(spec);
         }
-        let mut table: toml::Table =
-            toml::from_str(text).map_err(|e| SpecError { message: explain(&e.to_string()) })?;
+        let mut table: toml::Table = toml::from_str(text).map_err(file_error)?;
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        let spec = Spec::deserialize(toml::Value::Table(table))
-            .map_err(|e| SpecError { message: format!("after the --set overrides: {}", explain(&e.to_string())) })?;
+        let spec = match Spec::deserialize(toml::Value::Table(table)) {
+            Ok(spec) => spec,
+            Err(merged) => {
+                // an error the file has on its own is reported with its line;
+                // otherwise the overrides are at fault
+                toml::from_str::<Spec>(text).map_err(file_error)?;
+                return Err(SpecError {
+                    message: format!("after the --set overrides: {}", explain(&merged.to_string())),
+                });
+            }
+        };
         spec.check()?;
         Ok(spec)
     }
@@ -564,68 +575,98 @@ macro_rules! default_from_empty_table {
 
 default_from_empty_table!(DenominateSpec, ImputeSpec, ScreenSpec, TreatSpec, NormaliseSpec, AggregateSpec);
 
-/// Applies one `key.path=value` override to a TOML table. The value is TOML
-/// (`'"zscore"'`, `[0,1]`, `true`, `0.9`); a bare word that is not valid
-/// TOML is taken as a string, so `normalise.method=zscore` works too.
+/// Applies one `KEY=VALUE` override to a TOML table. `KEY=VALUE` is read
+/// as a line of TOML, so keys are dotted (`normalise.range`), segments may
+/// be quoted (`treat.indicators."Ind.1".method`) and values are TOML
+/// (`'"zscore"'`, `[0,1]`, `true`, `0.9`, `{ method = "none" }`); a bare
+/// word that is not valid TOML is taken as a string, so
+/// `normalise.method=zscore` works too. The value is merged into the
+/// table: tables merge key by key, a numeric key picks an entry of a list
+/// (`framework.0.weight=2`), anything else replaces what was there.
 pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), SpecError> {
-    let Some((key, raw)) = assignment.split_once('=') else {
+    let Some(eq) = unquoted_equals(assignment) else {
         return Err(SpecError {
-            message: format!("--set {assignment:?}: expected key=value, e.g. --set normalise.method='\"zscore\"'"),
+            message: format!("--set {assignment:?}: expected KEY=VALUE, e.g. --set normalise.method='\"zscore\"'"),
         });
     };
-    let key = key.trim();
-    let raw = raw.trim();
-    let value: toml::Value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
-        Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.to_string())),
-        Err(_) if !raw.is_empty() && raw.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) => {
-            toml::Value::String(raw.to_string())
-        }
+    let (key, raw) = (assignment[..eq].trim(), assignment[eq + 1..].trim());
+    let doc: toml::Table = match toml::from_str(&format!("{key} = {raw}")) {
+        Ok(t) => t,
         Err(e) => {
-            return Err(SpecError { message: format!("--set {key}: the value {raw:?} is not valid TOML: {e}") });
+            let bare = !raw.is_empty() && raw.chars().all(|c| c.is_alphanumeric() || "_-.+".contains(c));
+            let as_string = toml::Value::String(raw.to_string()).to_string();
+            match toml::from_str(&format!("{key} = {as_string}")) {
+                Ok(t) if bare => t,
+                _ => {
+                    return Err(SpecError {
+                        message: format!("--set {assignment:?}: not KEY=VALUE in TOML syntax: {}", e.message()),
+                    });
+                }
+            }
         }
     };
-    let parts: Vec<&str> = key.split('.').collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(SpecError { message: format!("--set {key:?}: empty key segment") });
+    for (k, v) in doc {
+        match table.get_mut(&k) {
+            Some(existing) => merge(existing, v, &k, key)?,
+            None => {
+                table.insert(k, v);
+            }
+        }
     }
-    let mut root = toml::Value::Table(std::mem::take(table));
-    let result = set_path(&mut root, &parts, 0, value, key);
-    if let toml::Value::Table(t) = root {
-        *table = t;
-    }
-    result
+    Ok(())
 }
 
-fn set_path(cur: &mut toml::Value, parts: &[&str], i: usize, value: toml::Value, key: &str) -> Result<(), SpecError> {
-    let last = i + 1 == parts.len();
-    let part = parts[i];
-    let here = || if i == 0 { "the spec".to_string() } else { parts[..i].join(".") };
-    match cur {
-        toml::Value::Table(t) => {
-            if last {
-                t.insert(part.to_string(), value);
-                return Ok(());
-            }
-            let next = t.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            set_path(next, parts, i + 1, value, key)
+/// Position of the first `=` outside quotes.
+fn unquoted_equals(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '=') => return Some(i),
+            _ => {}
         }
-        toml::Value::Array(a) => {
-            let idx: usize = part.parse().map_err(|_| SpecError {
-                message: format!("--set {key}: {} is a list; use a number to pick an entry", here()),
-            })?;
-            let len = a.len();
-            let Some(slot) = a.get_mut(idx) else {
-                return Err(SpecError {
-                    message: format!("--set {key}: {} has {len} entries, no entry {idx}", here()),
-                });
-            };
-            if last {
-                *slot = value;
-                return Ok(());
+    }
+    None
+}
+
+/// Merges `src` into `dst` (see [`apply_override`]); `path` names `dst`.
+fn merge(dst: &mut toml::Value, src: toml::Value, path: &str, key: &str) -> Result<(), SpecError> {
+    match (dst, src) {
+        (toml::Value::Table(d), toml::Value::Table(s)) => {
+            for (k, v) in s {
+                let here = format!("{path}.{k}");
+                match d.get_mut(&k) {
+                    Some(existing) => merge(existing, v, &here, key)?,
+                    None => {
+                        d.insert(k, v);
+                    }
+                }
             }
-            set_path(slot, parts, i + 1, value, key)
+            Ok(())
         }
-        _ => Err(SpecError { message: format!("--set {key}: {} is a value, not a table", here()) }),
+        (toml::Value::Array(d), toml::Value::Table(s)) => {
+            let len = d.len();
+            for (k, v) in s {
+                let idx: usize = k.parse().map_err(|_| SpecError {
+                    message: format!("--set {key}: {path} is a list; use a number to pick an entry, not {k:?}"),
+                })?;
+                let Some(slot) = d.get_mut(idx) else {
+                    return Err(SpecError {
+                        message: format!("--set {key}: {path} has {len} entries, no entry {idx}"),
+                    });
+                };
+                merge(slot, v, &format!("{path}.{idx}"), key)?;
+            }
+            Ok(())
+        }
+        (d, toml::Value::Table(_)) if !matches!(d, toml::Value::Table(_) | toml::Value::Array(_)) => {
+            Err(SpecError { message: format!("--set {key}: {path} is a value, not a table") })
+        }
+        (d, s) => {
+            *d = s;
+            Ok(())
+        }
     }
 }
 
@@ -708,7 +749,7 @@ method = "minmax"
         let e = Spec::parse(BASE, &["normalise.mehtod=zscore".into()]).unwrap_err();
         assert!(e.message.contains("did you mean \"method\""), "{}", e.message);
         let e = Spec::parse(BASE, &["normalise".into()]).unwrap_err();
-        assert!(e.message.contains("key=value"), "{}", e.message);
+        assert!(e.message.contains("KEY=VALUE"), "{}", e.message);
         let e = Spec::parse(BASE, &["normalise.method.x=1".into()]).unwrap_err();
         assert!(e.message.contains("not a table"), "{}", e.message);
     }
@@ -726,6 +767,34 @@ method = "minmax"
         assert_eq!(AggregateSpec::default().weights, "original");
         assert_eq!(ImputeSpec::default().method, ImputeMethod::Mean);
         assert_eq!(DenominateSpec::default().scale, 1.0);
+    }
+
+    #[test]
+    fn overrides_quote_merge_and_repair() {
+        // quoted segments address codes with dots
+        let s = Spec::parse(BASE, &["treat.indicators.\"Ind.1\".method=\"none\"".into()]).expect("valid");
+        assert_eq!(s.treat.expect("created").indicators["Ind.1"].method, Some(TreatMethod::None));
+        // an inline table merges into the existing table
+        let s = Spec::parse(BASE, &["normalise={ range = [1, 10] }".into()]).expect("valid");
+        let n = s.normalise.expect("present");
+        assert_eq!((n.method, n.range), (NormaliseMethod::Minmax, [1.0, 10.0]));
+        // an override can supply what the file lacks
+        let s = Spec::parse(&BASE.replace("name = \"t\"", ""), &["index.name=\"From the command line\"".into()])
+            .expect("repaired");
+        assert_eq!(s.index.name, "From the command line");
+        // a file error the overrides do not fix is reported with its line
+        let e =
+            Spec::parse(&BASE.replace("method = \"minmax\"", "metod = 1"), &["treat.max_points=1".into()]).unwrap_err();
+        assert!(e.message.contains("line") && e.message.contains("metod"), "{}", e.message);
+        // list entries by number
+        let fw = format!("{BASE}\n[[framework]]\ncode = \"a\"\n[[framework]]\ncode = \"b\"\n");
+        let s = Spec::parse(&fw, &["framework.1.weight=3".into()]).expect("valid");
+        assert_eq!(s.framework[1].weight, Some(3.0));
+        let e = Spec::parse(&fw, &["framework.5.weight=3".into()]).unwrap_err();
+        assert!(e.message.contains("framework has 2 entries, no entry 5"), "{}", e.message);
+        // '=' inside a quoted value
+        let s = Spec::parse(BASE, &["index.description=\"a=b\"".into()]).expect("valid");
+        assert_eq!(s.index.description.as_deref(), Some("a=b"));
     }
 
     #[test]
