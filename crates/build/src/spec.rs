@@ -59,6 +59,9 @@ pub struct Spec {
     pub normalise: Option<NormaliseSpec>,
     #[serde(default)]
     pub aggregate: Option<AggregateSpec>,
+    /// Uncertain choices for `digindex audit` (not used by `build`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintySpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -443,6 +446,87 @@ fn original() -> String {
     "original".into()
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Analysis {
+    /// N replications sampling every input: rank intervals.
+    #[default]
+    Uncertainty,
+    /// Saltelli design, N(d + 2) replications: rank intervals and Sobol indices.
+    Sensitivity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampling {
+    /// Pseudo-random (ChaCha8 seeded by `seed`), as COINr.
+    #[default]
+    Random,
+    /// Quasi-random Sobol low-discrepancy points (Owen-scrambled by `seed`).
+    Sobol,
+}
+
+/// `[uncertainty]`: the uncertain choices of the recipe, for `digindex audit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintySpec {
+    /// Replications (uncertainty) or base sample size N (sensitivity: N(d + 2) runs).
+    #[serde(default = "thousand")]
+    pub runs: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// The code whose ranks are studied (default: the first top-level aggregate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub analysis: Analysis,
+    #[serde(default)]
+    pub sampling: Sampling,
+    /// Bootstrap resamples for the Sobol indices' 5–95% bounds.
+    #[serde(default = "hundred_usize")]
+    pub bootstrap: usize,
+    /// Also report rank intervals of every aggregate, not just the target.
+    #[serde(default)]
+    pub all_aggregates: bool,
+    #[serde(default, rename = "input")]
+    pub inputs: Vec<UncertainInput>,
+}
+
+fn thousand() -> usize {
+    1000
+}
+fn hundred_usize() -> usize {
+    100
+}
+fn default_seed() -> u64 {
+    42
+}
+
+/// One uncertain input: discrete alternatives (override sets with the
+/// `--set` keys) or noise on the weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainInput {
+    pub name: String,
+    /// Each alternative is a table of `"key.path" = value` overrides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<toml::Table>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_noise: Option<WeightsNoise>,
+}
+
+/// Each weight of the given levels multiplied by 1 + U(−factor, factor)
+/// (COINr's `get_noisy_weights`); `draws` noisy weight sets are drawn once
+/// and sampled like alternatives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsNoise {
+    pub levels: Vec<u32>,
+    pub factor: f64,
+    #[serde(default = "hundred_usize")]
+    pub draws: usize,
+}
+
 /// A problem with the spec text or an override.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -475,6 +559,19 @@ impl Spec {
                 });
             }
         };
+        spec.check()?;
+        Ok(spec)
+    }
+
+    /// The spec as a TOML table (for applying overrides programmatically).
+    pub fn to_table(&self) -> Result<toml::Table, SpecError> {
+        toml::Table::try_from(self).map_err(|e| SpecError { message: format!("cannot write the spec as TOML: {e}") })
+    }
+
+    /// A spec from a TOML table, checked like a spec file.
+    pub fn from_table(table: toml::Table) -> Result<Spec, SpecError> {
+        let spec =
+            Spec::deserialize(toml::Value::Table(table)).map_err(|e| SpecError { message: explain(&e.to_string()) })?;
         spec.check()?;
         Ok(spec)
     }
@@ -515,6 +612,32 @@ impl Spec {
             }
             if n.method == NormaliseMethod::Dist2ref && p.ref_unit.is_none() {
                 return bad("normalise.method = \"dist2ref\" needs normalise.ref_unit = \"<unit code>\"".into());
+            }
+        }
+        if let Some(u) = &self.uncertainty {
+            if u.runs < 2 {
+                return bad(format!("uncertainty.runs must be at least 2, found {}", u.runs));
+            }
+            let mut names = std::collections::HashSet::new();
+            for (i, inp) in u.inputs.iter().enumerate() {
+                let which = format!("[[uncertainty.input]] {} ({:?})", i + 1, inp.name);
+                if !names.insert(inp.name.as_str()) {
+                    return bad(format!("{which}: the name is used twice"));
+                }
+                match (inp.alternatives.is_empty(), &inp.weights_noise) {
+                    (false, None) if inp.alternatives.len() < 2 => {
+                        return bad(format!("{which}: give at least two alternatives"));
+                    }
+                    (false, None) => {}
+                    (true, Some(n)) => {
+                        if !(n.factor > 0.0 && n.factor < 1.0) || n.levels.is_empty() || n.draws < 2 {
+                            return bad(format!(
+                                "{which}: weights_noise needs levels, 0 < factor < 1 and draws >= 2, found {n:?}"
+                            ));
+                        }
+                    }
+                    _ => return bad(format!("{which}: give either alternatives or weights_noise")),
+                }
             }
         }
         if let Some(a) = &self.aggregate {
@@ -795,6 +918,16 @@ method = "minmax"
         // '=' inside a quoted value
         let s = Spec::parse(BASE, &["index.description=\"a=b\"".into()]).expect("valid");
         assert_eq!(s.index.description.as_deref(), Some("a=b"));
+    }
+
+    #[test]
+    fn table_round_trip() {
+        let s = Spec::parse(BASE, &["treat.max_points=2".into(), "aggregate.min_coverage=[0.5, 0.1]".into()])
+            .expect("valid");
+        let back = Spec::from_table(s.to_table().expect("serialises")).expect("parses");
+        assert_eq!(back, s);
+        let r = s.resolved();
+        assert_eq!(Spec::from_table(r.to_table().expect("serialises")).expect("parses"), r);
     }
 
     #[test]

@@ -20,12 +20,18 @@ struct Cli {
 enum Command {
     /// Build an index from a spec: every stage, scores, ranks and a manifest.
     Build(cmd::build::Args),
+    /// Audit an index: coherence, Monte Carlo rank intervals, Sobol sensitivity.
+    Audit(cmd::audit::Args),
+    /// Show what a change does: rank and score changes between two builds.
+    Diff(cmd::diff::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

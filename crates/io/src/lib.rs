@@ -14,6 +14,7 @@
 //!
 //! Paths in a spec are relative to the spec file.
 
+pub mod audit;
 pub mod coinr;
 pub mod long;
 pub mod number;

@@ -91,24 +91,49 @@ pub fn manifest(
     })
 }
 
-fn write_file(dir: &Path, name: &str, f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>) -> io::Result<()> {
+pub fn write_file(
+    dir: &Path,
+    name: &str,
+    f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
     let mut w = BufWriter::new(fs::File::create(dir.join(name))?);
     f(&mut w)?;
     w.flush()
 }
 
-/// Writes the whole output directory atomically (see the module docs). An
-/// existing `out` is replaced only if it is empty or holds a
-/// `manifest.json` (a previous digindex output).
+/// Writes the whole build output directory atomically (see the module docs).
 pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
+    write_atomically(out, |dir| {
+        fs::create_dir(dir.join("stages"))?;
+        for (s, ds) in build.named_stages() {
+            write_file(dir, &format!("stages/{}.csv", s.name()), |w| write_dataset(w, ds))?;
+        }
+        write_file(dir, "scores.csv", |w| write_scores(w, build, fw))?;
+        write_json(dir, "manifest.json", manifest)
+    })
+}
+
+/// Writes a JSON file, pretty-printed.
+pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> io::Result<()> {
+    write_file(dir, name, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Fills a fresh temporary directory with `fill` and renames it to `out`
+/// (see the module docs). An existing `out` is replaced only if it is
+/// empty or holds a `manifest.json` or `audit.json` (a previous digindex
+/// output).
+pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
     if out.exists() {
         if !out.is_dir() {
             return Err(io::Error::other(format!("{} exists and is not a directory", out.display())));
         }
         let empty = fs::read_dir(out)?.next().is_none();
-        if !empty && !out.join("manifest.json").exists() {
+        if !empty && !out.join("manifest.json").exists() && !out.join("audit.json").exists() {
             return Err(io::Error::other(format!(
-                "{} exists, is not empty and holds no manifest.json (not a digindex output); choose another --out",
+                "{} exists, is not empty and holds no manifest.json or audit.json (not a digindex output); choose another --out",
                 out.display()
             )));
         }
@@ -119,16 +144,7 @@ pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_
     };
     fs::create_dir_all(&parent)?;
     let tmp = tempfile::Builder::new().prefix(".digindex-build-").tempdir_in(&parent)?;
-    let dir = tmp.path();
-    fs::create_dir(dir.join("stages"))?;
-    for (s, ds) in build.named_stages() {
-        write_file(dir, &format!("stages/{}.csv", s.name()), |w| write_dataset(w, ds))?;
-    }
-    write_file(dir, "scores.csv", |w| write_scores(w, build, fw))?;
-    write_file(dir, "manifest.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, manifest)?;
-        w.write_all(b"\n")
-    })?;
+    fill(tmp.path())?;
     // Swap into place. Both temporary directories stay guarded (removed on
     // drop) until the end, so no failure leaves them behind.
     if out.exists() {

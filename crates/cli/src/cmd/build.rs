@@ -30,13 +30,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
-    let mut spec_files = Vec::new();
-    let text = digindex_io::read_input("spec", &args.spec, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
-    let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", args.spec.display()))?;
-    let spec = Spec::parse(&text, &args.set).map_err(|e| anyhow!("{}: {e}", args.spec.display()))?;
-    let loaded = digindex_io::load(&spec, &args.spec).map_err(|e| anyhow!("{e}"))?;
+    let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
-    let manifest = digindex_io::output::manifest(&spec, &args.set, &spec_files[0], &loaded.files, &build);
+    let manifest = digindex_io::output::manifest(&spec, &args.set, &spec_file, &loaded.files, &build);
     digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
         .with_context(|| format!("writing {}", args.out.display()))?;
     if !args.quiet {

@@ -1,1 +1,20 @@
+pub mod audit;
 pub mod build;
+pub mod diff;
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+use digindex_build::Spec;
+use digindex_io::{InputFile, Loaded};
+
+/// Reads and checks a spec with its overrides, then the data it names.
+pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
+    let mut spec_files = Vec::new();
+    let text = digindex_io::read_input("spec", spec_path, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
+    let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", spec_path.display()))?;
+    let spec = Spec::parse(&text, sets).map_err(|e| anyhow!("{}: {e}", spec_path.display()))?;
+    let loaded = digindex_io::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
+    let spec_file = spec_files.pop().ok_or_else(|| anyhow!("internal: spec file not recorded"))?;
+    Ok((spec, spec_file, loaded))
+}

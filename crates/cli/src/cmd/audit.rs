@@ -1,0 +1,159 @@
+//! `digindex audit SPEC --out DIR [--set KEY=VALUE]... [--threads N]`
+//!
+//! Builds the index, then audits it: coherence (correlations with p-values,
+//! Cronbach's alpha, PCA, descriptive statistics, data availability,
+//! effective weights) and, when the spec has an `[uncertainty]` table, the
+//! Monte Carlo uncertainty analysis (rank intervals of the target) or the
+//! Sobol sensitivity analysis (`analysis = "sensitivity"`). Results are
+//! identical for a seed whatever `--threads`. Writes DIR atomically; see
+//! `digindex_io::audit` for the files.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use digindex_audit::{coherence, uncertainty};
+use digindex_build::Stage;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The spec file (TOML), with an optional [uncertainty] table.
+    spec: PathBuf,
+    /// Output directory (replaced as a whole if it holds a previous audit).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let t0 = Instant::now();
+    let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
+    let inputs = &loaded.inputs;
+    let fw = &inputs.framework;
+    let nominal = digindex_build::build(&spec, inputs).map_err(|e| anyhow!("{e}"))?;
+    let agg = nominal.stage(Stage::Aggregated);
+    let correlations = coherence::correlations(agg, fw, 0.9, -0.4);
+    let alphas = coherence::alphas(agg, fw);
+    let pcas = coherence::pcas(agg, fw);
+    let stats = coherence::indicator_stats(nominal.stage(Stage::Raw));
+    let availability = coherence::availability(nominal.stage(Stage::Raw), fw);
+    let t_coherence = t0.elapsed().as_secs_f64();
+
+    let mut threads = args.threads.unwrap_or(0);
+    let outcome = match &spec.uncertainty {
+        None => None,
+        Some(u) => {
+            let d = u.inputs.len();
+            let total = match u.analysis {
+                digindex_build::spec::Analysis::Uncertainty => u.runs,
+                digindex_build::spec::Analysis::Sensitivity => u.runs * (d + 2),
+            };
+            let bar = if args.quiet {
+                ProgressBar::hidden()
+            } else {
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
+            };
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs, {elapsed} elapsed, ETA {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix("audit");
+            let pool =
+                rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("starting the worker threads")?;
+            threads = pool.current_num_threads();
+            let tick = || bar.inc(1);
+            let o = pool.install(|| uncertainty::run(&spec, inputs, &tick)).map_err(|e| anyhow!("{e}"))?;
+            bar.finish_and_clear();
+            Some(o)
+        }
+    };
+    let t_total = t0.elapsed().as_secs_f64();
+    let manifest = json!({
+        "digindex_version": env!("CARGO_PKG_VERSION"),
+        "index": spec.index.name,
+        "spec_file": spec_file,
+        "overrides": args.set,
+        "spec": spec.resolved(),
+        "inputs": loaded.files,
+        "threads": threads,
+        "seconds": { "coherence": t_coherence, "total": t_total },
+        "uncertainty": outcome.as_ref().map(|o| json!({
+            "target": o.target,
+            "analysis": o.analysis,
+            "runs": o.replications.len(),
+            "inputs": o.inputs,
+            "pipelines_built": o.pipelines,
+            "failed_runs": o.failures.values().sum::<usize>(),
+            "failures_by_cause": o.failures,
+            "sensitivity": o.sensitivity.as_ref().map(|s| json!({"base_runs": s.base_runs, "variance": s.variance})),
+            "warnings": o.warnings,
+        })),
+        "build_warnings": nominal.warnings,
+    });
+    let report = digindex_io::audit::AuditReport {
+        correlations: &correlations,
+        alphas: &alphas,
+        pcas: &pcas,
+        stats: &stats,
+        availability: &availability,
+        weights: &nominal.log.weights,
+        outcome: outcome.as_ref(),
+        manifest: &manifest,
+    };
+    digindex_io::audit::write_audit(&args.out, &report).with_context(|| format!("writing {}", args.out.display()))?;
+    if !args.quiet {
+        println!(
+            "{}: coherence of {} codes ({} correlations, {} aggregates) -> {}",
+            spec.index.name,
+            agg.codes.len(),
+            correlations.len(),
+            alphas.len(),
+            args.out.display()
+        );
+        match &outcome {
+            None => println!("no [uncertainty] table: coherence only"),
+            Some(o) => {
+                let failed: usize = o.failures.values().sum();
+                println!(
+                    "{} runs over {} inputs ({} pipelines built, {failed} failed) in {:.2} s on {threads} threads",
+                    o.replications.len(),
+                    o.inputs.len(),
+                    o.pipelines,
+                    t_total - t_coherence
+                );
+                for (cause, k) in &o.failures {
+                    println!("failed {k}×: {cause}");
+                }
+                for w in &o.warnings {
+                    println!("warning: {w}");
+                }
+                let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
+                order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
+                let top: Vec<String> = order
+                    .iter()
+                    .take(5)
+                    .map(|r| format!("{} {} [{}-{}]", r.unit, r.nominal_rank.unwrap_or(0), r.q05, r.q95))
+                    .collect();
+                println!("{} rank [5%-95%]: {}", o.target, top.join(", "));
+                if let Some(s) = &o.sensitivity {
+                    let mut idx: Vec<_> = s.indices.iter().collect();
+                    idx.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+                    let t: Vec<String> = idx.iter().map(|(n, x)| format!("{n} {:.3}", x.total)).collect();
+                    println!("total Sobol indices: {}", t.join(", "));
+                }
+            }
+        }
+    }
+    Ok(())
+}
