@@ -295,3 +295,23 @@ fn diff_reports_movers_and_writes_changes() {
     let o = digindex(&["diff", spec.to_str().expect("utf8")]);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Index: 0 of 51 units change rank"));
 }
+
+#[test]
+fn all_aggregates_and_indicator_exclusion() {
+    // excluding an indicator = a weight set with its weight 0, as one alternative
+    let (spec, inputs) = load(&[
+        "uncertainty.analysis=\"uncertainty\"",
+        "uncertainty.runs=100",
+        "uncertainty.all_aggregates=true",
+        "weights.no_lpi.LPI=0",
+        "uncertainty.input.3.alternatives=[{ \"aggregate.weights\" = \"original\" }, { \"aggregate.weights\" = \"no_lpi\" }]",
+    ]);
+    let o = uncertainty::run(&spec, &inputs, &|| {}).expect("runs");
+    let codes: Vec<&str> = o.aggregate_intervals.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes.len(), 11);
+    assert!(codes.contains(&"Physical") && codes.contains(&"Index"));
+    assert!(o.failures.is_empty());
+    // the target's intervals are those of Index among all aggregates
+    let index = &o.aggregate_intervals.iter().find(|(c, _)| c == "Index").expect("Index").1;
+    assert_eq!(index, &o.intervals);
+}

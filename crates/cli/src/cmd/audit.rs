@@ -27,6 +27,12 @@ pub struct Args {
     /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Flag sibling correlations above this value as `high`.
+    #[arg(long, default_value_t = 0.9, allow_negative_numbers = true)]
+    corr_high: f64,
+    /// Flag sibling correlations below this value as `low`.
+    #[arg(long, default_value_t = -0.4, allow_negative_numbers = true)]
+    corr_low: f64,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -42,7 +48,7 @@ pub fn run(args: Args) -> Result<()> {
     let fw = &inputs.framework;
     let nominal = digindex_build::build(&spec, inputs).map_err(|e| anyhow!("{e}"))?;
     let agg = nominal.stage(Stage::Aggregated);
-    let correlations = coherence::correlations(agg, fw, 0.9, -0.4);
+    let correlations = coherence::correlations(agg, fw, args.corr_high, args.corr_low);
     let alphas = coherence::alphas(agg, fw);
     let pcas = coherence::pcas(agg, fw);
     let stats = coherence::indicator_stats(nominal.stage(Stage::Raw));
@@ -87,6 +93,7 @@ pub fn run(args: Args) -> Result<()> {
         "spec": spec.resolved(),
         "inputs": loaded.files,
         "threads": threads,
+        "correlation_flags": { "high": args.corr_high, "low": args.corr_low },
         "seconds": { "coherence": t_coherence, "total": t_total },
         "uncertainty": outcome.as_ref().map(|o| json!({
             "target": o.target,
