@@ -4,9 +4,11 @@
 //! * correlations (`get_corr`): Pearson and Spearman over the units where
 //!   both values are present, of every indicator and aggregate with its
 //!   parent and with each sibling in its group; p-values from the t
-//!   statistic r·√((n−2)/(1−r²)) with n−2 degrees of freedom (R's
-//!   `cor.test`; for Spearman this is its asymptotic form, which R also
-//!   uses when there are ties); pairs are flagged `high` above
+//!   statistic r·√((n−2)/(1−r²)) with n−2 degrees of freedom — R's
+//!   `cor.test` for Pearson; for Spearman R uses this t approximation only
+//!   with ties or `exact = FALSE`, and otherwise the AS 89 algorithm, so
+//!   Spearman p-values can differ from R's in the small-sample tail;
+//!   pairs are flagged `high` above
 //!   `high` (default 0.9) and `low` below `low` (default −0.4) within a
 //!   group, as `get_corr_flags`;
 //! * Cronbach's alpha (`get_cronbach`): k²·mean(off-diagonal covariances)
@@ -103,7 +105,7 @@ pub fn p_value(r: f64, n: usize) -> f64 {
     let df = (n - 2) as f64;
     let t = r * (df / (1.0 - r * r)).sqrt();
     match StudentsT::new(0.0, 1.0, df) {
-        Ok(dist) => 2.0 * (1.0 - dist.cdf(t.abs())),
+        Ok(dist) => 2.0 * dist.cdf(-t.abs()),
         Err(_) => f64::NAN,
     }
 }

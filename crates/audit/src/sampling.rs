@@ -12,6 +12,15 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 /// The largest dimension the Sobol generator supports.
 pub const MAX_SOBOL_DIMS: usize = 256;
 
+/// The most points the Sobol generator gives (indices below 2¹⁶).
+pub const MAX_SOBOL_POINTS: usize = 1 << 16;
+
+/// A 64-bit seed folded to 32 bits (every bit matters).
+fn seed32(seed: u64) -> u32 {
+    let x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((x >> 32) ^ x) as u32
+}
+
 /// A uniform draw in [0, 1) from 53 random bits.
 pub fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -24,7 +33,8 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
-/// `n` points of the `d`-dimensional unit cube, row by row.
+/// `n` points of the `d`-dimensional unit cube, row by row. Sobol sampling
+/// needs `n` ≤ [`MAX_SOBOL_POINTS`] and `d` ≤ [`MAX_SOBOL_DIMS`] (callers check).
 pub fn cube(n: usize, d: usize, sampling: Sampling, seed: u64) -> Vec<Vec<f64>> {
     match sampling {
         Sampling::Random => {
@@ -34,7 +44,7 @@ pub fn cube(n: usize, d: usize, sampling: Sampling, seed: u64) -> Vec<Vec<f64>> 
         Sampling::Sobol => (0..n)
             .map(|i| {
                 (0..d)
-                    .map(|k| f64::from(sobol_burley::sample(i as u32, k as u32, seed as u32)).clamp(0.0, 1.0 - 1e-12))
+                    .map(|k| f64::from(sobol_burley::sample(i as u32, k as u32, seed32(seed))).clamp(0.0, 1.0 - 1e-12))
                     .collect()
             })
             .collect(),

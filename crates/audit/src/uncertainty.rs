@@ -13,7 +13,12 @@
 //! (in parallel), and each replication only aggregates — with its own
 //! weights and aggregation method — and ranks. The output of a replication
 //! for the sensitivity analysis is the mean absolute rank shift of the
-//! target from its nominal ranks, as COINr's `get_sensitivity`.
+//! target from its nominal ranks, as COINr's `get_sensitivity`; rank
+//! intervals come from the independent runs (all of them in an uncertainty
+//! analysis, the A and B blocks of a Saltelli design, as COINr). Weight
+//! noise multiplies whatever weights the other choices give; two inputs may
+//! not set the same key. Units that some variant keeps but the nominal
+//! build screened out are reported with no nominal rank.
 //!
 //! Replications run in parallel (rayon) and are collected in order, every
 //! random draw comes from the seed, so results are identical whatever the
@@ -38,8 +43,25 @@ use crate::sensitivity::{SobolIndex, saltelli_rows, sobol_indices};
 enum Plan {
     /// Override sets (`key = value` lines) and a label for each.
     Alternatives(Vec<Vec<String>>),
-    /// Noisy weight vectors (one weight per framework node).
+    /// Weight noise: factors, one per framework node, per draw.
     Weights(Vec<Vec<f64>>),
+}
+
+/// Every key path an alternative sets, nested tables flattened.
+fn key_paths(prefix: &str, t: &toml::Table, out: &mut Vec<String>) {
+    for (k, v) in t {
+        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(inner) => key_paths(&path, inner, out),
+            _ => out.push(path),
+        }
+    }
+}
+
+/// True when one dotted path is the other or lies inside it.
+fn overlaps(a: &str, b: &str) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    b == a || b.starts_with(&format!("{a}."))
 }
 
 /// An input as reported: name, kind and what each alternative sets.
@@ -158,7 +180,6 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     };
     let units = agg.units.clone();
     let nominal = rank::rank_scores(col);
-    let n_units = units.len();
     let aggregate_codes: Vec<String> = if u.all_aggregates {
         agg.codes.iter().filter(|c| fw.index_of(c).is_some_and(|i| fw.node(i).level > 1)).cloned().collect()
     } else {
@@ -171,15 +192,14 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     let mut warnings = Vec::new();
     let mut plans = Vec::with_capacity(u.inputs.len());
     let mut summaries = Vec::with_capacity(u.inputs.len());
-    let (_, base_weights) = pipeline::resolve_weights(&base, fw).map_err(|e| AuditError(e.to_string()))?;
     for (k, inp) in u.inputs.iter().enumerate() {
         if let Some(noise) = &inp.weights_noise {
             for l in &noise.levels {
-                if *l < 2 || *l > fw.max_level() {
+                if *l < 1 || *l >= fw.max_level() {
                     return Err(AuditError(format!(
-                        "input {:?}: weights_noise level {l} is not a level of aggregate weights (2..={})",
+                        "input {:?}: weights_noise level {l} has no weights that matter; use levels 1..={} (the top level's weight is never used)",
                         inp.name,
-                        fw.max_level()
+                        fw.max_level() - 1
                     )));
                 }
             }
@@ -189,17 +209,18 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
                     inp.name
                 ));
             }
+            // per-node factors 1 + U(−f, f), applied to whatever weights a
+            // replication's other choices give
             let mut r = sampling::rng(u.seed, 1000 + k as u64);
             let draws: Vec<Vec<f64>> = (0..noise.draws)
                 .map(|_| {
                     fw.nodes()
                         .iter()
-                        .enumerate()
-                        .map(|(i, n)| {
+                        .map(|n| {
                             if noise.levels.contains(&n.level) {
-                                base_weights[i] * (1.0 + (2.0 * sampling::unit(&mut r) - 1.0) * noise.factor)
+                                1.0 + (2.0 * sampling::unit(&mut r) - 1.0) * noise.factor
                             } else {
-                                base_weights[i]
+                                1.0
                             }
                         })
                         .collect()
@@ -249,6 +270,26 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
             plans.push(Plan::Alternatives(sets));
         }
     }
+    // two inputs setting the same thing would make one of them a dummy
+    let mut owners: Vec<(String, &str)> = Vec::new();
+    for inp in &u.inputs {
+        let mut keys = Vec::new();
+        for alt in &inp.alternatives {
+            key_paths("", alt, &mut keys);
+        }
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            if let Some((other, name)) = owners.iter().find(|(o, n)| *n != inp.name && overlaps(o, &k)) {
+                return Err(AuditError(format!(
+                    "inputs {name:?} and {:?} both set {} ({other} / {k}); each setting may belong to one input only",
+                    inp.name,
+                    if other.len() <= k.len() { other } else { &k }
+                )));
+            }
+            owners.push((k, inp.name.as_str()));
+        }
+    }
     let d = plans.len();
     let sizes: Vec<usize> = plans
         .iter()
@@ -262,12 +303,24 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     let n = u.runs;
     let rows = match u.analysis {
         Analysis::Uncertainty => {
+            if u.sampling == digindex_build::spec::Sampling::Sobol && n > sampling::MAX_SOBOL_POINTS {
+                return Err(AuditError(format!(
+                    "Sobol sampling gives at most {} points; lower uncertainty.runs or use sampling = \"random\"",
+                    sampling::MAX_SOBOL_POINTS
+                )));
+            }
             if u.sampling == digindex_build::spec::Sampling::Sobol && d > sampling::MAX_SOBOL_DIMS {
                 return Err(AuditError(format!("Sobol sampling supports {} inputs at most", sampling::MAX_SOBOL_DIMS)));
             }
             cube(n, d, u.sampling, u.seed)
         }
         Analysis::Sensitivity => {
+            if u.sampling == digindex_build::spec::Sampling::Sobol && n > sampling::MAX_SOBOL_POINTS {
+                return Err(AuditError(format!(
+                    "Sobol sampling gives at most {} base points; lower uncertainty.runs or use sampling = \"random\"",
+                    sampling::MAX_SOBOL_POINTS
+                )));
+            }
             if u.sampling == digindex_build::spec::Sampling::Sobol && 2 * d > sampling::MAX_SOBOL_DIMS {
                 return Err(AuditError(format!(
                     "Sobol sampling supports {} inputs at most in a sensitivity analysis",
@@ -286,7 +339,6 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     // build every distinct combination once, up to the normalised data
     let mut keys: Vec<Vec<usize>> = choices.iter().map(|c| key_of(c)).collect::<HashSet<_>>().into_iter().collect();
     keys.sort();
-    let unit_index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     let prepared: Vec<Result<Prepared, String>> = keys
         .par_iter()
         .map(|key| {
@@ -306,10 +358,32 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
             }
             let b = build(&s, inputs).map_err(|e| cause(e.step, &e.message))?;
             let normalised = b.stage(Stage::Normalised).clone();
-            let unit_map = normalised.units.iter().map(|u| unit_index.get(u.as_str()).copied()).collect();
-            Ok(Prepared { normalised, aggregate: agg_spec, weights, unit_map })
+            Ok(Prepared { normalised, aggregate: agg_spec, weights, unit_map: Vec::new() })
         })
         .collect();
+    // units: the nominal ones, then any a variant keeps that the nominal
+    // build screened out (they have no nominal rank)
+    let mut units = units;
+    let mut nominal = nominal;
+    let mut nominal_all = nominal_all;
+    let mut unit_index: HashMap<String, usize> = units.iter().enumerate().map(|(i, u)| (u.clone(), i)).collect();
+    for p in prepared.iter().flatten() {
+        for unit in &p.normalised.units {
+            if !unit_index.contains_key(unit) {
+                unit_index.insert(unit.clone(), units.len());
+                units.push(unit.clone());
+                nominal.push(None);
+                for v in &mut nominal_all {
+                    v.push(None);
+                }
+            }
+        }
+    }
+    let mut prepared = prepared;
+    for p in prepared.iter_mut().flatten() {
+        p.unit_map = p.normalised.units.iter().map(|u| unit_index.get(u).copied()).collect();
+    }
+    let n_units = units.len();
     let cache: HashMap<&Vec<usize>, &Result<Prepared, String>> = keys.iter().zip(&prepared).collect();
 
     // the replications
@@ -329,14 +403,16 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
             };
             let result = match cache.get(&key) {
                 Some(Ok(p)) => {
-                    let weights = c
-                        .iter()
-                        .zip(&plans)
-                        .find_map(|(x, pl)| match pl {
-                            Plan::Weights(w) => Some(&w[*x]),
-                            Plan::Alternatives(_) => None,
-                        })
-                        .unwrap_or(&p.weights);
+                    let mut noisy: Option<Vec<f64>> = None;
+                    for (x, pl) in c.iter().zip(&plans) {
+                        if let Plan::Weights(f) = pl {
+                            let w = noisy.get_or_insert_with(|| p.weights.clone());
+                            for (wi, fi) in w.iter_mut().zip(&f[*x]) {
+                                *wi *= fi;
+                            }
+                        }
+                    }
+                    let weights = noisy.as_ref().unwrap_or(&p.weights);
                     let out = match &p.aggregate {
                         Some(a) => aggregate::aggregate(&p.normalised, fw, weights, a).map(|(ds, _)| ds),
                         None => Ok(p.normalised.clone()),
@@ -394,13 +470,20 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
         )));
     }
     let to_f64 = |v: &[f32]| v.iter().map(|x| f64::from(*x)).collect::<Vec<f64>>();
-    let target_ranks: Vec<Vec<f64>> = runs.iter().map(|r| to_f64(&r.ranks)).collect();
+    // rank statistics from independent runs: all of an uncertainty analysis,
+    // the A and B blocks of a Saltelli design (COINr: the AB_i runs are
+    // correlated copies of A)
+    let independent = match u.analysis {
+        Analysis::Uncertainty => runs.len(),
+        Analysis::Sensitivity => 2 * n,
+    };
+    let target_ranks: Vec<Vec<f64>> = runs[..independent].iter().map(|r| to_f64(&r.ranks)).collect();
     let intervals = rank_intervals(&units, &nominal, &target_ranks);
     let aggregate_intervals = aggregate_codes
         .iter()
         .enumerate()
         .map(|(k, code)| {
-            let rk: Vec<Vec<f64>> = runs.iter().map(|r| to_f64(&r.all[k])).collect();
+            let rk: Vec<Vec<f64>> = runs[..independent].iter().map(|r| to_f64(&r.all[k])).collect();
             (code.clone(), rank_intervals(&units, &nominal_all[k], &rk))
         })
         .collect();

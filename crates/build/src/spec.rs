@@ -624,6 +624,11 @@ impl Spec {
                 if !names.insert(inp.name.as_str()) {
                     return bad(format!("{which}: the name is used twice"));
                 }
+                if ["run", "block", "rank_shift", "error"].contains(&inp.name.as_str()) || inp.name.trim().is_empty() {
+                    return bad(format!(
+                        "{which}: choose another name (run, block, rank_shift and error are output columns)"
+                    ));
+                }
                 match (inp.alternatives.is_empty(), &inp.weights_noise) {
                     (false, None) if inp.alternatives.len() < 2 => {
                         return bad(format!("{which}: give at least two alternatives"));

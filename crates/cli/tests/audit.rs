@@ -203,11 +203,15 @@ fn audit_command_writes_every_file() {
     assert_eq!(sens.lines().next(), Some("input,first_order,total,first_low,first_high,total_low,total_high"));
     assert_eq!(sens.lines().count(), 5);
     let reps = fs::read_to_string(out.join("replications.csv")).expect("reps");
-    assert_eq!(reps.lines().next(), Some("run,Winsorisation,Normalisation,Weights,Aggregation,rank_shift,error"));
+    assert_eq!(reps.lines().next(), Some("run,block,Winsorisation,Normalisation,Weights,Aggregation,rank_shift,error"));
     assert_eq!(reps.lines().count(), 301);
+    let blocks: Vec<&str> = reps.lines().skip(1).map(|l| l.split(',').nth(1).expect("block")).collect();
+    assert_eq!((blocks[0], blocks[50], blocks[100], blocks[299]), ("A", "B", "AB:Winsorisation", "AB:Aggregation"));
     // the PCA weight set is a valid spec fragment
     let w: toml::Table = toml::from_str(&fs::read_to_string(out.join("pca_weights.toml")).expect("w")).expect("toml");
-    assert_eq!(w["weights"]["pca"].as_table().expect("table").len(), 49 + 8 + 2);
+    let set = w["weights"]["pca"].as_table().expect("table");
+    assert!(set.len() > 40 && set.len() <= 49 + 8 + 2, "{}", set.len());
+    assert!(set.values().all(|v| v.as_float().expect("number") >= 0.0), "negative loadings are commented out");
     // byte-identical on a second run with another thread count
     let out2 = dir.path().join("audit2");
     let o = digindex(&[
@@ -246,7 +250,12 @@ fn audit_errors_are_clear() {
         err.contains("uncertainty.target = \"Indx\" is not a code") && err.contains("did you mean \"Index\""),
         "{err}"
     );
-    assert!(!out.exists());
+    // the coherence results are still written, the error recorded
+    assert!(out.join("correlations.csv").is_file() && !out.join("rank_intervals.csv").exists());
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("audit.json")).expect("json")).expect("json");
+    assert!(m["uncertainty_error"].as_str().expect("error").contains("Indx"));
+    assert!(!o.status.success());
     let o = digindex(&[
         "audit",
         spec.to_str().expect("utf8"),
@@ -314,4 +323,31 @@ fn all_aggregates_and_indicator_exclusion() {
     // the target's intervals are those of Index among all aggregates
     let index = &o.aggregate_intervals.iter().find(|(c, _)| c == "Index").expect("Index").1;
     assert_eq!(index, &o.intervals);
+}
+
+#[test]
+fn inputs_are_checked_and_combine() {
+    // two inputs setting the same key
+    let (spec, inputs) =
+        load(&["uncertainty.input.3.alternatives=[{ \"treat.max_points\" = 1 }, { \"treat.max_points\" = 2 }]"]);
+    let e = uncertainty::run(&spec, &inputs, &|| {}).unwrap_err();
+    assert!(e.0.contains("both set treat.max_points"), "{}", e.0);
+    // noise on the top level's weight changes nothing: rejected
+    let (spec, inputs) = load(&["uncertainty.input.2.weights_noise.levels=[4]"]);
+    let e = uncertainty::run(&spec, &inputs, &|| {}).unwrap_err();
+    assert!(e.0.contains("use levels 1..=3"), "{}", e.0);
+    // Sobol points are limited
+    let (spec, inputs) = load(&["uncertainty.runs=70000"]);
+    assert!(uncertainty::run(&spec, &inputs, &|| {}).unwrap_err().0.contains("at most 65536"));
+    // a weight-set input still matters when weights are also noisy
+    let (spec, inputs) = load(&[
+        "uncertainty.runs=128",
+        "weights.no_conn.Conn=0",
+        "uncertainty.input.0.alternatives=[{ \"aggregate.weights\" = \"original\" }, { \"aggregate.weights\" = \"no_conn\" }]",
+    ]);
+    let o = uncertainty::run(&spec, &inputs, &|| {}).expect("runs");
+    let s = o.sensitivity.expect("sensitivity");
+    assert!(s.indices[0].1.total > 0.1, "dropping a sub-index matters: {:?}", s.indices[0]);
+    // rank intervals of a Saltelli design come from its A and B blocks
+    assert!(o.intervals.iter().all(|r| r.runs == 2 * 128));
 }

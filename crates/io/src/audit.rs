@@ -7,12 +7,15 @@
 //!   pca.csv              code,level,units_used,component,variance_share,cumulative_share
 //!   pca_loadings.csv     code,child,component,loading
 //!   pca_weights.toml     PC1 loadings as a [weights.pca] set to paste into a spec
-//!   indicator_stats.csv  code,min,max,mean,median,sd,skew,kurtosis,present,availability,zeros,flags
+//!                        (negative loadings and aggregates without a PCA commented out)
+//!   indicator_stats.csv  code,min,max,mean,median,sd,skew,kurtosis,present,availability,zeros,
+//!                        flag_availability,flag_skew_kurtosis
 //!   availability.csv     unit,overall, then one column per aggregate
 //!   effective_weights.csv code,level,weight,effective
 //!   rank_intervals.csv   unit,nominal_rank,mean_rank,median_rank,q05,q95   (with [uncertainty])
 //!   rank_intervals_all.csv code,unit,…  (with uncertainty.all_aggregates)
-//!   replications.csv     run, the alternative chosen per input (1-based), rank_shift, error
+//!   replications.csv     run, block (A, B or AB:<input> in a Saltelli design; MC otherwise),
+//!                        the alternative chosen per input (1-based), rank_shift, error
 //!   sensitivity.csv      input,first_order,total,first_low,first_high,total_low,total_high
 //!   audit.json           settings, inputs, failures by cause, warnings, timings
 //! ```
@@ -126,10 +129,21 @@ pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
             }),
         )?;
         write_file(dir, "pca_weights.toml", |w| {
-            writeln!(w, "# PC1 loadings of each aggregate's children (digindex audit); may be negative")?;
+            writeln!(w, "# PC1 loadings of each aggregate's children (digindex audit). Weights must be")?;
+            writeln!(w, "# >= 0, so negative loadings are commented out; children of aggregates")?;
+            writeln!(w, "# without a PCA (fewer than 3 complete units, or one child) keep their weights.")?;
             writeln!(w, "[weights.pca]")?;
             for (code, v) in digindex_audit::coherence::pca_weights(r.pcas) {
-                writeln!(w, "{} = {}", toml::Value::String(code), f(v))?;
+                let line = format!("{} = {}", toml::Value::String(code), toml::Value::Float(v));
+                if v < 0.0 {
+                    writeln!(w, "# {line}  (negative)")?;
+                } else {
+                    writeln!(w, "{line}")?;
+                }
+            }
+            let done: std::collections::HashSet<&str> = r.pcas.iter().map(|p| p.code.as_str()).collect();
+            for a in r.alphas.iter().filter(|a| !done.contains(a.code.as_str())) {
+                writeln!(w, "# no PCA for {}", a.code)?;
             }
             Ok(())
         })?;
@@ -211,7 +225,7 @@ pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
                     }),
                 )?;
             }
-            let mut h: Vec<String> = vec!["run".into()];
+            let mut h: Vec<String> = vec!["run".into(), "block".into()];
             h.extend(o.inputs.iter().map(|i| i.name.clone()));
             h.push("rank_shift".into());
             h.push("error".into());
@@ -221,7 +235,13 @@ pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
                 "replications.csv",
                 &h,
                 o.replications.iter().enumerate().map(|(k, rep)| {
-                    let mut v = vec![(k + 1).to_string()];
+                    let block = match &o.sensitivity {
+                        None => "MC".to_string(),
+                        Some(s) if k < s.base_runs => "A".to_string(),
+                        Some(s) if k < 2 * s.base_runs => "B".to_string(),
+                        Some(s) => format!("AB:{}", o.inputs[(k / s.base_runs - 2).min(o.inputs.len() - 1)].name),
+                    };
+                    let mut v = vec![(k + 1).to_string(), block];
                     v.extend(rep.choices.iter().map(|c| (c + 1).to_string()));
                     v.push(f(rep.rank_shift));
                     v.push(rep.error.clone().unwrap_or_default());

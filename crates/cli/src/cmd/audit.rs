@@ -55,9 +55,13 @@ pub fn run(args: Args) -> Result<()> {
     let availability = coherence::availability(nominal.stage(Stage::Raw), fw);
     let t_coherence = t0.elapsed().as_secs_f64();
 
-    let mut threads = args.threads.unwrap_or(0);
-    let outcome = match &spec.uncertainty {
-        None => None,
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let threads = pool.current_num_threads();
+    let outcome: Result<Option<uncertainty::Outcome>, String> = match &spec.uncertainty {
+        None => Ok(None),
         Some(u) => {
             let d = u.inputs.len();
             let total = match u.analysis {
@@ -75,14 +79,16 @@ pub fn run(args: Args) -> Result<()> {
                     .progress_chars("=> "),
             );
             bar.set_prefix("audit");
-            let pool =
-                rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("starting the worker threads")?;
-            threads = pool.current_num_threads();
             let tick = || bar.inc(1);
-            let o = pool.install(|| uncertainty::run(&spec, inputs, &tick)).map_err(|e| anyhow!("{e}"))?;
+            let o = pool.install(|| uncertainty::run(&spec, inputs, &tick));
             bar.finish_and_clear();
-            Some(o)
+            o.map(Some).map_err(|e| e.0)
         }
+    };
+    // coherence is written even when the uncertainty analysis fails
+    let (outcome, failure) = match outcome {
+        Ok(o) => (o, None),
+        Err(e) => (None, Some(e)),
     };
     let t_total = t0.elapsed().as_secs_f64();
     let manifest = json!({
@@ -106,6 +112,7 @@ pub fn run(args: Args) -> Result<()> {
             "sensitivity": o.sensitivity.as_ref().map(|s| json!({"base_runs": s.base_runs, "variance": s.variance})),
             "warnings": o.warnings,
         })),
+        "uncertainty_error": failure,
         "build_warnings": nominal.warnings,
     });
     let report = digindex_io::audit::AuditReport {
@@ -119,6 +126,9 @@ pub fn run(args: Args) -> Result<()> {
         manifest: &manifest,
     };
     digindex_io::audit::write_audit(&args.out, &report).with_context(|| format!("writing {}", args.out.display()))?;
+    if let Some(e) = failure {
+        return Err(anyhow!("{e} (the coherence results were written to {})", args.out.display()));
+    }
     if !args.quiet {
         println!(
             "{}: coherence of {} codes ({} correlations, {} aggregates) -> {}",
