@@ -1,0 +1,255 @@
+//! Countries: one key (ISO 3166-1 alpha-3) for every spelling the sources use.
+//!
+//! [`Countries::resolve`] takes what a source writes — an alpha-3 code in
+//! any case (`IRN`, `irn`), an alpha-2 code (`IR`), an ISO numeric code
+//! (`364`, `004`), or a name ("Iran, Islamic Rep.", "Iran (Islamic
+//! Republic of)", "South Korea", "Burma", "Türkiye"…) — and returns the
+//! country, or says it is an aggregate (World, EU, income groups, regions),
+//! or fails with the nearest known names. Names are matched after folding
+//! case, accents and punctuation, first against an alias table (ISO, UN,
+//! World Bank, CLDR and countrycode names plus curated spellings), then
+//! against countrycode's English regular expressions; a name two countries'
+//! patterns both match is reported as ambiguous, never guessed.
+//!
+//! The tables are shipped in `data/reference/` (made by
+//! `tools/make_reference.py`) and compiled in.
+
+use std::collections::HashMap;
+
+use fancy_regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+const COUNTRIES: &str = include_str!("../../../data/reference/countries.csv");
+const ALIASES: &str = include_str!("../../../data/reference/country_aliases.csv");
+const REGEXES: &str = include_str!("../../../data/reference/country_regex.csv");
+const AGGREGATES: &str = include_str!("../../../data/reference/aggregates.csv");
+
+/// One country (or economy with a code of its own, such as Kosovo `XKX`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Country {
+    pub iso3: String,
+    pub iso2: String,
+    pub numeric: Option<u16>,
+    pub name: String,
+    pub un_region: String,
+    pub un_subregion: String,
+    pub un_intermediate_region: String,
+    pub wb_region: String,
+    pub wb_income: String,
+}
+
+/// What a spelling refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved<'a> {
+    Country(&'a Country),
+    /// An aggregate (its code where it has one, and its name).
+    Aggregate {
+        code: String,
+        name: String,
+    },
+}
+
+/// The country registry.
+pub struct Countries {
+    list: Vec<Country>,
+    by_code: HashMap<String, usize>,
+    aliases: HashMap<String, usize>,
+    regexes: Vec<(Regex, usize)>,
+    aggregates: HashMap<String, (String, String)>,
+}
+
+/// Folds a name for matching: accents removed, lower case, punctuation
+/// (`,.()'-&`) to spaces, runs of spaces collapsed (`&` becomes "and").
+pub fn fold(s: &str) -> String {
+    let ascii: String = s.nfkd().filter(|c| c.is_ascii()).collect();
+    let spaced = ascii.to_lowercase().replace('&', " and ");
+    let cleaned: String =
+        spaced.chars().map(|c| if ",.()-".contains(c) { ' ' } else { c }).filter(|c| *c != '\'').collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn table(text: &str) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    r.records().filter_map(Result::ok).collect()
+}
+
+impl Countries {
+    /// The shipped registry.
+    pub fn shipped() -> Countries {
+        let mut list = Vec::new();
+        for r in table(COUNTRIES) {
+            list.push(Country {
+                iso3: r[0].to_string(),
+                iso2: r[1].to_string(),
+                numeric: r[2].parse().ok(),
+                name: r[3].to_string(),
+                un_region: r[4].to_string(),
+                un_subregion: r[5].to_string(),
+                un_intermediate_region: r[6].to_string(),
+                wb_region: r[7].to_string(),
+                wb_income: r[8].to_string(),
+            });
+        }
+        let mut by_code = HashMap::new();
+        for (i, c) in list.iter().enumerate() {
+            by_code.insert(c.iso3.clone(), i);
+        }
+        let idx = |code: &str| by_code.get(code).copied();
+        let mut aliases = HashMap::new();
+        for r in table(ALIASES) {
+            if let Some(i) = idx(&r[1]) {
+                aliases.insert(fold(&r[0]), i);
+            }
+        }
+        for (i, c) in list.iter().enumerate() {
+            aliases.insert(fold(&c.name), i);
+        }
+        let mut regexes = Vec::new();
+        for r in table(REGEXES) {
+            if let (Some(i), Ok(re)) = (idx(&r[0]), Regex::new(&format!("(?i){}", &r[1]))) {
+                regexes.push((re, i));
+            }
+        }
+        let mut aggregates = HashMap::new();
+        for r in table(AGGREGATES) {
+            aggregates.insert(fold(&r[1]), (r[0].to_string(), r[1].to_string()));
+            if !r[0].is_empty() && idx(&r[0]).is_none() {
+                aggregates.insert(r[0].to_lowercase(), (r[0].to_string(), r[1].to_string()));
+            }
+        }
+        Countries { list, by_code, aliases, regexes, aggregates }
+    }
+
+    pub fn all(&self) -> &[Country] {
+        &self.list
+    }
+
+    /// A country by its alpha-3 code (upper case).
+    pub fn get(&self, iso3: &str) -> Option<&Country> {
+        self.by_code.get(iso3).map(|&i| &self.list[i])
+    }
+
+    /// Resolves a code or name as the sources write it.
+    pub fn resolve(&self, s: &str) -> Result<Resolved<'_>, String> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err("empty country name".into());
+        }
+        let up = t.to_uppercase();
+        // codes
+        if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+            if let Some(c) = self.get(&up) {
+                return Ok(Resolved::Country(c));
+            }
+        }
+        if t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            if let Some(c) = self.list.iter().find(|c| c.iso2 == t) {
+                return Ok(Resolved::Country(c));
+            }
+        }
+        if t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 3 {
+            if let Ok(n) = t.parse::<u16>() {
+                if let Some(c) = self.list.iter().find(|c| c.numeric == Some(n)) {
+                    return Ok(Resolved::Country(c));
+                }
+            }
+        }
+        let f = fold(t);
+        if let Some((code, name)) = self.aggregates.get(&f).or_else(|| self.aggregates.get(&t.to_lowercase())) {
+            return Ok(Resolved::Aggregate { code: code.clone(), name: name.clone() });
+        }
+        if let Some(&i) = self.aliases.get(&f) {
+            return Ok(Resolved::Country(&self.list[i]));
+        }
+        // the name as a pattern match; two different countries = ambiguous
+        let mut hit: Option<usize> = None;
+        for (re, i) in &self.regexes {
+            if re.is_match(t).unwrap_or(false) {
+                match hit {
+                    Some(h) if h != *i => {
+                        return Err(format!(
+                            "{t:?} matches both {} and {}; write a code or a fuller name",
+                            self.list[h].name, self.list[*i].name
+                        ));
+                    }
+                    _ => hit = Some(*i),
+                }
+            }
+        }
+        if let Some(i) = hit {
+            return Ok(Resolved::Country(&self.list[i]));
+        }
+        let mut near: Vec<(usize, &str)> =
+            self.list.iter().map(|c| (digindex_data::edit_distance(&f, &fold(&c.name)), c.name.as_str())).collect();
+        near.sort();
+        Err(format!(
+            "unknown country {t:?}; nearest known names: {}",
+            near.iter().take(3).map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// Resolves to an alpha-3 code, or `None` for an aggregate.
+    pub fn iso3(&self, s: &str) -> Result<Option<&str>, String> {
+        Ok(match self.resolve(s)? {
+            Resolved::Country(c) => Some(c.iso3.as_str()),
+            Resolved::Aggregate { .. } => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_names_and_aliases() {
+        let c = Countries::shipped();
+        assert!(c.all().len() > 240);
+        for s in [
+            "IRN",
+            "irn",
+            "IR",
+            "364",
+            "Iran",
+            "Iran, Islamic Rep.",
+            "Iran (Islamic Republic of)",
+            "Islamic Republic of Iran",
+            "IRAN",
+        ] {
+            assert_eq!(c.iso3(s), Ok(Some("IRN")), "{s}");
+        }
+        for (s, want) in [
+            ("South Korea", "KOR"),
+            ("Korea, Rep.", "KOR"),
+            ("Republic of Korea", "KOR"),
+            ("Korea, Dem. People's Rep.", "PRK"),
+            ("Burma", "MMR"),
+            ("Laos", "LAO"),
+            ("Lao PDR", "LAO"),
+            ("UK", "GBR"),
+            ("United Kingdom", "GBR"),
+            ("Türkiye", "TUR"),
+            ("Turkey", "TUR"),
+            ("Turkiye", "TUR"),
+            ("Viet Nam", "VNM"),
+            ("Hong Kong SAR, China", "HKG"),
+            ("Côte d’Ivoire", "CIV"),
+            ("Kosovo", "XKX"),
+            ("004", "AFG"),
+            ("Micronesia, Fed. Sts.", "FSM"),
+        ] {
+            assert_eq!(c.iso3(s), Ok(Some(want)), "{s}");
+        }
+    }
+
+    #[test]
+    fn aggregates_and_unknowns() {
+        let c = Countries::shipped();
+        for s in ["World", "European Union", "EU-27", "High income", "East Asia & Pacific", "WLD"] {
+            assert!(matches!(c.resolve(s), Ok(Resolved::Aggregate { .. })), "{s}: {:?}", c.resolve(s));
+        }
+        let e = c.resolve("Atlantis").unwrap_err();
+        assert!(e.contains("unknown country \"Atlantis\"; nearest known names:"), "{e}");
+        assert!(c.resolve("").is_err());
+    }
+}
