@@ -94,6 +94,12 @@ CURATED = [
     ('Congo, Rep.', 'COG'), ('Republic of Congo', 'COG'), ('Gambia', 'GMB'), ('Bahamas', 'BHS'),
     ('Slovak Republic', 'SVK'), ('Kosovo', 'XKX'), ('UAE', 'ARE'), ('Saint Lucia', 'LCA'),
     ('Netherlands Antilles', 'ANT'), ('Curacao', 'CUW'), ('Sint Maarten', 'SXM'),
+    # Gapminder geo ids that are not lower-case ISO codes
+    ('kos', 'XKX'), ('nld_curacao', 'CUW'), ('gbm', 'IMN'), ('chanisl', 'CHI'),
+    # NCSES spellings
+    ('Bahamas, The', 'BHS'), ('Gambia, The', 'GMB'), ('Congo, Democratic Republic of the', 'COD'),
+    ('Congo, Republic of the', 'COG'), ('Micronesia, Federated States of', 'FSM'),
+    ('Holy See (Vatican City)', 'VAT'), ('Faeroe Islands', 'FRO'), ('Sao Tome and Principe', 'STP'), ('Cabo Verde', 'CPV'),
 ]
 for name, iso3 in CURATED:
     k = norm(name)
@@ -115,6 +121,7 @@ with open(os.path.join(out, 'country_regex.csv'), 'w', newline='', encoding='utf
 
 # aggregates the sources report next to countries (never resolved as countries)
 aggs = [(r['iso3c'], r['country'], 'World Bank aggregate') for r in wb if r['region'] == 'Aggregates']
+aggs += [(r['iso3c'], r['iso3c'], 'World Bank aggregate code') for r in wb if r['region'] == 'Aggregates']
 EXTRA_AGGS = [
     ('WLD', 'World'), ('EUU', 'EU'), ('EUU', 'EU-27'), ('EUU', 'EU27'), ('EUU', 'European Union (27)'),
     ('OED', 'OECD'), ('OED', 'OECD countries'), ('HIC', 'High-income countries'), ('LIC', 'Low-income countries'),
@@ -126,6 +133,19 @@ EXTRA_AGGS = [
     ('', 'Medium human development'), ('', 'Low human development'), ('', 'Arab States'),
     ('', 'East Asia and the Pacific'), ('', 'Europe and Central Asia'), ('', 'Latin America and the Caribbean'),
     ('', 'Sub-Saharan Africa'), ('', 'Least developed countries'), ('', 'Small island developing states'),
+    # NCSES groupings and parts of countries reported separately
+    ('', 'EU-27 and UK'), ('', 'EU-27 and United Kingdom'), ('', 'Australia and Oceania'), ('', 'Australia/Oceania'),
+    ('', 'Other Europe'), ('', 'Other Europe, 2020'), ('', 'Other Europe 2020'), ('', 'Central America and Caribbean'),
+    ('', 'Unassigned'), ('', 'Not United States'), ('', 'Gaza Strip'), ('', 'Gaza Stripe'), ('', 'West Bank'),
+    ('', 'West Banke'),
+    # OWID names for World Bank groupings
+    ('', 'East Asia and Pacific (WB)'), ('', 'Europe and Central Asia (WB)'), ('', 'Latin America and Caribbean (WB)'),
+    ('', 'Middle East and North Africa (WB)'), ('', 'North America (WB)'), ('', 'South Asia (WB)'),
+    ('', 'Sub-Saharan Africa (WB)'), ('MIC', 'Middle-income countries'),
+    # former countries (Gapminder ids and names)
+    ('SUN', 'ussr'), ('YUG', 'yug'), ('CSK', 'cheslo'), ('ANT', 'ant'), ('', 'hos'), ('', 'gbg'), ('DDR', 'deu_east'),
+    ('SCG', 'scg'), ('SCG', 'Serbia and Montenegro'), ('', 'yem_north'), ('', 'yem_south'), ('', 'deu_west'),
+    ('', 'stbar'), ('', 'stmar'), ('SUN', 'USSR'), ('YUG', 'Yugoslavia'), ('CSK', 'Czechoslovakia'),
 ]
 aggs += [(c, n, 'curated') for c, n in EXTRA_AGGS]
 with open(os.path.join(out, 'aggregates.csv'), 'w', newline='', encoding='utf-8') as f:

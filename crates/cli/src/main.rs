@@ -3,6 +3,17 @@
 //! One subcommand per file in `cmd/`, each a thin layer over the library
 //! crates: read files, call the computing core, write files, report.
 
+/// `println!` that stops quietly when stdout is closed (`digindex … | head`)
+/// instead of panicking: the enclosing function returns `Ok(())`.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($t)*).is_err() {
+            return Ok(());
+        }
+    }};
+}
+
 mod cmd;
 
 use std::process::ExitCode;
@@ -24,6 +35,10 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Show what a change does: rank and score changes between two builds.
     Diff(cmd::diff::Args),
+    /// The shipped data: list, show an indicator, coverage by region.
+    Data(cmd::data::DataArgs),
+    /// Named region sets (APT, UN M49, World Bank, Middle East…).
+    Regions(cmd::data::RegionArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +47,8 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Audit(args) => cmd::audit::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Data(args) => cmd::data::run(args),
+        Command::Regions(args) => cmd::data::run_regions(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

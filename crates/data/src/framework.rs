@@ -364,8 +364,9 @@ impl Framework {
 
 /// " (did you mean X?)" for the nearest candidate by edit distance, or "".
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> String {
+    let candidates_again: Vec<&String> = candidates.into_iter().collect();
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
+    for c in candidates_again.iter().copied() {
         let d = edit_distance(&word.to_lowercase(), &c.to_lowercase());
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -373,7 +374,18 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>)
     }
     match best {
         Some((d, c)) if d <= 2.max(word.len() / 3) => format!(" (did you mean {c:?}?)"),
-        _ => String::new(),
+        _ => {
+            // a shortened name: the shortest candidate that contains it
+            let w = word.to_lowercase();
+            let mut hits: Vec<&String> = Vec::new();
+            for c in candidates_again {
+                if w.len() >= 3 && c.to_lowercase().contains(&w) {
+                    hits.push(c);
+                }
+            }
+            hits.sort_by_key(|c| c.len());
+            hits.first().map(|c| format!(" (did you mean {c:?}?)")).unwrap_or_default()
+        }
     }
 }
 
@@ -462,5 +474,7 @@ mod tests {
         let c = ["method".to_string(), "enabled".to_string()];
         assert_eq!(suggest("metod", c.iter()), " (did you mean \"method\"?)");
         assert_eq!(suggest("zzzzzzzz", c.iter()), "");
+        let long = ["ai_articles_whole".to_string(), "ai_articles_fractional_counts".to_string()];
+        assert_eq!(suggest("ai_articles", long.iter()), " (did you mean \"ai_articles_whole\"?)");
     }
 }

@@ -18,10 +18,12 @@
 
 mod dataset;
 mod framework;
+pub mod panel;
 mod units;
 
 pub use dataset::{DataSet, Matrix};
 pub use framework::{Framework, FrameworkError, Node, NodeSpec, edit_distance, suggest};
+pub use panel::Observation;
 pub use units::{GroupColumn, NumericColumn, UnitTable};
 
 /// True when a value is missing (`NaN` is the only missing marker).

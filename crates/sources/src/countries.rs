@@ -51,6 +51,8 @@ pub enum Resolved<'a> {
 
 /// The country registry.
 pub struct Countries {
+    /// Answers already given, by input text (resolving by pattern is slow).
+    memo: std::sync::Mutex<HashMap<String, Result<Option<usize>, String>>>,
     list: Vec<Country>,
     by_code: HashMap<String, usize>,
     aliases: HashMap<String, usize>,
@@ -117,7 +119,7 @@ impl Countries {
                 aggregates.insert(r[0].to_lowercase(), (r[0].to_string(), r[1].to_string()));
             }
         }
-        Countries { list, by_code, aliases, regexes, aggregates }
+        Countries { memo: std::sync::Mutex::new(HashMap::new()), list, by_code, aliases, regexes, aggregates }
     }
 
     pub fn all(&self) -> &[Country] {
@@ -188,12 +190,23 @@ impl Countries {
         ))
     }
 
-    /// Resolves to an alpha-3 code, or `None` for an aggregate.
+    /// Resolves to an alpha-3 code, or `None` for an aggregate (answers
+    /// are remembered, so repeated names cost a lookup).
     pub fn iso3(&self, s: &str) -> Result<Option<&str>, String> {
-        Ok(match self.resolve(s)? {
-            Resolved::Country(c) => Some(c.iso3.as_str()),
-            Resolved::Aggregate { .. } => None,
-        })
+        if let Ok(memo) = self.memo.lock() {
+            if let Some(r) = memo.get(s) {
+                return r.clone().map(|o| o.map(|i| self.list[i].iso3.as_str()));
+            }
+        }
+        let r = match self.resolve(s) {
+            Ok(Resolved::Country(c)) => Ok(Some(self.by_code[&c.iso3])),
+            Ok(Resolved::Aggregate { .. }) => Ok(None),
+            Err(e) => Err(e),
+        };
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert(s.to_string(), r.clone());
+        }
+        r.map(|o| o.map(|i| self.list[i].iso3.as_str()))
     }
 }
 

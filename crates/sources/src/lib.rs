@@ -8,5 +8,7 @@
 //! The reference tables live in the repository's `data/` folder and are
 //! compiled in, so the tool needs no files at run time to resolve names.
 
+pub mod catalog;
 pub mod countries;
+pub mod import;
 pub mod regions;

@@ -130,7 +130,7 @@ pub fn run(args: Args) -> Result<()> {
         return Err(anyhow!("{e} (the coherence results were written to {})", args.out.display()));
     }
     if !args.quiet {
-        println!(
+        out!(
             "{}: coherence of {} codes ({} correlations, {} aggregates) -> {}",
             spec.index.name,
             agg.codes.len(),
@@ -139,10 +139,10 @@ pub fn run(args: Args) -> Result<()> {
             args.out.display()
         );
         match &outcome {
-            None => println!("no [uncertainty] table: coherence only"),
+            None => out!("no [uncertainty] table: coherence only"),
             Some(o) => {
                 let failed: usize = o.failures.values().sum();
-                println!(
+                out!(
                     "{} runs over {} inputs ({} pipelines built, {failed} failed) in {:.2} s on {threads} threads",
                     o.replications.len(),
                     o.inputs.len(),
@@ -150,10 +150,10 @@ pub fn run(args: Args) -> Result<()> {
                     t_total - t_coherence
                 );
                 for (cause, k) in &o.failures {
-                    println!("failed {k}×: {cause}");
+                    out!("failed {k}×: {cause}");
                 }
                 for w in &o.warnings {
-                    println!("warning: {w}");
+                    out!("warning: {w}");
                 }
                 let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
                 order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
@@ -162,12 +162,12 @@ pub fn run(args: Args) -> Result<()> {
                     .take(5)
                     .map(|r| format!("{} {} [{}-{}]", r.unit, r.nominal_rank.unwrap_or(0), r.q05, r.q95))
                     .collect();
-                println!("{} rank [5%-95%]: {}", o.target, top.join(", "));
+                out!("{} rank [5%-95%]: {}", o.target, top.join(", "));
                 if let Some(s) = &o.sensitivity {
                     let mut idx: Vec<_> = s.indices.iter().collect();
                     idx.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
                     let t: Vec<String> = idx.iter().map(|(n, x)| format!("{n} {:.3}", x.total)).collect();
-                    println!("total Sobol indices: {}", t.join(", "));
+                    out!("total Sobol indices: {}", t.join(", "));
                 }
             }
         }

@@ -36,15 +36,21 @@ pub fn run(args: Args) -> Result<()> {
     digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
         .with_context(|| format!("writing {}", args.out.display()))?;
     if !args.quiet {
-        report(&spec, &loaded.inputs.framework, &build, &args.out, t0.elapsed().as_secs_f64());
+        report(&spec, &loaded.inputs.framework, &build, &args.out, t0.elapsed().as_secs_f64())?;
     }
     Ok(())
 }
 
-fn report(spec: &Spec, fw: &digindex_data::Framework, build: &digindex_build::Build, out: &std::path::Path, secs: f64) {
+fn report(
+    spec: &Spec,
+    fw: &digindex_data::Framework,
+    build: &digindex_build::Build,
+    out: &std::path::Path,
+    secs: f64,
+) -> Result<()> {
     let agg = build.stage(Stage::Aggregated);
     let raw = build.stage(Stage::Raw);
-    println!(
+    out!(
         "{}: {} of {} units, {} indicators, {} aggregates -> {} ({:.1} ms)",
         spec.index.name,
         agg.units.len(),
@@ -55,7 +61,7 @@ fn report(spec: &Spec, fw: &digindex_data::Framework, build: &digindex_build::Bu
         secs * 1e3
     );
     for w in &build.warnings {
-        println!("warning: {w}");
+        out!("warning: {w}");
     }
     // top five of the (first) top-level aggregate
     if let Some(&top) = fw.level(fw.max_level()).first() {
@@ -65,7 +71,8 @@ fn report(spec: &Spec, fw: &digindex_data::Framework, build: &digindex_build::Bu
             let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
             order.sort_by_key(|&i| ranks[i]);
             let top5: Vec<String> = order.iter().take(5).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
-            println!("top of {code}: {}", top5.join(", "));
+            out!("top of {code}: {}", top5.join(", "));
         }
     }
+    Ok(())
 }

@@ -90,10 +90,10 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let moved = mine.iter().filter(|c| c.rank_change().is_some_and(|v| v != 0)).count();
-    println!("{code}: {moved} of {} units change rank", mine.len());
-    println!("{:<10} {:>8} {:>8} {:>7} {:>11} {:>11} {:>9}", "unit", "rank", "->", "moved", "score", "->", "change");
+    out!("{code}: {moved} of {} units change rank", mine.len());
+    out!("{:<10} {:>8} {:>8} {:>7} {:>11} {:>11} {:>9}", "unit", "rank", "->", "moved", "score", "->", "change");
     for c in mine.iter().take(args.top) {
-        println!(
+        out!(
             "{:<10} {:>8} {:>8} {:>7} {:>11.3} {:>11.3} {:>+9.3}",
             c.unit,
             c.rank_before.map(|v| v.to_string()).unwrap_or("-".into()),

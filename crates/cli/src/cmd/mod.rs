@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod build;
+pub mod data;
 pub mod diff;
 
 use std::path::Path;

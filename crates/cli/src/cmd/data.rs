@@ -1,0 +1,191 @@
+//! `digindex data list | show CODE | coverage` and `digindex regions [show NAME]`
+//!
+//! The shipped data (the catalogue `data/catalog.toml`) and region sets:
+//! what there is, one indicator's values, and — before an index is built —
+//! which members of a region have which indicators.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow};
+use digindex_sources::catalog::{Catalog, Series};
+use digindex_sources::countries::Countries;
+use digindex_sources::regions::{self, RegionSet};
+
+#[derive(clap::Args)]
+pub struct DataArgs {
+    #[command(subcommand)]
+    command: DataCommand,
+    /// The data folder holding catalog.toml.
+    #[arg(long, global = true, default_value = "data")]
+    data: PathBuf,
+}
+
+#[derive(clap::Subcommand)]
+enum DataCommand {
+    /// Every shipped indicator with its dataset, unit, years and coverage.
+    List,
+    /// One indicator: its source and values (latest year per unit, or --year).
+    Show {
+        code: String,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Availability of every indicator for every member of a region.
+    Coverage {
+        #[arg(long, default_value = "apt")]
+        region: String,
+        /// The year to check (default: each indicator's latest year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Accept values up to this many years older than the year.
+        #[arg(long, default_value_t = 0)]
+        max_age: i32,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct RegionArgs {
+    #[command(subcommand)]
+    command: Option<RegionCommand>,
+}
+
+#[derive(clap::Subcommand)]
+enum RegionCommand {
+    /// The members of a region set.
+    Show { name: String },
+}
+
+fn region<'a>(sets: &'a [RegionSet], name: &str) -> Result<&'a RegionSet> {
+    sets.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<String> = sets.iter().map(|s| s.name.clone()).collect();
+        anyhow!("no region set {name:?}{}; `digindex regions` lists them", digindex_data::suggest(name, names.iter()))
+    })
+}
+
+fn catalog(dir: &std::path::Path) -> Result<Catalog> {
+    let p = dir.join("catalog.toml");
+    if !p.is_file() {
+        return Err(anyhow!("{} not found: run from the repository root or pass --data DIR", p.display()));
+    }
+    Catalog::read(&p).map_err(|e| anyhow!("{e}"))
+}
+
+pub fn run_regions(args: RegionArgs) -> Result<()> {
+    let countries = Countries::shipped();
+    let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+    match args.command {
+        None => {
+            for s in &sets {
+                out!("{:<56} {:>3}  {}", s.name, s.members.len(), s.title);
+            }
+        }
+        Some(RegionCommand::Show { name }) => {
+            let s = region(&sets, &name)?;
+            out!("{} — {} ({} members)\nsource: {}", s.name, s.title, s.members.len(), s.source);
+            for m in &s.members {
+                let c = countries.get(m).map(|c| c.name.as_str()).unwrap_or_default();
+                out!("{m}  {c}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn years(s: &Series) -> String {
+    let ys: Vec<i32> = s.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).collect();
+    match (ys.iter().min(), ys.iter().max()) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => "-".into(),
+    }
+}
+
+pub fn run(args: DataArgs) -> Result<()> {
+    let countries = Countries::shipped();
+    let cat = catalog(&args.data)?;
+    match args.command {
+        DataCommand::List => {
+            let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
+            out!("{:<56} {:<10} {:>9} {:>5}  {}", "code", "dataset", "years", "units", "name (unit)");
+            for s in &all {
+                let units: std::collections::BTreeSet<&str> = s.observations.iter().map(|o| o.unit.as_str()).collect();
+                out!(
+                    "{:<56} {:<10} {:>9} {:>5}  {} ({})",
+                    s.indicator.code,
+                    s.indicator.dataset,
+                    years(s),
+                    units.len(),
+                    s.indicator.name,
+                    s.indicator.unit
+                );
+            }
+            out!("\n{} indicators from {} datasets:", all.len(), cat.datasets.len());
+            for d in &cat.datasets {
+                out!("  {:<10} {} — {} — {}", d.id, d.title, d.licence, d.source);
+            }
+        }
+        DataCommand::Show { code, region: rname, year } => {
+            let ind = cat.indicator(&code).ok_or_else(|| {
+                let codes: Vec<String> = cat.indicators.iter().map(|i| i.code.clone()).collect();
+                anyhow!("no indicator {code:?}{}", digindex_data::suggest(&code, codes.iter()))
+            })?;
+            let s = cat.load(ind, &countries).map_err(|e| anyhow!("{e}"))?;
+            let d = cat.dataset(&ind.dataset);
+            out!("{} — {} ({})", ind.code, ind.name, ind.unit);
+            if let Some(d) = d {
+                out!("source: {} — {} — licence {}", d.title, d.source, d.licence);
+            }
+            out!("file: {} (format {}); years {}", cat.file_of(ind).display(), ind.format, years(&s));
+            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let members: Option<&RegionSet> = match &rname {
+                Some(n) => Some(region(&sets, n)?),
+                None => None,
+            };
+            let mut units: Vec<&str> = s.observations.iter().map(|o| o.unit.as_str()).collect();
+            units.dedup();
+            if let Some(m) = members {
+                units = m.members.iter().map(String::as_str).collect();
+            }
+            let mut rows: Vec<(&str, Option<(i32, f64)>)> = units
+                .iter()
+                .map(|u| (*u, s.value_at(u, year.unwrap_or(i32::MAX), if year.is_some() { 0 } else { i32::MAX })))
+                .collect();
+            rows.sort_by(|a, b| match (a.1, b.1) {
+                (Some(x), Some(y)) => y.1.total_cmp(&x.1),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                _ => a.0.cmp(b.0),
+            });
+            for (u, v) in rows {
+                let name = countries.get(u).map(|c| c.name.as_str()).unwrap_or_default();
+                match v {
+                    Some((y, x)) => out!("{u}  {:<32} {y}  {}", name, digindex_io::number::format_number(x)),
+                    None => out!("{u}  {:<32} -", name),
+                }
+            }
+        }
+        DataCommand::Coverage { region: rname, year, max_age } => {
+            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let r = region(&sets, &rname)?;
+            let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
+            out!("{} — {} ({} members); ■ = value, · = none", r.name, r.title, r.members.len());
+            out!("members in column order: {}", r.members.join(" "));
+            let width = all.iter().map(|s| s.indicator.code.len()).max().unwrap_or(10);
+            for s in &all {
+                // default: the latest year any member has a value for
+                let latest =
+                    s.observations.iter().filter(|o| !o.value.is_nan() && r.contains(&o.unit)).map(|o| o.year).max();
+                let y = match year.or(latest) {
+                    Some(y) => y,
+                    None => continue,
+                };
+                let marks: String =
+                    r.members.iter().map(|m| if s.value_at(m, y, max_age).is_some() { '■' } else { '·' }).collect();
+                let n = marks.chars().filter(|c| *c == '■').count();
+                out!("{:<width$} {y} {:>3}/{:<3} {marks}", s.indicator.code, n, r.members.len());
+            }
+        }
+    }
+    Ok(())
+}

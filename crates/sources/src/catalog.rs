@@ -1,0 +1,179 @@
+//! The catalogue of shipped data: `data/catalog.toml` lists every dataset
+//! (folder, source, licence) and every indicator (code, name, unit, file,
+//! importer and its selectors). [`Catalog::load_all`] imports them all.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use digindex_data::Observation;
+use digindex_io::InputError;
+use serde::Deserialize;
+
+use crate::countries::Countries;
+use crate::import::{GeoMap, Selector, import_table, read_geo_map};
+use digindex_io::table::Table;
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub id: String,
+    pub title: String,
+    pub folder: String,
+    pub licence: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub dataset: String,
+    /// Path relative to the dataset's folder.
+    pub file: String,
+    pub format: String,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(default)]
+    pub select: Option<String>,
+    #[serde(default)]
+    pub filter: Option<String>,
+    #[serde(default)]
+    pub annual: Option<String>,
+    /// `ddf`: geo id map, relative to the catalogue's folder.
+    #[serde(default)]
+    pub geo: Option<String>,
+}
+
+impl Indicator {
+    pub fn selector(&self) -> Selector {
+        Selector {
+            format: self.format.clone(),
+            column: self.column.clone(),
+            select: self.select.clone(),
+            filter: self.filter.clone(),
+            annual: self.annual.clone(),
+            geo: self.geo.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    #[serde(default, rename = "dataset")]
+    pub datasets: Vec<Dataset>,
+    #[serde(default, rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+    /// The folder the catalogue file is in (paths are relative to it).
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+/// One indicator's data as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub indicator: Indicator,
+    pub observations: Vec<Observation>,
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl Catalog {
+    /// Reads and checks `catalog.toml` (unique codes, known datasets).
+    pub fn read(path: &Path) -> Result<Catalog, InputError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
+        let mut c: Catalog = toml::from_str(&text).map_err(|e| InputError::file(path, e.to_string()))?;
+        c.root = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let ids: HashSet<&str> = c.datasets.iter().map(|d| d.id.as_str()).collect();
+        let mut codes = HashSet::new();
+        for i in &c.indicators {
+            if !codes.insert(i.code.as_str()) {
+                return Err(InputError::file(path, format!("indicator code {:?} is listed twice", i.code)));
+            }
+            if !ids.contains(i.dataset.as_str()) {
+                return Err(InputError::file(path, format!("indicator {}: unknown dataset {:?}", i.code, i.dataset)));
+            }
+        }
+        Ok(c)
+    }
+
+    pub fn dataset(&self, id: &str) -> Option<&Dataset> {
+        self.datasets.iter().find(|d| d.id == id)
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+
+    /// The file an indicator is read from.
+    pub fn file_of(&self, i: &Indicator) -> PathBuf {
+        let folder = self.dataset(&i.dataset).map(|d| d.folder.as_str()).unwrap_or_default();
+        self.root.join(folder).join(&i.file)
+    }
+
+    /// Imports one indicator.
+    pub fn load(&self, i: &Indicator, countries: &Countries) -> Result<Series, InputError> {
+        self.load_some(&[i], countries).map(|mut v| v.remove(0))
+    }
+
+    /// Imports every indicator (each file and geo map read once).
+    pub fn load_all(&self, countries: &Countries) -> Result<Vec<Series>, InputError> {
+        let all: Vec<&Indicator> = self.indicators.iter().collect();
+        self.load_some(&all, countries)
+    }
+
+    /// Imports the given indicators, in order.
+    pub fn load_some(&self, list: &[&Indicator], countries: &Countries) -> Result<Vec<Series>, InputError> {
+        let read = |path: &Path| std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
+        let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
+        let mut geos: BTreeMap<PathBuf, GeoMap> = BTreeMap::new();
+        let paths: Vec<PathBuf> = list.iter().map(|i| self.file_of(i)).collect();
+        for p in &paths {
+            if !files.contains_key(p) {
+                files.insert(p.clone(), read(p)?);
+            }
+        }
+        let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
+        for p in &paths {
+            if !tables.contains_key(p) {
+                tables.insert(p, Table::parse(p, &files[p])?);
+            }
+        }
+        let mut out = Vec::with_capacity(list.len());
+        for (i, path) in list.iter().zip(&paths) {
+            let geo = match &i.geo {
+                Some(g) => {
+                    let gp = self.root.join(g);
+                    if !geos.contains_key(&gp) {
+                        let m = read_geo_map(&gp, &read(&gp)?)?;
+                        geos.insert(gp.clone(), m);
+                    }
+                    geos.get(&gp)
+                }
+                None => None,
+            };
+            let imp = import_table(&tables[path], &i.selector(), countries, geo)?;
+            out.push(Series { indicator: (*i).clone(), observations: imp.observations, skipped: imp.skipped });
+        }
+        Ok(out)
+    }
+}
+
+impl Series {
+    /// The value of a unit in a year, or the latest within `max_age` years
+    /// before it (with the year used).
+    pub fn value_at(&self, unit: &str, year: i32, max_age: i32) -> Option<(i32, f64)> {
+        self.observations
+            .iter()
+            .filter(|o| o.unit == unit && o.year <= year && o.year >= year - max_age && !o.value.is_nan())
+            .max_by_key(|o| o.year)
+            .map(|o| (o.year, o.value))
+    }
+
+    /// The latest year with any value.
+    pub fn latest_year(&self) -> Option<i32> {
+        self.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).max()
+    }
+}

@@ -1,0 +1,431 @@
+//! Importers: one function per source format, each turning a file into
+//! observations (ISO3 unit, year, value, flag) of one indicator.
+//!
+//! | format | files | key | notes |
+//! | --- | --- | --- | --- |
+//! | `ddf` | Gapminder / open-numbers `geo,time,<concept>` | lower-case ISO3 or Gapminder id | missing = no row |
+//! | `github` | GitHub Innovation Graph `<value>,iso2_code,year,quarter` (+ a filter column) | ISO2 (`NA` is Namibia) | quarterly → annual by a stated rule |
+//! | `ncses` | NSF NCSES long table | English names | `na` / `ne` kept as flags |
+//! | `hdr` | UNDP HDR wide CSV (`<var>_<year>` columns) | ISO3 | `ZZ*` aggregates skipped |
+//! | `owid` | Our World in Data grapher CSV `Entity,Code,Year,<value>` | ISO3, else the name | `OWID_*` aggregates skipped |
+//! | `sdg` | UN SDG database `geo_area,nature,units,year,<value>` | UN M49 numeric | regions skipped; `nature` kept as flag |
+//! | `long` | generic `unit,year,value[,flag]` (+ optional `indicator` filter) | any code or name | |
+//!
+//! Every key goes through [`Countries::resolve`]: aggregates and former
+//! countries are skipped and counted, an unknown key is an error naming the
+//! file, line and the nearest known names. A unit-year given twice with
+//! different values is an error; the same value twice is kept once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use digindex_data::Observation;
+use digindex_io::InputError;
+use digindex_io::table::{Table, parse_number};
+
+use crate::countries::Countries;
+
+/// What an importer reads: the format and its selectors.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selector {
+    pub format: String,
+    /// `ddf`, `owid`, `sdg`: the value column (default: the last column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// `ncses`: the `indicator` value; `hdr`: the variable prefix;
+    /// `github`: the value of the filter column (e.g. a topic); `long`:
+    /// the `indicator` value when the file has that column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<String>,
+    /// `github`: the filter column (`topic`, `spdx_license`, `language`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// `github`: quarterly to annual — `q4` (the fourth quarter's value),
+    /// `mean` (of the quarters present) or `sum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual: Option<String>,
+    /// `ddf`: a Gapminder geo entities file (`country`, `iso3166_1_alpha3`)
+    /// mapping geo ids to ISO3; ids without an ISO3 code there are skipped
+    /// as territories without a code of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<String>,
+}
+
+/// Gapminder geo id → ISO3 code (`None`: no code of its own).
+pub type GeoMap = HashMap<String, Option<String>>;
+
+/// Reads a Gapminder `geo_country_entities.csv`.
+pub fn read_geo_map(path: &Path, bytes: &[u8]) -> Result<GeoMap, InputError> {
+    let t = Table::parse(path, bytes)?;
+    let (c, a) = (t.require("country", "geo id")?, t.require("iso3166_1_alpha3", "ISO3 code")?);
+    Ok(t.rows
+        .iter()
+        .map(|r| (r.cells[c].clone(), Some(r.cells[a].trim().to_uppercase()).filter(|v| !v.is_empty())))
+        .collect())
+}
+
+/// Observations and what was left out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Imported {
+    pub observations: Vec<Observation>,
+    /// Non-country keys skipped (aggregates, former countries, parts of countries) and their row counts.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// Resolves keys once each, remembering the answer.
+struct Keys<'c> {
+    countries: &'c Countries,
+    cache: HashMap<String, Result<Option<String>, String>>,
+}
+
+impl<'c> Keys<'c> {
+    fn new(countries: &'c Countries) -> Self {
+        Keys { countries, cache: HashMap::new() }
+    }
+
+    fn get(&mut self, key: &str) -> Result<Option<String>, String> {
+        if let Some(r) = self.cache.get(key) {
+            return r.clone();
+        }
+        let r = self.countries.iso3(key).map(|o| o.map(str::to_string));
+        self.cache.insert(key.to_string(), r.clone());
+        r
+    }
+}
+
+/// Collects observations, checking unit-years given twice.
+struct Collector {
+    seen: HashMap<(String, i32), (f64, Option<String>, u64)>,
+    out: Imported,
+}
+
+impl Collector {
+    fn new() -> Self {
+        Collector { seen: HashMap::new(), out: Imported::default() }
+    }
+
+    fn skip(&mut self, key: &str) {
+        *self.out.skipped.entry(key.to_string()).or_insert(0) += 1;
+    }
+
+    fn push(
+        &mut self,
+        path: &Path,
+        line: u64,
+        unit: String,
+        year: i32,
+        value: f64,
+        flag: Option<String>,
+    ) -> Result<(), InputError> {
+        match self.seen.get(&(unit.clone(), year)) {
+            Some((v, f, first)) => {
+                let same = (v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan())) && *f == flag;
+                if !same {
+                    return Err(InputError::at(
+                        path,
+                        line,
+                        None,
+                        format!("{unit} {year} has a second, different value ({value} vs {v} on line {first})"),
+                    ));
+                }
+                Ok(())
+            }
+            None => {
+                self.seen.insert((unit.clone(), year), (value, flag.clone(), line));
+                self.out.observations.push(Observation { unit, year, value, flag });
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(mut self) -> Imported {
+        self.out.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
+        self.out
+    }
+}
+
+fn year(t: &Table<'_>, row: &digindex_io::table::Row, col: usize) -> Result<i32, InputError> {
+    let s = row.cells[col].trim();
+    s.parse::<i32>().map_err(|_| {
+        InputError::at(t.path, row.line, Some(&t.header[col]), format!("expected a year (a whole number), found {s:?}"))
+    })
+}
+
+fn number(t: &Table<'_>, row: &digindex_io::table::Row, col: usize) -> Result<f64, InputError> {
+    parse_number(&row.cells[col]).ok_or_else(|| {
+        InputError::at(t.path, row.line, Some(&t.header[col]), format!("expected a number, found {:?}", row.cells[col]))
+    })
+}
+
+fn unit_or_skip(
+    keys: &mut Keys<'_>,
+    c: &mut Collector,
+    t: &Table<'_>,
+    row: &digindex_io::table::Row,
+    col: usize,
+) -> Result<Option<String>, InputError> {
+    let key = row.cells[col].trim();
+    match keys.get(key) {
+        Ok(Some(u)) => Ok(Some(u)),
+        Ok(None) => {
+            c.skip(key);
+            Ok(None)
+        }
+        Err(e) => Err(InputError::at(t.path, row.line, Some(&t.header[col]), e)),
+    }
+}
+
+fn value_column(t: &Table<'_>, sel: &Selector) -> Result<usize, InputError> {
+    match &sel.column {
+        Some(c) => t.require(c, "the value column named by the catalogue"),
+        None => Ok(t.header.len() - 1),
+    }
+}
+
+/// Imports one file with the given selector (and, for `ddf`, an optional
+/// geo id map).
+pub fn import(
+    path: &Path,
+    bytes: &[u8],
+    sel: &Selector,
+    countries: &Countries,
+    geo: Option<&GeoMap>,
+) -> Result<Imported, InputError> {
+    let t = Table::parse(path, bytes)?;
+    import_table(&t, sel, countries, geo)
+}
+
+/// Imports from an already parsed table (a file read once for several indicators).
+pub fn import_table(
+    t: &Table<'_>,
+    sel: &Selector,
+    countries: &Countries,
+    geo: Option<&GeoMap>,
+) -> Result<Imported, InputError> {
+    let path = t.path;
+    let mut keys = Keys::new(countries);
+    let mut c = Collector::new();
+    let need = |what: &str| -> Result<&String, InputError> {
+        match what {
+            "select" => sel.select.as_ref(),
+            _ => sel.filter.as_ref(),
+        }
+        .ok_or_else(|| InputError::file(path, format!("format {} needs `{what}` in the catalogue entry", sel.format)))
+    };
+    match sel.format.as_str() {
+        "ddf" => {
+            let (g, y, v) = (t.require("geo", "Gapminder geo id")?, t.require("time", "year")?, value_column(t, sel)?);
+            for row in &t.rows {
+                let id = row.cells[g].trim();
+                let unit = match geo.and_then(|m| m.get(id)) {
+                    Some(Some(iso3)) if countries.get(iso3).is_some() => Some(iso3.clone()),
+                    Some(_) => {
+                        c.skip(id);
+                        None
+                    }
+                    None => unit_or_skip(&mut keys, &mut c, t, row, g)?,
+                };
+                if let Some(u) = unit {
+                    c.push(path, row.line, u, year(t, row, y)?, number(t, row, v)?, None)?;
+                }
+            }
+        }
+        "owid" => {
+            let (e, k, y) = (t.require("Entity", "name")?, t.require("Code", "ISO3 code")?, t.require("Year", "year")?);
+            let v = value_column(t, sel)?;
+            for row in &t.rows {
+                let code = row.cells[k].trim();
+                if code.starts_with("OWID_") {
+                    c.skip(code);
+                    continue;
+                }
+                let col = if code.is_empty() { e } else { k };
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, col)? {
+                    c.push(path, row.line, u, year(t, row, y)?, number(t, row, v)?, None)?;
+                }
+            }
+        }
+        "sdg" => {
+            let (g, n, y) =
+                (t.require("geo_area", "UN M49 code")?, t.require("nature", "c/e/n")?, t.require("year", "year")?);
+            let v = value_column(t, sel)?;
+            for row in &t.rows {
+                let code = row.cells[g].trim();
+                // M49 codes of regions are not country codes: skipped as aggregates
+                let unit =
+                    code.parse::<u16>().ok().and_then(|num| countries.all().iter().find(|c| c.numeric == Some(num)));
+                match unit {
+                    Some(u) => {
+                        let flag = Some(row.cells[n].trim().to_string()).filter(|f| !f.is_empty());
+                        c.push(path, row.line, u.iso3.clone(), year(t, row, y)?, number(t, row, v)?, flag)?;
+                    }
+                    None => c.skip(code),
+                }
+            }
+        }
+        "hdr" => {
+            let k = t.require("iso3", "ISO3 code")?;
+            let prefix = format!("{}_", need("select")?);
+            let cols: Vec<(usize, i32)> = t
+                .header
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    let rest = h.strip_prefix(&prefix)?;
+                    (rest.len() == 4).then(|| rest.parse::<i32>().ok()).flatten().map(|yr| (i, yr))
+                })
+                .collect();
+            if cols.is_empty() {
+                return Err(InputError::file(path, format!("no columns {prefix}<year>; check `select`")));
+            }
+            for row in &t.rows {
+                let code = row.cells[k].trim();
+                if code.starts_with("ZZ") {
+                    c.skip(code);
+                    continue;
+                }
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    for &(col, yr) in &cols {
+                        let cell = row.cells[col].trim();
+                        if cell.is_empty() || cell == "NaN" {
+                            continue;
+                        }
+                        c.push(path, row.line, u.clone(), yr, number(t, row, col)?, None)?;
+                    }
+                }
+            }
+        }
+        "ncses" => {
+            let (ind, ent, agg) = (
+                t.require("indicator", "indicator name")?,
+                t.require("entity", "country name")?,
+                t.require("is_aggregate", "0/1")?,
+            );
+            let (y, v) = (t.require("year", "year")?, t.require("value", "value")?);
+            let want = need("select")?;
+            let mut seen_indicator = false;
+            for row in &t.rows.iter().filter(|r| &r.cells[ind] == want).collect::<Vec<_>>() {
+                seen_indicator = true;
+                if row.cells[agg].trim() == "1" {
+                    c.skip(row.cells[ent].trim());
+                    continue;
+                }
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, ent)? {
+                    let cell = row.cells[v].trim();
+                    let (value, flag) = match cell {
+                        "na" | "ne" | "i" | "r" | "D" => (f64::NAN, Some(cell.to_string())),
+                        _ => (number(t, row, v)?, None),
+                    };
+                    c.push(path, row.line, u, year(t, row, y)?, value, flag)?;
+                }
+            }
+            if !seen_indicator {
+                return Err(InputError::file(path, format!("no rows with indicator = {want:?}")));
+            }
+        }
+        "github" => {
+            let (k, y, q) =
+                (t.require("iso2_code", "ISO2 code")?, t.require("year", "year")?, t.require("quarter", "1-4")?);
+            let v = 0; // the value is the first column
+            let filter = match (&sel.filter, &sel.select) {
+                (Some(f), Some(s)) => Some((t.require(f, "the filter column named by the catalogue")?, s.clone())),
+                (None, None) => None,
+                _ => return Err(InputError::file(path, "format github needs both `filter` and `select`, or neither")),
+            };
+            let rule = sel.annual.as_deref().unwrap_or("q4");
+            if !["q4", "mean", "sum"].contains(&rule) {
+                return Err(InputError::file(path, format!("annual = {rule:?}: expected q4, mean or sum")));
+            }
+            // unit-year -> quarter values
+            // (unit, year) -> (quarter, value, line) of each quarter present
+            type Quarters = BTreeMap<(String, i32), Vec<(i32, f64, u64)>>;
+            let mut quarters: Quarters = BTreeMap::new();
+            for row in &t.rows {
+                if let Some((fc, fv)) = &filter {
+                    if &row.cells[*fc] != fv {
+                        continue;
+                    }
+                }
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    let qn = year(t, row, q)?;
+                    quarters.entry((u, year(t, row, y)?)).or_default().push((qn, number(t, row, v)?, row.line));
+                }
+            }
+            for ((u, yr), qs) in quarters {
+                let line = qs[0].2;
+                let value = match rule {
+                    "q4" => match qs.iter().find(|x| x.0 == 4) {
+                        Some(x) => x.1,
+                        None => continue,
+                    },
+                    "mean" => qs.iter().map(|x| x.1).sum::<f64>() / qs.len() as f64,
+                    _ => qs.iter().map(|x| x.1).sum::<f64>(),
+                };
+                c.push(path, line, u, yr, value, None)?;
+            }
+        }
+        "long" => {
+            let (k, y, v) = (t.require("unit", "unit")?, t.require("year", "year")?, t.require("value", "value")?);
+            let f = t.col("flag");
+            let ind = t.col("indicator");
+            for row in &t.rows {
+                if let (Some(ic), Some(s)) = (ind, &sel.select) {
+                    if &row.cells[ic] != s {
+                        continue;
+                    }
+                }
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    let flag = f.map(|fc| row.cells[fc].trim().to_string()).filter(|s| !s.is_empty());
+                    c.push(path, row.line, u, year(t, row, y)?, number(t, row, v)?, flag)?;
+                }
+            }
+        }
+        other => {
+            return Err(InputError::file(
+                path,
+                format!("unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, long"),
+            ));
+        }
+    }
+    Ok(c.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sel(format: &str) -> Selector {
+        Selector { format: format.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn ddf_resolves_skips_and_checks_duplicates() {
+        let c = Countries::shipped();
+        let p = Path::new("x.csv");
+        let r = import(p, b"geo,time,v\nirn,2020,1.5\nkos,2020,2\nussr,1980,3\n", &sel("ddf"), &c, None).expect("ok");
+        assert_eq!(r.observations.len(), 2);
+        assert_eq!(r.observations[0].unit, "IRN");
+        assert_eq!(r.observations[1].unit, "XKX");
+        assert_eq!(r.skipped["ussr"], 1);
+        let e = import(p, b"geo,time,v\nirn,2020,1.5\nirn,2020,2\n", &sel("ddf"), &c, None).unwrap_err();
+        assert!(e.to_string().contains("line 3") && e.to_string().contains("second, different value"), "{e}");
+        let e = import(p, b"geo,time,v\natlantis,2020,1\n", &sel("ddf"), &c, None).unwrap_err();
+        assert!(e.to_string().contains("line 2, column \"geo\": unknown country"), "{e}");
+    }
+
+    #[test]
+    fn github_quarters_to_years() {
+        let c = Countries::shipped();
+        let p = Path::new("g.csv");
+        let text = b"developers,iso2_code,year,quarter\n10,NA,2024,1\n30,NA,2024,4\n5,EU,2024,4\n7,US,2025,1\n";
+        let mut s = sel("github");
+        let r = import(p, text, &s, &c, None).expect("ok");
+        assert_eq!(r.observations, vec![Observation { unit: "NAM".into(), year: 2024, value: 30.0, flag: None }]);
+        s.annual = Some("mean".into());
+        let r = import(p, text, &s, &c, None).expect("ok");
+        assert_eq!(r.observations.len(), 2);
+        assert_eq!(r.observations[0].value, 20.0);
+        assert_eq!(r.skipped["EU"], 1);
+    }
+}

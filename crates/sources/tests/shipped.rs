@@ -1,0 +1,64 @@
+//! The shipped data in `data/`: every catalogue indicator imports, every
+//! country key of every shipped source resolves (or is a known aggregate),
+//! and values match the raw source files.
+
+use std::path::{Path, PathBuf};
+
+use digindex_sources::catalog::Catalog;
+use digindex_sources::countries::Countries;
+
+fn catalog() -> Catalog {
+    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/catalog.toml");
+    Catalog::read(&p).expect("catalogue")
+}
+
+#[test]
+fn every_indicator_imports_with_zero_unresolved_names() {
+    let c = Countries::shipped();
+    let cat = catalog();
+    let all = cat.load_all(&c).expect("every shipped file imports; any unknown country name fails the import");
+    assert_eq!(all.len(), cat.indicators.len());
+    for s in &all {
+        assert!(!s.observations.is_empty(), "{} has no observations", s.indicator.code);
+    }
+    let get = |code: &str| all.iter().find(|s| s.indicator.code == code).expect(code);
+    let at = |code: &str, unit: &str, year: i32| {
+        get(code).observations.iter().find(|o| o.unit == unit && o.year == year).map(|o| o.value)
+    };
+    // values as in the raw files (copied from them)
+    assert_eq!(at("internet_users", "DEU", 2015), Some(87.5898));
+    assert_eq!(at("cell_phones_per_100_people", "USA", 2020), Some(103.855));
+    assert_eq!(at("it_net_secr_p6", "DEU", 2015), Some(4297.92589));
+    assert_eq!(at("fx_own_totl_zs", "KEN", 2024), Some(90.11992));
+    assert_eq!(at("github_developers", "JPN", 2025), None, "2025 has no fourth quarter yet");
+    assert_eq!(at("github_developers", "USA", 2020), Some(11660333.0), "the fourth quarter's value");
+    assert_eq!(at("github_developers", "NAM", 2024), Some(14035.0), "NA is Namibia, not missing");
+    assert_eq!(at("ncses_ai_articles_whole", "CHN", 2022), Some(42524.0));
+    assert_eq!(at("ncses_ai_articles_whole", "IND", 2022), Some(22557.0));
+    assert_eq!(at("ncses_top1pct_cited_share_index_all_fields_whole", "USA", 2020), Some(1.66));
+    assert_eq!(at("hdr_hdi", "JPN", 2022), Some(0.92));
+    assert_eq!(at("hdr_hdi", "IND", 1990), Some(0.434));
+    assert_eq!(at("hdr_co2_prod", "KOR", 2022), Some(11.88642384));
+    assert_eq!(at("owid_rd_spending", "KOR", 2015), Some(3.9782));
+    assert_eq!(at("sdg_4g_coverage", "DEU", 2021), Some(99.83));
+    assert_eq!(at("sdg_3g_coverage", "IND", 2021), Some(98.82));
+    // row counts: the GitHub developers file has 5,197 quarter rows; kept = Q4 of 2020-2024 per economy
+    let ncses = get("ncses_ai_articles_whole");
+    assert!(ncses.skipped.contains_key("World") && ncses.skipped.contains_key("EU-27 and UK"));
+    // NCSES special values are flags, not numbers
+    let flagged = get("ncses_top1pct_cited_share_index_all_fields_whole")
+        .observations
+        .iter()
+        .filter(|o| o.flag.is_some())
+        .count();
+    assert!(flagged > 0);
+    assert!(
+        get("ncses_top1pct_cited_share_index_all_fields_whole")
+            .observations
+            .iter()
+            .filter(|o| o.flag.is_some())
+            .all(|o| o.value.is_nan())
+    );
+    // the UK is one unit whatever the spelling
+    assert!(at("ncses_ai_articles_whole", "GBR", 2022).is_some());
+}
