@@ -417,3 +417,41 @@ fn data_and_region_commands() {
     let o = digindex(&["data", "list", "--data", "/nonexistent"]);
     assert!(stderr(&o).contains("catalog.toml not found"));
 }
+
+#[test]
+fn index_on_the_shipped_catalogue() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("apt");
+    let spec = root().join("examples/apt-connectivity/apt-connectivity.toml");
+    let o = build(&spec, &out, &[], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cell = |stage: &str, unit: &str, code: &str| -> String {
+        let text = fs::read_to_string(out.join(format!("stages/{stage}.csv"))).expect("stage");
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let j = header.iter().position(|h| *h == code).expect("column");
+        let row = lines.find(|l| l.starts_with(&format!("{unit},"))).expect("unit row");
+        row.split(',').nth(j).expect("cell").to_string()
+    };
+    // raw values are the files' values for the reference year
+    assert_eq!(cell("raw", "JPN", "internet_users"), "84.9234");
+    assert_eq!(cell("raw", "JPN", "github_developers"), "2324953");
+    // per-capita computed from the catalogue's population (millions)
+    let per_million: f64 = cell("denominated", "JPN", "github_developers").parse().expect("number");
+    assert!((per_million - 2324953.0 / 123.951692).abs() < 1e-6);
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(m["data_picks"]["sdg_4g_coverage"]["rule"], "interpolate");
+    assert_eq!(m["data_picks"]["internet_users"]["max_age"], 3);
+    // a year with no data under an exact rule leaves the cells missing, and says so
+    let o = build(&spec, &dir.path().join("bad"), &["data.rules.internet_users.rule=\"exact\"", "data.time=2030"], &[]);
+    assert!(!o.status.success());
+    // unknown catalogue codes are named
+    let o = build(&spec, &dir.path().join("bad2"), &["framework.0.code=\"internet_user\""], &[]);
+    assert!(
+        stderr(&o).contains("\"internet_user\" is not a catalogue indicator")
+            && stderr(&o).contains("did you mean \"internet_users\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -42,6 +42,8 @@ pub struct InputFile {
 pub struct Loaded {
     pub inputs: Inputs,
     pub files: Vec<InputFile>,
+    /// How values were chosen for the reference year (catalogue specs), for the manifest.
+    pub notes: Option<serde_json::Value>,
 }
 
 /// Reads a whole file, recording its hash.
@@ -74,6 +76,15 @@ pub fn resolve(base: &Path, p: &str) -> PathBuf {
 pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
     let spec_dir = spec_path.parent().unwrap_or(Path::new(""));
     let d = &spec.data;
+    if d.catalog.is_some() {
+        return Err(InputError {
+            path: spec_path.display().to_string(),
+            line: None,
+            column: Some("data.catalog".into()),
+            message: "specs on the shipped catalogue are loaded by digindex-sources (digindex_sources::panel::load)"
+                .into(),
+        });
+    }
     let mut files = Vec::new();
     let inputs = match (&d.idata, &d.imeta, &d.values) {
         (Some(_), Some(_), None) if !spec.framework.is_empty() || d.framework.is_some() || d.units.is_some() => {
@@ -102,5 +113,5 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
             });
         }
     };
-    Ok(Loaded { inputs, files })
+    Ok(Loaded { inputs, files, notes: None })
 }

@@ -11,4 +11,5 @@
 pub mod catalog;
 pub mod countries;
 pub mod import;
+pub mod panel;
 pub mod regions;

@@ -32,7 +32,10 @@ pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
     let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
-    let manifest = digindex_io::output::manifest(&spec, &args.set, &spec_file, &loaded.files, &build);
+    let mut manifest = digindex_io::output::manifest(&spec, &args.set, &spec_file, &loaded.files, &build);
+    if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
+        m.insert("data_picks".into(), notes.clone());
+    }
     digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
         .with_context(|| format!("writing {}", args.out.display()))?;
     if !args.quiet {

@@ -15,7 +15,13 @@ pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loade
     let text = digindex_io::read_input("spec", spec_path, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
     let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", spec_path.display()))?;
     let spec = Spec::parse(&text, sets).map_err(|e| anyhow!("{}: {e}", spec_path.display()))?;
-    let loaded = digindex_io::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
+    let loaded = if spec.data.catalog.is_some() {
+        let l = digindex_sources::panel::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
+        let notes = serde_json::to_value(&l.picks).ok();
+        Loaded { inputs: l.inputs, files: l.files, notes }
+    } else {
+        digindex_io::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?
+    };
     let spec_file = spec_files.pop().ok_or_else(|| anyhow!("internal: spec file not recorded"))?;
     Ok((spec, spec_file, loaded))
 }
