@@ -63,6 +63,16 @@ pub struct Row {
 impl<'p> Table<'p> {
     /// Parses CSV bytes: a header row, then records of the same width.
     pub fn parse(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
+        Self::parse_with(path, bytes, true)
+    }
+
+    /// Like [`Table::parse`] but accepts repeated or empty column names,
+    /// for files whose columns are read by position (e.g. the ITU GCI table).
+    pub fn parse_positional(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
+        Self::parse_with(path, bytes, false)
+    }
+
+    fn parse_with(path: &'p Path, bytes: &[u8], strict_header: bool) -> Result<Table<'p>, InputError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let header_line = 1 + bytes.split(|b| *b == b'\n').take_while(|l| l.iter().all(|b| *b == b'\r')).count() as u64;
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
@@ -75,7 +85,7 @@ impl<'p> Table<'p> {
         if header.iter().all(|h| h.is_empty()) {
             return Err(InputError::file(path, "the file is empty; expected a header row of column names"));
         }
-        for (i, h) in header.iter().enumerate() {
+        for (i, h) in header.iter().enumerate().filter(|_| strict_header) {
             if h.is_empty() {
                 return Err(InputError::at(
                     path,

@@ -32,6 +32,9 @@ pub struct Indicator {
     pub dataset: String,
     /// Path relative to the dataset's folder.
     pub file: String,
+    /// Further files of the same series (e.g. one per survey edition).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_files: Vec<String>,
     pub format: String,
     #[serde(default)]
     pub column: Option<String>,
@@ -107,10 +110,15 @@ impl Catalog {
         self.indicators.iter().find(|i| i.code == code)
     }
 
-    /// The file an indicator is read from.
+    /// The (first) file an indicator is read from.
     pub fn file_of(&self, i: &Indicator) -> PathBuf {
+        self.files_of(i).remove(0)
+    }
+
+    /// Every file an indicator is read from.
+    pub fn files_of(&self, i: &Indicator) -> Vec<PathBuf> {
         let folder = self.dataset(&i.dataset).map(|d| d.folder.as_str()).unwrap_or_default();
-        self.root.join(folder).join(&i.file)
+        std::iter::once(&i.file).chain(&i.more_files).map(|f| self.root.join(folder).join(f)).collect()
     }
 
     /// Imports one indicator.
@@ -129,20 +137,22 @@ impl Catalog {
         let read = |path: &Path| std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
         let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
         let mut geos: BTreeMap<PathBuf, GeoMap> = BTreeMap::new();
-        let paths: Vec<PathBuf> = list.iter().map(|i| self.file_of(i)).collect();
-        for p in &paths {
+        let paths: Vec<Vec<PathBuf>> = list.iter().map(|i| self.files_of(i)).collect();
+        for p in paths.iter().flatten() {
             if !files.contains_key(p) {
                 files.insert(p.clone(), read(p)?);
             }
         }
         let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
-        for p in &paths {
-            if !tables.contains_key(p) {
-                tables.insert(p, Table::parse(p, &files[p])?);
+        for (i, ps) in list.iter().zip(&paths) {
+            for p in ps {
+                if !tables.contains_key(p) {
+                    tables.insert(p, crate::import::parse(p, &files[p], &i.format)?);
+                }
             }
         }
         let mut out = Vec::with_capacity(list.len());
-        for (i, path) in list.iter().zip(&paths) {
+        for (i, ps) in list.iter().zip(&paths) {
             let geo = match &i.geo {
                 Some(g) => {
                     let gp = self.root.join(g);
@@ -154,8 +164,30 @@ impl Catalog {
                 }
                 None => None,
             };
-            let imp = import_table(&tables[path], &i.selector(), countries, geo)?;
-            out.push(Series { indicator: (*i).clone(), observations: imp.observations, skipped: imp.skipped });
+            let mut series = Series { indicator: (*i).clone(), observations: Vec::new(), skipped: BTreeMap::new() };
+            for p in ps {
+                let imp = import_table(&tables[p], &i.selector(), countries, geo)?;
+                for (k, n) in imp.skipped {
+                    *series.skipped.entry(k).or_insert(0) += n;
+                }
+                for o in imp.observations {
+                    if let Some(prev) = series.observations.iter().find(|x| x.unit == o.unit && x.year == o.year) {
+                        if prev.value.to_bits() != o.value.to_bits() {
+                            return Err(InputError::file(
+                                p,
+                                format!(
+                                    "{} {} is also in an earlier file of {} with another value",
+                                    o.unit, o.year, i.code
+                                ),
+                            ));
+                        }
+                        continue;
+                    }
+                    series.observations.push(o);
+                }
+            }
+            series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
+            out.push(series);
         }
         Ok(out)
     }

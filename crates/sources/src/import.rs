@@ -9,6 +9,11 @@
 //! | `hdr` | UNDP HDR wide CSV (`<var>_<year>` columns) | ISO3 | `ZZ*` aggregates skipped |
 //! | `owid` | Our World in Data grapher CSV `Entity,Code,Year,<value>` | ISO3, else the name | `OWID_*` aggregates skipped |
 //! | `sdg` | UN SDG database `geo_area,nature,units,year,<value>` | UN M49 numeric | regions skipped; `nature` kept as flag |
+//! | `egov` | UN E-Government Survey (`egdi-YYYY.csv` by code, `EGOV_DATA_YYYY.csv` by name) | ISO3 / names | year from the file name or `Survey Year` |
+//! | `gci` | ITU Global Cybersecurity Index table (score, rank per edition) | names | one edition per indicator: scales differ (0–1 to 2018, 0–100 after) |
+//! | `wide` | generic `unit,<year>,<year>…` | any code or name | |
+//! | `wdi_bulk` | World Bank bulk CSV (`Country Code`, `Indicator Code`, year columns) | ISO3 | aggregates skipped |
+//! | `sdmx` | SDMX-CSV (`REF_AREA`, `TIME_PERIOD`, `OBS_VALUE`, `OBS_STATUS`) | ISO3 / ISO2 | `OBS_STATUS` kept as flag |
 //! | `long` | generic `unit,year,value[,flag]` (+ optional `indicator` filter) | any code or name | |
 //!
 //! Every key goes through [`Countries::resolve`]: aggregates and former
@@ -192,8 +197,22 @@ pub fn import(
     countries: &Countries,
     geo: Option<&GeoMap>,
 ) -> Result<Imported, InputError> {
-    let t = Table::parse(path, bytes)?;
+    let t = parse(path, bytes, &sel.format)?;
     import_table(&t, sel, countries, geo)
+}
+
+/// Parses a file as the format needs (the GCI table is read by position).
+pub fn parse<'p>(path: &'p Path, bytes: &[u8], format: &str) -> Result<Table<'p>, InputError> {
+    if format == "gci" { Table::parse_positional(path, bytes) } else { Table::parse(path, bytes) }
+}
+
+/// The first four-digit number in a file name (a survey edition).
+fn year_in_name(path: &Path) -> Option<i32> {
+    let name = path.file_name()?.to_str()?;
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(3))
+        .find(|&i| b[i..i + 4].iter().all(u8::is_ascii_digit) && (i + 4 == b.len() || !b[i + 4].is_ascii_digit()))
+        .and_then(|i| name[i..i + 4].parse().ok())
 }
 
 /// Imports from an already parsed table (a file read once for several indicators).
@@ -381,10 +400,133 @@ pub fn import_table(
                 }
             }
         }
+        "egov" => {
+            // UN E-Government Survey: egdi-YYYY.csv (country-code, year from
+            // the file name) or EGOV_DATA_YYYY.csv (Country names, Survey Year)
+            let v = value_column(t, sel)?;
+            match (t.col("country-code"), t.col("Survey Year"), t.col("Country")) {
+                (Some(k), _, _) => {
+                    let yr = year_in_name(path)
+                        .ok_or_else(|| InputError::file(path, "no survey year in the file name (egdi-YYYY.csv)"))?;
+                    for row in &t.rows {
+                        if row.cells[v].trim().is_empty() {
+                            continue;
+                        }
+                        if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                            c.push(path, row.line, u, yr, number(t, row, v)?, None)?;
+                        }
+                    }
+                }
+                (None, Some(y), Some(k)) => {
+                    for row in &t.rows {
+                        if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                            c.push(path, row.line, u, year(t, row, y)?, number(t, row, v)?, None)?;
+                        }
+                    }
+                }
+                _ => return Err(InputError::file(path, "expected columns country-code, or Survey Year and Country")),
+            }
+        }
+        "gci" => {
+            // ITU GCI: Country, then score and rank per edition; the edition
+            // is the score column's header. Editions are on different scales
+            // (0-1 to 2018, 0-100 from 2020): `select` picks one edition.
+            let want = need("select")?;
+            let col = t.header.iter().position(|h| h == want).ok_or_else(|| {
+                InputError::file(
+                    path,
+                    format!(
+                        "no edition column {want:?}; the editions are {}",
+                        t.header.iter().skip(1).step_by(2).cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+            let yr: i32 = want
+                .parse()
+                .map_err(|_| InputError::file(path, format!("select = {want:?} is not an edition year")))?;
+            for row in &t.rows {
+                let cell = row.cells[col].trim();
+                if cell.is_empty() || cell == "#N/A" {
+                    continue;
+                }
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, 0)? {
+                    c.push(path, row.line, u, yr, number(t, row, col)?, None)?;
+                }
+            }
+        }
+        "wide" => {
+            // generic wide: a unit column, then one column per year
+            let k = t.require("unit", "unit")?;
+            let cols: Vec<(usize, i32)> =
+                t.header.iter().enumerate().filter_map(|(i, h)| h.parse::<i32>().ok().map(|y| (i, y))).collect();
+            if cols.is_empty() {
+                return Err(InputError::file(path, "no year columns (headers like 2020)"));
+            }
+            for row in &t.rows {
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    for &(col, yr) in &cols {
+                        if row.cells[col].trim().is_empty() {
+                            continue;
+                        }
+                        c.push(path, row.line, u.clone(), yr, number(t, row, col)?, None)?;
+                    }
+                }
+            }
+        }
+        "wdi_bulk" => {
+            // World Bank bulk CSV: Country Name, Country Code, Indicator Name,
+            // Indicator Code, then one column per year; `select` = indicator code
+            let (k, ic) = (t.require("Country Code", "ISO3 code")?, t.require("Indicator Code", "WDI code")?);
+            let want = need("select")?;
+            let cols: Vec<(usize, i32)> =
+                t.header.iter().enumerate().filter_map(|(i, h)| h.parse::<i32>().ok().map(|y| (i, y))).collect();
+            for row in t.rows.iter().filter(|r| &r.cells[ic] == want) {
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    for &(col, yr) in &cols {
+                        if row.cells[col].trim().is_empty() {
+                            continue;
+                        }
+                        c.push(path, row.line, u.clone(), yr, number(t, row, col)?, None)?;
+                    }
+                }
+            }
+        }
+        "sdmx" => {
+            // SDMX-CSV: REF_AREA, TIME_PERIOD, OBS_VALUE (+ OBS_STATUS as flag);
+            // `filter` / `select` pick a series (e.g. INDICATOR = IT_NET_USER)
+            let (k, y, v) = (
+                t.require("REF_AREA", "area code")?,
+                t.require("TIME_PERIOD", "period")?,
+                t.require("OBS_VALUE", "value")?,
+            );
+            let status = t.col("OBS_STATUS");
+            let filter = match (&sel.filter, &sel.select) {
+                (Some(f), Some(s)) => Some((t.require(f, "the series column named by the catalogue")?, s.clone())),
+                _ => None,
+            };
+            for row in &t.rows {
+                if let Some((fc, fv)) = &filter {
+                    if &row.cells[*fc] != fv {
+                        continue;
+                    }
+                }
+                let period = row.cells[y].trim();
+                let yr: i32 = period.get(..4).and_then(|p| p.parse().ok()).ok_or_else(|| {
+                    InputError::at(path, row.line, Some("TIME_PERIOD"), format!("expected a year, found {period:?}"))
+                })?;
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    let flag = status.map(|s| row.cells[s].trim().to_string()).filter(|f| !f.is_empty());
+                    let value = if row.cells[v].trim().is_empty() { f64::NAN } else { number(t, row, v)? };
+                    c.push(path, row.line, u, yr, value, flag)?;
+                }
+            }
+        }
         other => {
             return Err(InputError::file(
                 path,
-                format!("unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, long"),
+                format!(
+                    "unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, egov, gci, wide, wdi_bulk, sdmx, long"
+                ),
             ));
         }
     }
@@ -412,6 +554,34 @@ mod tests {
         assert!(e.to_string().contains("line 3") && e.to_string().contains("second, different value"), "{e}");
         let e = import(p, b"geo,time,v\natlantis,2020,1\n", &sel("ddf"), &c, None).unwrap_err();
         assert!(e.to_string().contains("line 2, column \"geo\": unknown country"), "{e}");
+    }
+
+    #[test]
+    fn generic_and_official_formats() {
+        let c = Countries::shipped();
+        let p = Path::new("w.csv");
+        let r = import(p, b"unit,2019,2020\nJapan,1,\nKOR,3,4\nWorld,9,9\n", &sel("wide"), &c, None).expect("wide");
+        assert_eq!(r.observations.len(), 3);
+        assert_eq!(r.skipped["World"], 1);
+        let bulk = b"Country Name,Country Code,Indicator Name,Indicator Code,2020,2021\nIran,IRN,Internet,IT.NET.USER.ZS,70,78.6\nWorld,WLD,Internet,IT.NET.USER.ZS,60,63\nIran,IRN,Other,X,1,2\n";
+        let mut s = sel("wdi_bulk");
+        s.select = Some("IT.NET.USER.ZS".into());
+        let r = import(p, bulk, &s, &c, None).expect("bulk");
+        assert_eq!(r.observations.iter().map(|o| o.value).collect::<Vec<_>>(), vec![70.0, 78.6]);
+        let sdmx = b"DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS\nITU:X,IR,IT_NET_USER,2021,78.6,E\nITU:X,IR,OTHER,2021,1,\nITU:X,JP,IT_NET_USER,2021-Q4,82.9,\n";
+        let mut s = sel("sdmx");
+        s.filter = Some("INDICATOR".into());
+        s.select = Some("IT_NET_USER".into());
+        let r = import(p, sdmx, &s, &c, None).expect("sdmx");
+        assert_eq!(
+            r.observations[0],
+            Observation { unit: "IRN".into(), year: 2021, value: 78.6, flag: Some("E".into()) }
+        );
+        assert_eq!(r.observations[1].unit, "JPN");
+        assert_eq!(year_in_name(Path::new("data/egdi-2018.csv")), Some(2018));
+        assert_eq!(year_in_name(Path::new("EGOV_DATA_2024.csv")), Some(2024));
+        let e = import(p, b"unit,2020\nJapan,abc\n", &sel("wide"), &c, None).unwrap_err();
+        assert!(e.to_string().contains("line 2, column \"2020\": expected a number"), "{e}");
     }
 
     #[test]

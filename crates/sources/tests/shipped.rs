@@ -42,6 +42,15 @@ fn every_indicator_imports_with_zero_unresolved_names() {
     assert_eq!(at("owid_rd_spending", "KOR", 2015), Some(3.9782));
     assert_eq!(at("sdg_4g_coverage", "DEU", 2021), Some(99.83));
     assert_eq!(at("sdg_3g_coverage", "IND", 2021), Some(98.82));
+    assert_eq!(at("egov_egdi", "KEN", 2010), Some(0.33384));
+    assert_eq!(at("egov_egdi", "BRA", 2016), Some(0.63769));
+    assert_eq!(at("egov_egdi", "DNK", 2018), Some(0.915));
+    assert_eq!(at("egov_egdi_2024", "KEN", 2024), Some(0.6314), "joined by name (\"Kenya \")");
+    assert_eq!(at("gci_2020", "USA", 2020), Some(100.0));
+    assert_eq!(at("gci_2024", "KEN", 2024), Some(98.59));
+    assert_eq!(at("gci_2018", "DEU", 2018), Some(0.849));
+    // Swaziland and Eswatini are one unit; their rows hold different editions
+    assert!(at("gci_2024", "SWZ", 2024).is_some() || at("gci_2018", "SWZ", 2018).is_some());
     // row counts: the GitHub developers file has 5,197 quarter rows; kept = Q4 of 2020-2024 per economy
     let ncses = get("ncses_ai_articles_whole");
     assert!(ncses.skipped.contains_key("World") && ncses.skipped.contains_key("EU-27 and UK"));
