@@ -165,14 +165,15 @@ impl Catalog {
                 None => None,
             };
             let mut series = Series { indicator: (*i).clone(), observations: Vec::new(), skipped: BTreeMap::new() };
+            let mut seen: std::collections::HashMap<(String, i32), u64> = std::collections::HashMap::new();
             for p in ps {
                 let imp = import_table(&tables[p], &i.selector(), countries, geo)?;
                 for (k, n) in imp.skipped {
                     *series.skipped.entry(k).or_insert(0) += n;
                 }
                 for o in imp.observations {
-                    if let Some(prev) = series.observations.iter().find(|x| x.unit == o.unit && x.year == o.year) {
-                        if prev.value.to_bits() != o.value.to_bits() {
+                    if let Some(&bits) = seen.get(&(o.unit.clone(), o.year)) {
+                        if bits != o.value.to_bits() {
                             return Err(InputError::file(
                                 p,
                                 format!(
@@ -183,6 +184,7 @@ impl Catalog {
                         }
                         continue;
                     }
+                    seen.insert((o.unit.clone(), o.year), o.value.to_bits());
                     series.observations.push(o);
                 }
             }

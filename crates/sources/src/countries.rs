@@ -56,6 +56,10 @@ pub struct Countries {
     list: Vec<Country>,
     by_code: HashMap<String, usize>,
     aliases: HashMap<String, usize>,
+    /// Patterns the `regex` crate compiles, matched in one pass.
+    regex_set: regex::RegexSet,
+    regex_set_units: Vec<usize>,
+    /// Patterns with look-around (fancy-regex), tried one by one.
     regexes: Vec<(Regex, usize)>,
     aggregates: HashMap<String, (String, String)>,
 }
@@ -107,11 +111,19 @@ impl Countries {
             aliases.insert(fold(&c.name), i);
         }
         let mut regexes = Vec::new();
+        let mut plain = Vec::new();
+        let mut regex_set_units = Vec::new();
         for r in table(REGEXES) {
-            if let (Some(i), Ok(re)) = (idx(&r[0]), Regex::new(&format!("(?i){}", &r[1]))) {
+            let Some(i) = idx(&r[0]) else { continue };
+            let pattern = format!("(?i){}", &r[1]);
+            if regex::Regex::new(&pattern).is_ok() {
+                plain.push(pattern);
+                regex_set_units.push(i);
+            } else if let Ok(re) = Regex::new(&pattern) {
                 regexes.push((re, i));
             }
         }
+        let regex_set = regex::RegexSet::new(&plain).unwrap_or_else(|_| regex::RegexSet::empty());
         let mut aggregates = HashMap::new();
         for r in table(AGGREGATES) {
             aggregates.insert(fold(&r[1]), (r[0].to_string(), r[1].to_string()));
@@ -119,7 +131,16 @@ impl Countries {
                 aggregates.insert(r[0].to_lowercase(), (r[0].to_string(), r[1].to_string()));
             }
         }
-        Countries { memo: std::sync::Mutex::new(HashMap::new()), list, by_code, aliases, regexes, aggregates }
+        Countries {
+            memo: std::sync::Mutex::new(HashMap::new()),
+            list,
+            by_code,
+            aliases,
+            regex_set,
+            regex_set_units,
+            regexes,
+            aggregates,
+        }
     }
 
     pub fn all(&self) -> &[Country] {
@@ -165,16 +186,18 @@ impl Countries {
         }
         // the name as a pattern match; two different countries = ambiguous
         let mut hit: Option<usize> = None;
-        for (re, i) in &self.regexes {
-            if re.is_match(t).unwrap_or(false) {
+        let set_hits = self.regex_set.matches(t).into_iter().map(|k| self.regex_set_units[k]);
+        let fancy_hits = self.regexes.iter().filter(|(re, _)| re.is_match(t).unwrap_or(false)).map(|(_, i)| *i);
+        for i in set_hits.chain(fancy_hits) {
+            {
                 match hit {
-                    Some(h) if h != *i => {
+                    Some(h) if h != i => {
                         return Err(format!(
                             "{t:?} matches both {} and {}; write a code or a fuller name",
-                            self.list[h].name, self.list[*i].name
+                            self.list[h].name, self.list[i].name
                         ));
                     }
-                    _ => hit = Some(*i),
+                    _ => hit = Some(i),
                 }
             }
         }
