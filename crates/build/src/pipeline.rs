@@ -268,3 +268,86 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     let stages = [raw, denominated, imputed, screened, treated, normalised, aggregated];
     Ok(Build { stages, log, warnings })
 }
+
+/// Builds several years of an index. Each year runs denominate, impute,
+/// screen and treat on its own data; normalisation then runs over all years
+/// together (unless `normalise.across_years = false`), so that a score means
+/// the same in every year, as COINr's global normalisation of a purse;
+/// aggregation and ranks are per year.
+pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Build)>, BuildError> {
+    let across = spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years);
+    if !across || years.len() < 2 {
+        return years
+            .iter()
+            .map(|(y, inputs)| {
+                build(spec, inputs).map(|b| (*y, b)).map_err(|e| BuildError::new(e.step, format!("{y}: {}", e.message)))
+            })
+            .collect();
+    }
+    let norm = spec.normalise.as_ref().filter(|n| n.enabled).cloned().unwrap_or_default();
+    if norm.method == crate::spec::NormaliseMethod::Dist2ref
+        || norm.indicators.values().any(|o| o.method == Some(crate::spec::NormaliseMethod::Dist2ref))
+    {
+        return Err(BuildError::new(
+            "normalise",
+            "dist2ref cannot normalise several years together (which year's reference?); set normalise.across_years = false",
+        ));
+    }
+    // each year up to the treated data
+    let mut pre = spec.clone();
+    if let Some(n) = pre.normalise.as_mut() {
+        n.enabled = false;
+    }
+    if let Some(a) = pre.aggregate.as_mut() {
+        a.enabled = false;
+    }
+    let mut builds = Vec::with_capacity(years.len());
+    for (y, inputs) in years {
+        let b = build(&pre, inputs).map_err(|e| BuildError::new(e.step, format!("{y}: {}", e.message)))?;
+        builds.push((*y, b));
+    }
+    // stack the treated data of every year, normalise once, split again
+    let first = builds[0].1.stage(Stage::Treated);
+    let codes = first.codes.clone();
+    let mut units = Vec::new();
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); codes.len()];
+    for (y, b) in &builds {
+        let t = b.stage(Stage::Treated);
+        units.extend(t.units.iter().map(|u| format!("{u}@{y}")));
+        for (j, c) in cols.iter_mut().enumerate() {
+            c.extend_from_slice(t.values.col(j));
+        }
+    }
+    let stacked = DataSet::new(
+        units,
+        codes.clone(),
+        digindex_data::Matrix::from_columns(cols.first().map_or(0, Vec::len), &cols)
+            .ok_or_else(|| BuildError::new("normalise", "internal: ragged stack"))?,
+    );
+    let fw = &years[0].1.framework;
+    let (normalised_all, nlog) = normalise(&stacked, fw, &norm)?;
+    let mut out = Vec::with_capacity(builds.len());
+    let mut row = 0;
+    for ((y, mut b), (_, inputs)) in builds.into_iter().zip(years) {
+        let n = b.stage(Stage::Treated).units.len();
+        let keep: Vec<bool> = (0..normalised_all.units.len()).map(|i| i >= row && i < row + n).collect();
+        row += n;
+        let mut normalised = normalised_all.select_rows(&keep);
+        normalised.units = b.stage(Stage::Treated).units.clone();
+        b.log.normalise = Some(nlog.clone());
+        let aggregated = match spec.aggregate.as_ref().filter(|a| a.enabled) {
+            Some(a) => {
+                let (_, weights) = resolve_weights(spec, &inputs.framework)?;
+                let (d, l) = aggregate(&normalised, &inputs.framework, &weights, a)
+                    .map_err(|e| BuildError::new(e.step, format!("{y}: {}", e.message)))?;
+                b.log.aggregate = Some(l);
+                d
+            }
+            None => normalised.clone(),
+        };
+        b.stages[Stage::Normalised as usize] = normalised;
+        b.stages[Stage::Aggregated as usize] = aggregated;
+        out.push((y, b));
+    }
+    Ok(out)
+}

@@ -114,6 +114,11 @@ pub struct DataSpec {
     /// reference year (default 3); also how far `interpolate` looks each way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u32>,
+    /// With `catalog`: build every one of these years (instead of `time`),
+    /// normalised across all of them together unless
+    /// `normalise.across_years = false`, so scores compare over time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<i32>,
     /// With `catalog`: per-indicator rules (`[data.rules.CODE]`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rules: BTreeMap<String, IndicatorRule>,
@@ -388,6 +393,10 @@ pub struct NormaliseSpec {
     /// `goalposts`: truncate to the goalposts.
     #[serde(default = "yes")]
     pub trunc: bool,
+    /// With several years: normalise all years together (COINr's global
+    /// normalisation of a purse), so a score means the same in every year.
+    #[serde(default = "yes")]
+    pub across_years: bool,
     /// Read per-indicator parameters from framework columns, as COINr's
     /// `f_n_para = "use_iMeta"`: `minmax_lower`/`minmax_upper`,
     /// `scaled_lower`/`scaled_upper`/`scale_factor`, `zscore_mean`/`zscore_sd`,

@@ -455,3 +455,47 @@ fn index_on_the_shipped_catalogue() {
         stderr(&o)
     );
 }
+
+#[test]
+fn several_years_normalised_together() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("years");
+    let spec = root().join("examples/apt-connectivity/apt-connectivity.toml");
+    let o = build(&spec, &out, &["data.years=[2016, 2022]"], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("2016/stages/normalised.csv").is_file() && out.join("2022/scores.csv").is_file());
+    let text = fs::read_to_string(out.join("scores.csv")).expect("scores");
+    assert_eq!(text.lines().next(), Some("unit,year,code,level,score,rank"));
+    let scores = |year: &str| -> Vec<f64> {
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[1] == year && c[2] == "internet_users" && !c[4].is_empty())
+            .map(|c| c[4].parse().expect("number"))
+            .collect()
+    };
+    let (a, b) = (scores("2016"), scores("2022"));
+    let max = |v: &[f64]| v.iter().cloned().fold(f64::MIN, f64::max);
+    let min = |v: &[f64]| v.iter().cloned().fold(f64::MAX, f64::min);
+    // one min-max over both years: the extremes are shared, not repeated per year
+    assert_eq!(min(&a).min(min(&b)), 0.0);
+    assert_eq!(max(&a).max(max(&b)), 100.0);
+    assert!(max(&a) < 100.0, "2016's best is below 2022's best on the common scale");
+    // ranks are within each year
+    let ranks: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",2016,Connectivity,"))
+        .map(|l| l.rsplit(',').next().expect("rank"))
+        .collect();
+    assert!(ranks.contains(&"1"));
+    // per-year normalisation is one setting away (2016 has no GitHub data:
+    // on its own that year cannot be normalised, which is an error)
+    let o = build(&spec, &dir.path().join("sep0"), &["data.years=[2016, 2022]", "normalise.across_years=false"], &[]);
+    assert!(stderr(&o).contains("github_developers: no values present"), "{}", stderr(&o));
+    let o =
+        build(&spec, &dir.path().join("sep"), &["data.years=[2020, 2022]", "normalise.across_years=false"], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sep = fs::read_to_string(dir.path().join("sep/2020/stages/normalised.csv")).expect("normalised");
+    assert!(sep.contains(",100,") || sep.contains(",100\n"), "each year scaled to its own maximum");
+}

@@ -104,11 +104,47 @@ pub fn write_file(
 /// Writes the whole build output directory atomically (see the module docs).
 pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
     write_atomically(out, |dir| {
-        fs::create_dir(dir.join("stages"))?;
-        for (s, ds) in build.named_stages() {
-            write_file(dir, &format!("stages/{}.csv", s.name()), |w| write_dataset(w, ds))?;
+        write_build_into(dir, build, fw)?;
+        write_json(dir, "manifest.json", manifest)
+    })
+}
+
+/// `stages/*.csv` and `scores.csv` of one build, into a directory.
+fn write_build_into(dir: &Path, build: &Build, fw: &Framework) -> io::Result<()> {
+    fs::create_dir(dir.join("stages"))?;
+    for (s, ds) in build.named_stages() {
+        write_file(dir, &format!("stages/{}.csv", s.name()), |w| write_dataset(w, ds))?;
+    }
+    write_file(dir, "scores.csv", |w| write_scores(w, build, fw))
+}
+
+/// Writes a several-year build: `OUT/<year>/` holds each year's stages and
+/// scores, `OUT/scores.csv` all years (`unit,year,code,level,score,rank`,
+/// ranks within each year), `OUT/manifest.json` the manifest.
+pub fn write_years(out: &Path, years: &[(i32, Build)], fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
+    write_atomically(out, |dir| {
+        for (y, b) in years {
+            let sub = dir.join(y.to_string());
+            fs::create_dir(&sub)?;
+            write_build_into(&sub, b, fw)?;
         }
-        write_file(dir, "scores.csv", |w| write_scores(w, build, fw))?;
+        write_file(dir, "scores.csv", |w| {
+            let mut wtr = csv::Writer::from_writer(w);
+            wtr.write_record(["unit", "year", "code", "level", "score", "rank"])?;
+            for (y, b) in years {
+                for r in b.scores(fw) {
+                    wtr.write_record([
+                        r.unit,
+                        y.to_string(),
+                        r.code,
+                        r.level.to_string(),
+                        format_number(r.score),
+                        r.rank.map(|k| k.to_string()).unwrap_or_default(),
+                    ])?;
+                }
+            }
+            wtr.flush()
+        })?;
         write_json(dir, "manifest.json", manifest)
     })
 }

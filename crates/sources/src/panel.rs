@@ -87,8 +87,20 @@ fn spec_error(spec_path: &Path, key: &str, message: String) -> InputError {
     InputError { path: spec_path.display().to_string(), line: None, column: Some(key.into()), message }
 }
 
-/// Builds the inputs of a catalogue spec.
+/// Builds the inputs of a catalogue spec for its reference year (`data.time`).
 pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
+    let year = match spec.data.time {
+        Some(t) if t.fract() == 0.0 => t as i32,
+        _ => {
+            return Err(spec_error(spec_path, "data.time", "the reference year is required: data.time = 2022".into()));
+        }
+    };
+    load_years(spec, spec_path, &[year]).map(|mut v| v.remove(0))
+}
+
+/// Builds the inputs of a catalogue spec for each of several years (the
+/// catalogue is read once); every year has the same units and framework.
+pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Loaded>, InputError> {
     let d = &spec.data;
     let dir = spec_path.parent().unwrap_or(Path::new(""));
     let Some(cat_path) = &d.catalog else {
@@ -101,10 +113,9 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
             "data.catalog takes the values from the catalogue; remove idata, imeta and values".into(),
         ));
     }
-    let year = match d.time {
-        Some(t) if t.fract() == 0.0 => t as i32,
-        _ => return Err(spec_error(spec_path, "data.time", "the reference year is required: data.time = 2022".into())),
-    };
+    if years.is_empty() {
+        return Err(spec_error(spec_path, "data.years", "no year to build".into()));
+    }
     let cat_file = resolve(dir, cat_path);
     let mut files = Vec::new();
     read_input("catalogue", &cat_file, &mut files)?;
@@ -211,58 +222,68 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
     }
     let series: Vec<Series> = catalog.load_some(&list, &countries)?;
 
-    // pick a value per unit and indicator
-    let mut picks = BTreeMap::new();
-    let mut column = |s: &Series| -> Vec<f64> {
-        let code = &s.indicator.code;
-        let r = d.rules.get(code);
-        let rule = r.and_then(|r| r.rule).or(d.rule).unwrap_or_default();
-        let max_age = r.and_then(|r| r.max_age).or(d.max_age).unwrap_or(3);
-        let mut by_unit: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
-        for o in s.observations.iter().filter(|o| !o.value.is_nan()) {
-            by_unit.entry(o.unit.as_str()).or_default().push((o.year, o.value));
-        }
-        let mut sum = PickSummary { rule: Some(rule), max_age, ..Default::default() };
-        let col = units
-            .iter()
-            .map(|u| match by_unit.get(u.as_str()).and_then(|obs| pick(obs, year, rule, max_age as i32)) {
-                Some((v, p)) => {
-                    let oldest = match p {
-                        Pick::Exact => {
-                            sum.exact += 1;
-                            year
-                        }
-                        Pick::Older(y) => {
-                            sum.older += 1;
-                            y
-                        }
-                        Pick::Interpolated(y0, _) => {
-                            sum.interpolated += 1;
-                            y0
-                        }
-                    };
-                    sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
-                    v
-                }
-                None => {
-                    sum.missing += 1;
-                    f64::NAN
-                }
-            })
-            .collect();
-        picks.insert(code.clone(), sum);
-        col
-    };
     let n_ind = framework.indicators().len();
-    let cols: Vec<Vec<f64>> = series[..n_ind].iter().map(&mut column).collect();
-    let denominators: Vec<NumericColumn> =
-        series[n_ind..].iter().map(|s| NumericColumn { name: s.indicator.code.clone(), values: column(s) }).collect();
-    let values = Matrix::from_columns(units.len(), &cols)
-        .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;
-    let raw = DataSet::new(units.clone(), framework.indicator_codes(), values);
-    let names = units.iter().map(|u| countries.get(u).map(|c| c.name.clone())).collect();
-    let unit_table = UnitTable { codes: units, names, groups: Vec::new(), denominators };
-    Ok(Loaded { inputs: Inputs { framework, units: unit_table, raw }, files, picks })
+    let mut out = Vec::with_capacity(years.len());
+    for &year in years {
+        // pick a value per unit and indicator
+        let mut picks = BTreeMap::new();
+        let mut column = |s: &Series| -> Vec<f64> {
+            let code = &s.indicator.code;
+            let r = d.rules.get(code);
+            let rule = r.and_then(|r| r.rule).or(d.rule).unwrap_or_default();
+            let max_age = r.and_then(|r| r.max_age).or(d.max_age).unwrap_or(3);
+            let mut by_unit: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
+            for o in s.observations.iter().filter(|o| !o.value.is_nan()) {
+                by_unit.entry(o.unit.as_str()).or_default().push((o.year, o.value));
+            }
+            let mut sum = PickSummary { rule: Some(rule), max_age, ..Default::default() };
+            let col = units
+                .iter()
+                .map(|u| match by_unit.get(u.as_str()).and_then(|obs| pick(obs, year, rule, max_age as i32)) {
+                    Some((v, p)) => {
+                        let oldest = match p {
+                            Pick::Exact => {
+                                sum.exact += 1;
+                                year
+                            }
+                            Pick::Older(y) => {
+                                sum.older += 1;
+                                y
+                            }
+                            Pick::Interpolated(y0, _) => {
+                                sum.interpolated += 1;
+                                y0
+                            }
+                        };
+                        sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
+                        v
+                    }
+                    None => {
+                        sum.missing += 1;
+                        f64::NAN
+                    }
+                })
+                .collect();
+            picks.insert(code.clone(), sum);
+            col
+        };
+        let cols: Vec<Vec<f64>> = series[..n_ind].iter().map(&mut column).collect();
+        let denominators: Vec<NumericColumn> = series[n_ind..]
+            .iter()
+            .map(|s| NumericColumn { name: s.indicator.code.clone(), values: column(s) })
+            .collect();
+        let values = Matrix::from_columns(units.len(), &cols)
+            .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;
+        let raw = DataSet::new(units.clone(), framework.indicator_codes(), values);
+        let names = units.iter().map(|u| countries.get(u).map(|c| c.name.clone())).collect();
+        let unit_table = UnitTable { codes: units.clone(), names, groups: Vec::new(), denominators };
+        out.push(Loaded {
+            inputs: Inputs { framework: framework.clone(), units: unit_table, raw },
+            files: files.clone(),
+            picks,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

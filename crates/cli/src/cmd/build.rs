@@ -30,6 +30,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
+    if let Some(years) = super::several_years(&args.spec, &args.set)? {
+        return run_years(&args, years, t0);
+    }
     let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
     let mut manifest = digindex_io::output::manifest(&spec, &args.set, &spec_file, &loaded.files, &build);
@@ -75,6 +78,55 @@ fn report(
             order.sort_by_key(|&i| ranks[i]);
             let top5: Vec<String> = order.iter().take(5).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
             out!("top of {code}: {}", top5.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// A catalogue spec with `data.years`: every year, normalised together.
+fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
+    let (spec, spec_file) = super::read_spec(&args.spec, &args.set)?;
+    let loaded = digindex_sources::panel::load_years(&spec, &args.spec, &years).map_err(|e| anyhow!("{e}"))?;
+    let fw = loaded[0].inputs.framework.clone();
+    let per_year: Vec<(i32, digindex_build::Inputs)> =
+        years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
+    let builds = digindex_build::pipeline::build_years(&spec, &per_year).map_err(|e| anyhow!("{e}"))?;
+    let manifest = serde_json::json!({
+        "digindex_version": env!("CARGO_PKG_VERSION"),
+        "index": spec.index.name,
+        "spec_file": spec_file,
+        "overrides": args.set,
+        "spec": spec.resolved(),
+        "inputs": loaded[0].files,
+        "years": years,
+        "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+        "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
+        "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
+    });
+    digindex_io::output::write_years(&args.out, &builds, &fw, &manifest)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    if !args.quiet {
+        out!(
+            "{}: {} years ({}) -> {} ({:.1} ms)",
+            spec.index.name,
+            years.len(),
+            years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+            args.out.display(),
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+        if let Some(&top) = fw.level(fw.max_level()).first() {
+            let code = &fw.node(top).code;
+            for (y, b) in &builds {
+                let agg = b.stage(Stage::Aggregated);
+                if let Some(col) = agg.column(code) {
+                    let ranks = digindex_build::rank::rank_scores(col);
+                    let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
+                    order.sort_by_key(|&i| ranks[i]);
+                    let top3: Vec<String> =
+                        order.iter().take(3).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
+                    out!("{y} top of {code}: {}", top3.join(", "));
+                }
+            }
         }
     }
     Ok(())

@@ -9,12 +9,25 @@ use anyhow::{Result, anyhow};
 use digindex_build::Spec;
 use digindex_io::{InputFile, Loaded};
 
-/// Reads and checks a spec with its overrides, then the data it names.
-pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
+/// Reads and checks a spec with its overrides.
+pub fn read_spec(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile)> {
     let mut spec_files = Vec::new();
     let text = digindex_io::read_input("spec", spec_path, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
     let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", spec_path.display()))?;
     let spec = Spec::parse(&text, sets).map_err(|e| anyhow!("{}: {e}", spec_path.display()))?;
+    let spec_file = spec_files.pop().ok_or_else(|| anyhow!("internal: spec file not recorded"))?;
+    Ok((spec, spec_file))
+}
+
+/// The years of a several-year catalogue spec (`data.years`), if it is one.
+pub fn several_years(spec_path: &Path, sets: &[String]) -> Result<Option<Vec<i32>>> {
+    let (spec, _) = read_spec(spec_path, sets)?;
+    Ok((spec.data.catalog.is_some() && !spec.data.years.is_empty()).then_some(spec.data.years))
+}
+
+/// Reads and checks a spec with its overrides, then the data it names.
+pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
+    let (spec, spec_file) = read_spec(spec_path, sets)?;
     let loaded = if spec.data.catalog.is_some() {
         let l = digindex_sources::panel::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
         let notes = serde_json::to_value(&l.picks).ok();
@@ -22,6 +35,5 @@ pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loade
     } else {
         digindex_io::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?
     };
-    let spec_file = spec_files.pop().ok_or_else(|| anyhow!("internal: spec file not recorded"))?;
     Ok((spec, spec_file, loaded))
 }
