@@ -101,7 +101,9 @@ pub struct DataSpec {
     /// indicator codes (and denominators) are catalogue codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
-    /// With `catalog`: the units are the members of this region set.
+    /// With `catalog`: the units are the members of this region set (a
+    /// shipped name such as `apt`, or a `.csv` file of codes or names, one
+    /// per line after a header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// With `catalog`: the units, as codes or names (instead of `region`).
@@ -177,6 +179,38 @@ pub struct FrameworkEntry {
 
 fn yes() -> bool {
     true
+}
+
+impl FrameworkEntry {
+    /// The entry as a framework row; `params` names must be framework
+    /// parameters ([`crate::normalise::FRAMEWORK_PARAMS`]).
+    pub fn to_node_spec(&self) -> Result<digindex_data::NodeSpec, String> {
+        let known = crate::normalise::FRAMEWORK_PARAMS;
+        let mut params = Vec::with_capacity(self.params.len());
+        for (k, v) in &self.params {
+            if !known.contains(&k.as_str()) {
+                let names: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+                return Err(format!(
+                    "[[framework]] {}: params.{k} is not a framework parameter (known: {}){}",
+                    self.code,
+                    known.join(", "),
+                    digindex_data::suggest(k, names.iter())
+                ));
+            }
+            params.push((k.clone(), *v));
+        }
+        Ok(digindex_data::NodeSpec {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            parent: self.parent.clone(),
+            level: self.level,
+            direction: self.direction,
+            weight: self.weight,
+            target: self.target,
+            denominator: self.denominator.clone(),
+            params,
+        })
+    }
 }
 
 /// `[denominate]`: divide indicators by a unit-table column (the

@@ -446,6 +446,18 @@ fn index_on_the_shipped_catalogue() {
     // a year with no data under an exact rule leaves the cells missing, and says so
     let o = build(&spec, &dir.path().join("bad"), &["data.rules.internet_users.rule=\"exact\"", "data.time=2030"], &[]);
     assert!(!o.status.success());
+    // a region set of one's own: a CSV of codes or names
+    let mine = dir.path().join("mine.csv");
+    fs::write(&mine, "iso3\nIran\nJapan\nKOR\nIndia\n").expect("write");
+    let set = format!("data.region={:?}", mine.to_str().expect("utf8"));
+    let o = build(&spec, &dir.path().join("mine"), &[set.as_str()], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = fs::read_to_string(dir.path().join("mine/stages/raw.csv")).expect("raw");
+    let units: Vec<&str> = raw.lines().skip(1).map(|l| &l[..3]).collect();
+    assert_eq!(units, ["IND", "IRN", "JPN", "KOR"]);
+    fs::write(&mine, "iso3\nIran\nAtlantis\n").expect("write");
+    let o = build(&spec, &dir.path().join("mine2"), &[set.as_str()], &[]);
+    assert!(stderr(&o).contains("line 3: unknown country \"Atlantis\""), "{}", stderr(&o));
     // unknown catalogue codes are named
     let o = build(&spec, &dir.path().join("bad2"), &["framework.0.code=\"internet_user\""], &[]);
     assert!(

@@ -62,38 +62,12 @@ fn load_framework(spec: &Spec, spec_path: &Path, files: &mut Vec<InputFile>) -> 
             message: "no framework: set data.framework = \"framework.csv\" or add [[framework]] entries".into(),
         }),
         (None, false) => {
-            let known = digindex_build::normalise::FRAMEWORK_PARAMS;
-            let mut nodes = Vec::with_capacity(spec.framework.len());
-            for (i, e) in spec.framework.iter().enumerate() {
-                let mut params = Vec::new();
-                for (k, v) in &e.params {
-                    if !known.contains(&k.as_str()) {
-                        let names: Vec<String> = known.iter().map(|s| s.to_string()).collect();
-                        return Err(InputError::file(
-                            spec_path,
-                            format!(
-                                "[[framework]] entry {} ({}): params.{k} is not a framework parameter (known: {}){}",
-                                i + 1,
-                                e.code,
-                                known.join(", "),
-                                digindex_data::suggest(k, names.iter())
-                            ),
-                        ));
-                    }
-                    params.push((k.clone(), *v));
-                }
-                nodes.push(NodeSpec {
-                    code: e.code.clone(),
-                    name: e.name.clone(),
-                    parent: e.parent.clone(),
-                    level: e.level,
-                    direction: e.direction,
-                    weight: e.weight,
-                    target: e.target,
-                    denominator: e.denominator.clone(),
-                    params,
-                });
-            }
+            let nodes = spec
+                .framework
+                .iter()
+                .map(|e| e.to_node_spec())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|m| InputError::file(spec_path, m))?;
             Framework::new(nodes, level_names).map_err(|e| framework_error(spec_path, spec_path, &[], e))
         }
         (Some(f), true) => {

@@ -47,16 +47,33 @@ pub fn write_dataset<W: Write>(w: W, ds: &DataSet) -> io::Result<()> {
 
 /// Writes the long scores table.
 pub fn write_scores<W: Write>(w: W, build: &Build, fw: &Framework) -> io::Result<()> {
+    write_scores_of(w, &[(None, build)], fw)
+}
+
+/// The long scores table of one or several builds; with years, a `year`
+/// column follows `unit`.
+fn write_scores_of<W: Write>(w: W, builds: &[(Option<i32>, &Build)], fw: &Framework) -> io::Result<()> {
     let mut wtr = csv::Writer::from_writer(w);
-    wtr.write_record(["unit", "code", "level", "score", "rank"])?;
-    for r in build.scores(fw) {
-        wtr.write_record([
-            r.unit,
-            r.code,
-            r.level.to_string(),
-            format_number(r.score),
-            r.rank.map(|k| k.to_string()).unwrap_or_default(),
-        ])?;
+    let with_year = builds.iter().any(|(y, _)| y.is_some());
+    let mut header = vec!["unit", "code", "level", "score", "rank"];
+    if with_year {
+        header.insert(1, "year");
+    }
+    wtr.write_record(&header)?;
+    for (y, b) in builds {
+        for r in b.scores(fw) {
+            let mut rec = vec![
+                r.unit,
+                r.code,
+                r.level.to_string(),
+                format_number(r.score),
+                r.rank.map(|k| k.to_string()).unwrap_or_default(),
+            ];
+            if let Some(y) = y {
+                rec.insert(1, y.to_string());
+            }
+            wtr.write_record(&rec)?;
+        }
     }
     wtr.flush()
 }
@@ -128,23 +145,8 @@ pub fn write_years(out: &Path, years: &[(i32, Build)], fw: &Framework, manifest:
             fs::create_dir(&sub)?;
             write_build_into(&sub, b, fw)?;
         }
-        write_file(dir, "scores.csv", |w| {
-            let mut wtr = csv::Writer::from_writer(w);
-            wtr.write_record(["unit", "year", "code", "level", "score", "rank"])?;
-            for (y, b) in years {
-                for r in b.scores(fw) {
-                    wtr.write_record([
-                        r.unit,
-                        y.to_string(),
-                        r.code,
-                        r.level.to_string(),
-                        format_number(r.score),
-                        r.rank.map(|k| k.to_string()).unwrap_or_default(),
-                    ])?;
-                }
-            }
-            wtr.flush()
-        })?;
+        let all: Vec<(Option<i32>, &Build)> = years.iter().map(|(y, b)| (Some(*y), b)).collect();
+        write_file(dir, "scores.csv", |w| write_scores_of(w, &all, fw))?;
         write_json(dir, "manifest.json", manifest)
     })
 }

@@ -14,6 +14,7 @@
 //! | `wide` | generic `unit,<year>,<year>…` | any code or name | |
 //! | `wdi_bulk` | World Bank bulk CSV (`Country Code`, `Indicator Code`, year columns) | ISO3 | aggregates skipped |
 //! | `sdmx` | SDMX-CSV (`REF_AREA`, `TIME_PERIOD`, `OBS_VALUE`, `OBS_STATUS`) | ISO3 / ISO2 | `OBS_STATUS` kept as flag |
+//! | `coinr` | COINr iData (`uCode`, `Time`, one column per indicator) | ISO3 | `column` picks the indicator |
 //! | `long` | generic `unit,year,value[,flag]` (+ optional `indicator` filter) | any code or name | |
 //!
 //! Every key goes through [`Countries::resolve`]: aggregates and former
@@ -400,6 +401,28 @@ pub fn import_table(
                 }
             }
         }
+        "coinr" => {
+            // COINr iData: uCode, optional Time, one column per indicator
+            let k = t.require("uCode", "unit code")?;
+            let v = match &sel.column {
+                Some(c) => t.require(c, "the indicator column named by the catalogue")?,
+                None => return Err(InputError::file(path, "format coinr needs `column` (the iData column)")),
+            };
+            let tc = t.col("Time");
+            for row in &t.rows {
+                if row.cells[v].trim().is_empty() {
+                    continue;
+                }
+                let yr = match tc {
+                    Some(c) => year(t, row, c)?,
+                    None => year_in_name(path)
+                        .ok_or_else(|| InputError::file(path, "no Time column and no year in the file name"))?,
+                };
+                if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
+                    c.push(path, row.line, u, yr, number(t, row, v)?, None)?;
+                }
+            }
+        }
         "egov" => {
             // UN E-Government Survey: egdi-YYYY.csv (country-code, year from
             // the file name) or EGOV_DATA_YYYY.csv (Country names, Survey Year)
@@ -525,7 +548,7 @@ pub fn import_table(
             return Err(InputError::file(
                 path,
                 format!(
-                    "unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, egov, gci, wide, wdi_bulk, sdmx, long"
+                    "unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, egov, gci, wide, wdi_bulk, sdmx, coinr, long"
                 ),
             ));
         }
@@ -582,6 +605,25 @@ mod tests {
         assert_eq!(year_in_name(Path::new("EGOV_DATA_2024.csv")), Some(2024));
         let e = import(p, b"unit,2020\nJapan,abc\n", &sel("wide"), &c, None).unwrap_err();
         assert!(e.to_string().contains("line 2, column \"2020\": expected a number"), "{e}");
+    }
+
+    #[test]
+    fn coinr_and_bad_files() {
+        let c = Countries::shipped();
+        let p = Path::new("iData.csv");
+        let mut s = sel("coinr");
+        s.column = Some("LPI".into());
+        let r =
+            import(p, b"uName,uCode,Time,LPI\nAustria,AUT,2018,4.1\nAustria,AUT,2019,\n", &s, &c, None).expect("ok");
+        assert_eq!(r.observations, vec![Observation { unit: "AUT".into(), year: 2018, value: 4.1, flag: None }]);
+        // Latin-1 text, empty files: errors that say what to do
+        let e = import(p, b"unit,year,value\nC\xf4te d'Ivoire,2020,1\n", &sel("long"), &c, None).unwrap_err();
+        assert!(e.to_string().contains("not valid UTF-8; save the file as UTF-8"), "{e}");
+        let e = import(p, b"", &sel("long"), &c, None).unwrap_err();
+        assert!(e.to_string().contains("the file is empty"), "{e}");
+        // a byte-order mark is fine
+        let r = import(p, "\u{feff}unit,year,value\nIRN,2020,1\n".as_bytes(), &sel("long"), &c, None).expect("BOM");
+        assert_eq!(r.observations.len(), 1);
     }
 
     #[test]

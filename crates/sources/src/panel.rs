@@ -124,6 +124,15 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
 
     // units
     let units: Vec<String> = match (&d.region, d.members.is_empty()) {
+        (Some(r), true) if r.ends_with(".csv") => {
+            // a region set of the user's: one code or country name per line
+            let p = resolve(dir, r);
+            let bytes = read_input("region", &p, &mut files)?;
+            let text = String::from_utf8(bytes).map_err(|_| InputError::file(&p, "the file is not valid UTF-8"))?;
+            regions::RegionSet::parse(r, r, &p.display().to_string(), &text, &countries)
+                .map_err(|e| InputError::file(&p, e))?
+                .members
+        }
         (Some(r), true) => {
             let sets = regions::shipped(&countries).map_err(|e| spec_error(spec_path, "data.region", e))?;
             let names: Vec<String> = sets.iter().map(|s| s.name.clone()).collect();
@@ -166,18 +175,9 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     let fw_specs: Vec<NodeSpec> = spec
         .framework
         .iter()
-        .map(|e| NodeSpec {
-            code: e.code.clone(),
-            name: e.name.clone(),
-            parent: e.parent.clone(),
-            level: e.level,
-            direction: e.direction,
-            weight: e.weight,
-            target: e.target,
-            denominator: e.denominator.clone(),
-            params: e.params.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-        })
-        .collect();
+        .map(|e| e.to_node_spec())
+        .collect::<Result<_, _>>()
+        .map_err(|m| spec_error(spec_path, "framework", m))?;
     if fw_specs.is_empty() {
         return Err(spec_error(spec_path, "framework", "add [[framework]] entries naming catalogue indicators".into()));
     }

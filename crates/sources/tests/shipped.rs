@@ -51,6 +51,21 @@ fn every_indicator_imports_with_zero_unresolved_names() {
     assert_eq!(at("gci_2018", "DEU", 2018), Some(0.849));
     // Swaziland and Eswatini are one unit; their rows hold different editions
     assert!(at("gci_2024", "SWZ", 2024).is_some() || at("gci_2018", "SWZ", 2018).is_some());
+    // every row is either an observation or a skipped non-country row
+    let rows = |file: &str| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(file);
+        std::fs::read_to_string(p).expect("file").lines().filter(|l| !l.trim().is_empty()).count() - 1
+    };
+    for (code, file) in [
+        ("internet_users", "gapminder/datapoints/internet_users.csv"),
+        ("it_net_secr_p6", "wdi/it_net_secr_p6.csv"),
+        ("sdg_4g_coverage", "sdg/sdg_it_mob_4gntwk.csv"),
+        ("owid_rd_spending", "owid/research-spending-gdp.csv"),
+    ] {
+        let s = get(code);
+        assert_eq!(s.observations.len() + s.skipped.values().sum::<usize>(), rows(file), "{code}");
+    }
+    assert_eq!(get("internet_users").observations.len() + get("internet_users").skipped.values().sum::<usize>(), 6024);
     // row counts: the GitHub developers file has 5,197 quarter rows; kept = Q4 of 2020-2024 per economy
     let ncses = get("ncses_ai_articles_whole");
     assert!(ncses.skipped.contains_key("World") && ncses.skipped.contains_key("EU-27 and UK"));

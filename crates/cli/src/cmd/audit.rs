@@ -8,7 +8,6 @@
 //! identical for a seed whatever `--threads`. Writes DIR atomically; see
 //! `digindex_io::audit` for the files.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
@@ -19,14 +18,8 @@ use serde_json::json;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The spec file (TOML), with an optional [uncertainty] table.
-    spec: PathBuf,
-    /// Output directory (replaced as a whole if it holds a previous audit).
-    #[arg(long, short)]
-    out: PathBuf,
-    /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
+    #[command(flatten)]
+    common: super::SpecArgs,
     /// Flag sibling correlations above this value as `high`.
     #[arg(long, default_value_t = 0.9, allow_negative_numbers = true)]
     corr_high: f64,
@@ -36,14 +29,11 @@ pub struct Args {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
-    let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
+    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
     let inputs = &loaded.inputs;
     let fw = &inputs.framework;
     let nominal = digindex_build::build(&spec, inputs).map_err(|e| anyhow!("{e}"))?;
@@ -68,7 +58,7 @@ pub fn run(args: Args) -> Result<()> {
                 digindex_build::spec::Analysis::Uncertainty => u.runs,
                 digindex_build::spec::Analysis::Sensitivity => u.runs * (d + 2),
             };
-            let bar = if args.quiet {
+            let bar = if args.common.quiet {
                 ProgressBar::hidden()
             } else {
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
@@ -95,7 +85,7 @@ pub fn run(args: Args) -> Result<()> {
         "digindex_version": env!("CARGO_PKG_VERSION"),
         "index": spec.index.name,
         "spec_file": spec_file,
-        "overrides": args.set,
+        "overrides": args.common.set,
         "spec": spec.resolved(),
         "inputs": loaded.files,
         "threads": threads,
@@ -125,18 +115,19 @@ pub fn run(args: Args) -> Result<()> {
         outcome: outcome.as_ref(),
         manifest: &manifest,
     };
-    digindex_io::audit::write_audit(&args.out, &report).with_context(|| format!("writing {}", args.out.display()))?;
+    digindex_io::audit::write_audit(&args.common.out, &report)
+        .with_context(|| format!("writing {}", args.common.out.display()))?;
     if let Some(e) = failure {
-        return Err(anyhow!("{e} (the coherence results were written to {})", args.out.display()));
+        return Err(anyhow!("{e} (the coherence results were written to {})", args.common.out.display()));
     }
-    if !args.quiet {
+    if !args.common.quiet {
         out!(
             "{}: coherence of {} codes ({} correlations, {} aggregates) -> {}",
             spec.index.name,
             agg.codes.len(),
             correlations.len(),
             alphas.len(),
-            args.out.display()
+            args.common.out.display()
         );
         match &outcome {
             None => out!("no [uncertainty] table: coherence only"),

@@ -7,7 +7,6 @@
 //! `--set normalise.method='"zscore"' --set normalise.mean_sd='[0,1]'`.
 //! Nothing is written unless the whole build succeeds.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
@@ -15,34 +14,25 @@ use digindex_build::{Spec, Stage};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The spec file (TOML).
-    spec: PathBuf,
-    /// Output directory (replaced as a whole if it holds a previous build).
-    #[arg(long, short)]
-    out: PathBuf,
-    /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    common: super::SpecArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
-    if let Some(years) = super::several_years(&args.spec, &args.set)? {
+    if let Some(years) = super::several_years(&args.common.spec, &args.common.set)? {
         return run_years(&args, years, t0);
     }
-    let (spec, spec_file, loaded) = super::load(&args.spec, &args.set)?;
+    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
-    let mut manifest = digindex_io::output::manifest(&spec, &args.set, &spec_file, &loaded.files, &build);
+    let mut manifest = digindex_io::output::manifest(&spec, &args.common.set, &spec_file, &loaded.files, &build);
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
-    digindex_io::output::write_output(&args.out, &build, &loaded.inputs.framework, &manifest)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    if !args.quiet {
-        report(&spec, &loaded.inputs.framework, &build, &args.out, t0.elapsed().as_secs_f64())?;
+    digindex_io::output::write_output(&args.common.out, &build, &loaded.inputs.framework, &manifest)
+        .with_context(|| format!("writing {}", args.common.out.display()))?;
+    if !args.common.quiet {
+        report(&spec, &loaded.inputs.framework, &build, &args.common.out, t0.elapsed().as_secs_f64())?;
     }
     Ok(())
 }
@@ -85,8 +75,8 @@ fn report(
 
 /// A catalogue spec with `data.years`: every year, normalised together.
 fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
-    let (spec, spec_file) = super::read_spec(&args.spec, &args.set)?;
-    let loaded = digindex_sources::panel::load_years(&spec, &args.spec, &years).map_err(|e| anyhow!("{e}"))?;
+    let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
+    let loaded = digindex_sources::panel::load_years(&spec, &args.common.spec, &years).map_err(|e| anyhow!("{e}"))?;
     let fw = loaded[0].inputs.framework.clone();
     let per_year: Vec<(i32, digindex_build::Inputs)> =
         years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
@@ -95,7 +85,7 @@ fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
         "digindex_version": env!("CARGO_PKG_VERSION"),
         "index": spec.index.name,
         "spec_file": spec_file,
-        "overrides": args.set,
+        "overrides": args.common.set,
         "spec": spec.resolved(),
         "inputs": loaded[0].files,
         "years": years,
@@ -103,15 +93,15 @@ fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
         "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
         "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
     });
-    digindex_io::output::write_years(&args.out, &builds, &fw, &manifest)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    if !args.quiet {
+    digindex_io::output::write_years(&args.common.out, &builds, &fw, &manifest)
+        .with_context(|| format!("writing {}", args.common.out.display()))?;
+    if !args.common.quiet {
         out!(
             "{}: {} years ({}) -> {} ({:.1} ms)",
             spec.index.name,
             years.len(),
             years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
-            args.out.display(),
+            args.common.out.display(),
             t0.elapsed().as_secs_f64() * 1e3
         );
         if let Some(&top) = fw.level(fw.max_level()).first() {

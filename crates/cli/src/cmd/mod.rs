@@ -1,4 +1,20 @@
 pub mod audit;
+
+/// The arguments every spec-driven command shares.
+#[derive(clap::Args)]
+pub struct SpecArgs {
+    /// The spec file (TOML).
+    pub spec: std::path::PathBuf,
+    /// Output directory (replaced as a whole if it holds a previous output).
+    #[arg(long, short)]
+    pub out: std::path::PathBuf,
+    /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 pub mod build;
 pub mod data;
 pub mod diff;
