@@ -65,7 +65,12 @@ fn interval_row(r: &RankInterval) -> Vec<String> {
 
 /// Writes the audit directory.
 pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
-    write_atomically(out, |dir| {
+    write_atomically(out, |dir| write_audit_into(dir, r))
+}
+
+/// Writes the audit files into an existing directory.
+pub fn write_audit_into(dir: &Path, r: &AuditReport<'_>) -> io::Result<()> {
+    {
         csv_file(
             dir,
             "correlations.csv",
@@ -268,5 +273,5 @@ pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
             }
         }
         write_json(dir, "audit.json", r.manifest)
-    })
+    }
 }

@@ -120,9 +120,22 @@ pub fn write_file(
 
 /// Writes the whole build output directory atomically (see the module docs).
 pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
+    write_output_and(out, build, fw, manifest, |_| Ok(()))
+}
+
+/// Writes the build output and whatever `extra` adds (e.g. `audit/`), as
+/// one atomic directory.
+pub fn write_output_and(
+    out: &Path,
+    build: &Build,
+    fw: &Framework,
+    manifest: &serde_json::Value,
+    extra: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     write_atomically(out, |dir| {
         write_build_into(dir, build, fw)?;
-        write_json(dir, "manifest.json", manifest)
+        write_json(dir, "manifest.json", manifest)?;
+        extra(dir)
     })
 }
 

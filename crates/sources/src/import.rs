@@ -5,6 +5,7 @@
 //! | --- | --- | --- | --- |
 //! | `ddf` | Gapminder / open-numbers `geo,time,<concept>` | lower-case ISO3 or Gapminder id | missing = no row |
 //! | `github` | GitHub Innovation Graph `<value>,iso2_code,year,quarter` (+ a filter column) | ISO2 (`NA` is Namibia) | quarterly → annual by a stated rule |
+//! | `github_collab` | GitHub `economy_collaborators.csv` (`weight,source,destination,year,quarter`) | ISO2 | weight of links to other countries; aggregates left out |
 //! | `ncses` | NSF NCSES long table | English names | `na` / `ne` kept as flags |
 //! | `hdr` | UNDP HDR wide CSV (`<var>_<year>` columns) | ISO3 | `ZZ*` aggregates skipped |
 //! | `owid` | Our World in Data grapher CSV `Entity,Code,Year,<value>` | ISO3, else the name | `OWID_*` aggregates skipped |
@@ -401,6 +402,49 @@ pub fn import_table(
                 }
             }
         }
+        "github_collab" => {
+            // GitHub economy_collaborators: weight,source,destination,year,quarter.
+            // Cross-border collaboration of a source economy = the weight of its
+            // links to other countries (aggregate destinations such as EU are
+            // left out, so nothing is counted twice); quarters to years by `annual`.
+            let (w, src, dst) =
+                (t.require("weight", "weight")?, t.require("source", "ISO2")?, t.require("destination", "ISO2")?);
+            let (y, q) = (t.require("year", "year")?, t.require("quarter", "1-4")?);
+            let rule = sel.annual.as_deref().unwrap_or("q4");
+            if !["q4", "mean", "sum"].contains(&rule) {
+                return Err(InputError::file(path, format!("annual = {rule:?}: expected q4, mean or sum")));
+            }
+            type Quarterly = BTreeMap<(String, i32), BTreeMap<i32, (f64, u64)>>;
+            let mut totals: Quarterly = BTreeMap::new();
+            for row in &t.rows {
+                let Some(s_unit) = unit_or_skip(&mut keys, &mut c, t, row, src)? else { continue };
+                let d_key = row.cells[dst].trim();
+                let d_unit = keys.get(d_key).map_err(|e| InputError::at(path, row.line, Some("destination"), e))?;
+                match d_unit {
+                    Some(d) if d != s_unit => {
+                        let e = totals
+                            .entry((s_unit, year(t, row, y)?))
+                            .or_default()
+                            .entry(year(t, row, q)?)
+                            .or_insert((0.0, row.line));
+                        e.0 += number(t, row, w)?;
+                    }
+                    _ => {}
+                }
+            }
+            for ((u, yr), qs) in totals {
+                let line = qs.values().next().map_or(0, |x| x.1);
+                let value = match rule {
+                    "q4" => match qs.get(&4) {
+                        Some(x) => x.0,
+                        None => continue,
+                    },
+                    "mean" => qs.values().map(|x| x.0).sum::<f64>() / qs.len() as f64,
+                    _ => qs.values().map(|x| x.0).sum::<f64>(),
+                };
+                c.push(path, line, u, yr, value, None)?;
+            }
+        }
         "coinr" => {
             // COINr iData: uCode, optional Time, one column per indicator
             let k = t.require("uCode", "unit code")?;
@@ -548,7 +592,7 @@ pub fn import_table(
             return Err(InputError::file(
                 path,
                 format!(
-                    "unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, egov, gci, wide, wdi_bulk, sdmx, coinr, long"
+                    "unknown format {other:?}; known: ddf, owid, sdg, hdr, ncses, github, github_collab, egov, gci, wide, wdi_bulk, sdmx, coinr, long"
                 ),
             ));
         }

@@ -17,6 +17,9 @@
 //! parent = "Connectivity"
 //! ```
 //!
+//! The units carry grouping columns `wb_region`, `wb_income`, `un_region`
+//! and `un_subregion` (for `impute.method = "group_mean"`).
+//!
 //! For each indicator and unit the rule picks a value for the reference
 //! year and records the year it came from ([`Pick`]); denominators named in
 //! the framework are catalogue indicators too, picked the same way, so
@@ -27,7 +30,7 @@ use std::path::Path;
 
 use digindex_build::Inputs;
 use digindex_build::spec::{Spec, YearRule};
-use digindex_data::{DataSet, Framework, Matrix, NodeSpec, NumericColumn, UnitTable};
+use digindex_data::{DataSet, Framework, GroupColumn, Matrix, NodeSpec, NumericColumn, UnitTable};
 use digindex_io::{InputError, InputFile, read_input, resolve};
 
 use crate::catalog::{Catalog, Series};
@@ -276,7 +279,21 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;
         let raw = DataSet::new(units.clone(), framework.indicator_codes(), values);
         let names = units.iter().map(|u| countries.get(u).map(|c| c.name.clone())).collect();
-        let unit_table = UnitTable { codes: units.clone(), names, groups: Vec::new(), denominators };
+        // grouping columns from the country registry (for group imputation)
+        let group = |name: &str, f: &dyn Fn(&crate::countries::Country) -> &str| GroupColumn {
+            name: name.into(),
+            values: units
+                .iter()
+                .map(|u| countries.get(u).map(f).filter(|v| !v.is_empty()).map(str::to_string))
+                .collect(),
+        };
+        let groups = vec![
+            group("wb_region", &|c| c.wb_region.as_str()),
+            group("wb_income", &|c| c.wb_income.as_str()),
+            group("un_region", &|c| c.un_region.as_str()),
+            group("un_subregion", &|c| c.un_subregion.as_str()),
+        ];
+        let unit_table = UnitTable { codes: units.clone(), names, groups, denominators };
         out.push(Loaded {
             inputs: Inputs { framework: framework.clone(), units: unit_table, raw },
             files: files.clone(),

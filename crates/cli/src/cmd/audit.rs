@@ -31,22 +31,61 @@ pub struct Args {
     threads: Option<usize>,
 }
 
-pub fn run(args: Args) -> Result<()> {
+/// Everything an audit computed, ready to write and report.
+pub struct Audit {
+    pub correlations: Vec<coherence::Correlation>,
+    pub alphas: Vec<coherence::Alpha>,
+    pub pcas: Vec<coherence::Pca>,
+    pub stats: Vec<coherence::IndicatorStats>,
+    pub availability: Vec<coherence::UnitAvailability>,
+    pub weights: Vec<digindex_build::pipeline::WeightRecord>,
+    pub outcome: Option<uncertainty::Outcome>,
+    /// Why the uncertainty analysis failed, if it did (coherence is still written).
+    pub failure: Option<String>,
+    pub threads: usize,
+    pub seconds: f64,
+    pub manifest: serde_json::Value,
+}
+
+impl Audit {
+    pub fn report(&self) -> digindex_io::audit::AuditReport<'_> {
+        digindex_io::audit::AuditReport {
+            correlations: &self.correlations,
+            alphas: &self.alphas,
+            pcas: &self.pcas,
+            stats: &self.stats,
+            availability: &self.availability,
+            weights: &self.weights,
+            outcome: self.outcome.as_ref(),
+            manifest: &self.manifest,
+        }
+    }
+}
+
+/// Computes the audit of a built index.
+#[allow(clippy::too_many_arguments)]
+pub fn compute(
+    spec: &digindex_build::Spec,
+    spec_file: &digindex_io::InputFile,
+    loaded: &digindex_io::Loaded,
+    sets: &[String],
+    nominal: &digindex_build::Build,
+    corr: (f64, f64),
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Audit> {
     let t0 = Instant::now();
-    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
     let inputs = &loaded.inputs;
     let fw = &inputs.framework;
-    let nominal = digindex_build::build(&spec, inputs).map_err(|e| anyhow!("{e}"))?;
     let agg = nominal.stage(Stage::Aggregated);
-    let correlations = coherence::correlations(agg, fw, args.corr_high, args.corr_low);
+    let correlations = coherence::correlations(agg, fw, corr.0, corr.1);
     let alphas = coherence::alphas(agg, fw);
     let pcas = coherence::pcas(agg, fw);
     let stats = coherence::indicator_stats(nominal.stage(Stage::Raw));
     let availability = coherence::availability(nominal.stage(Stage::Raw), fw);
     let t_coherence = t0.elapsed().as_secs_f64();
-
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads.unwrap_or(0))
         .build()
         .context("starting the worker threads")?;
     let threads = pool.current_num_threads();
@@ -58,7 +97,7 @@ pub fn run(args: Args) -> Result<()> {
                 digindex_build::spec::Analysis::Uncertainty => u.runs,
                 digindex_build::spec::Analysis::Sensitivity => u.runs * (d + 2),
             };
-            let bar = if args.common.quiet {
+            let bar = if quiet {
                 ProgressBar::hidden()
             } else {
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
@@ -70,7 +109,7 @@ pub fn run(args: Args) -> Result<()> {
             );
             bar.set_prefix("audit");
             let tick = || bar.inc(1);
-            let o = pool.install(|| uncertainty::run(&spec, inputs, &tick));
+            let o = pool.install(|| uncertainty::run(spec, inputs, &tick));
             bar.finish_and_clear();
             o.map(Some).map_err(|e| e.0)
         }
@@ -80,17 +119,17 @@ pub fn run(args: Args) -> Result<()> {
         Ok(o) => (o, None),
         Err(e) => (None, Some(e)),
     };
-    let t_total = t0.elapsed().as_secs_f64();
+    let seconds = t0.elapsed().as_secs_f64();
     let manifest = json!({
         "digindex_version": env!("CARGO_PKG_VERSION"),
         "index": spec.index.name,
         "spec_file": spec_file,
-        "overrides": args.common.set,
+        "overrides": sets,
         "spec": spec.resolved(),
         "inputs": loaded.files,
         "threads": threads,
-        "correlation_flags": { "high": args.corr_high, "low": args.corr_low },
-        "seconds": { "coherence": t_coherence, "total": t_total },
+        "correlation_flags": { "high": corr.0, "low": corr.1 },
+        "seconds": { "coherence": t_coherence, "total": seconds },
         "uncertainty": outcome.as_ref().map(|o| json!({
             "target": o.target,
             "analysis": o.analysis,
@@ -105,61 +144,87 @@ pub fn run(args: Args) -> Result<()> {
         "uncertainty_error": failure,
         "build_warnings": nominal.warnings,
     });
-    let report = digindex_io::audit::AuditReport {
-        correlations: &correlations,
-        alphas: &alphas,
-        pcas: &pcas,
-        stats: &stats,
-        availability: &availability,
-        weights: &nominal.log.weights,
-        outcome: outcome.as_ref(),
-        manifest: &manifest,
-    };
-    digindex_io::audit::write_audit(&args.common.out, &report)
-        .with_context(|| format!("writing {}", args.common.out.display()))?;
-    if let Some(e) = failure {
-        return Err(anyhow!("{e} (the coherence results were written to {})", args.common.out.display()));
+    Ok(Audit {
+        correlations,
+        alphas,
+        pcas,
+        stats,
+        availability,
+        weights: nominal.log.weights.clone(),
+        outcome,
+        failure,
+        threads,
+        seconds,
+        manifest,
+    })
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
+    let nominal = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
+    let audit = compute(
+        &spec,
+        &spec_file,
+        &loaded,
+        &args.common.set,
+        &nominal,
+        (args.corr_high, args.corr_low),
+        args.threads,
+        args.common.quiet,
+    )?;
+    let out = &args.common.out_dir();
+    digindex_io::audit::write_audit(out, &audit.report()).with_context(|| format!("writing {}", out.display()))?;
+    if let Some(e) = &audit.failure {
+        return Err(anyhow!("{e} (the coherence results were written to {})", out.display()));
     }
     if !args.common.quiet {
+        let agg = nominal.stage(Stage::Aggregated);
         out!(
             "{}: coherence of {} codes ({} correlations, {} aggregates) -> {}",
             spec.index.name,
             agg.codes.len(),
-            correlations.len(),
-            alphas.len(),
-            args.common.out.display()
+            audit.correlations.len(),
+            audit.alphas.len(),
+            out.display()
         );
-        match &outcome {
-            None => out!("no [uncertainty] table: coherence only"),
-            Some(o) => {
-                let failed: usize = o.failures.values().sum();
-                out!(
-                    "{} runs over {} inputs ({} pipelines built, {failed} failed) in {:.2} s on {threads} threads",
-                    o.replications.len(),
-                    o.inputs.len(),
-                    o.pipelines,
-                    t_total - t_coherence
-                );
-                for (cause, k) in &o.failures {
-                    out!("failed {k}×: {cause}");
-                }
-                for w in &o.warnings {
-                    out!("warning: {w}");
-                }
-                let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
-                order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
-                let top: Vec<String> = order
-                    .iter()
-                    .take(5)
-                    .map(|r| format!("{} {} [{}-{}]", r.unit, r.nominal_rank.unwrap_or(0), r.q05, r.q95))
-                    .collect();
-                out!("{} rank [5%-95%]: {}", o.target, top.join(", "));
-                if let Some(s) = &o.sensitivity {
-                    let mut idx: Vec<_> = s.indices.iter().collect();
-                    idx.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
-                    let t: Vec<String> = idx.iter().map(|(n, x)| format!("{n} {:.3}", x.total)).collect();
-                    out!("total Sobol indices: {}", t.join(", "));
-                }
+        summarise(&audit)?;
+    }
+    Ok(())
+}
+
+/// Prints what the uncertainty analysis found.
+pub fn summarise(audit: &Audit) -> Result<()> {
+    match &audit.outcome {
+        None => out!("no [uncertainty] table: coherence only"),
+        Some(o) => {
+            let failed: usize = o.failures.values().sum();
+            out!(
+                "{} runs over {} inputs ({} pipelines built, {failed} failed) in {:.2} s on {} threads",
+                o.replications.len(),
+                o.inputs.len(),
+                o.pipelines,
+                audit.seconds,
+                audit.threads
+            );
+            for (cause, k) in &o.failures {
+                out!("failed {k}×: {cause}");
+            }
+            for w in &o.warnings {
+                out!("warning: {w}");
+            }
+            let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
+            order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
+            let top: Vec<String> = order
+                .iter()
+                .take(5)
+                .map(|r| format!("{} {} [{}-{}]", r.unit, r.nominal_rank.unwrap_or(0), r.q05, r.q95))
+                .collect();
+            out!("{} rank [5%-95%]: {}", o.target, top.join(", "));
+            if let Some(s) = &o.sensitivity {
+                let mut idx: Vec<_> = s.indices.iter().collect();
+                idx.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+                let t: Vec<String> = idx.iter().map(|(n, x)| format!("{n} {:.3}", x.total)).collect();
+                out!("total Sobol indices: {}", t.join(", "));
             }
         }
     }

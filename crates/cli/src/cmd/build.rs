@@ -1,8 +1,12 @@
-//! `digindex build SPEC --out DIR [--set KEY=VALUE]...`
+//! `digindex build SPEC [--out DIR] [--set KEY=VALUE]... [--no-audit]`
 //!
-//! Reads the spec (a TOML recipe) and the data it names, runs every step
-//! (denominate, impute, screen, treat, normalise, aggregate) and writes
-//! `DIR/scores.csv`, `DIR/stages/<stage>.csv` and `DIR/manifest.json`.
+//! Reads the spec (a TOML recipe, or a framework folder holding
+//! `index.toml`) and the data it names, runs every step (denominate,
+//! impute, screen, treat, normalise, aggregate) and writes
+//! `DIR/scores.csv`, `DIR/stages/<stage>.csv` and `DIR/manifest.json`
+//! (DIR defaults to `out/<name>`). When the spec has an `[uncertainty]`
+//! table the audit runs too and lands in `DIR/audit/`; the summary then
+//! gives rank intervals, and the biggest movers since the previous run.
 //! `--set` overrides any spec key with a TOML value, e.g.
 //! `--set normalise.method='"zscore"' --set normalise.mean_sd='[0,1]'`.
 //! Nothing is written unless the whole build succeeds.
@@ -16,6 +20,9 @@ use digindex_build::{Spec, Stage};
 pub struct Args {
     #[command(flatten)]
     common: super::SpecArgs,
+    /// Skip the audit even when the spec has an [uncertainty] table.
+    #[arg(long)]
+    no_audit: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -29,10 +36,98 @@ pub fn run(args: Args) -> Result<()> {
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
-    digindex_io::output::write_output(&args.common.out, &build, &loaded.inputs.framework, &manifest)
-        .with_context(|| format!("writing {}", args.common.out.display()))?;
+    let out = args.common.out_dir();
+    let fw = &loaded.inputs.framework;
+    // the previous run's ranks, to report who moved
+    let previous = std::fs::read_to_string(out.join("scores.csv")).ok();
+    let audit = match (&spec.uncertainty, args.no_audit) {
+        (Some(_), false) => Some(super::audit::compute(
+            &spec,
+            &spec_file,
+            &loaded,
+            &args.common.set,
+            &build,
+            (0.9, -0.4),
+            None,
+            args.common.quiet,
+        )?),
+        _ => None,
+    };
+    digindex_io::output::write_output_and(&out, &build, fw, &manifest, |dir| match &audit {
+        Some(a) => {
+            std::fs::create_dir(dir.join("audit"))?;
+            digindex_io::audit::write_audit_into(&dir.join("audit"), &a.report())
+        }
+        None => Ok(()),
+    })
+    .with_context(|| format!("writing {}", out.display()))?;
     if !args.common.quiet {
-        report(&spec, &loaded.inputs.framework, &build, &args.common.out, t0.elapsed().as_secs_f64())?;
+        report(&spec, fw, &build, &out, t0.elapsed().as_secs_f64())?;
+        if let Some(a) = &audit {
+            summary(&build, a, previous.as_deref())?;
+        }
+    }
+    if let Some(e) = audit.as_ref().and_then(|a| a.failure.as_ref()) {
+        return Err(anyhow!("the uncertainty analysis failed: {e} (the build and coherence results were written)"));
+    }
+    Ok(())
+}
+
+/// Top 10 with rank intervals, and the biggest movers since the previous run.
+fn summary(build: &digindex_build::Build, audit: &super::audit::Audit, previous: Option<&str>) -> Result<()> {
+    let Some(o) = &audit.outcome else { return Ok(()) };
+    let agg = build.stage(Stage::Aggregated);
+    let Some(col) = agg.column(&o.target) else { return Ok(()) };
+    out!("");
+    out!("{:>4}  {:<5} {:<32} {:>7}  {:>8}  {:>9}", "rank", "unit", "name", "score", "median", "5%-95%");
+    let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
+    order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
+    let countries = digindex_sources::countries::Countries::shipped();
+    for r in order.iter().take(10) {
+        let score = agg.row_index(&r.unit).map_or(f64::NAN, |i| col[i]);
+        let name = countries.get(&r.unit).map(|c| c.name.as_str()).unwrap_or("");
+        out!(
+            "{:>4}  {:<5} {:<32} {:>7.2}  {:>8}  {:>4}-{:<4}",
+            r.nominal_rank.map(|v| v.to_string()).unwrap_or_default(),
+            r.unit,
+            name,
+            score,
+            r.median_rank,
+            r.q05,
+            r.q95
+        );
+    }
+    out!(
+        "rank intervals over {} runs: {}",
+        o.replications.len(),
+        o.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    if let Some(prev) = previous {
+        let before: std::collections::HashMap<&str, u32> = prev
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                (c.len() == 5 && c[1] == o.target).then(|| c[4].parse().ok().map(|r| (c[0], r))).flatten()
+            })
+            .collect();
+        let ranks = digindex_build::rank::rank_scores(col);
+        let mut moves: Vec<(i64, &str, u32, u32)> = agg
+            .units
+            .iter()
+            .zip(&ranks)
+            .filter_map(|(u, r)| {
+                let (b, a) = (*before.get(u.as_str())?, (*r)?);
+                (a != b).then_some((i64::from(b) - i64::from(a), u.as_str(), b, a))
+            })
+            .collect();
+        moves.sort_by_key(|m| (-m.0.abs(), m.1));
+        if moves.is_empty() {
+            out!("no rank changes since the previous run");
+        } else {
+            let t: Vec<String> = moves.iter().take(5).map(|(d, u, b, a)| format!("{u} {b}->{a} ({d:+})")).collect();
+            out!("moved since the previous run: {}", t.join(", "));
+        }
     }
     Ok(())
 }
@@ -76,7 +171,8 @@ fn report(
 /// A catalogue spec with `data.years`: every year, normalised together.
 fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
     let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
-    let loaded = digindex_sources::panel::load_years(&spec, &args.common.spec, &years).map_err(|e| anyhow!("{e}"))?;
+    let loaded = digindex_sources::panel::load_years(&spec, &super::spec_file(&args.common.spec), &years)
+        .map_err(|e| anyhow!("{e}"))?;
     let fw = loaded[0].inputs.framework.clone();
     let per_year: Vec<(i32, digindex_build::Inputs)> =
         years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
@@ -93,15 +189,15 @@ fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
         "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
         "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
     });
-    digindex_io::output::write_years(&args.common.out, &builds, &fw, &manifest)
-        .with_context(|| format!("writing {}", args.common.out.display()))?;
+    digindex_io::output::write_years(&args.common.out_dir(), &builds, &fw, &manifest)
+        .with_context(|| format!("writing {}", args.common.out_dir().display()))?;
     if !args.common.quiet {
         out!(
             "{}: {} years ({}) -> {} ({:.1} ms)",
             spec.index.name,
             years.len(),
             years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
-            args.common.out.display(),
+            args.common.out_dir().display(),
             t0.elapsed().as_secs_f64() * 1e3
         );
         if let Some(&top) = fw.level(fw.max_level()).first() {

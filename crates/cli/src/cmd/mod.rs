@@ -5,9 +5,10 @@ pub mod audit;
 pub struct SpecArgs {
     /// The spec file (TOML).
     pub spec: std::path::PathBuf,
-    /// Output directory (replaced as a whole if it holds a previous output).
+    /// Output directory, replaced as a whole if it holds a previous output
+    /// (default: out/<the spec's folder or file name>).
     #[arg(long, short)]
-    pub out: std::path::PathBuf,
+    pub out: Option<std::path::PathBuf>,
     /// Override a spec key: KEY=VALUE with a TOML value (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
@@ -25,8 +26,28 @@ use anyhow::{Result, anyhow};
 use digindex_build::Spec;
 use digindex_io::{InputFile, Loaded};
 
+impl SpecArgs {
+    /// The output directory: --out, or out/<name of the spec folder or file>.
+    pub fn out_dir(&self) -> std::path::PathBuf {
+        match &self.out {
+            Some(o) => o.clone(),
+            None => {
+                let p = &self.spec;
+                let name = if p.is_dir() { p.file_name() } else { p.file_stem() };
+                Path::new("out").join(name.unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The spec file: SPEC itself, or `SPEC/index.toml` for a framework folder.
+pub fn spec_file(spec: &Path) -> std::path::PathBuf {
+    if spec.is_dir() { spec.join("index.toml") } else { spec.to_path_buf() }
+}
+
 /// Reads and checks a spec with its overrides.
 pub fn read_spec(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile)> {
+    let spec_path = &spec_file(spec_path);
     let mut spec_files = Vec::new();
     let text = digindex_io::read_input("spec", spec_path, &mut spec_files).map_err(|e| anyhow!("{e}"))?;
     let text = String::from_utf8(text).map_err(|_| anyhow!("{}: the spec is not valid UTF-8", spec_path.display()))?;
@@ -44,6 +65,7 @@ pub fn several_years(spec_path: &Path, sets: &[String]) -> Result<Option<Vec<i32
 /// Reads and checks a spec with its overrides, then the data it names.
 pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
     let (spec, spec_file) = read_spec(spec_path, sets)?;
+    let spec_path = &self::spec_file(spec_path);
     let loaded = if spec.data.catalog.is_some() {
         let l = digindex_sources::panel::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
         let notes = serde_json::to_value(&l.picks).ok();
