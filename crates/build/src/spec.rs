@@ -59,6 +59,10 @@ pub struct Spec {
     pub normalise: Option<NormaliseSpec>,
     #[serde(default)]
     pub aggregate: Option<AggregateSpec>,
+    /// Claims files checked with the build (`metrics.toml` beside each is
+    /// its vocabulary); paths relative to the spec.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
     /// Uncertain choices for `digindex audit` (not used by `build`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintySpec>,

@@ -39,6 +39,8 @@ enum Command {
     Data(cmd::data::DataArgs),
     /// Named region sets (APT, UN M49, World Bank, Middle East…).
     Regions(cmd::data::RegionArgs),
+    /// Check ranking claims under every reading they allow.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Data(args) => cmd::data::run(args),
         Command::Regions(args) => cmd::data::run_regions(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -53,18 +53,43 @@ pub fn run(args: Args) -> Result<()> {
         )?),
         _ => None,
     };
-    digindex_io::output::write_output_and(&out, &build, fw, &manifest, |dir| match &audit {
-        Some(a) => {
+    // claims checked with the build, on the catalogue the spec uses
+    let spec_dir = super::spec_file(&args.common.spec).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let mut verdicts = Vec::new();
+    for f in &spec.claims {
+        let path = digindex_io::resolve(&spec_dir, f);
+        let claims = super::check::read_claims(&[path.display().to_string()])?;
+        let vocab = path.with_file_name("metrics.toml");
+        let data = match &spec.data.catalog {
+            Some(c) => {
+                digindex_io::resolve(&spec_dir, c).parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+            }
+            None => std::path::PathBuf::from("data"),
+        };
+        verdicts.extend(super::check::verdicts(&claims, &data, &vocab)?);
+    }
+    digindex_io::output::write_output_and(&out, &build, fw, &manifest, |dir| {
+        if let Some(a) = &audit {
             std::fs::create_dir(dir.join("audit"))?;
-            digindex_io::audit::write_audit_into(&dir.join("audit"), &a.report())
+            digindex_io::audit::write_audit_into(&dir.join("audit"), &a.report())?;
         }
-        None => Ok(()),
+        if !verdicts.is_empty() {
+            digindex_io::output::write_json(dir, "claims.json", &serde_json::json!({ "claims": verdicts }))?;
+        }
+        Ok(())
     })
     .with_context(|| format!("writing {}", out.display()))?;
     if !args.common.quiet {
         report(&spec, fw, &build, &out, t0.elapsed().as_secs_f64())?;
         if let Some(a) = &audit {
             summary(&build, a, previous.as_deref())?;
+        }
+        if !verdicts.is_empty() {
+            out!("");
+            out!("claims (details: {}/claims.json, or digindex check FILE):", out.display());
+            for v in &verdicts {
+                out!("  {} — holds in {} of {} readings: {}", v.id, v.holds_in, v.of, v.text);
+            }
         }
     }
     if let Some(e) = audit.as_ref().and_then(|a| a.failure.as_ref()) {

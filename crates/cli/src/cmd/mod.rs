@@ -17,6 +17,7 @@ pub struct SpecArgs {
     pub quiet: bool,
 }
 pub mod build;
+pub mod check;
 pub mod data;
 pub mod diff;
 
