@@ -208,6 +208,17 @@ pub fn parse<'p>(path: &'p Path, bytes: &[u8], format: &str) -> Result<Table<'p>
     if format == "gci" { Table::parse_positional(path, bytes) } else { Table::parse(path, bytes) }
 }
 
+/// One year's value from its quarters: `q4` (the fourth quarter, none if
+/// it is missing), `mean` of the quarters present, or their `sum`.
+fn annualise(rule: &str, quarters: impl Iterator<Item = (i32, f64)>) -> Option<f64> {
+    let qs: Vec<(i32, f64)> = quarters.collect();
+    match rule {
+        "q4" => qs.iter().find(|q| q.0 == 4).map(|q| q.1),
+        "mean" => (!qs.is_empty()).then(|| qs.iter().map(|q| q.1).sum::<f64>() / qs.len() as f64),
+        _ => Some(qs.iter().map(|q| q.1).sum::<f64>()),
+    }
+}
+
 /// The first four-digit number in a file name (a survey edition).
 fn year_in_name(path: &Path) -> Option<i32> {
     let name = path.file_name()?.to_str()?;
@@ -374,16 +385,9 @@ pub fn import_table(
                 }
             }
             for ((u, yr), qs) in quarters {
-                let line = qs[0].2;
-                let value = match rule {
-                    "q4" => match qs.iter().find(|x| x.0 == 4) {
-                        Some(x) => x.1,
-                        None => continue,
-                    },
-                    "mean" => qs.iter().map(|x| x.1).sum::<f64>() / qs.len() as f64,
-                    _ => qs.iter().map(|x| x.1).sum::<f64>(),
-                };
-                c.push(path, line, u, yr, value, None)?;
+                if let Some(value) = annualise(rule, qs.iter().map(|x| (x.0, x.1))) {
+                    c.push(path, qs[0].2, u, yr, value, None)?;
+                }
             }
         }
         "long" => {
@@ -434,15 +438,9 @@ pub fn import_table(
             }
             for ((u, yr), qs) in totals {
                 let line = qs.values().next().map_or(0, |x| x.1);
-                let value = match rule {
-                    "q4" => match qs.get(&4) {
-                        Some(x) => x.0,
-                        None => continue,
-                    },
-                    "mean" => qs.values().map(|x| x.0).sum::<f64>() / qs.len() as f64,
-                    _ => qs.values().map(|x| x.0).sum::<f64>(),
-                };
-                c.push(path, line, u, yr, value, None)?;
+                if let Some(value) = annualise(rule, qs.iter().map(|(q, x)| (*q, x.0))) {
+                    c.push(path, line, u, yr, value, None)?;
+                }
             }
         }
         "coinr" => {
