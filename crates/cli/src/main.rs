@@ -41,6 +41,8 @@ enum Command {
     Regions(cmd::data::RegionArgs),
     /// Check ranking claims under every reading they allow.
     Check(cmd::check::Args),
+    /// OpenAlex works to indicators per country and year (streaming).
+    Openalex(cmd::openalex::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Data(args) => cmd::data::run(args),
         Command::Regions(args) => cmd::data::run_regions(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Openalex(args) => cmd::openalex::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

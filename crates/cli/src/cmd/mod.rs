@@ -20,6 +20,7 @@ pub mod build;
 pub mod check;
 pub mod data;
 pub mod diff;
+pub mod openalex;
 
 use std::path::Path;
 

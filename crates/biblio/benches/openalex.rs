@@ -1,0 +1,52 @@
+//! Streaming throughput on OpenAlex-shaped data.
+//!
+//! Generate data first (not committed; any size):
+//!   python3 ../shared/tools/gen_openalex_like.py /tmp/oa200 --mb 200 --parts 2
+//! then: `OPENALEX_BENCH_DIR=/tmp/oa200 cargo bench -p digindex-biblio`.
+//! It prints MB/s of uncompressed JSON for the full aggregation and for
+//! decompression alone (same decompressor, no parsing), each the median of
+//! 5 runs. Without the variable it runs on the small real sample in tests/data.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use digindex_biblio::{Options, decompress_only, input_files, run};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let dir = std::env::var("OPENALEX_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"));
+    let files = input_files(std::slice::from_ref(&dir)).expect("input files");
+    let mut bytes = 0;
+    let full: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let r = run(&files, &Options::default(), &|_| {}).expect("run");
+            bytes = r.bytes;
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let raw: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            decompress_only(&files).expect("decompress");
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let mb = bytes as f64 / 1e6;
+    let (f, d) = (median(full), median(raw));
+    println!(
+        "openalex {} ({} files, {mb:.0} MB of JSON, {} threads)",
+        dir.display(),
+        files.len(),
+        rayon::current_num_threads()
+    );
+    println!("  aggregate per country-year: {f:.3} s = {:.0} MB/s", mb / f);
+    println!("  decompress + split lines:   {d:.3} s = {:.0} MB/s", mb / d);
+    println!("  aggregation runs at {:.0}% of decompression throughput", 100.0 * d / f);
+}

@@ -1,0 +1,675 @@
+//! # digindex-biblio — OpenAlex works at snapshot scale
+//!
+//! Streams OpenAlex work records (gzipped or plain JSON lines, one work per
+//! line, as in the snapshot `data/works/updated_date=…/part_NNN.gz`) and
+//! aggregates per country and year: papers (whole and fractional counts),
+//! citations, h-index, mean FWCI, share in the top 10% by citation
+//! percentile, share with international co-authorship, and the affiliation
+//! coverage that tells how much of the output could be attributed at all.
+//!
+//! Design (measured in `shared/reference/rust-stack.md`): one reader per
+//! file (files in parallel), `read_until` into one reused buffer, a typed
+//! serde struct that borrows strings and declares only the fields used
+//! (everything else is skipped, so older formats with `host_venue` parse
+//! too), and per-file partial aggregates merged at the end — memory holds
+//! the aggregates, not the works.
+//!
+//! Which works count ([`Filter`]): a year range, document types, retracted
+//! and paratext works out by default, and an AI definition combining any of:
+//! the primary topic's subfield (1702 = Artificial Intelligence), any
+//! topic's subfield, the legacy concept C154945302 ("Artificial
+//! intelligence") above a score, and title keywords.
+//!
+//! Attribution: a work's countries come from its authorships (each
+//! author's `countries`, else the country codes of the author's
+//! institutions). Whole counting gives every country of the work 1;
+//! fractional counting gives each author 1/n of the work, split equally over
+//! that author's countries (authors with no country leave their share
+//! unattributed, which the coverage reports).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+/// A problem reading the input.
+#[derive(Debug, thiserror::Error)]
+pub enum BiblioError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error(
+        "{path}, line {line}: malformed JSON ({message}); --strict makes this fatal, without it the line is skipped"
+    )]
+    Line { path: String, line: u64, message: String },
+}
+
+// ---------------------------------------------------------------- records
+
+#[derive(Deserialize)]
+struct IdRef<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Topic<'a> {
+    #[serde(borrow, default)]
+    subfield: Option<IdRef<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Concept<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    score: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct Institution<'a> {
+    #[serde(borrow, default)]
+    country_code: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Authorship<'a> {
+    #[serde(borrow, default)]
+    institutions: Option<Vec<Institution<'a>>>,
+    #[serde(borrow, default)]
+    countries: Option<Vec<Cow<'a, str>>>,
+}
+
+#[derive(Deserialize)]
+struct Percentile {
+    #[serde(default)]
+    is_in_top_10_percent: Option<bool>,
+}
+
+/// The fields of a work this crate reads; everything else is skipped.
+#[derive(Deserialize)]
+struct Work<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    title: Option<Cow<'a, str>>,
+    #[serde(default)]
+    publication_year: Option<i32>,
+    #[serde(borrow, default, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    is_retracted: Option<bool>,
+    #[serde(default)]
+    is_paratext: Option<bool>,
+    #[serde(default)]
+    cited_by_count: Option<u64>,
+    #[serde(default)]
+    fwci: Option<f64>,
+    #[serde(default)]
+    citation_normalized_percentile: Option<Percentile>,
+    #[serde(borrow, default)]
+    updated_date: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    authorships: Option<Vec<Authorship<'a>>>,
+    #[serde(borrow, default)]
+    primary_topic: Option<Topic<'a>>,
+    #[serde(borrow, default)]
+    topics: Option<Vec<Topic<'a>>>,
+    #[serde(borrow, default)]
+    concepts: Option<Vec<Concept<'a>>>,
+}
+
+// ---------------------------------------------------------------- filter
+
+/// One way of recognising an AI work; several combine with OR.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AiRule {
+    /// The primary topic's subfield is one of these (e.g. 1702).
+    PrimarySubfield(Vec<u32>),
+    /// Any topic's subfield is one of these.
+    AnySubfield(Vec<u32>),
+    /// A legacy concept (e.g. C154945302) with at least this score.
+    Concept(String, f64),
+    /// The title contains one of these words (case-insensitive).
+    Keywords(Vec<String>),
+}
+
+impl AiRule {
+    /// Parses `primary-subfield:1702`, `subfield:1702,1707`,
+    /// `concept:C154945302:0.3`, `keywords:deep learning,neural network`.
+    pub fn parse(s: &str) -> Result<AiRule, String> {
+        let (kind, rest) = s.split_once(':').ok_or_else(|| format!("--ai {s:?}: expected KIND:VALUE"))?;
+        let nums = |r: &str| -> Result<Vec<u32>, String> {
+            r.split(',')
+                .map(|x| x.trim().parse().map_err(|_| format!("--ai {s:?}: {x:?} is not a subfield id")))
+                .collect()
+        };
+        match kind {
+            "primary-subfield" => Ok(AiRule::PrimarySubfield(nums(rest)?)),
+            "subfield" => Ok(AiRule::AnySubfield(nums(rest)?)),
+            "concept" => {
+                let (id, score) = match rest.split_once(':') {
+                    Some((id, sc)) => (id, sc.parse().map_err(|_| format!("--ai {s:?}: bad score {sc:?}"))?),
+                    None => (rest, 0.0),
+                };
+                Ok(AiRule::Concept(id.trim_start_matches("https://openalex.org/").to_string(), score))
+            }
+            "keywords" => Ok(AiRule::Keywords(rest.split(',').map(|k| k.trim().to_lowercase()).collect())),
+            _ => Err(format!(
+                "--ai {s:?}: unknown kind {kind:?}; use primary-subfield:, subfield:, concept: or keywords:"
+            )),
+        }
+    }
+
+    fn matches(&self, w: &Work<'_>) -> bool {
+        let sub_id =
+            |t: &Topic<'_>| -> Option<u32> { t.subfield.as_ref()?.id.as_deref()?.rsplit('/').next()?.parse().ok() };
+        match self {
+            AiRule::PrimarySubfield(ids) => w.primary_topic.as_ref().and_then(sub_id).is_some_and(|s| ids.contains(&s)),
+            AiRule::AnySubfield(ids) => {
+                w.topics.iter().flatten().filter_map(sub_id).any(|s| ids.contains(&s))
+                    || w.primary_topic.as_ref().and_then(sub_id).is_some_and(|s| ids.contains(&s))
+            }
+            AiRule::Concept(id, min) => {
+                w.concepts.iter().flatten().any(|c| {
+                    c.id.as_deref().is_some_and(|i| i.ends_with(id.as_str())) && c.score.unwrap_or(0.0) >= *min
+                })
+            }
+            AiRule::Keywords(words) => {
+                let t = w.title.as_deref().unwrap_or_default().to_lowercase();
+                words.iter().any(|k| t.contains(k.as_str()))
+            }
+        }
+    }
+}
+
+/// Which works count.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filter {
+    pub years: Option<(i32, i32)>,
+    /// Document types to keep (empty = all).
+    pub types: Vec<String>,
+    pub include_retracted: bool,
+    pub include_paratext: bool,
+    /// AI rules (empty = every work).
+    pub ai: Vec<AiRule>,
+}
+
+impl Filter {
+    fn keeps(&self, w: &Work<'_>) -> Option<i32> {
+        let y = w.publication_year?;
+        if self.years.is_some_and(|(a, b)| y < a || y > b) {
+            return None;
+        }
+        if !self.types.is_empty() && !w.kind.as_deref().is_some_and(|k| self.types.iter().any(|t| t == k)) {
+            return None;
+        }
+        if !self.include_retracted && w.is_retracted == Some(true) {
+            return None;
+        }
+        if !self.include_paratext && (w.is_paratext == Some(true) || w.kind.as_deref() == Some("paratext")) {
+            return None;
+        }
+        if !self.ai.is_empty() && !self.ai.iter().any(|r| r.matches(w)) {
+            return None;
+        }
+        Some(y)
+    }
+}
+
+// ---------------------------------------------------------------- aggregates
+
+/// What is summed for one country and year (mergeable).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CountryYear {
+    pub papers_whole: f64,
+    pub papers_fractional: f64,
+    pub citations: u64,
+    /// Citation count → number of works (exact h-index after merging).
+    pub citation_histogram: BTreeMap<u64, u64>,
+    pub fwci_sum: f64,
+    pub fwci_n: u64,
+    pub top10: u64,
+    pub percentile_n: u64,
+    pub international: u64,
+}
+
+impl CountryYear {
+    fn merge(&mut self, o: &CountryYear) {
+        self.papers_whole += o.papers_whole;
+        self.papers_fractional += o.papers_fractional;
+        self.citations += o.citations;
+        for (c, n) in &o.citation_histogram {
+            *self.citation_histogram.entry(*c).or_insert(0) += n;
+        }
+        self.fwci_sum += o.fwci_sum;
+        self.fwci_n += o.fwci_n;
+        self.top10 += o.top10;
+        self.percentile_n += o.percentile_n;
+        self.international += o.international;
+    }
+
+    /// The largest h with h works cited at least h times: over citation
+    /// values c from the top, h = max min(c, works cited ≥ c).
+    pub fn h_index(&self) -> u64 {
+        let mut seen = 0;
+        let mut h = 0;
+        for (c, n) in self.citation_histogram.iter().rev() {
+            seen += n;
+            h = h.max((*c).min(seen));
+        }
+        h
+    }
+}
+
+/// Everything a run produced (mergeable per file).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Totals {
+    /// (ISO2 country code, year) → sums.
+    pub by_country_year: HashMap<(String, i32), CountryYear>,
+    pub lines: u64,
+    pub works_kept: u64,
+    pub malformed: u64,
+    /// First malformed lines (file:line: message).
+    pub malformed_examples: Vec<String>,
+    pub authorships: u64,
+    pub authorships_with_country: u64,
+    pub works_without_country: u64,
+    pub bytes: u64,
+    pub duplicates_skipped: u64,
+}
+
+impl Totals {
+    fn merge(&mut self, o: Totals) {
+        for (k, v) in o.by_country_year {
+            self.by_country_year.entry(k).or_default().merge(&v);
+        }
+        self.lines += o.lines;
+        self.works_kept += o.works_kept;
+        self.malformed += o.malformed;
+        self.malformed_examples.extend(o.malformed_examples);
+        self.malformed_examples.truncate(20);
+        self.authorships += o.authorships;
+        self.authorships_with_country += o.authorships_with_country;
+        self.works_without_country += o.works_without_country;
+        self.bytes += o.bytes;
+        self.duplicates_skipped += o.duplicates_skipped;
+    }
+
+    /// Share of authorships with at least one country.
+    pub fn coverage(&self) -> f64 {
+        if self.authorships == 0 { f64::NAN } else { self.authorships_with_country as f64 / self.authorships as f64 }
+    }
+}
+
+/// Adds one work to the partial totals.
+fn add(t: &mut Totals, w: &Work<'_>, year: i32) {
+    let auths = w.authorships.as_deref().unwrap_or_default();
+    // countries per author: the authorship list, else its institutions'
+    let mut per_author: Vec<Vec<&str>> = Vec::with_capacity(auths.len());
+    for a in auths {
+        let mut cs: Vec<&str> = a.countries.iter().flatten().map(|c| c.as_ref()).filter(|c| !c.is_empty()).collect();
+        if cs.is_empty() {
+            cs = a
+                .institutions
+                .iter()
+                .flatten()
+                .filter_map(|i| i.country_code.as_deref())
+                .filter(|c| !c.is_empty())
+                .collect();
+        }
+        cs.sort_unstable();
+        cs.dedup();
+        t.authorships += 1;
+        if !cs.is_empty() {
+            t.authorships_with_country += 1;
+        }
+        per_author.push(cs);
+    }
+    let mut countries: Vec<&str> = per_author.iter().flatten().copied().collect();
+    countries.sort_unstable();
+    countries.dedup();
+    t.works_kept += 1;
+    if countries.is_empty() {
+        t.works_without_country += 1;
+        return;
+    }
+    let n = auths.len() as f64;
+    let cites = w.cited_by_count.unwrap_or(0);
+    let top10 = w.citation_normalized_percentile.as_ref().and_then(|p| p.is_in_top_10_percent);
+    let intl = countries.len() > 1;
+    for c in &countries {
+        let e = t.by_country_year.entry(((*c).to_string(), year)).or_default();
+        e.papers_whole += 1.0;
+        e.citations += cites;
+        *e.citation_histogram.entry(cites).or_insert(0) += 1;
+        if let Some(f) = w.fwci {
+            e.fwci_sum += f;
+            e.fwci_n += 1;
+        }
+        if let Some(tp) = top10 {
+            e.percentile_n += 1;
+            if tp {
+                e.top10 += 1;
+            }
+        }
+        if intl {
+            e.international += 1;
+        }
+    }
+    for cs in per_author.iter().filter(|cs| !cs.is_empty()) {
+        let share = 1.0 / n / cs.len() as f64;
+        for c in cs {
+            if let Some(e) = t.by_country_year.get_mut(&((*c).to_string(), year)) {
+                e.papers_fractional += share;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub filter: Filter,
+    /// A malformed line stops the run (default: counted and skipped).
+    pub strict: bool,
+    /// Only the newest record of a work id counts (a first pass collects ids).
+    pub dedup: bool,
+}
+
+fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, BiblioError> {
+    let f = std::fs::File::open(path)
+        .map_err(|e| BiblioError::File { path: path.display().to_string(), message: format!("cannot open: {e}") })?;
+    let gz = path.extension().is_some_and(|e| e == "gz");
+    Ok(if gz {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, f)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, f))
+    })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
+    let message = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        "the gzip stream ends early (a truncated or partly downloaded file?); download it again".to_string()
+    } else {
+        format!("read error: {e}")
+    };
+    BiblioError::File { path: path.display().to_string(), message }
+}
+
+/// Streams one file line by line through `each(line_no, bytes)`.
+fn stream(path: &Path, mut each: impl FnMut(u64, &[u8]) -> Result<(), BiblioError>) -> Result<u64, BiblioError> {
+    let mut r = open(path)?;
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut line = 0u64;
+    let mut bytes = 0u64;
+    loop {
+        buf.clear();
+        let n = r.read_until(b'\n', &mut buf).map_err(|e| io_error(path, e))?;
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        line += 1;
+        let s = buf.trim_ascii();
+        if s.is_empty() {
+            continue;
+        }
+        each(line, s)?;
+    }
+    Ok(bytes)
+}
+
+/// The newest `updated_date` of every work id (for `dedup`).
+fn newest(files: &[PathBuf]) -> Result<HashMap<String, String>, BiblioError> {
+    #[derive(Deserialize)]
+    struct Key<'a> {
+        #[serde(borrow, default)]
+        id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        updated_date: Option<Cow<'a, str>>,
+    }
+    let parts: Vec<HashMap<String, String>> = files
+        .par_iter()
+        .map(|p| {
+            let mut m: HashMap<String, String> = HashMap::new();
+            stream(p, |_, s| {
+                if let Ok(k) = serde_json::from_slice::<Key<'_>>(s) {
+                    if let Some(id) = k.id {
+                        let d = k.updated_date.map(|d| d.into_owned()).unwrap_or_default();
+                        let e = m.entry(id.into_owned()).or_default();
+                        if d > *e {
+                            *e = d;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(m)
+        })
+        .collect::<Result<_, BiblioError>>()?;
+    let mut all: HashMap<String, String> = HashMap::new();
+    for m in parts {
+        for (k, v) in m {
+            let e = all.entry(k).or_default();
+            if v > *e {
+                *e = v;
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Processes files (in parallel, one partial per file) and merges.
+/// `progress(bytes)` is called as files finish.
+pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(u64) + Sync)) -> Result<Totals, BiblioError> {
+    let newest = if opts.dedup { Some(newest(files)?) } else { None };
+    let partials: Vec<Totals> = files
+        .par_iter()
+        .map(|p| {
+            let mut t = Totals::default();
+            let mut counted: HashSet<String> = HashSet::new();
+            let path = p.display().to_string();
+            let bytes = stream(p, |line, s| {
+                t.lines += 1;
+                let w: Work<'_> = match serde_json::from_slice(s) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        if opts.strict {
+                            return Err(BiblioError::Line { path: path.clone(), line, message: e.to_string() });
+                        }
+                        t.malformed += 1;
+                        if t.malformed_examples.len() < 20 {
+                            t.malformed_examples.push(format!("{path}, line {line}: {e}"));
+                        }
+                        return Ok(());
+                    }
+                };
+                if let (Some(nw), Some(id)) = (&newest, &w.id) {
+                    let d = w.updated_date.as_deref().unwrap_or_default();
+                    // an older copy, or a second copy of the same version
+                    if nw.get(id.as_ref()).is_some_and(|n| n.as_str() != d) || !counted.insert(id.to_string()) {
+                        t.duplicates_skipped += 1;
+                        return Ok(());
+                    }
+                }
+                if let Some(year) = opts.filter.keeps(&w) {
+                    add(&mut t, &w, year);
+                }
+                Ok(())
+            })?;
+            t.bytes = bytes;
+            progress(bytes);
+            Ok(t)
+        })
+        .collect::<Result<_, BiblioError>>()?;
+    let mut total = Totals::default();
+    for p in partials {
+        total.merge(p);
+    }
+    Ok(total)
+}
+
+/// The input files: `.jsonl` / `.jsonl.gz` / `.gz` files as given, and for a
+/// directory its snapshot `manifest` (entries' `url`, mapped below the
+/// directory) or else every `.gz` / `.jsonl` file beneath it.
+pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
+    let mut out = Vec::new();
+    for i in inputs {
+        if i.is_dir() {
+            let manifest = i.join("manifest");
+            if manifest.is_file() {
+                let text = std::fs::read_to_string(&manifest)
+                    .map_err(|e| BiblioError::File { path: manifest.display().to_string(), message: e.to_string() })?;
+                let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| BiblioError::File {
+                    path: manifest.display().to_string(),
+                    message: format!("not a snapshot manifest: {e}"),
+                })?;
+                for e in v["entries"].as_array().into_iter().flatten() {
+                    let url = e["url"].as_str().unwrap_or_default();
+                    // s3://openalex/data/works/updated_date=…/part_000.gz → below the works folder
+                    let rel = url.split_once("updated_date=").map(|(_, r)| format!("updated_date={r}"));
+                    let Some(rel) = rel else { continue };
+                    let p = i.join(&rel);
+                    if !p.is_file() {
+                        return Err(BiblioError::File {
+                            path: p.display().to_string(),
+                            message: "listed in the manifest but missing: the snapshot copy is incomplete".into(),
+                        });
+                    }
+                    out.push(p);
+                }
+            } else {
+                let mut stack = vec![i.clone()];
+                let mut found = Vec::new();
+                while let Some(d) = stack.pop() {
+                    let rd = std::fs::read_dir(&d)
+                        .map_err(|e| BiblioError::File { path: d.display().to_string(), message: e.to_string() })?;
+                    for e in rd.flatten() {
+                        let p = e.path();
+                        if p.is_dir() {
+                            stack.push(p);
+                        } else if p.extension().is_some_and(|x| x == "gz" || x == "jsonl") {
+                            found.push(p);
+                        }
+                    }
+                }
+                found.sort();
+                out.extend(found);
+            }
+        } else if i.is_file() {
+            out.push(i.clone());
+        } else {
+            return Err(BiblioError::File {
+                path: i.display().to_string(),
+                message: "no such file or directory".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The indicators of a run as observation rows: (ISO2 country, indicator, year, value).
+pub fn indicators(t: &Totals, prefix: &str) -> Vec<(String, String, i32, f64)> {
+    let mut rows = Vec::new();
+    let mut keys: Vec<&(String, i32)> = t.by_country_year.keys().collect();
+    keys.sort();
+    for k in keys {
+        let e = &t.by_country_year[k];
+        let (c, y) = (k.0.clone(), k.1);
+        let mut push = |name: &str, v: f64| rows.push((c.clone(), format!("{prefix}_{name}"), y, v));
+        push("papers_whole", e.papers_whole);
+        push("papers_fractional", e.papers_fractional);
+        push("citations", e.citations as f64);
+        push("citations_per_paper", e.citations as f64 / e.papers_whole);
+        push("h_index", e.h_index() as f64);
+        if e.fwci_n > 0 {
+            push("mean_fwci", e.fwci_sum / e.fwci_n as f64);
+        }
+        if e.percentile_n > 0 {
+            push("top10_share", e.top10 as f64 / e.percentile_n as f64);
+        }
+        push("international_share", e.international as f64 / e.papers_whole);
+    }
+    rows
+}
+
+/// Decompresses and splits the files into lines without parsing them (in
+/// parallel, like [`run`]): the baseline a run is measured against.
+/// Returns the bytes of JSON.
+pub fn decompress_only(files: &[PathBuf]) -> Result<u64, BiblioError> {
+    let sizes: Vec<u64> = files.par_iter().map(|p| stream(p, |_, _| Ok(()))).collect::<Result<_, _>>()?;
+    Ok(sizes.iter().sum())
+}
+
+/// Reads a whole byte stream (for tests and small inputs).
+pub fn run_bytes(name: &str, data: &[u8], opts: &Options) -> Result<Totals, BiblioError> {
+    let dir = std::env::temp_dir().join(format!("digindex-biblio-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| BiblioError::File { path: dir.display().to_string(), message: e.to_string() })?;
+    let p = dir.join(name);
+    std::fs::write(&p, data)
+        .map_err(|e| BiblioError::File { path: p.display().to_string(), message: e.to_string() })?;
+    let r = run(&[p], opts, &|_| {});
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cy(hist: &[(u64, u64)]) -> CountryYear {
+        CountryYear { citation_histogram: hist.iter().copied().collect(), ..Default::default() }
+    }
+
+    #[test]
+    fn h_index_closed_forms() {
+        // citations 10, 8, 5, 4, 3 -> h = 4
+        assert_eq!(cy(&[(10, 1), (8, 1), (5, 1), (4, 1), (3, 1)]).h_index(), 4);
+        // 25, 8, 5, 3, 3 -> h = 3
+        assert_eq!(cy(&[(25, 1), (8, 1), (5, 1), (3, 2)]).h_index(), 3);
+        // all zero -> 0; one paper cited 100 times -> 1
+        assert_eq!(cy(&[(0, 5)]).h_index(), 0);
+        assert_eq!(cy(&[(100, 1)]).h_index(), 1);
+        // ten papers with 10 citations -> 10; eleven -> still 10
+        assert_eq!(cy(&[(10, 10)]).h_index(), 10);
+        assert_eq!(cy(&[(10, 11)]).h_index(), 10);
+        assert_eq!(cy(&[]).h_index(), 0);
+    }
+
+    #[test]
+    fn ai_rules_parse() {
+        assert_eq!(AiRule::parse("primary-subfield:1702"), Ok(AiRule::PrimarySubfield(vec![1702])));
+        assert_eq!(AiRule::parse("concept:C154945302:0.3"), Ok(AiRule::Concept("C154945302".into(), 0.3)));
+        assert!(AiRule::parse("topic:1702").unwrap_err().contains("unknown kind"));
+    }
+
+    #[test]
+    fn counting_on_a_toy_work() {
+        // 3 authors: A in IR, B in IR and DE, C with no country
+        let w = concat!(
+            r#"{"id":"W1","publication_year":2020,"type":"article","cited_by_count":7,"fwci":2.0,"#,
+            r#""citation_normalized_percentile":{"is_in_top_10_percent":true},"authorships":[{"countries":["IR"]},"#,
+            r#"{"institutions":[{"country_code":"IR"},{"country_code":"DE"}]},{"countries":[]}]}"#
+        )
+        .as_bytes();
+        let t = run_bytes("toy.jsonl", w, &Options::default()).expect("runs");
+        let ir = &t.by_country_year[&("IR".to_string(), 2020)];
+        let de = &t.by_country_year[&("DE".to_string(), 2020)];
+        assert_eq!((ir.papers_whole, de.papers_whole), (1.0, 1.0));
+        // IR: 1/3 (A) + 1/6 (B's half); DE: 1/6
+        assert!((ir.papers_fractional - 0.5).abs() < 1e-12);
+        assert!((de.papers_fractional - 1.0 / 6.0).abs() < 1e-12);
+        assert_eq!((ir.citations, ir.top10, ir.international), (7, 1, 1));
+        assert_eq!(t.authorships, 3);
+        assert_eq!(t.authorships_with_country, 2);
+    }
+}

@@ -1,0 +1,175 @@
+//! The aggregation on real OpenAlex records (tests/data, copied from
+//! shared/data/openalex-sample with its README), checked against values
+//! worked out independently here by walking the JSON as untyped values.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use digindex_biblio::{AiRule, Filter, Options, input_files, run};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// Independent reference: per (country, year) whole counts, fractional
+/// shares, citations (list), FWCI values.
+#[derive(Default, Debug)]
+struct Ref {
+    whole: f64,
+    frac: f64,
+    cites: Vec<u64>,
+    fwci: Vec<f64>,
+}
+
+fn reference(files: &[PathBuf], keep: impl Fn(&serde_json::Value) -> bool) -> BTreeMap<(String, i64), Ref> {
+    let mut out: BTreeMap<(String, i64), Ref> = BTreeMap::new();
+    for f in files {
+        for line in std::fs::read_to_string(f).expect("file").lines().filter(|l| !l.trim().is_empty()) {
+            let w: serde_json::Value = serde_json::from_str(line).expect("json");
+            let Some(year) = w["publication_year"].as_i64() else { continue };
+            if w["is_retracted"] == true || w["is_paratext"] == true || w["type"] == "paratext" || !keep(&w) {
+                continue;
+            }
+            let auths = w["authorships"].as_array().cloned().unwrap_or_default();
+            let mut per: Vec<BTreeSet<String>> = Vec::new();
+            for a in &auths {
+                let mut s: BTreeSet<String> = a["countries"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c.as_str())
+                    .filter(|c| !c.is_empty())
+                    .map(String::from)
+                    .collect();
+                if s.is_empty() {
+                    s = a["institutions"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|i| i["country_code"].as_str())
+                        .filter(|c| !c.is_empty())
+                        .map(String::from)
+                        .collect();
+                }
+                per.push(s);
+            }
+            let all: BTreeSet<String> = per.iter().flatten().cloned().collect();
+            for c in &all {
+                let e = out.entry((c.clone(), year)).or_default();
+                e.whole += 1.0;
+                e.cites.push(w["cited_by_count"].as_u64().unwrap_or(0));
+                if let Some(f) = w["fwci"].as_f64() {
+                    e.fwci.push(f);
+                }
+            }
+            for s in &per {
+                for c in s {
+                    out.get_mut(&(c.clone(), year)).expect("country").frac += 1.0 / auths.len() as f64 / s.len() as f64;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn h(mut c: Vec<u64>) -> u64 {
+    c.sort_unstable_by(|a, b| b.cmp(a));
+    c.iter().enumerate().filter(|(i, v)| **v > *i as u64).count() as u64
+}
+
+#[test]
+fn counts_shares_h_index_and_fwci_match_an_independent_walk() {
+    let files = vec![
+        data("works_full_api.jsonl"),
+        data("works_ai_selected_fields.jsonl"),
+        data("works_openalexR_fixture.jsonl"),
+        data("works_legacy_format.jsonl"),
+    ];
+    let t = run(&files, &Options::default(), &|_| {}).expect("runs");
+    assert_eq!(t.malformed, 0);
+    let r = reference(&files, |_| true);
+    assert!(r.len() > 50);
+    let mut checked = 0;
+    for ((c, y), want) in &r {
+        let got = &t.by_country_year[&(c.clone(), *y as i32)];
+        assert_eq!(got.papers_whole, want.whole, "{c} {y}");
+        assert!(
+            (got.papers_fractional - want.frac).abs() < 1e-9,
+            "{c} {y}: {} vs {}",
+            got.papers_fractional,
+            want.frac
+        );
+        assert_eq!(got.citations, want.cites.iter().sum::<u64>(), "{c} {y}");
+        assert_eq!(got.h_index(), h(want.cites.clone()), "{c} {y}");
+        if !want.fwci.is_empty() {
+            let mean = want.fwci.iter().sum::<f64>() / want.fwci.len() as f64;
+            assert!((got.fwci_sum / got.fwci_n as f64 - mean).abs() < 1e-9, "{c} {y}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, t.by_country_year.len(), "no country-year the walk does not know");
+    // whole counts of a few countries over all years, as sanity anchors
+    let total = |c: &str| r.iter().filter(|((k, _), _)| k == c).map(|(_, v)| v.whole).sum::<f64>();
+    assert!(total("US") > total("GB") && total("GB") > 0.0);
+}
+
+#[test]
+fn ai_definitions_select_real_ai_works() {
+    let files = vec![data("works_ai_selected_fields.jsonl"), data("works_full_api.jsonl")];
+    // the legacy concept "Artificial intelligence" is C154945302 (checked on these records)
+    let opts = Options {
+        filter: Filter { ai: vec![AiRule::Concept("C154945302".into(), 0.3)], ..Default::default() },
+        ..Default::default()
+    };
+    let t = run(&files, &opts, &|_| {}).expect("runs");
+    let r = reference(&files, |w| {
+        w["concepts"].as_array().into_iter().flatten().any(|c| {
+            c["id"].as_str().is_some_and(|i| i.ends_with("C154945302")) && c["score"].as_f64().unwrap_or(0.0) >= 0.3
+        })
+    });
+    let kept: f64 = t.by_country_year.values().map(|v| v.papers_whole).sum();
+    let want: f64 = r.values().map(|v| v.whole).sum();
+    assert_eq!(kept, want);
+    assert!(t.works_kept > 50 && t.works_kept < 200, "{}", t.works_kept);
+    // years and types filter
+    let opts = Options {
+        filter: Filter { years: Some((2015, 2020)), types: vec!["review".into()], ..Default::default() },
+        ..Default::default()
+    };
+    let t = run(&files, &opts, &|_| {}).expect("runs");
+    assert!(t.by_country_year.keys().all(|(_, y)| (2015..=2020).contains(y)));
+    assert!(t.works_kept > 0);
+}
+
+#[test]
+fn malformed_lines_truncated_gzip_and_dedup() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let good = std::fs::read_to_string(data("works_openalexR_fixture.jsonl")).expect("file");
+    let first = good.lines().next().expect("line").to_string();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, format!("{first}\n{{not json\n{first}\n")).expect("write");
+    let t = run(std::slice::from_ref(&bad), &Options::default(), &|_| {}).expect("lenient");
+    assert_eq!(t.malformed, 1);
+    assert!(t.malformed_examples[0].contains("bad.jsonl, line 2"), "{:?}", t.malformed_examples);
+    let e = run(std::slice::from_ref(&bad), &Options { strict: true, ..Default::default() }, &|_| {}).unwrap_err();
+    assert!(e.to_string().contains("bad.jsonl, line 2: malformed JSON"), "{e}");
+    // the same work twice: counted once with dedup
+    let t = run(std::slice::from_ref(&bad), &Options { dedup: true, ..Default::default() }, &|_| {}).expect("dedup");
+    assert_eq!(t.works_kept, 1);
+    assert_eq!(t.duplicates_skipped, 1);
+    // a truncated gzip file
+    let gz = dir.path().join("part_000.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(good.as_bytes()).expect("gzip");
+    let bytes = enc.finish().expect("gzip");
+    std::fs::write(&gz, &bytes[..bytes.len() / 2]).expect("write");
+    let e = run(std::slice::from_ref(&gz), &Options::default(), &|_| {}).unwrap_err();
+    assert!(e.to_string().contains("part_000.gz") && e.to_string().contains("ends early"), "{e}");
+    // a whole gzip file reads like the plain one; directories are searched
+    std::fs::write(&gz, &bytes).expect("write");
+    let files = input_files(&[dir.path().to_path_buf()]).expect("files");
+    assert_eq!(files.len(), 2);
+    let t = run(&[gz], &Options::default(), &|_| {}).expect("gz");
+    assert_eq!(t.works_kept, 3);
+}

@@ -1,0 +1,160 @@
+//! `digindex openalex INPUT... --out FILE [--years A-B] [--types T,...] [--ai RULE]...`
+//!
+//! Streams OpenAlex works (a snapshot `works` folder with its manifest, or
+//! `.jsonl` / `.jsonl.gz` files), files in parallel, and writes indicators
+//! per country and year in the observation layout (`unit,indicator,year,value`,
+//! ISO3 units) that the catalogue's `long` format reads, plus `FILE.json`
+//! with what was read (lines, malformed lines, affiliation coverage).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use digindex_biblio::{AiRule, Filter, Options};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Snapshot folders (data/works) or .jsonl / .jsonl.gz / .gz files.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output CSV (unit,indicator,year,value).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Publication years, e.g. 2015-2024.
+    #[arg(long)]
+    years: Option<String>,
+    /// Document types to keep, comma-separated (default: all).
+    #[arg(long)]
+    types: Option<String>,
+    /// AI definition (repeatable, combined with OR): primary-subfield:1702,
+    /// subfield:1702,1707, concept:C154945302:0.3, keywords:deep learning,neural.
+    #[arg(long = "ai")]
+    ai: Vec<String>,
+    #[arg(long)]
+    include_retracted: bool,
+    #[arg(long)]
+    include_paratext: bool,
+    /// Count only the newest record of each work id (reads the input twice).
+    #[arg(long)]
+    dedup: bool,
+    /// Stop at the first malformed line.
+    #[arg(long)]
+    strict: bool,
+    /// Indicator name prefix.
+    #[arg(long, default_value = "openalex")]
+    prefix: String,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let t0 = Instant::now();
+    let years = match &args.years {
+        None => None,
+        Some(s) => {
+            let (a, b) = s.split_once('-').unwrap_or((s, s));
+            Some((
+                a.trim().parse().map_err(|_| anyhow!("--years {s:?}: expected e.g. 2015-2024"))?,
+                b.trim().parse().map_err(|_| anyhow!("--years {s:?}: expected e.g. 2015-2024"))?,
+            ))
+        }
+    };
+    let ai = args.ai.iter().map(|r| AiRule::parse(r)).collect::<Result<Vec<_>, _>>().map_err(|e| anyhow!(e))?;
+    let filter = Filter {
+        years,
+        types: args.types.as_deref().map(|t| t.split(',').map(|x| x.trim().to_string()).collect()).unwrap_or_default(),
+        include_retracted: args.include_retracted,
+        include_paratext: args.include_paratext,
+        ai,
+    };
+    let opts = Options { filter, strict: args.strict, dedup: args.dedup };
+    let files = digindex_biblio::input_files(&args.inputs).map_err(|e| anyhow!("{e}"))?;
+    if files.is_empty() {
+        return Err(anyhow!("no .gz or .jsonl files found in the inputs"));
+    }
+    let size: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template("openalex [{bar:30}] {pos}/{len} files, {msg}, {elapsed}, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let read = std::sync::atomic::AtomicU64::new(0);
+    let tick = |bytes: u64| {
+        let total = read.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed) + bytes;
+        bar.set_message(format!("{:.0} MB of JSON", total as f64 / 1e6));
+        bar.inc(1);
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().context("threads")?;
+    let totals = pool.install(|| digindex_biblio::run(&files, &opts, &tick)).map_err(|e| anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    // ISO2 -> ISO3; codes that are not countries are reported
+    let countries = digindex_sources::countries::Countries::shipped();
+    let mut unknown: std::collections::BTreeMap<String, usize> = Default::default();
+    let rows = digindex_biblio::indicators(&totals, &args.prefix);
+    let dir = match args.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    {
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(tmp.as_file()));
+        w.write_record(["unit", "indicator", "year", "value"])?;
+        for (c, ind, y, v) in &rows {
+            match countries.iso3(c) {
+                Ok(Some(iso3)) => {
+                    w.write_record([iso3, ind.as_str(), &y.to_string(), &digindex_io::number::format_number(*v)])?;
+                }
+                _ => *unknown.entry(c.clone()).or_insert(0) += 1,
+            }
+        }
+        w.flush()?;
+    }
+    tmp.persist(&args.out).map_err(|e| e.error).with_context(|| format!("writing {}", args.out.display()))?;
+    let secs = t0.elapsed().as_secs_f64();
+    let summary = serde_json::json!({
+        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "compressed_bytes": size,
+        "json_bytes": totals.bytes,
+        "lines": totals.lines,
+        "works_kept": totals.works_kept,
+        "works_without_country": totals.works_without_country,
+        "affiliation_coverage": totals.coverage(),
+        "malformed_lines": totals.malformed,
+        "malformed_examples": totals.malformed_examples,
+        "duplicates_skipped": totals.duplicates_skipped,
+        "codes_not_countries": unknown,
+        "seconds": secs,
+    });
+    let sp = PathBuf::from(format!("{}.json", args.out.display()));
+    std::fs::write(&sp, serde_json::to_string_pretty(&summary)? + "\n")
+        .with_context(|| format!("writing {}", sp.display()))?;
+    if !args.quiet {
+        out!(
+            "{} works kept of {} lines ({} malformed) from {} files, {:.0} MB of JSON in {:.2} s ({:.0} MB/s) -> {}",
+            totals.works_kept,
+            totals.lines,
+            totals.malformed,
+            files.len(),
+            totals.bytes as f64 / 1e6,
+            secs,
+            totals.bytes as f64 / 1e6 / secs,
+            args.out.display()
+        );
+        out!(
+            "affiliation coverage: {:.1}% of authorships have a country; {} works have none",
+            100.0 * totals.coverage(),
+            totals.works_without_country
+        );
+    }
+    Ok(())
+}
