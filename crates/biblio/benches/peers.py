@@ -29,7 +29,7 @@ WITH w AS (
     columns = {{id: 'VARCHAR', publication_year: 'INTEGER', cited_by_count: 'BIGINT',
                authorships: 'STRUCT(countries VARCHAR[], institutions STRUCT(country_code VARCHAR)[])[]'}})
 ), wc AS (
-  SELECT id, y, c, unnest(list_distinct(flatten(list_transform(a, x -> x.countries)))) AS country FROM w
+  SELECT id, y, c, unnest(list_distinct(flatten(list_transform(a, lambda x: x.countries)))) AS country FROM w
 )
 SELECT country, y, count(*) AS papers, sum(c) AS cites FROM wc GROUP BY ALL
 """

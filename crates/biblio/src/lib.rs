@@ -29,8 +29,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -381,9 +383,33 @@ pub struct Options {
     pub dedup: bool,
 }
 
-fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, BiblioError> {
+/// Progress of a run, reported in increments as files are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Bytes of input files (compressed, as on disk) consumed.
+    pub input_bytes: u64,
+    /// Lines (works) read.
+    pub lines: u64,
+}
+
+/// A reader that counts the bytes taken from the file beneath it.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn BufRead + Send>, BiblioError> {
     let f = std::fs::File::open(path)
         .map_err(|e| BiblioError::File { path: path.display().to_string(), message: format!("cannot open: {e}") })?;
+    let f = Counting { inner: f, read };
     let gz = path.extension().is_some_and(|e| e == "gz");
     Ok(if gz {
         Box::new(BufReader::with_capacity(
@@ -404,12 +430,24 @@ fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
     BiblioError::File { path: path.display().to_string(), message }
 }
 
-/// Streams one file line by line through `each(line_no, bytes)`.
-fn stream(path: &Path, mut each: impl FnMut(u64, &[u8]) -> Result<(), BiblioError>) -> Result<u64, BiblioError> {
-    let mut r = open(path)?;
+/// Streams one file line by line through `each(line_no, bytes)`, reporting
+/// progress every few thousand lines and at the end.
+fn stream(
+    path: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+    mut each: impl FnMut(u64, &[u8]) -> Result<(), BiblioError>,
+) -> Result<u64, BiblioError> {
+    let read = Arc::new(AtomicU64::new(0));
+    let mut r = open(path, Arc::clone(&read))?;
     let mut buf = Vec::with_capacity(1 << 16);
     let mut line = 0u64;
     let mut bytes = 0u64;
+    let mut reported = Progress::default();
+    let report = |line: u64, reported: &mut Progress| {
+        let now = Progress { input_bytes: read.load(Ordering::Relaxed), lines: line };
+        progress(Progress { input_bytes: now.input_bytes - reported.input_bytes, lines: now.lines - reported.lines });
+        *reported = now;
+    };
     loop {
         buf.clear();
         let n = r.read_until(b'\n', &mut buf).map_err(|e| io_error(path, e))?;
@@ -418,17 +456,21 @@ fn stream(path: &Path, mut each: impl FnMut(u64, &[u8]) -> Result<(), BiblioErro
         }
         bytes += n as u64;
         line += 1;
+        if line % 2048 == 0 {
+            report(line, &mut reported);
+        }
         let s = buf.trim_ascii();
         if s.is_empty() {
             continue;
         }
         each(line, s)?;
     }
+    report(line, &mut reported);
     Ok(bytes)
 }
 
 /// The newest `updated_date` of every work id (for `dedup`).
-fn newest(files: &[PathBuf]) -> Result<HashMap<String, String>, BiblioError> {
+fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<HashMap<String, String>, BiblioError> {
     #[derive(Deserialize)]
     struct Key<'a> {
         #[serde(borrow, default)]
@@ -440,8 +482,8 @@ fn newest(files: &[PathBuf]) -> Result<HashMap<String, String>, BiblioError> {
         .par_iter()
         .map(|p| {
             let mut m: HashMap<String, String> = HashMap::new();
-            stream(p, |_, s| {
-                if let Ok(k) = serde_json::from_slice::<Key<'_>>(s) {
+            stream(p, progress, |_, s| {
+                if let Ok(k) = sonic_rs::from_slice::<Key<'_>>(s) {
                     if let Some(id) = k.id {
                         let d = k.updated_date.map(|d| d.into_owned()).unwrap_or_default();
                         let e = m.entry(id.into_owned()).or_default();
@@ -468,18 +510,19 @@ fn newest(files: &[PathBuf]) -> Result<HashMap<String, String>, BiblioError> {
 }
 
 /// Processes files (in parallel, one partial per file) and merges.
-/// `progress(bytes)` is called as files finish.
-pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(u64) + Sync)) -> Result<Totals, BiblioError> {
-    let newest = if opts.dedup { Some(newest(files)?) } else { None };
+/// `progress` receives increments of input bytes and lines as they are read
+/// (with `dedup`, every file is read twice).
+pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Sync)) -> Result<Totals, BiblioError> {
+    let newest = if opts.dedup { Some(newest(files, progress)?) } else { None };
     let partials: Vec<Totals> = files
         .par_iter()
         .map(|p| {
             let mut t = Totals::default();
             let mut counted: HashSet<String> = HashSet::new();
             let path = p.display().to_string();
-            let bytes = stream(p, |line, s| {
+            let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
-                let w: Work<'_> = match serde_json::from_slice(s) {
+                let w: Work<'_> = match sonic_rs::from_slice(s) {
                     Ok(w) => w,
                     Err(e) => {
                         if opts.strict {
@@ -506,7 +549,6 @@ pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(u64) + Sync)) -
                 Ok(())
             })?;
             t.bytes = bytes;
-            progress(bytes);
             Ok(t)
         })
         .collect::<Result<_, BiblioError>>()?;
@@ -605,7 +647,7 @@ pub fn indicators(t: &Totals, prefix: &str) -> Vec<(String, String, i32, f64)> {
 /// parallel, like [`run`]): the baseline a run is measured against.
 /// Returns the bytes of JSON.
 pub fn decompress_only(files: &[PathBuf]) -> Result<u64, BiblioError> {
-    let sizes: Vec<u64> = files.par_iter().map(|p| stream(p, |_, _| Ok(()))).collect::<Result<_, _>>()?;
+    let sizes: Vec<u64> = files.par_iter().map(|p| stream(p, &|_| {}, |_, _| Ok(()))).collect::<Result<_, _>>()?;
     Ok(sizes.iter().sum())
 }
 

@@ -86,8 +86,17 @@ fn counts_shares_h_index_and_fwci_match_an_independent_walk() {
         data("works_openalexR_fixture.jsonl"),
         data("works_legacy_format.jsonl"),
     ];
-    let t = run(&files, &Options::default(), &|_| {}).expect("runs");
+    let seen = std::sync::Mutex::new((0u64, 0u64));
+    let t = run(&files, &Options::default(), &|p| {
+        let mut s = seen.lock().expect("lock");
+        s.0 += p.input_bytes;
+        s.1 += p.lines;
+    })
+    .expect("runs");
     assert_eq!(t.malformed, 0);
+    // progress adds up to the files' sizes and the lines read
+    let size: u64 = files.iter().map(|f| std::fs::metadata(f).expect("size").len()).sum();
+    assert_eq!(*seen.lock().expect("lock"), (size, t.lines));
     let r = reference(&files, |_| true);
     assert!(r.len() > 50);
     let mut checked = 0;

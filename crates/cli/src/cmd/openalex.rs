@@ -77,21 +77,25 @@ pub fn run(args: Args) -> Result<()> {
         return Err(anyhow!("no .gz or .jsonl files found in the inputs"));
     }
     let size: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let passes = if args.dedup { 2 } else { 1 };
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr())
+        ProgressBar::with_draw_target(Some(size * passes), ProgressDrawTarget::stderr())
     };
     bar.set_style(
-        ProgressStyle::with_template("openalex [{bar:30}] {pos}/{len} files, {msg}, {elapsed}, ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "openalex [{bar:30}] {bytes}/{total_bytes} ({binary_bytes_per_sec}) {msg}, {elapsed}, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
-    let read = std::sync::atomic::AtomicU64::new(0);
-    let tick = |bytes: u64| {
-        let total = read.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed) + bytes;
-        bar.set_message(format!("{:.0} MB of JSON", total as f64 / 1e6));
-        bar.inc(1);
+    let works = std::sync::atomic::AtomicU64::new(0);
+    let tick = |p: digindex_biblio::Progress| {
+        let n = works.fetch_add(p.lines, std::sync::atomic::Ordering::Relaxed) + p.lines;
+        let secs = t0.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!("{n} works, {:.0} works/s", n as f64 / secs));
+        bar.inc(p.input_bytes);
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().context("threads")?;
     let totals = pool.install(|| digindex_biblio::run(&files, &opts, &tick)).map_err(|e| anyhow!("{e}"))?;

@@ -1,0 +1,80 @@
+//! `digindex openalex` as a user runs it: the long table it writes is read
+//! back through a catalogue (`format = "long"`, `select`) like any shipped
+//! indicator, and bad input fails with the file named and nothing written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../biblio/tests/data")
+}
+
+fn digindex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digindex")).args(args).output().expect("binary runs")
+}
+
+#[test]
+fn output_feeds_a_catalogue() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("openalex.csv");
+    let o = digindex(&["openalex", samples().to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(&out).expect("csv");
+    assert!(csv.starts_with("unit,indicator,year,value\n"));
+    // one row per (country, indicator, year); codes are ISO3
+    let usa_2021_whole =
+        csv.lines().find(|l| l.starts_with("USA,openalex_papers_whole,")).expect("a USA row").to_string();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("openalex.csv.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["malformed_lines"], 0);
+    assert!(summary["works_kept"].as_u64().expect("n") > 0);
+    let cov = summary["affiliation_coverage"].as_f64().expect("coverage");
+    assert!(cov > 0.0 && cov <= 1.0);
+
+    fs::write(
+        dir.path().join("catalog.toml"),
+        r#"
+[[dataset]]
+id = "openalex"
+title = "OpenAlex works (sample)"
+folder = "."
+licence = "CC0"
+source = "digindex openalex"
+
+[[indicator]]
+code = "papers"
+name = "Papers (whole counting)"
+unit = "works"
+dataset = "openalex"
+file = "openalex.csv"
+format = "long"
+select = "openalex_papers_whole"
+"#,
+    )
+    .expect("catalogue");
+    let year = usa_2021_whole.split(',').nth(2).expect("year");
+    let o = digindex(&["data", "--data", dir.path().to_str().expect("utf8"), "show", "papers", "--year", year]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown = String::from_utf8_lossy(&o.stdout);
+    let value = usa_2021_whole.split(',').nth(3).expect("value");
+    assert!(shown.lines().any(|l| l.contains("USA") && l.contains(value)), "{shown}");
+}
+
+#[test]
+fn a_truncated_file_is_named_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gz = dir.path().join("part_000.gz");
+    let text = fs::read(samples().join("works_full_api.jsonl")).expect("sample");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut enc, &text).expect("gzip");
+    let bytes = enc.finish().expect("gzip");
+    fs::write(&gz, &bytes[..bytes.len() / 2]).expect("write");
+    let out = dir.path().join("o.csv");
+    let o = digindex(&["openalex", gz.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("part_000.gz") && err.contains("ends early"), "{err}");
+    assert!(!out.exists());
+}
