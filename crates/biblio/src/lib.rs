@@ -73,6 +73,10 @@ struct Concept<'a> {
 #[derive(Deserialize)]
 struct Institution<'a> {
     #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    display_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     country_code: Option<Cow<'a, str>>,
 }
 
@@ -266,11 +270,28 @@ impl CountryYear {
     }
 }
 
+/// Sums per institution and year (with [`Options::institutions`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InstitutionYear {
+    /// The institution's name as the records give it.
+    pub name: String,
+    /// Its ISO2 country code (empty when the records give none).
+    pub country: String,
+    /// Works with at least one author at the institution.
+    pub papers_whole: f64,
+    /// Each author's 1/n of a work, split equally over the author's institutions.
+    pub papers_fractional: f64,
+    pub citations: u64,
+}
+
 /// Everything a run produced (mergeable per file).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Totals {
     /// (ISO2 country code, year) → sums.
     pub by_country_year: HashMap<(String, i32), CountryYear>,
+    /// (OpenAlex institution id such as `I136199984`, year) → sums; empty
+    /// unless [`Options::institutions`].
+    pub by_institution_year: HashMap<(String, i32), InstitutionYear>,
     pub lines: u64,
     pub works_kept: u64,
     pub malformed: u64,
@@ -288,6 +309,18 @@ impl Totals {
         for (k, v) in o.by_country_year {
             self.by_country_year.entry(k).or_default().merge(&v);
         }
+        for (k, v) in o.by_institution_year {
+            let e = self.by_institution_year.entry(k).or_default();
+            if e.name.is_empty() {
+                e.name = v.name;
+            }
+            if e.country.is_empty() {
+                e.country = v.country;
+            }
+            e.papers_whole += v.papers_whole;
+            e.papers_fractional += v.papers_fractional;
+            e.citations += v.citations;
+        }
         self.lines += o.lines;
         self.works_kept += o.works_kept;
         self.malformed += o.malformed;
@@ -303,6 +336,42 @@ impl Totals {
     /// Share of authorships with at least one country.
     pub fn coverage(&self) -> f64 {
         if self.authorships == 0 { f64::NAN } else { self.authorships_with_country as f64 / self.authorships as f64 }
+    }
+}
+
+/// Adds one work to the per-institution sums.
+fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
+    let auths = w.authorships.as_deref().unwrap_or_default();
+    let n = auths.len() as f64;
+    // institution id → (institution, fractional share)
+    let mut shares: BTreeMap<&str, (&Institution<'_>, f64)> = BTreeMap::new();
+    for a in auths {
+        let mut mine: Vec<(&str, &Institution<'_>)> = a
+            .institutions
+            .iter()
+            .flatten()
+            .filter_map(|i| i.id.as_deref().map(|id| (id.trim_start_matches("https://openalex.org/"), i)))
+            .filter(|(id, _)| !id.is_empty())
+            .collect();
+        mine.sort_unstable_by_key(|(id, _)| *id);
+        mine.dedup_by_key(|(id, _)| *id);
+        let k = mine.len() as f64;
+        for (id, i) in mine {
+            shares.entry(id).or_insert((i, 0.0)).1 += 1.0 / n / k;
+        }
+    }
+    let cites = w.cited_by_count.unwrap_or(0);
+    for (id, (i, share)) in shares {
+        let e = t.by_institution_year.entry((id.to_string(), year)).or_default();
+        if e.name.is_empty() {
+            e.name = i.display_name.as_deref().unwrap_or_default().to_string();
+        }
+        if e.country.is_empty() {
+            e.country = i.country_code.as_deref().unwrap_or_default().to_string();
+        }
+        e.papers_whole += 1.0;
+        e.papers_fractional += share;
+        e.citations += cites;
     }
 }
 
@@ -381,6 +450,8 @@ pub struct Options {
     pub strict: bool,
     /// Only the newest record of a work id counts (a first pass collects ids).
     pub dedup: bool,
+    /// Also sum per institution ([`Totals::by_institution_year`]).
+    pub institutions: bool,
 }
 
 /// Progress of a run, reported in increments as files are read.
@@ -545,6 +616,9 @@ pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Syn
                 }
                 if let Some(year) = opts.filter.keeps(&w) {
                     add(&mut t, &w, year);
+                    if opts.institutions {
+                        add_institutions(&mut t, &w, year);
+                    }
                 }
                 Ok(())
             })?;

@@ -182,3 +182,59 @@ fn malformed_lines_truncated_gzip_and_dedup() {
     let t = run(&[gz], &Options::default(), &|_| {}).expect("gz");
     assert_eq!(t.works_kept, 3);
 }
+
+#[test]
+fn institutions_match_an_independent_walk() {
+    let files = vec![
+        data("works_full_api.jsonl"),
+        data("works_ai_selected_fields.jsonl"),
+        data("works_openalexR_fixture.jsonl"),
+        data("works_legacy_format.jsonl"),
+    ];
+    let t = run(&files, &Options { institutions: true, ..Default::default() }, &|_| {}).expect("runs");
+    // (institution, year) -> (whole, fractional, citations)
+    let mut want: BTreeMap<(String, i64), (f64, f64, u64)> = BTreeMap::new();
+    for f in &files {
+        for line in std::fs::read_to_string(f).expect("file").lines().filter(|l| !l.trim().is_empty()) {
+            let w: serde_json::Value = serde_json::from_str(line).expect("json");
+            let Some(year) = w["publication_year"].as_i64() else { continue };
+            if w["is_retracted"] == true || w["is_paratext"] == true || w["type"] == "paratext" {
+                continue;
+            }
+            let auths = w["authorships"].as_array().cloned().unwrap_or_default();
+            let mut frac: BTreeMap<String, f64> = BTreeMap::new();
+            for a in &auths {
+                let ids: BTreeSet<String> = a["institutions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i["id"].as_str())
+                    .map(|id| id.rsplit('/').next().expect("id").to_string())
+                    .filter(|id| !id.is_empty())
+                    .collect();
+                for id in &ids {
+                    *frac.entry(id.clone()).or_default() += 1.0 / auths.len() as f64 / ids.len() as f64;
+                }
+            }
+            for (id, share) in frac {
+                let e = want.entry((id, year)).or_default();
+                e.0 += 1.0;
+                e.1 += share;
+                e.2 += w["cited_by_count"].as_u64().unwrap_or(0);
+            }
+        }
+    }
+    assert!(want.len() > 20, "{}", want.len());
+    assert_eq!(want.len(), t.by_institution_year.len());
+    for ((id, y), (whole, frac, cites)) in &want {
+        let got = &t.by_institution_year[&(id.clone(), *y as i32)];
+        assert_eq!(got.papers_whole, *whole, "{id} {y}");
+        assert!((got.papers_fractional - frac).abs() < 1e-9, "{id} {y}: {} vs {frac}", got.papers_fractional);
+        assert_eq!(got.citations, *cites, "{id} {y}");
+    }
+    // fractional shares of all institutions never exceed the works
+    let total: f64 = t.by_institution_year.values().map(|e| e.papers_fractional).sum();
+    assert!(total <= t.works_kept as f64 + 1e-9);
+    // names and countries come through
+    assert!(t.by_institution_year.values().any(|e| !e.name.is_empty() && e.country.len() == 2));
+}

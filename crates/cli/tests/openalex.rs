@@ -18,8 +18,21 @@ fn digindex(args: &[&str]) -> Output {
 fn output_feeds_a_catalogue() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("openalex.csv");
-    let o = digindex(&["openalex", samples().to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    let inst = dir.path().join("institutions.csv");
+    let o = digindex(&[
+        "openalex",
+        samples().to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--institutions",
+        inst.to_str().expect("utf8"),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let inst = fs::read_to_string(&inst).expect("institutions");
+    assert!(inst.starts_with("institution,name,country,year,papers_whole,papers_fractional,citations\n"));
+    assert!(inst.lines().skip(1).all(|l| l.starts_with('I')), "{inst}");
+    assert!(inst.lines().count() > 20);
     let csv = fs::read_to_string(&out).expect("csv");
     assert!(csv.starts_with("unit,indicator,year,value\n"));
     // one row per (country, indicator, year); codes are ISO3

@@ -6,7 +6,8 @@
 //! ISO3 units) that the catalogue's `long` format reads, plus `FILE.json`
 //! with what was read (lines, malformed lines, affiliation coverage).
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
@@ -41,6 +42,10 @@ pub struct Args {
     /// Stop at the first malformed line.
     #[arg(long)]
     strict: bool,
+    /// Also write per-institution sums (works, fractional works, citations
+    /// per institution and year) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    institutions: Option<PathBuf>,
     /// Indicator name prefix.
     #[arg(long, default_value = "openalex")]
     prefix: String,
@@ -71,7 +76,7 @@ pub fn run(args: Args) -> Result<()> {
         include_paratext: args.include_paratext,
         ai,
     };
-    let opts = Options { filter, strict: args.strict, dedup: args.dedup };
+    let opts = Options { filter, strict: args.strict, dedup: args.dedup, institutions: args.institutions.is_some() };
     let files = digindex_biblio::input_files(&args.inputs).map_err(|e| anyhow!("{e}"))?;
     if files.is_empty() {
         return Err(anyhow!("no .gz or .jsonl files found in the inputs"));
@@ -104,14 +109,8 @@ pub fn run(args: Args) -> Result<()> {
     let countries = digindex_sources::countries::Countries::shipped();
     let mut unknown: std::collections::BTreeMap<String, usize> = Default::default();
     let rows = digindex_biblio::indicators(&totals, &args.prefix);
-    let dir = match args.out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    {
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(tmp.as_file()));
+    write_file(&args.out, |f| {
+        let mut w = csv::Writer::from_writer(f);
         w.write_record(["unit", "indicator", "year", "value"])?;
         for (c, ind, y, v) in &rows {
             match countries.iso3(c) {
@@ -122,8 +121,42 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         w.flush()?;
+        Ok(())
+    })?;
+    if let Some(path) = &args.institutions {
+        let mut keys: Vec<&(String, i32)> = totals.by_institution_year.keys().collect();
+        keys.sort();
+        write_file(path, |f| {
+            let mut w = csv::Writer::from_writer(f);
+            w.write_record([
+                "institution",
+                "name",
+                "country",
+                "year",
+                "papers_whole",
+                "papers_fractional",
+                "citations",
+            ])?;
+            for k in keys {
+                let e = &totals.by_institution_year[k];
+                let country = match countries.iso3(&e.country) {
+                    Ok(Some(iso3)) => iso3.to_string(),
+                    _ => e.country.clone(),
+                };
+                w.write_record([
+                    k.0.as_str(),
+                    e.name.as_str(),
+                    country.as_str(),
+                    &k.1.to_string(),
+                    &digindex_io::number::format_number(e.papers_whole),
+                    &digindex_io::number::format_number(e.papers_fractional),
+                    &e.citations.to_string(),
+                ])?;
+            }
+            w.flush()?;
+            Ok(())
+        })?;
     }
-    tmp.persist(&args.out).map_err(|e| e.error).with_context(|| format!("writing {}", args.out.display()))?;
     let secs = t0.elapsed().as_secs_f64();
     let summary = serde_json::json!({
         "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
@@ -140,8 +173,8 @@ pub fn run(args: Args) -> Result<()> {
         "seconds": secs,
     });
     let sp = PathBuf::from(format!("{}.json", args.out.display()));
-    std::fs::write(&sp, serde_json::to_string_pretty(&summary)? + "\n")
-        .with_context(|| format!("writing {}", sp.display()))?;
+    let text = serde_json::to_string_pretty(&summary)? + "\n";
+    write_file(&sp, |f| Ok(f.write_all(text.as_bytes())?))?;
     if !args.quiet {
         out!(
             "{} works kept of {} lines ({} malformed) from {} files, {:.0} MB of JSON in {:.2} s ({:.0} MB/s) -> {}",
@@ -160,5 +193,22 @@ pub fn run(args: Args) -> Result<()> {
             totals.works_without_country
         );
     }
+    Ok(())
+}
+
+/// Writes `path` whole or not at all: a temporary file beside it, renamed.
+fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| format!("writing in {}", dir.display()))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
+        w.flush().with_context(|| format!("writing {}", path.display()))?;
+    }
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
