@@ -27,6 +27,9 @@
 //! that author's countries (authors with no country leave their share
 //! unattributed, which the coverage reports).
 
+#[cfg(feature = "parquet")]
+pub mod parquet;
+
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
@@ -376,7 +379,7 @@ fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
 }
 
 /// Adds one work to the partial totals.
-fn add(t: &mut Totals, w: &Work<'_>, year: i32) {
+fn add(t: &mut Totals, w: &Work<'_>, year: i32, flat: Option<&mut Box<dyn FlatSink>>) -> Result<(), BiblioError> {
     let auths = w.authorships.as_deref().unwrap_or_default();
     // countries per author: the authorship list, else its institutions'
     let mut per_author: Vec<Vec<&str>> = Vec::with_capacity(auths.len());
@@ -405,15 +408,26 @@ fn add(t: &mut Totals, w: &Work<'_>, year: i32) {
     t.works_kept += 1;
     if countries.is_empty() {
         t.works_without_country += 1;
-        return;
+        return Ok(());
     }
     let n = auths.len() as f64;
     let cites = w.cited_by_count.unwrap_or(0);
     let top10 = w.citation_normalized_percentile.as_ref().and_then(|p| p.is_in_top_10_percent);
     let intl = countries.len() > 1;
-    for c in &countries {
+    // fractional shares, aligned with `countries`
+    let mut frac = vec![0.0; countries.len()];
+    for cs in per_author.iter().filter(|cs| !cs.is_empty()) {
+        let share = 1.0 / n / cs.len() as f64;
+        for c in cs {
+            if let Ok(i) = countries.binary_search(c) {
+                frac[i] += share;
+            }
+        }
+    }
+    for (c, share) in countries.iter().zip(&frac) {
         let e = t.by_country_year.entry(((*c).to_string(), year)).or_default();
         e.papers_whole += 1.0;
+        e.papers_fractional += share;
         e.citations += cites;
         *e.citation_histogram.entry(cites).or_insert(0) += 1;
         if let Some(f) = w.fwci {
@@ -430,15 +444,53 @@ fn add(t: &mut Totals, w: &Work<'_>, year: i32) {
             e.international += 1;
         }
     }
-    for cs in per_author.iter().filter(|cs| !cs.is_empty()) {
-        let share = 1.0 / n / cs.len() as f64;
-        for c in cs {
-            if let Some(e) = t.by_country_year.get_mut(&((*c).to_string(), year)) {
-                e.papers_fractional += share;
-            }
+    if let Some(sink) = flat {
+        let work = w.id.as_deref().unwrap_or_default();
+        let work = work.trim_start_matches("https://openalex.org/");
+        for (c, share) in countries.iter().zip(&frac) {
+            sink.row(&FlatRow {
+                work,
+                year,
+                country: c,
+                share: *share,
+                citations: cites,
+                fwci: w.fwci,
+                international: intl,
+                top10,
+            })?;
         }
     }
+    Ok(())
 }
+
+/// One row of the flat table: a work's attribution to one country. Summing
+/// rows by (country, year) gives the whole (count) and fractional (sum of
+/// `share`) papers, so the aggregation can be redone in SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatRow<'a> {
+    /// OpenAlex work id (`W…`).
+    pub work: &'a str,
+    pub year: i32,
+    /// ISO2 country code.
+    pub country: &'a str,
+    /// The country's fractional share of the work.
+    pub share: f64,
+    pub citations: u64,
+    pub fwci: Option<f64>,
+    /// The work has authors in more than one country.
+    pub international: bool,
+    /// In the top 10% by citation percentile (None: no percentile).
+    pub top10: Option<bool>,
+}
+
+/// Where flat rows go: one sink per input file, finished when the file ends.
+pub trait FlatSink: Send {
+    fn row(&mut self, r: &FlatRow<'_>) -> Result<(), BiblioError>;
+    fn finish(self: Box<Self>) -> Result<(), BiblioError>;
+}
+
+/// Makes the sink for input file number `index` (at `path`).
+pub type SinkFactory<'a> = dyn Fn(usize, &Path) -> Result<Box<dyn FlatSink>, BiblioError> + Sync + 'a;
 
 // ---------------------------------------------------------------- reading
 
@@ -584,10 +636,23 @@ fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<Has
 /// `progress` receives increments of input bytes and lines as they are read
 /// (with `dedup`, every file is read twice).
 pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Sync)) -> Result<Totals, BiblioError> {
+    run_with_flat(files, opts, progress, None)
+}
+
+/// [`run`], also sending every kept work's per-country rows to a sink made
+/// per input file by `flat`.
+pub fn run_with_flat(
+    files: &[PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(Progress) + Sync),
+    flat: Option<&SinkFactory<'_>>,
+) -> Result<Totals, BiblioError> {
     let newest = if opts.dedup { Some(newest(files, progress)?) } else { None };
     let partials: Vec<Totals> = files
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(index, p)| {
+            let mut sink = flat.map(|f| f(index, p)).transpose()?;
             let mut t = Totals::default();
             let mut counted: HashSet<String> = HashSet::new();
             let path = p.display().to_string();
@@ -615,7 +680,7 @@ pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Syn
                     }
                 }
                 if let Some(year) = opts.filter.keeps(&w) {
-                    add(&mut t, &w, year);
+                    add(&mut t, &w, year, sink.as_mut())?;
                     if opts.institutions {
                         add_institutions(&mut t, &w, year);
                     }
@@ -623,6 +688,9 @@ pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Syn
                 Ok(())
             })?;
             t.bytes = bytes;
+            if let Some(sink) = sink {
+                sink.finish()?;
+            }
             Ok(t)
         })
         .collect::<Result<_, BiblioError>>()?;

@@ -91,3 +91,22 @@ fn a_truncated_file_is_named_and_nothing_is_written() {
     assert!(err.contains("part_000.gz") && err.contains("ends early"), "{err}");
     assert!(!out.exists());
 }
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_without_the_feature_says_how_to_get_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("o.csv");
+    let flat = dir.path().join("flat");
+    let o = digindex(&[
+        "openalex",
+        samples().to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--parquet",
+        flat.to_str().expect("utf8"),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--features parquet"));
+    assert!(!out.exists() && !flat.exists());
+}

@@ -46,6 +46,11 @@ pub struct Args {
     /// per institution and year) to this CSV file.
     #[arg(long, value_name = "FILE")]
     institutions: Option<PathBuf>,
+    /// Also write the flat table (work, year, country, share, citations,
+    /// fwci, international, top10) as Parquet, one part per input file, to
+    /// this folder (needs a build with `--features parquet`).
+    #[arg(long, value_name = "DIR")]
+    parquet: Option<PathBuf>,
     /// Indicator name prefix.
     #[arg(long, default_value = "openalex")]
     prefix: String,
@@ -77,6 +82,12 @@ pub fn run(args: Args) -> Result<()> {
         ai,
     };
     let opts = Options { filter, strict: args.strict, dedup: args.dedup, institutions: args.institutions.is_some() };
+    #[cfg(not(feature = "parquet"))]
+    if args.parquet.is_some() {
+        return Err(anyhow!(
+            "--parquet: this digindex was built without Parquet support; rebuild with `cargo build --release -p digindex-cli --features parquet`"
+        ));
+    }
     let files = digindex_biblio::input_files(&args.inputs).map_err(|e| anyhow!("{e}"))?;
     if files.is_empty() {
         return Err(anyhow!("no .gz or .jsonl files found in the inputs"));
@@ -103,7 +114,8 @@ pub fn run(args: Args) -> Result<()> {
         bar.inc(p.input_bytes);
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().context("threads")?;
-    let totals = pool.install(|| digindex_biblio::run(&files, &opts, &tick)).map_err(|e| anyhow!("{e}"))?;
+    let totals =
+        pool.install(|| aggregate(&files, &opts, &tick, args.parquet.as_deref())).map_err(|e| anyhow!("{e}"))?;
     bar.finish_and_clear();
     // ISO2 -> ISO3; codes that are not countries are reported
     let countries = digindex_sources::countries::Countries::shipped();
@@ -211,4 +223,22 @@ fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> R
     }
     tmp.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// The run, with the Parquet sinks when asked for (and compiled in).
+fn aggregate(
+    files: &[PathBuf],
+    opts: &Options,
+    tick: &(dyn Fn(digindex_biblio::Progress) + Sync),
+    parquet: Option<&Path>,
+) -> Result<digindex_biblio::Totals, digindex_biblio::BiblioError> {
+    #[cfg(feature = "parquet")]
+    if let Some(dir) = parquet {
+        let make = |i: usize, _: &Path| -> Result<Box<dyn digindex_biblio::FlatSink>, digindex_biblio::BiblioError> {
+            Ok(Box::new(digindex_biblio::parquet::ParquetSink::create(dir, i)?))
+        };
+        return digindex_biblio::run_with_flat(files, opts, tick, Some(&make));
+    }
+    let _ = parquet;
+    digindex_biblio::run(files, opts, tick)
 }
