@@ -32,8 +32,10 @@ pub struct Args {
     /// subfield:1702,1707, concept:C154945302:0.3, keywords:deep learning,neural.
     #[arg(long = "ai")]
     ai: Vec<String>,
+    /// Count retracted works too (left out by default).
     #[arg(long)]
     include_retracted: bool,
+    /// Count paratext (front matter, tables of contents…) too (left out by default).
     #[arg(long)]
     include_paratext: bool,
     /// Count only the newest record of each work id (reads the input twice).
@@ -57,6 +59,7 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     quiet: bool,
 }
