@@ -130,6 +130,11 @@ struct Work<'a> {
     concepts: Option<Vec<Concept<'a>>>,
 }
 
+/// An OpenAlex id without its `https://openalex.org/` prefix (`W…`, `I…`, `C…`).
+fn short_id(id: &str) -> &str {
+    id.trim_start_matches("https://openalex.org/")
+}
+
 // ---------------------------------------------------------------- filter
 
 /// One way of recognising an AI work; several combine with OR.
@@ -163,7 +168,7 @@ impl AiRule {
                     Some((id, sc)) => (id, sc.parse().map_err(|_| format!("--ai {s:?}: bad score {sc:?}"))?),
                     None => (rest, 0.0),
                 };
-                Ok(AiRule::Concept(id.trim_start_matches("https://openalex.org/").to_string(), score))
+                Ok(AiRule::Concept(short_id(id).to_string(), score))
             }
             "keywords" => Ok(AiRule::Keywords(rest.split(',').map(|k| k.trim().to_lowercase()).collect())),
             _ => Err(format!(
@@ -287,6 +292,20 @@ pub struct InstitutionYear {
     pub citations: u64,
 }
 
+impl InstitutionYear {
+    fn merge(&mut self, o: InstitutionYear) {
+        if self.name.is_empty() {
+            self.name = o.name;
+        }
+        if self.country.is_empty() {
+            self.country = o.country;
+        }
+        self.papers_whole += o.papers_whole;
+        self.papers_fractional += o.papers_fractional;
+        self.citations += o.citations;
+    }
+}
+
 /// Everything a run produced (mergeable per file).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Totals {
@@ -313,16 +332,7 @@ impl Totals {
             self.by_country_year.entry(k).or_default().merge(&v);
         }
         for (k, v) in o.by_institution_year {
-            let e = self.by_institution_year.entry(k).or_default();
-            if e.name.is_empty() {
-                e.name = v.name;
-            }
-            if e.country.is_empty() {
-                e.country = v.country;
-            }
-            e.papers_whole += v.papers_whole;
-            e.papers_fractional += v.papers_fractional;
-            e.citations += v.citations;
+            self.by_institution_year.entry(k).or_default().merge(v);
         }
         self.lines += o.lines;
         self.works_kept += o.works_kept;
@@ -353,7 +363,7 @@ fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
             .institutions
             .iter()
             .flatten()
-            .filter_map(|i| i.id.as_deref().map(|id| (id.trim_start_matches("https://openalex.org/"), i)))
+            .filter_map(|i| i.id.as_deref().map(|id| (short_id(id), i)))
             .filter(|(id, _)| !id.is_empty())
             .collect();
         mine.sort_unstable_by_key(|(id, _)| *id);
@@ -445,8 +455,7 @@ fn add(t: &mut Totals, w: &Work<'_>, year: i32, flat: Option<&mut Box<dyn FlatSi
         }
     }
     if let Some(sink) = flat {
-        let work = w.id.as_deref().unwrap_or_default();
-        let work = work.trim_start_matches("https://openalex.org/");
+        let work = short_id(w.id.as_deref().unwrap_or_default());
         for (c, share) in countries.iter().zip(&frac) {
             sink.row(&FlatRow {
                 work,

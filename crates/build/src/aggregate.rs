@@ -52,33 +52,47 @@ fn present_weight(x: &[f64], w: &[f64]) -> f64 {
 
 /// Weighted arithmetic mean over the present values.
 pub fn arithmetic(x: &[f64], w: &[f64]) -> f64 {
+    arithmetic_ws(x, w, present_weight(x, w))
+}
+
+/// [`arithmetic`] given `ws`, the weight of the present values.
+fn arithmetic_ws(x: &[f64], w: &[f64], ws: f64) -> f64 {
     if x.iter().all(|v| v.is_nan()) {
         return f64::NAN;
     }
-    let ws = present_weight(x, w);
     stats::sum(present(x, w).map(|(v, w)| (w / ws) * v))
 }
 
 /// Weighted geometric mean over the present values (all must be > 0).
 pub fn geometric(x: &[f64], w: &[f64]) -> Result<f64, usize> {
+    geometric_ws(x, w, present_weight(x, w))
+}
+
+/// [`geometric`] given `ws`, the weight of the present values.
+fn geometric_ws(x: &[f64], w: &[f64], ws: f64) -> Result<f64, usize> {
     if x.iter().all(|v| v.is_nan()) {
         return Ok(f64::NAN);
     }
     if let Some(i) = x.iter().position(|v| *v <= 0.0) {
         return Err(i);
     }
-    Ok((stats::sum(present(x, w).map(|(v, w)| w * v.ln())) / present_weight(x, w)).exp())
+    Ok((stats::sum(present(x, w).map(|(v, w)| w * v.ln())) / ws).exp())
 }
 
 /// Weighted harmonic mean over the present values (all must be > 0).
 pub fn harmonic(x: &[f64], w: &[f64]) -> Result<f64, usize> {
+    harmonic_ws(x, w, present_weight(x, w))
+}
+
+/// [`harmonic`] given `ws`, the weight of the present values.
+fn harmonic_ws(x: &[f64], w: &[f64], ws: f64) -> Result<f64, usize> {
     if x.iter().all(|v| v.is_nan()) {
         return Ok(f64::NAN);
     }
     if let Some(i) = x.iter().position(|v| *v <= 0.0) {
         return Err(i);
     }
-    Ok(present_weight(x, w) / stats::sum(present(x, w).map(|(v, w)| w / v)))
+    Ok(ws / stats::sum(present(x, w).map(|(v, w)| w / v)))
 }
 
 /// Weighted generalised (power) mean (Σwᵢxᵢᵖ/Σw)^(1/p), as COINr's
@@ -232,7 +246,8 @@ pub fn aggregate(
                         *out = f64::NAN;
                         continue;
                     }
-                    if present > 0 && present_weight(&xs, &w) <= 0.0 {
+                    let ws = present_weight(&xs, &w);
+                    if present > 0 && ws <= 0.0 {
                         return Err(BuildError::new(
                             step,
                             format!(
@@ -242,9 +257,9 @@ pub fn aggregate(
                         ));
                     }
                     let r = match method {
-                        AggregateMethod::Arithmetic => Ok(arithmetic(&xs, &w)),
-                        AggregateMethod::Geometric => geometric(&xs, &w),
-                        AggregateMethod::Harmonic => harmonic(&xs, &w),
+                        AggregateMethod::Arithmetic => Ok(arithmetic_ws(&xs, &w, ws)),
+                        AggregateMethod::Geometric => geometric_ws(&xs, &w, ws),
+                        AggregateMethod::Harmonic => harmonic_ws(&xs, &w, ws),
                         AggregateMethod::Generalised => generalised(&xs, &w, spec.p),
                         AggregateMethod::Copeland => unreachable!("handled above"),
                     };

@@ -143,7 +143,7 @@ pub fn winsorise(x: &[f64], cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<Str
             let extreme = |v: &[f64]| if high { stats::max(v) } else { stats::min(v) };
             let m = extreme(&x);
             let at: Vec<usize> = (0..x.len()).filter(|&i| x[i] == m).collect();
-            let rest: Vec<f64> = x.iter().enumerate().filter(|(i, _)| !at.contains(i)).map(|(_, v)| *v).collect();
+            let rest: Vec<f64> = x.iter().copied().filter(|v| *v != m).collect();
             let next = extreme(&rest);
             if next.is_nan() {
                 break;

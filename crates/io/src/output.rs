@@ -172,6 +172,27 @@ pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> io::Resu
     })
 }
 
+/// Writes one file whole or not at all: `fill` writes a temporary file
+/// beside `path` (its folder created if needed), which is then renamed.
+pub fn write_file_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        fill(&mut w)?;
+        w.flush()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Fills a fresh temporary directory with `fill` and renames it to `out`
 /// (see the module docs). An existing `out` is replaced only if it is
 /// empty or holds a `manifest.json` or `audit.json` (a previous digindex

@@ -225,20 +225,29 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     }
     let series: Vec<Series> = catalog.load_some(&list, &countries)?;
 
+    // each series' observations by unit (the same for every year)
+    let by_unit: Vec<BTreeMap<&str, Vec<(i32, f64)>>> = series
+        .iter()
+        .map(|s| {
+            let mut m: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
+            for o in s.observations.iter().filter(|o| !o.value.is_nan()) {
+                m.entry(o.unit.as_str()).or_default().push((o.year, o.value));
+            }
+            m
+        })
+        .collect();
+
     let n_ind = framework.indicators().len();
     let mut out = Vec::with_capacity(years.len());
     for &year in years {
         // pick a value per unit and indicator
         let mut picks = BTreeMap::new();
-        let mut column = |s: &Series| -> Vec<f64> {
+        let mut column = |si: usize, s: &Series| -> Vec<f64> {
             let code = &s.indicator.code;
             let r = d.rules.get(code);
             let rule = r.and_then(|r| r.rule).or(d.rule).unwrap_or_default();
             let max_age = r.and_then(|r| r.max_age).or(d.max_age).unwrap_or(3);
-            let mut by_unit: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
-            for o in s.observations.iter().filter(|o| !o.value.is_nan()) {
-                by_unit.entry(o.unit.as_str()).or_default().push((o.year, o.value));
-            }
+            let by_unit = &by_unit[si];
             let mut sum = PickSummary { rule: Some(rule), max_age, ..Default::default() };
             let col = units
                 .iter()
@@ -270,10 +279,11 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             picks.insert(code.clone(), sum);
             col
         };
-        let cols: Vec<Vec<f64>> = series[..n_ind].iter().map(&mut column).collect();
+        let cols: Vec<Vec<f64>> = series[..n_ind].iter().enumerate().map(|(i, s)| column(i, s)).collect();
         let denominators: Vec<NumericColumn> = series[n_ind..]
             .iter()
-            .map(|s| NumericColumn { name: s.indicator.code.clone(), values: column(s) })
+            .enumerate()
+            .map(|(i, s)| NumericColumn { name: s.indicator.code.clone(), values: column(n_ind + i, s) })
             .collect();
         let values = Matrix::from_columns(units.len(), &cols)
             .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use digindex_claims::{Claim, ClaimsFile, Context, Verdict, Vocabulary, check, parse_line};
-use digindex_sources::catalog::Catalog;
 use digindex_sources::countries::Countries;
 use digindex_sources::regions;
 
@@ -50,11 +49,7 @@ pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<
     let vtext = std::fs::read_to_string(vocabulary)
         .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
     let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
-    let cat_path = data.join("catalog.toml");
-    if !cat_path.is_file() {
-        return Err(anyhow!("{} not found: run from the repository root or pass --data DIR", cat_path.display()));
-    }
-    let catalog = Catalog::read(&cat_path).map_err(|e| anyhow!("{e}"))?;
+    let catalog = super::data::catalog(data)?;
     let countries = Countries::shipped();
     let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
     // load what the vocabulary and the claims can name

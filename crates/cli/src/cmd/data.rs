@@ -64,7 +64,8 @@ fn region<'a>(sets: &'a [RegionSet], name: &str) -> Result<&'a RegionSet> {
     })
 }
 
-fn catalog(dir: &std::path::Path) -> Result<Catalog> {
+/// The catalogue in a data folder, with a hint when it is missing.
+pub(super) fn catalog(dir: &std::path::Path) -> Result<Catalog> {
     let p = dir.join("catalog.toml");
     if !p.is_file() {
         return Err(anyhow!("{} not found: run from the repository root or pass --data DIR", p.display()));

@@ -33,13 +33,8 @@ pub struct Args {
 }
 
 fn write_csv(path: &std::path::Path, rows: &[Change]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    {
-        let mut w = csv::Writer::from_writer(tmp.as_file());
+    digindex_io::output::write_file_atomically(path, |f| {
+        let mut w = csv::Writer::from_writer(f);
         w.write_record([
             "unit",
             "code",
@@ -64,10 +59,8 @@ fn write_csv(path: &std::path::Path, rows: &[Change]) -> std::io::Result<()> {
                 c.rank_change().map(|v| v.to_string()).unwrap_or_default(),
             ])?;
         }
-        w.flush()?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        w.flush()
+    })
 }
 
 pub fn run(args: Args) -> Result<()> {

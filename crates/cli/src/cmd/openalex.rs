@@ -189,7 +189,7 @@ pub fn run(args: Args) -> Result<()> {
     });
     let sp = PathBuf::from(format!("{}.json", args.out.display()));
     let text = serde_json::to_string_pretty(&summary)? + "\n";
-    write_file(&sp, |f| Ok(f.write_all(text.as_bytes())?))?;
+    write_file(&sp, |f| f.write_all(text.as_bytes()))?;
     if !args.quiet {
         out!(
             "{} works kept of {} lines ({} malformed) from {} files, {:.0} MB of JSON in {:.2} s ({:.0} MB/s) -> {}",
@@ -211,23 +211,6 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Writes `path` whole or not at all: a temporary file beside it, renamed.
-fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| format!("writing in {}", dir.display()))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file());
-        fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
-        w.flush().with_context(|| format!("writing {}", path.display()))?;
-    }
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
 /// The run, with the Parquet sinks when asked for (and compiled in).
 fn aggregate(
     files: &[PathBuf],
@@ -244,4 +227,12 @@ fn aggregate(
     }
     let _ = parquet;
     digindex_biblio::run(files, opts, tick)
+}
+
+/// Writes `path` whole or not at all, naming it in the error.
+fn write_file(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    digindex_io::output::write_file_atomically(path, fill).with_context(|| format!("writing {}", path.display()))
 }
