@@ -87,7 +87,12 @@ impl Catalog {
     pub fn read(path: &Path) -> Result<Catalog, InputError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
-        let mut c: Catalog = toml::from_str(&text).map_err(|e| InputError::file(path, e.to_string()))?;
+        Catalog::parse(path, &text)
+    }
+
+    /// Parses and checks the text of the catalogue at `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Catalog, InputError> {
+        let mut c: Catalog = toml::from_str(text).map_err(|e| InputError::file(path, e.to_string()))?;
         c.root = path.parent().unwrap_or(Path::new("")).to_path_buf();
         let ids: HashSet<&str> = c.datasets.iter().map(|d| d.id.as_str()).collect();
         let mut codes = HashSet::new();
@@ -134,8 +139,18 @@ impl Catalog {
 
     /// Imports the given indicators, in order.
     pub fn load_some(&self, list: &[&Indicator], countries: &Countries) -> Result<Vec<Series>, InputError> {
+        self.load_some_from(list, countries, BTreeMap::new())
+    }
+
+    /// [`Catalog::load_some`], given the bytes of files already read (by
+    /// path); the others are read here.
+    pub fn load_some_from(
+        &self,
+        list: &[&Indicator],
+        countries: &Countries,
+        mut files: BTreeMap<PathBuf, Vec<u8>>,
+    ) -> Result<Vec<Series>, InputError> {
         let read = |path: &Path| std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
-        let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
         let mut geos: BTreeMap<PathBuf, GeoMap> = BTreeMap::new();
         let paths: Vec<Vec<PathBuf>> = list.iter().map(|i| self.files_of(i)).collect();
         for p in paths.iter().flatten() {

@@ -121,8 +121,10 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     }
     let cat_file = resolve(dir, cat_path);
     let mut files = Vec::new();
-    read_input("catalogue", &cat_file, &mut files)?;
-    let catalog = Catalog::read(&cat_file)?;
+    let text = String::from_utf8(read_input("catalogue", &cat_file, &mut files)?).map_err(|_| {
+        InputError::file(&cat_file, "cannot read the catalogue: stream did not contain valid UTF-8".to_string())
+    })?;
+    let catalog = Catalog::parse(&cat_file, &text)?;
     let countries = Countries::shipped();
 
     // units
@@ -217,13 +219,15 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             ));
         }
     }
+    let mut read = BTreeMap::new();
     for i in &list {
         let p = catalog.file_of(i);
         if !files.iter().any(|f| f.path == p.display().to_string()) {
-            read_input(&format!("data {}", i.dataset), &p, &mut files)?;
+            let bytes = read_input(&format!("data {}", i.dataset), &p, &mut files)?;
+            read.insert(p, bytes);
         }
     }
-    let series: Vec<Series> = catalog.load_some(&list, &countries)?;
+    let series: Vec<Series> = catalog.load_some_from(&list, &countries, read)?;
 
     // each series' observations by unit (the same for every year)
     let by_unit: Vec<BTreeMap<&str, Vec<(i32, f64)>>> = series
