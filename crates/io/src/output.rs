@@ -78,6 +78,35 @@ fn write_scores_of<W: Write>(w: W, builds: &[(Option<i32>, &Build)], fw: &Framew
     wtr.flush()
 }
 
+/// What every manifest (build, several-year build, audit) starts with:
+/// version, index, the spec file and overrides, the resolved spec, inputs.
+pub fn manifest_head(
+    spec: &Spec,
+    overrides: &[String],
+    spec_file: &InputFile,
+    inputs: &[InputFile],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut head = serde_json::Map::new();
+    head.insert("digindex_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    head.insert("index".into(), json!(spec.index.name));
+    head.insert("spec_file".into(), json!(spec_file));
+    head.insert("overrides".into(), json!(overrides));
+    head.insert("spec".into(), json!(spec.resolved()));
+    head.insert("inputs".into(), json!(inputs));
+    head
+}
+
+/// `head` followed by the entries of `rest` (a JSON object).
+pub fn manifest_with(
+    mut head: serde_json::Map<String, serde_json::Value>,
+    rest: serde_json::Value,
+) -> serde_json::Value {
+    if let serde_json::Value::Object(m) = rest {
+        head.extend(m);
+    }
+    serde_json::Value::Object(head)
+}
+
 /// The manifest: what was built, from what, how, and what happened.
 pub fn manifest(
     spec: &Spec,
@@ -87,25 +116,22 @@ pub fn manifest(
     build: &Build,
 ) -> serde_json::Value {
     let agg = build.stage(digindex_build::Stage::Aggregated);
-    json!({
-        "digindex_version": env!("CARGO_PKG_VERSION"),
-        "index": spec.index.name,
-        "spec_file": spec_file,
-        "overrides": overrides,
-        "spec": spec.resolved(),
-        "inputs": inputs,
-        "units": agg.units.len(),
-        "codes": agg.codes.len(),
-        "stages": build.named_stages().map(|(s, d)| json!({
-            "stage": s.name(),
-            "file": format!("stages/{}.csv", s.name()),
-            "units": d.units.len(),
-            "columns": d.codes.len(),
-            "missing": d.n_missing(),
-        })).collect::<Vec<_>>(),
-        "log": build.log,
-        "warnings": build.warnings,
-    })
+    manifest_with(
+        manifest_head(spec, overrides, spec_file, inputs),
+        json!({
+            "units": agg.units.len(),
+            "codes": agg.codes.len(),
+            "stages": build.named_stages().map(|(s, d)| json!({
+                "stage": s.name(),
+                "file": format!("stages/{}.csv", s.name()),
+                "units": d.units.len(),
+                "columns": d.codes.len(),
+                "missing": d.n_missing(),
+            })).collect::<Vec<_>>(),
+            "log": build.log,
+            "warnings": build.warnings,
+        }),
+    )
 }
 
 pub fn write_file(

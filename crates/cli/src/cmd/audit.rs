@@ -120,30 +120,28 @@ pub fn compute(
         Err(e) => (None, Some(e)),
     };
     let seconds = t0.elapsed().as_secs_f64();
-    let manifest = json!({
-        "digindex_version": env!("CARGO_PKG_VERSION"),
-        "index": spec.index.name,
-        "spec_file": spec_file,
-        "overrides": sets,
-        "spec": spec.resolved(),
-        "inputs": loaded.files,
-        "threads": threads,
-        "correlation_flags": { "high": corr.0, "low": corr.1 },
-        "seconds": { "coherence": t_coherence, "total": seconds },
-        "uncertainty": outcome.as_ref().map(|o| json!({
-            "target": o.target,
-            "analysis": o.analysis,
-            "runs": o.replications.len(),
-            "inputs": o.inputs,
-            "pipelines_built": o.pipelines,
-            "failed_runs": o.failures.values().sum::<usize>(),
-            "failures_by_cause": o.failures,
-            "sensitivity": o.sensitivity.as_ref().map(|s| json!({"base_runs": s.base_runs, "variance": s.variance})),
-            "warnings": o.warnings,
-        })),
-        "uncertainty_error": failure,
-        "build_warnings": nominal.warnings,
-    });
+    let head = digindex_io::output::manifest_head(spec, sets, spec_file, &loaded.files);
+    let manifest = digindex_io::output::manifest_with(
+        head,
+        json!({
+            "threads": threads,
+            "correlation_flags": { "high": corr.0, "low": corr.1 },
+            "seconds": { "coherence": t_coherence, "total": seconds },
+            "uncertainty": outcome.as_ref().map(|o| json!({
+                "target": o.target,
+                "analysis": o.analysis,
+                "runs": o.replications.len(),
+                "inputs": o.inputs,
+                "pipelines_built": o.pipelines,
+                "failed_runs": o.failures.values().sum::<usize>(),
+                "failures_by_cause": o.failures,
+                "sensitivity": o.sensitivity.as_ref().map(|s| json!({"base_runs": s.base_runs, "variance": s.variance})),
+                "warnings": o.warnings,
+            })),
+            "uncertainty_error": failure,
+            "build_warnings": nominal.warnings,
+        }),
+    );
     Ok(Audit {
         correlations,
         alphas,

@@ -200,18 +200,16 @@ fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
     let per_year: Vec<(i32, digindex_build::Inputs)> =
         years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
     let builds = digindex_build::pipeline::build_years(&spec, &per_year).map_err(|e| anyhow!("{e}"))?;
-    let manifest = serde_json::json!({
-        "digindex_version": env!("CARGO_PKG_VERSION"),
-        "index": spec.index.name,
-        "spec_file": spec_file,
-        "overrides": args.common.set,
-        "spec": spec.resolved(),
-        "inputs": loaded[0].files,
-        "years": years,
-        "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
-        "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
-        "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
-    });
+    let head = digindex_io::output::manifest_head(&spec, &args.common.set, &spec_file, &loaded[0].files);
+    let manifest = digindex_io::output::manifest_with(
+        head,
+        serde_json::json!({
+            "years": years,
+            "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+            "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
+            "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
+        }),
+    );
     digindex_io::output::write_years(&args.common.out_dir(), &builds, &fw, &manifest)
         .with_context(|| format!("writing {}", args.common.out_dir().display()))?;
     if !args.common.quiet {
