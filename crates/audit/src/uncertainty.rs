@@ -118,8 +118,6 @@ struct Prepared {
     unit_map: Vec<Option<usize>>,
 }
 
-const STEPS: [&str; 6] = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"];
-
 /// "unit AUT: a of P is 0, …" → "a of P is 0, …", so causes group.
 fn cause(step: &str, message: &str) -> String {
     let m = match message.strip_prefix("unit ").and_then(|r| r.split_once(": ")) {
@@ -249,7 +247,8 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
                         "aggregate" => alone.aggregate.as_ref().map(|s| s.enabled),
                         _ => Some(true),
                     };
-                    if STEPS.contains(&step) && enabled != Some(true) {
+                    // (keys outside the steps count as enabled)
+                    if enabled != Some(true) {
                         warnings.push(format!(
                             "input {:?}, alternative {}: sets {key} but the {step} step is disabled, so it changes nothing",
                             inp.name,
@@ -301,34 +300,28 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
 
     // the sample
     let n = u.runs;
+    // a sensitivity analysis samples 2d dimensions (Saltelli's A and B)
+    let (per_input, points, context) = match u.analysis {
+        Analysis::Uncertainty => (1, "points", ""),
+        Analysis::Sensitivity => (2, "base points", " in a sensitivity analysis"),
+    };
+    if u.sampling == digindex_build::spec::Sampling::Sobol {
+        if n > sampling::MAX_SOBOL_POINTS {
+            return Err(AuditError(format!(
+                "Sobol sampling gives at most {} {points}; lower uncertainty.runs or use sampling = \"random\"",
+                sampling::MAX_SOBOL_POINTS
+            )));
+        }
+        if per_input * d > sampling::MAX_SOBOL_DIMS {
+            return Err(AuditError(format!(
+                "Sobol sampling supports {} inputs at most{context}",
+                sampling::MAX_SOBOL_DIMS / per_input
+            )));
+        }
+    }
     let rows = match u.analysis {
-        Analysis::Uncertainty => {
-            if u.sampling == digindex_build::spec::Sampling::Sobol && n > sampling::MAX_SOBOL_POINTS {
-                return Err(AuditError(format!(
-                    "Sobol sampling gives at most {} points; lower uncertainty.runs or use sampling = \"random\"",
-                    sampling::MAX_SOBOL_POINTS
-                )));
-            }
-            if u.sampling == digindex_build::spec::Sampling::Sobol && d > sampling::MAX_SOBOL_DIMS {
-                return Err(AuditError(format!("Sobol sampling supports {} inputs at most", sampling::MAX_SOBOL_DIMS)));
-            }
-            cube(n, d, u.sampling, u.seed)
-        }
-        Analysis::Sensitivity => {
-            if u.sampling == digindex_build::spec::Sampling::Sobol && n > sampling::MAX_SOBOL_POINTS {
-                return Err(AuditError(format!(
-                    "Sobol sampling gives at most {} base points; lower uncertainty.runs or use sampling = \"random\"",
-                    sampling::MAX_SOBOL_POINTS
-                )));
-            }
-            if u.sampling == digindex_build::spec::Sampling::Sobol && 2 * d > sampling::MAX_SOBOL_DIMS {
-                return Err(AuditError(format!(
-                    "Sobol sampling supports {} inputs at most in a sensitivity analysis",
-                    sampling::MAX_SOBOL_DIMS / 2
-                )));
-            }
-            saltelli_rows(&cube(n, 2 * d, u.sampling, u.seed), d)
-        }
+        Analysis::Uncertainty => cube(n, d, u.sampling, u.seed),
+        Analysis::Sensitivity => saltelli_rows(&cube(n, 2 * d, u.sampling, u.seed), d),
     };
     let choices: Vec<Vec<usize>> =
         rows.iter().map(|r| r.iter().zip(&sizes).map(|(x, k)| pick(*x, *k)).collect()).collect();

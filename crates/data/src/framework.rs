@@ -364,29 +364,17 @@ impl Framework {
 
 /// " (did you mean X?)" for the nearest candidate by edit distance, or "".
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> String {
-    let candidates_again: Vec<&String> = candidates.into_iter().collect();
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates_again.iter().copied() {
-        let d = edit_distance(&word.to_lowercase(), &c.to_lowercase());
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    match best {
-        Some((d, c)) if d <= 2.max(word.len() / 3) => format!(" (did you mean {c:?}?)"),
-        _ => {
-            // a shortened name: the shortest candidate that contains it
-            let w = word.to_lowercase();
-            let mut hits: Vec<&String> = Vec::new();
-            for c in candidates_again {
-                if w.len() >= 3 && c.to_lowercase().contains(&w) {
-                    hits.push(c);
-                }
-            }
-            hits.sort_by_key(|c| c.len());
-            hits.first().map(|c| format!(" (did you mean {c:?}?)")).unwrap_or_default()
-        }
-    }
+    let candidates: Vec<&String> = candidates.into_iter().collect();
+    let w = word.to_lowercase();
+    // the first of the nearest by edit distance
+    let best = candidates.iter().map(|c| (edit_distance(&w, &c.to_lowercase()), *c)).min_by_key(|(d, _)| *d);
+    let hit = match best {
+        Some((d, c)) if d <= 2.max(word.len() / 3) => Some(c),
+        // a shortened name: the (first) shortest candidate that contains it
+        _ if w.len() >= 3 => candidates.into_iter().filter(|c| c.to_lowercase().contains(&w)).min_by_key(|c| c.len()),
+        _ => None,
+    };
+    hit.map(|c| format!(" (did you mean {c:?}?)")).unwrap_or_default()
 }
 
 /// Levenshtein distance over characters.

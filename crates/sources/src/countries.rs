@@ -213,6 +213,11 @@ impl Countries {
         ))
     }
 
+    /// Resolves to the alpha-3 code of a country; an aggregate is an error.
+    pub fn country(&self, s: &str) -> Result<&str, String> {
+        self.iso3(s)?.ok_or_else(|| format!("{s:?} is an aggregate, not a country"))
+    }
+
     /// Resolves to an alpha-3 code, or `None` for an aggregate (answers
     /// are remembered, so repeated names cost a lookup).
     pub fn iso3(&self, s: &str) -> Result<Option<&str>, String> {

@@ -152,17 +152,8 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
         (None, false) => {
             let mut v = Vec::new();
             for m in &d.members {
-                match countries.iso3(m) {
-                    Ok(Some(c)) => v.push(c.to_string()),
-                    Ok(None) => {
-                        return Err(spec_error(
-                            spec_path,
-                            "data.members",
-                            format!("{m:?} is an aggregate, not a country"),
-                        ));
-                    }
-                    Err(e) => return Err(spec_error(spec_path, "data.members", e)),
-                }
+                let c = countries.country(m).map_err(|e| spec_error(spec_path, "data.members", e))?;
+                v.push(c.to_string());
             }
             v
         }

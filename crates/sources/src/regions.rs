@@ -83,11 +83,8 @@ impl RegionSet {
             if t.is_empty() {
                 continue;
             }
-            match countries.iso3(t) {
-                Ok(Some(c)) => members.push(c.to_string()),
-                Ok(None) => return Err(format!("region {name}, line {}: {t:?} is an aggregate, not a country", i + 1)),
-                Err(e) => return Err(format!("region {name}, line {}: {e}", i + 1)),
-            }
+            let c = countries.country(t).map_err(|e| format!("region {name}, line {}: {e}", i + 1))?;
+            members.push(c.to_string());
         }
         members.sort();
         members.dedup();
