@@ -168,7 +168,7 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     let agg = nominal_build.stage(Stage::Aggregated);
     let target = match &u.target {
         Some(t) => t.clone(),
-        None => fw.level(fw.max_level()).first().map(|&i| fw.node(i).code.clone()).unwrap_or_default(),
+        None => fw.top_code().unwrap_or_default().to_string(),
     };
     let Some(col) = agg.column(&target) else {
         return Err(AuditError(format!(

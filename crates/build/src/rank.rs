@@ -8,6 +8,13 @@ pub fn rank_scores(scores: &[f64]) -> Vec<Option<u32>> {
     rank_min(scores, true).into_iter().map(|r| if r.is_nan() { None } else { Some(r as u32) }).collect()
 }
 
+/// Row indices from rank 1 down (stable among ties); unranked rows left out.
+pub fn ranked_order(ranks: &[Option<u32>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ranks.len()).filter(|&i| ranks[i].is_some()).collect();
+    order.sort_by_key(|&i| ranks[i]);
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -15,5 +22,10 @@ mod tests {
     #[test]
     fn highest_first_ties_min_missing_none() {
         assert_eq!(rank_scores(&[10.0, 30.0, 10.0, f64::NAN, 20.0]), vec![Some(3), Some(1), Some(3), None, Some(2)]);
+    }
+
+    #[test]
+    fn ranked_order_best_first_ties_in_row_order() {
+        assert_eq!(ranked_order(&[Some(3), Some(1), Some(3), None, Some(2)]), vec![1, 4, 0, 2]);
     }
 }

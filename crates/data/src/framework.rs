@@ -305,6 +305,11 @@ impl Framework {
         &self.level_names
     }
 
+    /// The code of the (first) top-level node: the index itself.
+    pub fn top_code(&self) -> Option<&str> {
+        self.level(self.max_level).first().map(|&i| self.nodes[i].code.as_str())
+    }
+
     /// Node indices at a level (1 = indicators), in input order.
     pub fn level(&self, level: u32) -> &[usize] {
         match level.checked_sub(1).and_then(|l| self.by_level.get(l as usize)) {

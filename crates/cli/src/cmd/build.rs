@@ -178,17 +178,20 @@ fn report(
         out!("warning: {w}");
     }
     // top five of the (first) top-level aggregate
-    if let Some(&top) = fw.level(fw.max_level()).first() {
-        let code = &fw.node(top).code;
-        if let Some(col) = agg.column(code) {
-            let ranks = digindex_build::rank::rank_scores(col);
-            let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
-            order.sort_by_key(|&i| ranks[i]);
-            let top5: Vec<String> = order.iter().take(5).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
-            out!("top of {code}: {}", top5.join(", "));
+    if let Some(code) = fw.top_code() {
+        if let Some(top5) = top_n(agg, code, 5) {
+            out!("top of {code}: {top5}");
         }
     }
     Ok(())
+}
+
+/// "UNIT score, …" for the first `n` ranks of aggregate `code`.
+fn top_n(agg: &digindex_data::DataSet, code: &str, n: usize) -> Option<String> {
+    let col = agg.column(code)?;
+    let order = digindex_build::rank::ranked_order(&digindex_build::rank::rank_scores(col));
+    let top: Vec<String> = order.iter().take(n).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
+    Some(top.join(", "))
 }
 
 /// A catalogue spec with `data.years`: every year, normalised together.
@@ -221,17 +224,10 @@ fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
             args.common.out_dir().display(),
             t0.elapsed().as_secs_f64() * 1e3
         );
-        if let Some(&top) = fw.level(fw.max_level()).first() {
-            let code = &fw.node(top).code;
+        if let Some(code) = fw.top_code() {
             for (y, b) in &builds {
-                let agg = b.stage(Stage::Aggregated);
-                if let Some(col) = agg.column(code) {
-                    let ranks = digindex_build::rank::rank_scores(col);
-                    let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
-                    order.sort_by_key(|&i| ranks[i]);
-                    let top3: Vec<String> =
-                        order.iter().take(3).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
-                    out!("{y} top of {code}: {}", top3.join(", "));
+                if let Some(top3) = top_n(b.stage(Stage::Aggregated), code, 3) {
+                    out!("{y} top of {code}: {top3}");
                 }
             }
         }

@@ -158,7 +158,7 @@ fn index_reading(
         }
     };
     let fw = &loaded.inputs.framework;
-    let target = fw.level(fw.max_level()).first().map(|&i| fw.node(i).code.clone()).unwrap_or_default();
+    let target = fw.top_code().unwrap_or_default().to_string();
     let agg = build.stage(digindex_build::Stage::Aggregated);
     let Some(col) = agg.column(&target) else { return Ok(None) };
     let ranks = digindex_build::rank::rank_scores(col);
@@ -178,8 +178,7 @@ fn index_reading(
         (Some(r), _, Some(k)) => r <= k,
         _ => false,
     };
-    let mut order: Vec<usize> = (0..col.len()).filter(|&i| ranks[i].is_some()).collect();
-    order.sort_by_key(|&i| ranks[i]);
+    let order = digindex_build::rank::ranked_order(&ranks);
     let ahead = order.iter().map(|&i| agg.units[i].clone()).take_while(|u| u != subject).take(5).collect();
     Ok(Some(digindex_claims::Reading {
         region: region.to_string(),

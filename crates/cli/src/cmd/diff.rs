@@ -72,7 +72,7 @@ pub fn run(args: Args) -> Result<()> {
     let fw = &before_in.inputs.framework;
     let code = match &args.code {
         Some(c) => c.clone(),
-        None => fw.level(fw.max_level()).first().map(|&i| fw.node(i).code.clone()).unwrap_or_default(),
+        None => fw.top_code().unwrap_or_default().to_string(),
     };
     let mine: Vec<&Change> = changes.iter().filter(|c| c.code == code).collect();
     if mine.is_empty() {
