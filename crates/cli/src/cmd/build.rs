@@ -27,10 +27,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
-    if let Some(years) = super::several_years(&args.common.spec, &args.common.set)? {
-        return run_years(&args, years, t0);
+    let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
+    // a catalogue spec with data.years builds every year
+    if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
+        return run_years(&args, &spec, spec_file, t0);
     }
-    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
+    let loaded = super::load_data(&spec, &args.common.spec)?;
     let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
     let mut manifest = digindex_io::output::manifest(&spec, &args.common.set, &spec_file, &loaded.files, &build);
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
@@ -195,15 +197,15 @@ fn top_n(agg: &digindex_data::DataSet, code: &str, n: usize) -> Option<String> {
 }
 
 /// A catalogue spec with `data.years`: every year, normalised together.
-fn run_years(args: &Args, years: Vec<i32>, t0: Instant) -> Result<()> {
-    let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
-    let loaded = digindex_sources::panel::load_years(&spec, &super::spec_file(&args.common.spec), &years)
+fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: Instant) -> Result<()> {
+    let years = &spec.data.years;
+    let loaded = digindex_sources::panel::load_years(spec, &super::spec_file(&args.common.spec), years)
         .map_err(|e| anyhow!("{e}"))?;
     let fw = loaded[0].inputs.framework.clone();
     let per_year: Vec<(i32, digindex_build::Inputs)> =
         years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
-    let builds = digindex_build::pipeline::build_years(&spec, &per_year).map_err(|e| anyhow!("{e}"))?;
-    let head = digindex_io::output::manifest_head(&spec, &args.common.set, &spec_file, &loaded[0].files);
+    let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
+    let head = digindex_io::output::manifest_head(spec, &args.common.set, &spec_file, &loaded[0].files);
     let manifest = digindex_io::output::manifest_with(
         head,
         serde_json::json!({

@@ -58,22 +58,21 @@ pub fn read_spec(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile)>
     Ok((spec, spec_file))
 }
 
-/// The years of a several-year catalogue spec (`data.years`), if it is one.
-pub fn several_years(spec_path: &Path, sets: &[String]) -> Result<Option<Vec<i32>>> {
-    let (spec, _) = read_spec(spec_path, sets)?;
-    Ok((spec.data.catalog.is_some() && !spec.data.years.is_empty()).then_some(spec.data.years))
-}
-
 /// Reads and checks a spec with its overrides, then the data it names.
 pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
     let (spec, spec_file) = read_spec(spec_path, sets)?;
-    let spec_path = &self::spec_file(spec_path);
-    let loaded = if spec.data.catalog.is_some() {
-        let l = digindex_sources::panel::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?;
+    let loaded = load_data(&spec, spec_path)?;
+    Ok((spec, spec_file, loaded))
+}
+
+/// The data a spec (read from SPEC, a file or framework folder) names.
+pub fn load_data(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
+    let spec_path = &spec_file(spec_path);
+    Ok(if spec.data.catalog.is_some() {
+        let l = digindex_sources::panel::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?;
         let notes = serde_json::to_value(&l.picks).ok();
         Loaded { inputs: l.inputs, files: l.files, notes }
     } else {
-        digindex_io::load(&spec, spec_path).map_err(|e| anyhow!("{e}"))?
-    };
-    Ok((spec, spec_file, loaded))
+        digindex_io::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?
+    })
 }
