@@ -5,7 +5,7 @@
 //! reading they allow (region sets, metric variants, years), on the shipped
 //! data, and says in how many readings each holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
@@ -71,6 +71,7 @@ pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<
     let series: BTreeMap<String, _> = loaded.into_iter().map(|s| (s.indicator.code.clone(), s)).collect();
     let ctx = Context { countries: &countries, regions: &sets, vocabulary: &vocab, series: &series };
     let mut out = Vec::with_capacity(claims.len());
+    let mut index_runs = HashMap::new();
     for c in claims {
         let name = if c.id.is_empty() { &c.text } else { &c.id };
         // index metrics ("index:frameworks/ai-ecosystem") are built, not looked up
@@ -93,7 +94,8 @@ pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<
             let mut readings = Vec::new();
             for m in &index_metrics {
                 for r in &regions {
-                    if let Some(reading) = index_reading(&m["index:".len()..], r, &subject, c, &sets)? {
+                    if let Some(reading) = index_reading(&m["index:".len()..], r, &subject, c, &sets, &mut index_runs)?
+                    {
                         readings.push(reading);
                     }
                 }
@@ -123,23 +125,51 @@ pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<
     Ok(out)
 }
 
+/// A framework's index built for one region, shared by every claim and
+/// metric that names the pair.
+struct IndexRun {
+    spec: digindex_build::Spec,
+    framework: digindex_data::Framework,
+    /// The build, or why it failed.
+    build: std::result::Result<digindex_build::Build, String>,
+    /// The uncertainty analysis, when the framework declares one and it ran.
+    uncertainty: Option<digindex_audit::uncertainty::Outcome>,
+}
+
+fn index_run(framework: &str, region: &str) -> Result<IndexRun> {
+    let sets_arg = vec![format!("data.region={region:?}")];
+    let (spec, _, loaded) = super::load(Path::new(framework), &sets_arg)?;
+    let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| e.to_string());
+    let uncertainty = match (&build, &spec.uncertainty) {
+        (Ok(_), Some(_)) => digindex_audit::uncertainty::run(&spec, &loaded.inputs, &|| {}).ok(),
+        _ => None,
+    };
+    Ok(IndexRun { spec, framework: loaded.inputs.framework, build, uncertainty })
+}
+
 /// A reading on a built index: the subject's rank at the framework's
 /// reference year among a region's members, with the rank interval of its
-/// uncertainty analysis when the framework declares one.
+/// uncertainty analysis when the framework declares one. Each (framework,
+/// region) is built once, in `runs`.
 fn index_reading(
     framework: &str,
     region: &str,
     subject: &str,
     claim: &Claim,
     sets: &[regions::RegionSet],
+    runs: &mut HashMap<(String, String), IndexRun>,
 ) -> Result<Option<digindex_claims::Reading>> {
     if !sets.iter().any(|s| s.name == region && s.contains(subject)) {
         return Ok(None);
     }
-    let sets_arg = vec![format!("data.region={region:?}")];
-    let (spec, _, loaded) = super::load(Path::new(framework), &sets_arg)?;
+    let key = (framework.to_string(), region.to_string());
+    if !runs.contains_key(&key) {
+        let run = index_run(framework, region)?;
+        runs.insert(key.clone(), run);
+    }
+    let Some(IndexRun { spec, framework: fw, build, uncertainty }) = runs.get(&key) else { return Ok(None) };
     let year = spec.data.time.map_or(0, |t| t as i32);
-    let build = match digindex_build::build(&spec, &loaded.inputs) {
+    let build = match build {
         Ok(b) => b,
         Err(e) => {
             // the index cannot be built for this region: a reading that does not hold, and why
@@ -157,7 +187,6 @@ fn index_reading(
             }));
         }
     };
-    let fw = &loaded.inputs.framework;
     let target = fw.top_code().unwrap_or_default().to_string();
     let agg = build.stage(digindex_build::Stage::Aggregated);
     let Some(col) = agg.column(&target) else { return Ok(None) };
@@ -165,12 +194,9 @@ fn index_reading(
     let rank = agg.row_index(subject).and_then(|i| ranks[i]);
     let of = ranks.iter().filter(|r| r.is_some()).count();
     let mut note = format!("index {target} of {framework}");
-    if spec.uncertainty.is_some() {
-        if let Ok(o) = digindex_audit::uncertainty::run(&spec, &loaded.inputs, &|| {}) {
-            if let Some(ri) = o.intervals.iter().find(|r| r.unit == subject) {
-                note =
-                    format!("{note}; rank interval {}–{} (5–95%) over {} runs", ri.q05, ri.q95, o.replications.len());
-            }
+    if let Some(o) = uncertainty {
+        if let Some(ri) = o.intervals.iter().find(|r| r.unit == subject) {
+            note = format!("{note}; rank interval {}–{} (5–95%) over {} runs", ri.q05, ri.q95, o.replications.len());
         }
     }
     let holds = match (rank, claim.rank, claim.top) {
