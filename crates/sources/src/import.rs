@@ -208,6 +208,15 @@ pub fn parse<'p>(path: &'p Path, bytes: &[u8], format: &str) -> Result<Table<'p>
     if format == "gci" { Table::parse_positional(path, bytes) } else { Table::parse(path, bytes) }
 }
 
+/// The quarters-to-year rule of a selector (`annual`, default `q4`).
+fn annual_rule<'s>(path: &Path, sel: &'s Selector) -> Result<&'s str, InputError> {
+    let rule = sel.annual.as_deref().unwrap_or("q4");
+    if !["q4", "mean", "sum"].contains(&rule) {
+        return Err(InputError::file(path, format!("annual = {rule:?}: expected q4, mean or sum")));
+    }
+    Ok(rule)
+}
+
 /// One year's value from its quarters: `q4` (the fourth quarter, none if
 /// it is missing), `mean` of the quarters present, or their `sum`.
 fn annualise(rule: &str, quarters: impl Iterator<Item = (i32, f64)>) -> Option<f64> {
@@ -365,10 +374,7 @@ pub fn import_table(
                 (None, None) => None,
                 _ => return Err(InputError::file(path, "format github needs both `filter` and `select`, or neither")),
             };
-            let rule = sel.annual.as_deref().unwrap_or("q4");
-            if !["q4", "mean", "sum"].contains(&rule) {
-                return Err(InputError::file(path, format!("annual = {rule:?}: expected q4, mean or sum")));
-            }
+            let rule = annual_rule(path, sel)?;
             // unit-year -> quarter values
             // (unit, year) -> (quarter, value, line) of each quarter present
             type Quarters = BTreeMap<(String, i32), Vec<(i32, f64, u64)>>;
@@ -414,10 +420,7 @@ pub fn import_table(
             let (w, src, dst) =
                 (t.require("weight", "weight")?, t.require("source", "ISO2")?, t.require("destination", "ISO2")?);
             let (y, q) = (t.require("year", "year")?, t.require("quarter", "1-4")?);
-            let rule = sel.annual.as_deref().unwrap_or("q4");
-            if !["q4", "mean", "sum"].contains(&rule) {
-                return Err(InputError::file(path, format!("annual = {rule:?}: expected q4, mean or sum")));
-            }
+            let rule = annual_rule(path, sel)?;
             type Quarterly = BTreeMap<(String, i32), BTreeMap<i32, (f64, u64)>>;
             let mut totals: Quarterly = BTreeMap::new();
             for row in &t.rows {
