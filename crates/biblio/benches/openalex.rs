@@ -3,14 +3,15 @@
 //! Generate data first (not committed; any size):
 //!   python3 ../shared/tools/gen_openalex_like.py /tmp/oa200 --mb 200 --parts 2
 //! then: `OPENALEX_BENCH_DIR=/tmp/oa200 cargo bench -p digindex-biblio`.
-//! It prints MB/s of uncompressed JSON for the full aggregation and for
+//! It prints MB/s of uncompressed JSON for the full aggregation (default
+//! full validation, and on-demand validation) and for
 //! decompression alone (same decompressor, no parsing), each the median of
 //! 5 runs. Without the variable it runs on the small real sample in tests/data.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use digindex_biblio::{Options, decompress_only, input_files, run};
+use digindex_biblio::{Options, Validation, decompress_only, input_files, run};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -31,6 +32,14 @@ fn main() {
             t.elapsed().as_secs_f64()
         })
         .collect();
+    let on_demand = Options { validation: Validation::OnDemand, ..Default::default() };
+    let checked: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            run(&files, &on_demand, &|_| {}).expect("run");
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
     let raw: Vec<f64> = (0..5)
         .map(|_| {
             let t = Instant::now();
@@ -39,14 +48,19 @@ fn main() {
         })
         .collect();
     let mb = bytes as f64 / 1e6;
-    let (f, d) = (median(full), median(raw));
+    let (f, c, d) = (median(full), median(checked), median(raw));
     println!(
         "openalex {} ({} files, {mb:.0} MB of JSON, {} threads)",
         dir.display(),
         files.len(),
         rayon::current_num_threads()
     );
-    println!("  aggregate per country-year: {f:.3} s = {:.0} MB/s", mb / f);
-    println!("  decompress + split lines:   {d:.3} s = {:.0} MB/s", mb / d);
-    println!("  aggregation runs at {:.0}% of decompression throughput", 100.0 * d / f);
+    println!("  aggregate per country-year:   {f:.3} s = {:.0} MB/s", mb / f);
+    println!("  the same, --on-demand:        {c:.3} s = {:.0} MB/s", mb / c);
+    println!("  decompress + split lines:     {d:.3} s = {:.0} MB/s", mb / d);
+    println!(
+        "  aggregation runs at {:.0}% ({:.0}% on demand) of decompression throughput",
+        100.0 * d / f,
+        100.0 * d / c
+    );
 }

@@ -29,6 +29,7 @@
 
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod scan;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -98,7 +99,7 @@ struct Percentile {
 }
 
 /// The fields of a work this crate reads; everything else is skipped.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Work<'a> {
     #[serde(borrow, default)]
     id: Option<Cow<'a, str>>,
@@ -128,6 +129,67 @@ struct Work<'a> {
     topics: Option<Vec<Topic<'a>>>,
     #[serde(borrow, default)]
     concepts: Option<Vec<Concept<'a>>>,
+}
+
+impl<'a> Work<'a> {
+    /// Reads a work line with [`scan::fields`]: only the fields used are
+    /// parsed (fully validated); the rest are checked for structure only.
+    /// `ai`: the title, topics and concepts are used (AI rules are set).
+    fn on_demand(line: &'a [u8], ai: bool) -> Result<Work<'a>, String> {
+        fn set<'a, T: Deserialize<'a>>(
+            slot: &mut Option<T>,
+            name: &str,
+            v: &'a [u8],
+            seen: &mut u32,
+            bit: u32,
+        ) -> Result<(), scan::ScanError> {
+            if *seen & bit != 0 {
+                return Err(scan::ScanError(format!("duplicate field `{name}`")));
+            }
+            *seen |= bit;
+            *slot =
+                sonic_rs::from_slice::<Option<T>>(v).map_err(|e| scan::ScanError(format!("field `{name}`: {e}")))?;
+            Ok(())
+        }
+        let mut w = Work::default();
+        let mut seen = 0u32;
+        scan::fields(line, |k, v| {
+            let name = key_name(k)?;
+            let s = &mut seen;
+            match name.as_ref() {
+                b"id" => set(&mut w.id, "id", v, s, 1),
+                b"publication_year" => set(&mut w.publication_year, "publication_year", v, s, 1 << 1),
+                b"type" => set(&mut w.kind, "type", v, s, 1 << 2),
+                b"is_retracted" => set(&mut w.is_retracted, "is_retracted", v, s, 1 << 3),
+                b"is_paratext" => set(&mut w.is_paratext, "is_paratext", v, s, 1 << 4),
+                b"cited_by_count" => set(&mut w.cited_by_count, "cited_by_count", v, s, 1 << 5),
+                b"fwci" => set(&mut w.fwci, "fwci", v, s, 1 << 6),
+                b"citation_normalized_percentile" => {
+                    set(&mut w.citation_normalized_percentile, "citation_normalized_percentile", v, s, 1 << 7)
+                }
+                b"updated_date" => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
+                b"authorships" => set(&mut w.authorships, "authorships", v, s, 1 << 9),
+                b"title" if ai => set(&mut w.title, "title", v, s, 1 << 10),
+                b"primary_topic" if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
+                b"topics" if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
+                b"concepts" if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
+                _ => Ok(()),
+            }
+        })
+        .map_err(|e| e.0)?;
+        Ok(w)
+    }
+}
+
+/// A key as scanned (with its quotes), unescaped if it has escapes.
+fn key_name(k: &[u8]) -> Result<Cow<'_, [u8]>, scan::ScanError> {
+    let inner = k.get(1..k.len().saturating_sub(1)).unwrap_or_default();
+    if inner.contains(&b'\\') {
+        let s: String = sonic_rs::from_slice(k).map_err(|e| scan::ScanError(format!("bad key: {e}")))?;
+        Ok(Cow::Owned(s.into_bytes()))
+    } else {
+        Ok(Cow::Borrowed(inner))
+    }
 }
 
 /// An OpenAlex id without its `https://openalex.org/` prefix (`W…`, `I…`, `C…`).
@@ -503,10 +565,25 @@ pub type SinkFactory<'a> = dyn Fn(usize, &Path) -> Result<Box<dyn FlatSink>, Bib
 
 // ---------------------------------------------------------------- reading
 
+/// How much of each line is validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Validation {
+    /// Every line is parsed and validated in full: any malformed line is
+    /// counted and reported.
+    #[default]
+    Full,
+    /// The fields used are parsed and validated fully; the others are
+    /// checked for structure only (see [`scan`]), simdjson On-Demand's
+    /// contract: ~9% faster on full work records, but a line malformed only
+    /// inside a field not used (an abstract, the references…) counts.
+    OnDemand,
+}
+
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub filter: Filter,
+    pub validation: Validation,
     /// A malformed line stops the run (default: counted and skipped).
     pub strict: bool,
     /// Only the newest record of a work id counts (a first pass collects ids).
@@ -667,7 +744,11 @@ pub fn run_with_flat(
             let path = p.display().to_string();
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
-                let w: Work<'_> = match sonic_rs::from_slice(s) {
+                let parsed = match opts.validation {
+                    Validation::OnDemand => Work::on_demand(s, !opts.filter.ai.is_empty()),
+                    Validation::Full => sonic_rs::from_slice(s).map_err(|e| e.to_string()),
+                };
+                let w: Work<'_> = match parsed {
                     Ok(w) => w,
                     Err(e) => {
                         if opts.strict {

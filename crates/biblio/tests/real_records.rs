@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use digindex_biblio::{AiRule, Filter, Options, input_files, run};
+use digindex_biblio::{AiRule, Filter, Options, Validation, input_files, run};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
@@ -237,4 +237,44 @@ fn institutions_match_an_independent_walk() {
     assert!(total <= t.works_kept as f64 + 1e-9);
     // names and countries come through
     assert!(t.by_institution_year.values().any(|e| !e.name.is_empty() && e.country.len() == 2));
+}
+
+#[test]
+fn on_demand_and_full_validation_agree() {
+    let files = vec![
+        data("works_full_api.jsonl"),
+        data("works_ai_selected_fields.jsonl"),
+        data("works_openalexR_fixture.jsonl"),
+        data("works_legacy_format.jsonl"),
+    ];
+    let filters = [
+        Filter::default(),
+        Filter { ai: vec![AiRule::Concept("C154945302".into(), 0.3)], ..Default::default() },
+        Filter {
+            ai: vec![AiRule::PrimarySubfield(vec![1702]), AiRule::Keywords(vec!["learning".into()])],
+            years: Some((2010, 2024)),
+            ..Default::default()
+        },
+    ];
+    for filter in filters {
+        let full = Options { filter: filter.clone(), institutions: true, ..Default::default() };
+        let on_demand = Options { validation: Validation::OnDemand, ..full.clone() };
+        let a = run(&files, &on_demand, &|_| {}).expect("on demand");
+        let b = run(&files, &full, &|_| {}).expect("full");
+        assert!(a.works_kept > 0);
+        assert_eq!(a, b, "{filter:?}");
+    }
+    // a used field of the wrong type is malformed either way, and so is a cut line
+    let dir = tempfile::tempdir().expect("tmp");
+    let good = std::fs::read_to_string(data("works_openalexR_fixture.jsonl")).expect("file");
+    let first = good.lines().next().expect("line");
+    let wrong = first.replacen("\"publication_year\":", "\"publication_year\":\"x\",\"y\":", 1);
+    assert_ne!(wrong, first);
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, format!("{first}\n{wrong}\n{}\n", &first[..first.len() - 10])).expect("write");
+    for validation in [Validation::OnDemand, Validation::Full] {
+        let t = run(std::slice::from_ref(&bad), &Options { validation, ..Default::default() }, &|_| {}).expect("runs");
+        assert_eq!((t.works_kept, t.malformed), (1, 2), "{validation:?}");
+        assert!(t.malformed_examples[0].contains("line 2"), "{:?}", t.malformed_examples);
+    }
 }

@@ -45,6 +45,19 @@ fn output_feeds_a_catalogue() {
     assert!(summary["works_kept"].as_u64().expect("n") > 0);
     let cov = summary["affiliation_coverage"].as_f64().expect("coverage");
     assert!(cov > 0.0 && cov <= 1.0);
+    assert_eq!(summary["validation"], "full");
+    // --on-demand writes the same indicators
+    let fast = dir.path().join("fast.csv");
+    let o = digindex(&[
+        "openalex",
+        samples().to_str().expect("utf8"),
+        "--out",
+        fast.to_str().expect("utf8"),
+        "--on-demand",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read_to_string(&fast).expect("csv"), csv);
 
     fs::write(
         dir.path().join("catalog.toml"),

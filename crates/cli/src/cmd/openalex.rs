@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use digindex_biblio::{AiRule, Filter, Options};
+use digindex_biblio::{AiRule, Filter, Options, Validation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(clap::Args)]
@@ -44,6 +44,12 @@ pub struct Args {
     /// Stop at the first malformed line.
     #[arg(long)]
     strict: bool,
+    /// Parse in full only the fields used; check the others (abstracts,
+    /// references, locations…) for structure only: UTF-8, closed strings,
+    /// balanced brackets. ~9% faster on full records, but a line malformed
+    /// only inside an unused field is then counted, not reported.
+    #[arg(long)]
+    on_demand: bool,
     /// Also write per-institution sums (works, fractional works, citations
     /// per institution and year) to this CSV file.
     #[arg(long, value_name = "FILE")]
@@ -84,7 +90,13 @@ pub fn run(args: Args) -> Result<()> {
         include_paratext: args.include_paratext,
         ai,
     };
-    let opts = Options { filter, strict: args.strict, dedup: args.dedup, institutions: args.institutions.is_some() };
+    let opts = Options {
+        filter,
+        validation: if args.on_demand { Validation::OnDemand } else { Validation::Full },
+        strict: args.strict,
+        dedup: args.dedup,
+        institutions: args.institutions.is_some(),
+    };
     #[cfg(not(feature = "parquet"))]
     if args.parquet.is_some() {
         return Err(anyhow!(
@@ -181,6 +193,7 @@ pub fn run(args: Args) -> Result<()> {
         "works_kept": totals.works_kept,
         "works_without_country": totals.works_without_country,
         "affiliation_coverage": totals.coverage(),
+        "validation": if args.on_demand { "on-demand (fields used in full, the rest for structure)" } else { "full" },
         "malformed_lines": totals.malformed,
         "malformed_examples": totals.malformed_examples,
         "duplicates_skipped": totals.duplicates_skipped,
