@@ -33,7 +33,7 @@ pub mod scan;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -451,7 +451,14 @@ fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
 }
 
 /// Adds one work to the partial totals.
-fn add(t: &mut Totals, w: &Work<'_>, year: i32, flat: Option<&mut Box<dyn FlatSink>>) -> Result<(), BiblioError> {
+/// `key` is scratch space for map lookups.
+fn add(
+    t: &mut Totals,
+    w: &Work<'_>,
+    year: i32,
+    flat: Option<&mut Box<dyn FlatSink>>,
+    key: &mut (String, i32),
+) -> Result<(), BiblioError> {
     let auths = w.authorships.as_deref().unwrap_or_default();
     // countries per author: the authorship list, else its institutions'
     let mut per_author: Vec<Vec<&str>> = Vec::with_capacity(auths.len());
@@ -497,7 +504,14 @@ fn add(t: &mut Totals, w: &Work<'_>, year: i32, flat: Option<&mut Box<dyn FlatSi
         }
     }
     for (c, share) in countries.iter().zip(&frac) {
-        let e = t.by_country_year.entry(((*c).to_string(), year)).or_default();
+        // look up with a reused key: no allocation once the country-year exists
+        key.0.clear();
+        key.0.push_str(c);
+        key.1 = year;
+        if !t.by_country_year.contains_key(key) {
+            t.by_country_year.insert(key.clone(), CountryYear::default());
+        }
+        let Some(e) = t.by_country_year.get_mut(key) else { continue };
         e.papers_whole += 1.0;
         e.papers_fractional += share;
         e.citations += cites;
@@ -615,19 +629,14 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn BufRead + Send>, BiblioError> {
+/// The file's JSON bytes (decompressed when `.gz`), read in large pieces
+/// straight into the caller's buffer.
+fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn Read + Send>, BiblioError> {
     let f = std::fs::File::open(path)
         .map_err(|e| BiblioError::File { path: path.display().to_string(), message: format!("cannot open: {e}") })?;
     let f = Counting { inner: f, read };
     let gz = path.extension().is_some_and(|e| e == "gz");
-    Ok(if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, f)),
-        ))
-    } else {
-        Box::new(BufReader::with_capacity(1 << 16, f))
-    })
+    Ok(if gz { Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, f))) } else { Box::new(f) })
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
@@ -648,7 +657,10 @@ fn stream(
 ) -> Result<u64, BiblioError> {
     let read = Arc::new(AtomicU64::new(0));
     let mut r = open(path, Arc::clone(&read))?;
-    let mut buf = Vec::with_capacity(1 << 16);
+    // lines are handed out in place from `buf[start..filled]`; a partial
+    // last line moves to the front before the next read
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut start, mut filled) = (0usize, 0usize);
     let mut line = 0u64;
     let mut bytes = 0u64;
     let mut reported = Progress::default();
@@ -657,22 +669,46 @@ fn stream(
         progress(Progress { input_bytes: now.input_bytes - reported.input_bytes, lines: now.lines - reported.lines });
         *reported = now;
     };
-    loop {
-        buf.clear();
-        let n = r.read_until(b'\n', &mut buf).map_err(|e| io_error(path, e))?;
-        if n == 0 {
-            break;
+    let mut at_end = false;
+    while !at_end {
+        if start > 0 {
+            buf.copy_within(start..filled, 0);
+            filled -= start;
+            start = 0;
         }
-        bytes += n as u64;
-        line += 1;
-        if line % 2048 == 0 {
-            report(line, &mut reported);
+        if filled == buf.len() {
+            // a line longer than the buffer
+            buf.resize(buf.len() * 2, 0);
         }
-        let s = buf.trim_ascii();
-        if s.is_empty() {
-            continue;
+        let n = loop {
+            match r.read(&mut buf[filled..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io_error(path, e)),
+            }
+        };
+        filled += n;
+        at_end = n == 0;
+        loop {
+            let rest = &buf[start..filled];
+            let end = match memchr::memchr(b'\n', rest) {
+                Some(i) => i + 1,
+                // the last line may lack its newline
+                None if at_end && !rest.is_empty() => rest.len(),
+                None => break,
+            };
+            let raw = &rest[..end];
+            start += end;
+            bytes += end as u64;
+            line += 1;
+            if line % 2048 == 0 {
+                report(line, &mut reported);
+            }
+            let s = raw.trim_ascii();
+            if !s.is_empty() {
+                each(line, s)?;
+            }
         }
-        each(line, s)?;
     }
     report(line, &mut reported);
     Ok(bytes)
@@ -741,6 +777,7 @@ pub fn run_with_flat(
             let mut sink = flat.map(|f| f(index, p)).transpose()?;
             let mut t = Totals::default();
             let mut counted: HashSet<String> = HashSet::new();
+            let mut key = (String::new(), 0);
             let path = p.display().to_string();
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
@@ -770,7 +807,7 @@ pub fn run_with_flat(
                     }
                 }
                 if let Some(year) = opts.filter.keeps(&w) {
-                    add(&mut t, &w, year, sink.as_mut())?;
+                    add(&mut t, &w, year, sink.as_mut(), &mut key)?;
                     if opts.institutions {
                         add_institutions(&mut t, &w, year);
                     }
@@ -924,6 +961,35 @@ mod tests {
         assert_eq!(AiRule::parse("primary-subfield:1702"), Ok(AiRule::PrimarySubfield(vec![1702])));
         assert_eq!(AiRule::parse("concept:C154945302:0.3"), Ok(AiRule::Concept("C154945302".into(), 0.3)));
         assert!(AiRule::parse("topic:1702").unwrap_err().contains("unknown kind"));
+    }
+
+    #[test]
+    fn lines_longer_than_the_buffer_and_no_final_newline() {
+        let work = |i: usize, title: &str| {
+            format!(
+                r#"{{"id":"W{i}","title":"{title}","publication_year":2020,"authorships":[{{"countries":["IR"]}}]}}"#
+            )
+        };
+        let mut text = String::new();
+        for i in 0..3000 {
+            // every 1000th line is 3 MB long; the rest push line ends across reads
+            let title = if i % 1000 == 7 { "x".repeat(3 << 20) } else { "t".repeat(i % 700) };
+            text.push_str(&work(i, &title));
+            text.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+        }
+        text.push_str("\n   \n");
+        text.push_str(&work(3000, "last line without a newline"));
+        for validation in [Validation::Full, Validation::OnDemand] {
+            let t =
+                run_bytes("long.jsonl", text.as_bytes(), &Options { validation, ..Default::default() }).expect("runs");
+            assert_eq!((t.lines, t.works_kept, t.malformed), (3001, 3001, 0));
+            assert_eq!(t.bytes, text.len() as u64);
+            assert_eq!(t.by_country_year[&("IR".to_string(), 2020)].papers_whole, 3001.0);
+        }
+        // a malformed line is named by its number across buffer refills
+        let bad = text.replacen(&work(2500, &"t".repeat(2500 % 700)), "{\"id\":", 1);
+        let e = run_bytes("bad.jsonl", bad.as_bytes(), &Options { strict: true, ..Default::default() }).unwrap_err();
+        assert!(e.to_string().contains("line 2501"), "{e}");
     }
 
     #[test]
