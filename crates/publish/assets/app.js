@@ -1,0 +1,442 @@
+// digindex report / dashboard. Reads the model, config and map shapes from
+// the JSON script tags of the page; no request leaves the page unless the
+// config names an API (digindex serve), which is then on the same origin.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const M = JSON.parse($("model").textContent);
+  const C = JSON.parse($("config").textContent);
+  const el = (tag, attrs, ...kids) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const k of kids.flat(Infinity)) if (k !== null && k !== undefined) e.append(k instanceof Node ? k : String(k));
+    return e;
+  };
+  const svgEl = (tag, attrs) => {
+    const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  };
+  const fmt = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const fmt3 = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
+  const f1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : fmt.format(x));
+  const fs = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : fmt3.format(x));
+
+  // ---- the model
+  const units = M.units;
+  const nodes = M.nodes;
+  const byCode = Object.fromEntries(nodes.map((n) => [n.code, n]));
+  const target = M.target;
+  const topLevel = byCode[target] ? byCode[target].level : 1;
+  const pillars = nodes.filter((n) => n.parent === target);
+  const indicators = nodes.filter((n) => n.level === 1);
+  const unitIndex = Object.fromEntries(units.map((u, i) => [u.code, i]));
+  const intervals = Object.fromEntries((M.intervals || []).map((i) => [i.unit, i]));
+  const regions = M.regions || [];
+  const nominal = { scores: M.scores, ranks: M.ranks };
+  let current = { scores: M.scores, ranks: M.ranks };
+
+  // ---- state
+  const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target };
+  const inRegion = (code) => {
+    if (!S.region) return true;
+    const r = regions.find((r) => r.id === S.region);
+    return !r || r.members.includes(code);
+  };
+  const score = (code, k) => { const v = current.scores[code]; return v ? v[k] : null; };
+  const rank = (code, k) => { const v = current.ranks[code]; return v ? v[k] : null; };
+
+  // viridis, colour-blind safe and readable in grey
+  const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
+  const colour = (t) => {
+    if (t === null || Number.isNaN(t)) return null;
+    const x = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
+    const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+    const a = VIRIDIS[i], b = VIRIDIS[i + 1], f = x - i;
+    const c = (s, o) => parseInt(s.slice(o, o + 2), 16);
+    const mix = (o) => Math.round(c(a, o) + (c(b, o) - c(a, o)) * f).toString(16).padStart(2, "0");
+    return "#" + mix(1) + mix(3) + mix(5);
+  };
+
+  // ---- header and tabs
+  $("title").textContent = M.title;
+  $("subtitle").textContent = `${units.length} units · ${indicators.length} indicators · ${pillars.length} ${pillars.length === 1 ? "pillar" : "pillars"}` +
+    (M.intervals ? " · rank intervals from the uncertainty analysis" : "");
+  $("footer").textContent = `Made with ${M.generator}. Every number here is recomputed from the recipe and data named under Method.`;
+  const TABS = [["ranking", "Ranking"], ["map", "Map"], ["profile", "Country profile"], ["method", "Method"], ["claims", "Claims"], ["downloads", "Downloads"]];
+  const tabs = $("tabs");
+  const renderers = {};
+  function show(id, focus) {
+    for (const [t] of TABS) {
+      const b = $("tab-" + t), p = $(t);
+      const on = t === id;
+      b.setAttribute("aria-selected", on ? "true" : "false");
+      b.tabIndex = on ? 0 : -1;
+      p.hidden = !on;
+    }
+    renderers[id]();
+    if (focus) $("tab-" + id).focus();
+    if (history.replaceState) history.replaceState(null, "", "#" + id + (id === "profile" && S.unit ? "/" + S.unit : ""));
+  }
+  TABS.forEach(([id, label], i) => {
+    tabs.append(el("button", {
+      role: "tab", id: "tab-" + id, "aria-controls": id, text: label,
+      onclick: () => show(id),
+      onkeydown: (e) => {
+        const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (d) { e.preventDefault(); show(TABS[(i + d + TABS.length) % TABS.length][0], true); }
+      },
+    }));
+  });
+  const openProfile = (code) => { S.unit = code; show("profile"); };
+
+  // ---- ranking
+  function regionSelect(onchange) {
+    const s = el("select", { "aria-label": "Region set", onchange: (e) => { S.region = e.target.value; onchange(); } },
+      el("option", { value: "", text: `All ${units.length} units` }),
+      regions.map((r) => el("option", { value: r.id, text: `${r.title} (${r.members.filter((m) => m in unitIndex).length})` })));
+    s.value = S.region;
+    return el("label", {}, "Region set", s);
+  }
+  function ranking() {
+    const p = $("ranking");
+    p.replaceChildren();
+    const search = el("input", { type: "search", placeholder: "name or code", "aria-label": "Search units", value: S.search,
+      oninput: (e) => { S.search = e.target.value; fill(); } });
+    p.append(el("div", { class: "controls" }, regionSelect(ranking), el("label", {}, "Search", search)));
+    if (C.api) p.append(sliders());
+    const cols = [["rank", "Rank"], ["name", "Unit"], [target, "Score"]];
+    if (M.intervals) cols.push(["interval", current === nominal ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)"]);
+    for (const n of pillars) cols.push([n.code, n.name || n.code]);
+    const head = el("tr", {}, cols.map(([k, label]) => {
+      const sorted = S.sort === k;
+      return el("th", { scope: "col", "aria-sort": sorted ? (S.dir > 0 ? "ascending" : "descending") : "none", class: k === "interval" ? "hide-narrow" : null },
+        el("button", { text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
+          S.dir = S.sort === k ? -S.dir : (k === "name" || k === "rank" || k === "interval" ? 1 : -1); S.sort = k; ranking();
+        } }));
+    }));
+    const body = el("tbody", { id: "ranking-body" });
+    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile." }), el("thead", {}, head), body)));
+    p.append(el("div", { class: "status", id: "ranking-status", role: "status" }));
+    fill();
+    function fill() {
+      const q = S.search.trim().toLowerCase();
+      let rows = units.map((u, k) => ({ u, k })).filter(({ u }) => inRegion(u.code) &&
+        (!q || u.name.toLowerCase().includes(q) || u.code.toLowerCase().includes(q)));
+      const key = ({ u, k }) => {
+        if (S.sort === "name") return u.name;
+        if (S.sort === "rank") return rank(target, k) ?? Infinity;
+        if (S.sort === "interval") { const i = intervals[u.code]; return i ? i.q95 - i.q05 : Infinity; }
+        const v = score(S.sort, k); return v === null ? -Infinity * S.dir : v;
+      };
+      rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * S.dir; });
+      body.replaceChildren(...rows.map(({ u, k }) => {
+        const iv = intervals[u.code];
+        const n = units.length;
+        const cells = [
+          el("td", { text: rank(target, k) ?? "–" }),
+          el("td", {}, el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) })),
+          el("td", { text: f1(score(target, k)) }),
+        ];
+        if (M.intervals) cells.push(el("td", { class: "hide-narrow" }, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
+          iv ? el("span", { class: "interval", "aria-hidden": "true" },
+            el("span", { style: `left:${(100 * (iv.q05 - 1)) / n}%;width:${Math.max(1, (100 * (iv.q95 - iv.q05)) / n)}%` }),
+            el("i", { style: `left:${(100 * ((rank(target, k) ?? 1) - 1)) / n}%` })) : null));
+        for (const pl of pillars) cells.push(el("td", { text: f1(score(pl.code, k)) }));
+        return el("tr", { "data-unit": u.code, class: u.code === S.unit ? "sel" : null }, cells);
+      }));
+      $("ranking-status").textContent = `${rows.length} of ${units.length} units shown`;
+    }
+  }
+
+  // ---- weight sliders (served dashboard)
+  let pending = null;
+  const weights = Object.fromEntries(pillars.map((n) => [n.code, n.weight]));
+  function sliders() {
+    const box = el("fieldset", { class: "card sliders", id: "weights" }, el("legend", { text: "Weights (relative to siblings)" }));
+    for (const n of pillars) {
+      const out = el("output", { text: weights[n.code] });
+      const input = el("input", { type: "range", min: "0", max: "5", step: "0.5", value: weights[n.code], "aria-label": `Weight of ${n.name}`,
+        "data-code": n.code,
+        oninput: (e) => { weights[n.code] = Number(e.target.value); out.textContent = e.target.value; send(); } });
+      box.append(el("label", {}, n.name || n.code, input, out));
+    }
+    box.append(el("button", { type: "button", id: "reset-weights", text: "Reset to the recipe's weights", onclick: () => {
+      for (const n of pillars) weights[n.code] = n.weight;
+      current = nominal; ranking();
+    } }));
+    box.append(el("div", { class: "status", id: "movers", role: "status", "aria-live": "polite" }));
+    function send() {
+      clearTimeout(pending);
+      pending = setTimeout(async () => {
+        const t0 = performance.now();
+        try {
+          const r = await fetch(C.api + "/reweight", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ weights }) });
+          const j = await r.json();
+          if (!r.ok) throw new Error(j.error || r.statusText);
+          current = { scores: j.scores, ranks: j.ranks };
+          const sel = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.code : null;
+          ranking();
+          if (sel) { const again = document.querySelector(`input[data-code="${sel}"]`); if (again) again.focus(); }
+          const moved = j.movers.slice(0, 5).map((m) => `${(units[unitIndex[m.unit]] || { name: m.unit }).name} ${m.before}→${m.after}`);
+          $("movers").textContent = `${j.movers.length} units moved${moved.length ? ": " + moved.join(", ") : ""} (${Math.round(performance.now() - t0)} ms)`;
+        } catch (err) {
+          $("movers").textContent = "Re-weighting failed: " + err.message;
+        }
+      }, 120);
+    }
+    return box;
+  }
+
+  // ---- map
+  let world = null;
+  function shapes() {
+    if (!world) {
+      const topo = JSON.parse($("world").textContent);
+      world = topojson.feature(topo, topo.objects.countries).features;
+    }
+    return world;
+  }
+  function map() {
+    const p = $("map");
+    p.replaceChildren();
+    const vars = el("select", { "aria-label": "Variable", onchange: (e) => { S.mapVar = e.target.value; map(); } },
+      [...nodes].sort((a, b) => b.level - a.level).map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
+    vars.value = S.mapVar;
+    p.append(el("div", { class: "controls" }, regionSelect(map), el("label", {}, "Colour by", vars)));
+    const values = units.map((u, k) => (inRegion(u.code) ? score(S.mapVar, k) : null));
+    const present = values.filter((v) => v !== null);
+    const lo = Math.min(...present), hi = Math.max(...present);
+    const t = (v) => (v === null ? null : hi > lo ? (v - lo) / (hi - lo) : 0.5);
+    const features = shapes();
+    const mine = features.filter((f) => units.some((u) => u.numeric !== null && Number(f.id) === u.numeric && inRegion(u.code)));
+    // centre on the selection: circular mean of its longitudes
+    let sx = 0, sy = 0;
+    for (const f of mine) { const [lon] = d3.geoCentroid(f); sx += Math.cos((lon * Math.PI) / 180); sy += Math.sin((lon * Math.PI) / 180); }
+    const lon0 = mine.length ? (Math.atan2(sy, sx) * 180) / Math.PI : 0;
+    const W = 960, H = 520;
+    const proj = d3.geoNaturalEarth1().rotate([-lon0, 0]);
+    proj.fitExtent([[10, 10], [W - 10, H - 10]], { type: "FeatureCollection", features: mine.length ? mine : features });
+    const path = d3.geoPath(proj);
+    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}`, id: "map-svg" });
+    const drawn = new Set();
+    for (const f of features) {
+      const u = units.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
+      const k = u ? unitIndex[u.code] : -1;
+      const v = u ? values[k] : null;
+      const d = path(f);
+      if (!d) continue;
+      const attrs = { d, class: "country" + (u ? (v === null ? " none" : "") : " out") };
+      if (v !== null && u) attrs.fill = colour(t(v));
+      const shape = svgEl("path", attrs);
+      if (u && inRegion(u.code)) {
+        drawn.add(u.code);
+        shape.setAttribute("tabindex", "0");
+        shape.setAttribute("role", "button");
+        shape.setAttribute("data-unit", u.code);
+        shape.setAttribute("aria-label", `${u.name}: ${f1(v)}`);
+        const title = svgEl("title", {}); title.textContent = `${u.name}: ${f1(v)} (rank ${rank(S.mapVar, k) ?? "–"})`; shape.append(title);
+        shape.addEventListener("click", () => openProfile(u.code));
+        shape.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openProfile(u.code); } });
+        // small states get a marker too
+        if (path.area(f) < 30) {
+          const [cx, cy] = path.centroid(f);
+          const dot = svgEl("circle", { cx, cy, r: 4, fill: v === null ? "#e6e6e6" : colour(t(v)), stroke: "#333", "stroke-width": 0.6, "aria-hidden": "true" });
+          svg.append(shape, dot);
+          continue;
+        }
+      }
+      svg.append(shape);
+    }
+    p.append(svg);
+    const grad = el("span", { style: `display:inline-block;width:160px;height:10px;background:linear-gradient(to right,${VIRIDIS.join(",")});vertical-align:middle;margin:0 6px` });
+    p.append(el("p", { class: "legend" }, present.length ? [f1(lo), grad, f1(hi)] : "no values", " · grey: no value"));
+    const missing = units.filter((u) => inRegion(u.code) && !drawn.has(u.code));
+    if (missing.length) p.append(el("p", { class: "muted", id: "map-missing" }, "Not drawn (no shape at this scale): ",
+      missing.map((u, i) => [i ? ", " : "", el("button", { class: "link", text: `${u.name} ${f1(values[unitIndex[u.code]])}`, onclick: () => openProfile(u.code) })])));
+  }
+
+  // ---- profile
+  const median = (xs) => { const s = xs.filter((x) => x !== null).sort((a, b) => a - b); if (!s.length) return null; const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  function profile() {
+    const p = $("profile");
+    p.replaceChildren();
+    if (!S.unit && units.length) {
+      // the top-ranked unit until one is chosen
+      const r = current.ranks[target] || [];
+      S.unit = units[r.indexOf(Math.min(...r.filter((x) => x !== null)))]?.code || units[0].code;
+    }
+    const pick = el("select", { "aria-label": "Unit", id: "profile-unit", onchange: (e) => { S.unit = e.target.value; profile(); } },
+      [...units].sort((a, b) => a.name.localeCompare(b.name)).map((u) => el("option", { value: u.code, text: u.name })));
+    pick.value = S.unit;
+    p.append(el("div", { class: "controls" }, el("label", {}, "Unit", pick), regionSelect(profile)));
+    const k = unitIndex[S.unit];
+    if (k === undefined) return;
+    const u = units[k];
+    const iv = intervals[u.code];
+    const peers = units.map((v, j) => j).filter((j) => inRegion(units[j].code));
+    const head = el("div", { class: "card" }, el("h2", { text: u.name, id: "profile-name" }),
+      el("p", {}, `Score ${f1(score(target, k))}, rank ${rank(target, k) ?? "–"} of ${units.length}`,
+        iv ? ` — rank interval ${Math.round(iv.q05)}–${Math.round(iv.q95)} (5–95% of the uncertainty runs; median ${fs(iv.median)})` : ""));
+    const bars = el("table", { "aria-label": "Pillar scores against the region" }, el("thead", {}, el("tr", {},
+      ["Pillar", "Score", "Region median", "Region best", ""].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, pillars.map((pl) => {
+        const vals = peers.map((j) => score(pl.code, j));
+        const med = median(vals), best = Math.max(...vals.filter((x) => x !== null));
+        const v = score(pl.code, k);
+        const w = (x) => (best > 0 && x !== null ? Math.max(0, (100 * x) / best) : 0);
+        return el("tr", {}, el("td", { text: pl.name || pl.code }), el("td", { text: f1(v) }), el("td", { text: f1(med) }), el("td", { text: f1(best) }),
+          el("td", { class: "hide-narrow" }, el("span", { class: "bar", style: `width:${w(v)}px` }), el("span", { class: "bar", style: `width:${Math.max(0, w(med) - w(v))}px;background:#c9d3df` })));
+      })));
+    const ranked = indicators.map((n) => ({ n, r: rank(n.code, k), s: score(n.code, k) })).filter((x) => x.r !== null).sort((a, b) => a.r - b.r);
+    const list = (xs) => el("ul", {}, xs.map((x) => el("li", {}, `${x.n.name || x.n.code}: rank ${x.r} (score ${f1(x.s)}; raw ${fs((M.raw[x.n.code] || [])[k])}${x.n.unit ? " " + x.n.unit : ""})`)));
+    const strong = el("div", { class: "card" }, el("h3", { text: "Strongest indicators" }), list(ranked.slice(0, 3)));
+    const weak = el("div", { class: "card" }, el("h3", { text: "Weakest indicators" }), list(ranked.slice(-3).reverse()));
+    const missing = indicators.filter((n) => ((M.raw[n.code] || [])[k] ?? null) === null);
+    p.append(head, el("div", { class: "card" }, el("h3", { text: "Pillars against " + (S.region ? (regions.find((r) => r.id === S.region) || {}).title : "all units") }), el("div", { class: "tablewrap" }, bars)),
+      el("div", { class: "grid" }, strong, weak));
+    if (missing.length) p.append(el("p", { class: "muted" }, `No data for ${missing.length} indicators (imputed or left out): ${missing.map((n) => n.name || n.code).join("; ")}`));
+    const trend = (M.trend || []).filter((t) => t[1] === u.code && t[2] !== null);
+    if (trend.length > 1) {
+      const W = 320, H = 120, ys = trend.map((t) => t[2]), xs = trend.map((t) => t[0]);
+      const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+      const X = (x) => 30 + ((x - x0) / (x1 - x0 || 1)) * (W - 40), Y = (y) => H - 20 - ((y - y0) / (y1 - y0 || 1)) * (H - 40);
+      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `Index score by year: ${trend.map((t) => `${t[0]} ${f1(t[2])}`).join(", ")}` });
+      svg.append(svgEl("polyline", { points: trend.map((t) => `${X(t[0])},${Y(t[2])}`).join(" "), fill: "none", stroke: "#2f5d8a", "stroke-width": 2 }));
+      for (const t of trend) { const c = svgEl("circle", { cx: X(t[0]), cy: Y(t[2]), r: 3, fill: "#2f5d8a" }); svg.append(c); const l = svgEl("text", { x: X(t[0]), y: H - 4, "font-size": 10, "text-anchor": "middle" }); l.textContent = t[0]; svg.append(l); }
+      p.append(el("div", { class: "card" }, el("h3", { text: "Index score by year" }), svg));
+    }
+  }
+
+  // ---- method
+  function method() {
+    const p = $("method");
+    p.replaceChildren();
+    const tree = (code) => {
+      const n = byCode[code];
+      const kids = nodes.filter((c) => c.parent === code);
+      const info = [`weight ${fs(n.weight)}`, n.effective !== null && n.effective !== undefined ? `effective ${fs(n.effective * 100)}%` : null,
+        n.level === 1 ? (n.direction < 0 ? "lower is better" : "higher is better") : null,
+        n.source ? `source: ${n.source}` : null, n.unit ? `unit: ${n.unit}` : null,
+        n.year_rule ? `years: ${yearRule(n.year_rule)}` : null].filter(Boolean).join(" · ");
+      return el("li", {}, el("strong", { text: n.name || n.code }), el("span", { class: "muted" }, ` (${n.code}) — ${info}`),
+        kids.length ? el("ul", { class: "tree" }, kids.map((c) => tree(c.code))) : null);
+    };
+    p.append(el("h2", { text: "Framework" }), el("ul", { class: "tree", id: "framework-tree" }, target ? tree(target) : null));
+    const spec = M.method.spec || {};
+    const steps = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"].map((s) =>
+      el("details", {}, el("summary", { text: `${s}: ${spec[s] ? (spec[s].enabled === false ? "off" : describe(spec[s])) : "default"}` }), el("pre", { text: JSON.stringify(spec[s] || {}, null, 2) })));
+    p.append(el("h2", { text: "Steps and settings" }), ...steps,
+      el("details", {}, el("summary", { text: "The whole recipe (resolved spec)" }), el("pre", { text: JSON.stringify(spec, null, 2) })));
+    if ((M.method.warnings || []).length) p.append(el("details", {}, el("summary", { text: `${M.method.warnings.length} warnings` }), el("ul", {}, M.method.warnings.map((w) => el("li", { text: w })))));
+    // coherence
+    const corr = (M.coherence.correlations || []).filter((c) => c.relation === "parent" && c.level === 1);
+    p.append(el("h2", { text: "Coherence" }));
+    if (corr.length) {
+      const W = 640, row = 16, H = corr.length * row + 30;
+      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Pearson correlation of each indicator with its pillar", id: "corr-chart" });
+      const X = (r) => 320 + r * 150;
+      svg.append(svgEl("line", { x1: X(0), x2: X(0), y1: 0, y2: H - 20, stroke: "#999" }));
+      corr.forEach((c, i) => {
+        const y = i * row + 4;
+        const t = svgEl("text", { x: 312, y: y + 10, "font-size": 10, "text-anchor": "end" }); t.textContent = (byCode[c.code] || {}).name || c.code; svg.append(t);
+        const r = c.pearson;
+        if (r !== null && !Number.isNaN(r)) svg.append(svgEl("rect", { x: Math.min(X(0), X(r)), y, width: Math.abs(X(r) - X(0)), height: row - 4, fill: r < 0 ? "#b3261e" : "#2f5d8a" }));
+        const v = svgEl("text", { x: X(1) + 10, y: y + 10, "font-size": 10 }); v.textContent = fs(r); svg.append(v);
+      });
+      for (const r of [-1, 0, 1]) { const t = svgEl("text", { x: X(r), y: H - 6, "font-size": 10, "text-anchor": "middle" }); t.textContent = r; svg.append(t); }
+      p.append(el("p", { class: "muted", text: "Correlation (Pearson) of each indicator with its pillar; negative bars deserve a look." }), svg);
+    }
+    const alphas = M.coherence.alphas || [];
+    if (alphas.length) p.append(el("table", { id: "alphas" }, el("caption", { class: "muted", text: "Cronbach's alpha of each aggregate's children (≥ 0.7 is the usual bar)" }),
+      el("thead", {}, el("tr", {}, el("th", { text: "Aggregate" }), el("th", { text: "Children" }), el("th", { text: "alpha" }))),
+      el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) }))))));
+    // sensitivity
+    p.append(el("h2", { text: "Sensitivity" }));
+    const sens = M.sensitivity && M.sensitivity.indices ? M.sensitivity.indices : null;
+    if (sens && sens.length) {
+      const W = 640, row = 22, H = sens.length * row + 30;
+      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Sobol sensitivity indices", id: "sobol-chart" });
+      sens.forEach(([name, s], i) => {
+        const y = i * row + 4;
+        const t = svgEl("text", { x: 190, y: y + 12, "font-size": 11, "text-anchor": "end" }); t.textContent = name; svg.append(t);
+        svg.append(svgEl("rect", { x: 200, y, width: Math.max(0, (s.total || 0) * 400), height: 8, fill: "#2f5d8a" }));
+        svg.append(svgEl("rect", { x: 200, y: y + 9, width: Math.max(0, (s.first_order || 0) * 400), height: 8, fill: "#35b779" }));
+        const v = svgEl("text", { x: 610, y: y + 12, "font-size": 10 }); v.textContent = `${fs(s.total)} / ${fs(s.first_order)}`; svg.append(v);
+      });
+      p.append(el("p", { class: "muted", text: "Sobol indices of the rank (blue: total, green: first order)." }), svg);
+    } else if (M.intervals) {
+      p.append(el("p", {}, "The uncertainty analysis varied the settings in the recipe's [uncertainty] table; the ranking shows each unit's rank interval. Run a sensitivity analysis (analysis = \"sensitivity\") for Sobol indices."));
+    } else p.append(el("p", { class: "muted", text: "No uncertainty or sensitivity analysis in this recipe." }));
+  }
+  function describe(s) { return Object.entries(s).filter(([k, v]) => typeof v !== "object").map(([k, v]) => `${k} ${v}`).join(", ") || "on"; }
+  function yearRule(r) {
+    if (typeof r !== "object") return String(r);
+    const parts = [r.rule];
+    if (r.max_age !== undefined) parts.push(`at most ${r.max_age} years old`);
+    if (r.exact !== undefined) parts.push(`${r.exact} exact, ${r.older || 0} older, ${r.interpolated || 0} interpolated, ${r.missing || 0} missing`);
+    return parts.filter(Boolean).join(", ");
+  }
+
+  // ---- claims
+  function claims() {
+    const p = $("claims");
+    p.replaceChildren();
+    const list = M.claims || [];
+    if (!list.length) { p.append(el("p", { class: "muted", text: "This recipe checks no claims." })); return; }
+    for (const c of list) {
+      const rows = c.readings || [];
+      p.append(el("article", { class: "card claim" },
+        el("h3", { text: c.text || c.id }),
+        el("p", {}, el("span", { class: c.holds_in > 0 ? "holds" : "fails", text: `Holds in ${c.holds_in} of ${c.of} readings` }),
+          c.asserted ? ` — asserted: ${c.subject || ""} ${c.asserted}` : ""),
+        el("details", {}, el("summary", { text: "Every reading" }), el("div", { class: "tablewrap" }, el("table", {},
+          el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Of", "Holds", "Who is ahead / note"].map((h) => el("th", { scope: "col", text: h })))),
+          el("tbody", {}, rows.map((r) => el("tr", {},
+            el("td", { text: r.region }), el("td", { text: r.variant || r.metric }), el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }),
+            el("td", { text: r.rank ?? "–" }), el("td", { text: r.of ?? "" }), el("td", { class: r.holds ? "holds" : "fails", text: r.holds ? "yes" : "no" }),
+            el("td", { style: "white-space:normal;text-align:left", text: [(r.ahead || []).join(" "), r.note].filter(Boolean).join(" — ") })))))))));
+    }
+  }
+
+  // ---- downloads
+  function csvField(s) { s = s === null || s === undefined ? "" : String(s); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; }
+  function scoresCsv() {
+    const codes = [...nodes].sort((a, b) => b.level - a.level).map((n) => n.code);
+    const lines = [["unit", "name", ...codes.flatMap((c) => [c, c + "_rank"]), "rank_q05", "rank_q95"].map(csvField).join(",")];
+    units.forEach((u, k) => {
+      const iv = intervals[u.code];
+      lines.push([u.code, u.name, ...codes.flatMap((c) => [score(c, k), rank(c, k)]), iv ? iv.q05 : "", iv ? iv.q95 : ""].map(csvField).join(","));
+    });
+    return lines.join("\n") + "\n";
+  }
+  function rawCsv() {
+    const lines = ["unit,indicator,value"];
+    for (const [c, vals] of Object.entries(M.raw)) vals.forEach((v, k) => { if (v !== null) lines.push([units[k].code, c, v].map(csvField).join(",")); });
+    return lines.join("\n") + "\n";
+  }
+  function downloads() {
+    const p = $("downloads");
+    p.replaceChildren();
+    const blobLink = (name, type, text, label) => el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name, text: label });
+    const items = [
+      blobLink(`${M.id}-scores.csv`, "text/csv", scoresCsv(), "Scores and ranks (CSV)"),
+      blobLink(`${M.id}-data.csv`, "text/csv", rawCsv(), "Indicator data as used (CSV, long)"),
+      blobLink(`${M.id}.json`, "application/json", JSON.stringify(M, null, 1), "Everything on these pages (JSON)"),
+    ];
+    if (C.xlsx) items.push(el("a", { href: "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + C.xlsx, download: `${M.id}.xlsx`, text: "Workbook (XLSX)" }));
+    if (C.api) items.push(el("a", { href: C.api + "/workbook.xlsx", text: "Workbook (XLSX)" }), el("a", { href: C.api + "/scores.csv", text: "Scores from the API (CSV)" }));
+    p.append(el("ul", { id: "download-list" }, items.map((a) => el("li", {}, a))));
+    if (current !== nominal) p.append(el("p", { class: "muted", text: "Downloads reflect the weights currently set." }));
+  }
+
+  Object.assign(renderers, { ranking, map, profile, method, claims, downloads });
+  const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");
+  if (unit && unit in unitIndex) S.unit = unit;
+  show(renderers[tab] ? tab : "ranking");
+})();

@@ -1,0 +1,168 @@
+//! The published model, page and downloads against the build they come
+//! from (ASEM example): every score and rank, the CSV and the workbook
+//! cell by cell, a page that loads nothing from elsewhere, and
+//! re-weighting invariants.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use digindex_build::Stage;
+use digindex_publish::{Mode, Report, UnitInfo};
+use serde_json::{Value, json};
+
+fn asem() -> (digindex_build::Spec, digindex_build::Inputs, digindex_build::Build) {
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/asem/asem.toml");
+    let spec = digindex_build::Spec::parse(&std::fs::read_to_string(&spec_path).expect("spec"), &[]).expect("valid");
+    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
+    let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
+    (spec, loaded.inputs, build)
+}
+
+fn model_of(inputs: &digindex_build::Inputs, build: &digindex_build::Build) -> Value {
+    let manifest = json!({"spec": {"aggregate": {"method": "arithmetic"}}});
+    digindex_publish::model(&Report {
+        id: "asem".into(),
+        title: "ASEM <connectivity> & sustainability".into(),
+        framework: &inputs.framework,
+        build,
+        units: vec![UnitInfo { code: "AUT".into(), name: "Austria".into(), numeric: Some(40) }],
+        regions: vec![],
+        indicators: vec![],
+        intervals: None,
+        sensitivity: None,
+        correlations: Value::Null,
+        alphas: Value::Null,
+        claims: vec![],
+        manifest: &manifest,
+        trend: vec![],
+    })
+}
+
+#[test]
+fn model_holds_every_score_and_rank_of_the_build() {
+    let (_, inputs, build) = asem();
+    let m = model_of(&inputs, &build);
+    let agg = build.stage(Stage::Aggregated);
+    assert_eq!(m["target"], "Index");
+    assert_eq!(m["units"].as_array().map(Vec::len), Some(agg.units.len()));
+    assert_eq!(m["units"][0], json!({"code": "AUT", "name": "Austria", "numeric": 40}));
+    // a unit the caller did not name keeps its code as name
+    assert_eq!(m["units"][1]["name"], "BEL");
+    let mut checked = 0;
+    for row in build.scores(&inputs.framework) {
+        let k = agg.units.iter().position(|u| *u == row.unit).expect("unit");
+        let s = &m["scores"][row.code.as_str()][k];
+        if row.score.is_finite() {
+            assert_eq!(s.as_f64(), Some(row.score), "{} {}", row.unit, row.code);
+        } else {
+            assert!(s.is_null());
+        }
+        assert_eq!(m["ranks"][row.code.as_str()][k].as_u64().map(|r| r as u32), row.rank, "{} {}", row.unit, row.code);
+        checked += 1;
+    }
+    assert!(checked > 3000, "{checked}");
+    // effective weights of the indicators sum to 1
+    let eff: f64 = m["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|n| n["level"] == 1)
+        .filter_map(|n| n["effective"].as_f64())
+        .sum();
+    assert!((eff - 1.0).abs() < 1e-12, "{eff}");
+    // raw values are the raw stage's
+    let raw = build.stage(Stage::Raw);
+    let j = raw.codes.iter().position(|c| c == "LPI").expect("LPI");
+    assert_eq!(m["raw"]["LPI"][0].as_f64(), Some(raw.values.col(j)[0]));
+}
+
+#[test]
+fn scores_csv_and_workbook_match_the_model() {
+    let (_, inputs, build) = asem();
+    let m = model_of(&inputs, &build);
+    let csv = digindex_publish::scores_csv(&m);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(&header[..4], &["unit", "name", "Index", "Index_rank"]);
+    assert_eq!(header.len(), 2 + 2 * m["nodes"].as_array().map_or(0, Vec::len) + 2);
+    let first: Vec<&str> = lines.next().expect("row").split(',').collect();
+    assert_eq!(first[0], "AUT");
+    assert_eq!(first[2].parse::<f64>().ok(), m["scores"]["Index"][0].as_f64());
+    assert_eq!(csv.lines().count(), 1 + 51);
+    // the workbook is a zip with the three sheets; the Scores sheet holds the index score
+    let xlsx = digindex_publish::workbook(&m).expect("workbook");
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
+    let text = unzip_texts(&xlsx);
+    let book = text.get("xl/workbook.xml").expect("workbook.xml");
+    for sheet in ["Scores", "Raw data", "Framework"] {
+        assert!(book.contains(&format!("name=\"{sheet}\"")), "{sheet}");
+    }
+    let sheet1 = text.get("xl/worksheets/sheet1.xml").expect("sheet1");
+    let score = m["scores"]["Index"][0].as_f64().expect("score");
+    assert!(sheet1.contains(&format!("<v>{score}</v>")), "AUT's index score in the Scores sheet");
+}
+
+/// The text files of a zip, by name.
+fn unzip_texts(zip: &[u8]) -> BTreeMap<String, String> {
+    let mut a = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    let mut out = BTreeMap::new();
+    for i in 0..a.len() {
+        let mut f = a.by_index(i).expect("member");
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            out.insert(f.name().to_string(), s);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_page_loads_nothing_from_elsewhere() {
+    let (_, inputs, build) = asem();
+    let m = model_of(&inputs, &build);
+    let page = digindex_publish::page(&m, &Mode::Static { workbook: Some(b"PK".to_vec()) });
+    assert!(page.starts_with("<!doctype html>"));
+    // the title is escaped in <title>, and the model cannot close its script tag
+    assert!(page.contains("<title>ASEM &lt;connectivity&gt; &amp; sustainability</title>"));
+    assert_eq!(page.matches("</script>").count(), 5, "five script tags, none closed early");
+    for bad in ["<script src", "<link", "@import", "url(http", "src=\"http", "href=\"http"] {
+        assert!(!page.contains(bad), "{bad}");
+    }
+    // the content security policy forbids any other source
+    assert!(page.contains("default-src 'none'"));
+    // the inlined model reads back
+    let tag = r#"<script type="application/json" id="model">"#;
+    let start = page.find(tag).expect("model tag") + tag.len();
+    let end = start + page[start..].find("</script>").expect("end");
+    let back: Value = serde_json::from_str(&page[start..end]).expect("model JSON");
+    assert_eq!(back["title"], m["title"]);
+    assert!(page.contains(r#""xlsx":"UEs=""#), "the workbook is inlined as base64");
+}
+
+#[test]
+fn reweighting_invariants() {
+    let (spec, inputs, build) = asem();
+    let m = model_of(&inputs, &build);
+    // the recipe's own weights: nothing moves, the same scores
+    let same = digindex_publish::reweight(&spec, &inputs, &build, &BTreeMap::new()).expect("reweight");
+    assert!(same.movers.is_empty());
+    for (code, s) in &same.scores {
+        for (k, v) in s.iter().enumerate() {
+            assert_eq!(v.map(Value::from).unwrap_or(Value::Null), m["scores"][code.as_str()][k], "{code}");
+        }
+    }
+    // only Sust counts: the index is Sust
+    let w = BTreeMap::from([("Conn".to_string(), 0.0), ("Sust".to_string(), 1.0)]);
+    let r = digindex_publish::reweight(&spec, &inputs, &build, &w).expect("reweight");
+    assert_eq!(r.scores["Index"], r.scores["Sust"]);
+    assert_eq!(r.ranks["Index"], r.ranks["Sust"]);
+    assert_eq!(r.weights["Conn"], 0.0);
+    // bad requests name the problem
+    let bad = BTreeMap::from([("Sustt".to_string(), 1.0)]);
+    let e = digindex_publish::reweight(&spec, &inputs, &build, &bad).unwrap_err();
+    assert!(e.to_string().contains("did you mean \"Sust\""), "{e}");
+    let bad = BTreeMap::from([("Sust".to_string(), f64::INFINITY)]);
+    let e = digindex_publish::reweight(&spec, &inputs, &build, &bad).unwrap_err();
+    assert!(e.to_string().contains(">= 0"), "{e}");
+}
