@@ -43,6 +43,10 @@ enum Command {
     Check(cmd::check::Args),
     /// OpenAlex works to indicators per country and year (streaming).
     Openalex(cmd::openalex::Args),
+    /// A self-contained HTML report (ranking, map, profiles, method, claims).
+    Report(cmd::report::Args),
+    /// The dashboard and JSON API, live (loopback by default).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,8 @@ fn main() -> ExitCode {
         Command::Regions(args) => cmd::data::run_regions(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Openalex(args) => cmd::openalex::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

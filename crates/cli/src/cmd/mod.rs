@@ -21,6 +21,8 @@ pub mod check;
 pub mod data;
 pub mod diff;
 pub mod openalex;
+pub mod report;
+pub mod serve;
 
 use std::path::Path;
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Load benchmark of `digindex serve` on loopback with wrk (Debian package):
+# the scores endpoint and re-weighting, each for a bounded time.
+#
+#   crates/serve/benches/load.sh [SECONDS] [CONNECTIONS]   (defaults 10, 16)
+#
+# Prints wrk's requests/s and latency percentiles; any non-2xx answer or
+# socket error is reported by wrk and makes this script fail.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+secs=${1:-10}
+conns=${2:-16}
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+cargo build --release -q -p digindex-cli
+port=$((20000 + RANDOM % 20000))
+target/release/digindex serve frameworks/tokyo-statement --addr 127.0.0.1:$port -q &
+server=$!
+trap 'kill -INT $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/indices" >/dev/null && break; sleep 0.2; done
+api="http://127.0.0.1:$port/api/indices/tokyo-statement"
+lua=$(mktemp --suffix=.lua)
+cat > "$lua" <<'LUA'
+-- a different weight set on every request, so nothing can be cached
+local n = 0
+request = function()
+  n = n + 1
+  local w = 1 + (n % 9) / 2
+  local body = string.format('{"weights":{"Connectivity":%.1f,"Sustainability":%.1f}}', w, 6 - w)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("non-2xx or socket errors: %d\n", summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+status=0
+run() {
+  local name=$1; shift
+  echo "== $name ($secs s, $conns connections, 2 threads)"
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  echo "$out" | grep -E 'Requests/sec|Latency  |50%|90%|99%|Non-2xx|Socket errors|non-2xx'
+  if echo "$out" | grep -qE 'Non-2xx|Socket errors|non-2xx or socket errors: [1-9]'; then status=1; fi
+}
+run "GET /scores?region=asean" "$api/scores?region=asean"
+run "POST /reweight" -s "$lua" "$api/reweight"
+rm -f "$lua"
+exit $status

@@ -1,0 +1,437 @@
+//! # digindex-serve — the report pages live, and a JSON API
+//!
+//! `digindex serve SPEC...` builds each index once at start-up, keeps its
+//! inputs and nominal build in memory, and serves:
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET /` | the list of indices |
+//! | `GET /i/{id}` | the dashboard: the report page with weight sliders |
+//! | `GET /api/openapi.json` | this API as OpenAPI 3.1 |
+//! | `GET /api/indices` | the indices served |
+//! | `GET /api/indices/{id}` | the framework tree, units and region sets |
+//! | `GET /api/indices/{id}/scores?code=&region=&year=` | scores and ranks |
+//! | `GET /api/indices/{id}/units/{unit}` | one unit's profile |
+//! | `GET /api/indices/{id}/claims` | claim verdicts with every reading |
+//! | `POST /api/indices/{id}/reweight` | scores under other weights, and movers |
+//! | `GET /api/indices/{id}/model`, `/scores.csv`, `/workbook.xlsx` | downloads |
+//!
+//! Hygiene: nothing is read from disk after start-up (so no path can reach
+//! a file); request bodies are capped at [`MAX_BODY`] bytes and request
+//! targets at [`MAX_TARGET`]; every request has a [`TIMEOUT`]; re-weighting
+//! reruns the pipeline once on cached inputs (no uncertainty runs on
+//! request); errors are JSON `{"error": …}` with a 4xx status for the
+//! caller's mistakes; GET responses carry an `ETag` and answer
+//! `If-None-Match` with 304; [`serve`] binds where told (the CLI defaults
+//! to loopback) and stops gracefully on Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use digindex_build::{Build, Inputs, Spec};
+use digindex_publish::Mode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// Largest request body accepted (re-weighting requests are a few hundred bytes).
+pub const MAX_BODY: usize = 16 * 1024;
+/// Longest request target (path and query) accepted.
+pub const MAX_TARGET: usize = 2048;
+/// Time allowed per request.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One index as served.
+pub struct Index {
+    pub id: String,
+    spec: Spec,
+    inputs: Inputs,
+    build: Build,
+    model: Value,
+    page: String,
+    workbook: Vec<u8>,
+}
+
+impl Index {
+    /// Everything a served index needs, prepared once.
+    pub fn new(id: String, spec: Spec, inputs: Inputs, build: Build, model: Value) -> Result<Index, String> {
+        let page = digindex_publish::page(&model, &Mode::Served { api: format!("/api/indices/{id}") });
+        let workbook = digindex_publish::workbook(&model).map_err(|e| e.to_string())?;
+        Ok(Index { id, spec, inputs, build, model, page, workbook })
+    }
+}
+
+type Shared = Arc<BTreeMap<String, Index>>;
+
+/// An error answer: status and message, sent as JSON.
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, [(header::CACHE_CONTROL, "no-store")], axum::Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn not_found(what: String) -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, what)
+}
+
+fn index<'a>(s: &'a Shared, id: &str) -> Result<&'a Index, ApiError> {
+    s.get(id).ok_or_else(|| {
+        not_found(format!("no index {id:?}; served: {}", s.keys().cloned().collect::<Vec<_>>().join(", ")))
+    })
+}
+
+/// A GET answer with an ETag (SHA-256 of the body); 304 when the client has it.
+fn cached(req: &HeaderMap, content_type: &'static str, body: Vec<u8>) -> Response {
+    let tag = format!("\"{:x}\"", Sha256::digest(&body));
+    let fresh = req
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response();
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::ETAG, etag), cache],
+        body,
+    )
+        .into_response()
+}
+
+fn cached_json(req: &HeaderMap, v: &Value) -> Response {
+    cached(req, "application/json", v.to_string().into_bytes())
+}
+
+/// The router with every route and the hygiene layers.
+pub fn router(indices: Vec<Index>) -> Router {
+    let shared: Shared = Arc::new(indices.into_iter().map(|i| (i.id.clone(), i)).collect());
+    Router::new()
+        .route("/", get(home))
+        .route("/i/{id}", get(dashboard))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/indices", get(list))
+        .route("/api/indices/{id}", get(describe))
+        .route("/api/indices/{id}/model", get(model))
+        .route("/api/indices/{id}/scores", get(scores))
+        .route("/api/indices/{id}/scores.csv", get(scores_csv))
+        .route("/api/indices/{id}/workbook.xlsx", get(workbook))
+        .route("/api/indices/{id}/units/{unit}", get(unit))
+        .route("/api/indices/{id}/claims", get(claims))
+        .route("/api/indices/{id}/reweight", post(reweight))
+        .fallback(|| async { not_found("no such route; see /api/openapi.json".into()) })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(limits))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT))
+        .with_state(shared)
+}
+
+/// Rejects over-long targets, and turns axum's plain-text rejections
+/// (bad JSON, wrong content type, body too large, bad query) into JSON errors.
+async fn limits(req: Request, next: Next) -> Response {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_TARGET {
+        return ApiError(StatusCode::URI_TOO_LONG, format!("request target over {MAX_TARGET} bytes")).into_response();
+    }
+    let res = next.run(req).await;
+    let (status, is_json) = (
+        res.status(),
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")),
+    );
+    if (status.is_client_error() || status.is_server_error()) && !is_json && status != StatusCode::NOT_MODIFIED {
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
+        let msg = String::from_utf8_lossy(&body).trim().to_string();
+        let msg = if msg.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { msg };
+        return ApiError(status, msg).into_response();
+    }
+    res
+}
+
+async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
+    let items: String = s
+        .values()
+        .map(|i| {
+            format!(
+                "<li><a href=\"/i/{id}\">{t}</a> — <a href=\"/api/indices/{id}\">API</a></li>",
+                id = i.id,
+                t = i.model["title"].as_str().unwrap_or(&i.id).replace('<', "&lt;")
+            )
+        })
+        .collect();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>digindex</title><body style=\"font-family:system-ui;margin:2em\"><h1>digindex</h1><ul>{items}</ul><p><a href=\"/api/openapi.json\">OpenAPI</a></p></body></html>"
+    );
+    cached(&h, "text/html; charset=utf-8", page.into_bytes())
+}
+
+async fn dashboard(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    Ok(cached(&h, "text/html; charset=utf-8", i.page.clone().into_bytes()))
+}
+
+async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
+    let v: Vec<Value> = s
+        .values()
+        .map(|i| {
+            json!({
+                "id": i.id,
+                "title": i.model["title"],
+                "target": i.model["target"],
+                "units": i.model["units"].as_array().map_or(0, Vec::len),
+                "href": format!("/api/indices/{}", i.id),
+            })
+        })
+        .collect();
+    cached_json(&h, &json!(v))
+}
+
+async fn describe(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    let m = &i.model;
+    Ok(cached_json(
+        &h,
+        &json!({
+            "id": i.id, "title": m["title"], "target": m["target"], "nodes": m["nodes"],
+            "units": m["units"], "regions": m["regions"], "generator": m["generator"],
+            "years": trend_years(m),
+        }),
+    ))
+}
+
+async fn model(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    Ok(cached_json(&h, &index(&s, &id)?.model))
+}
+
+fn trend_years(m: &Value) -> Vec<i64> {
+    let mut y: Vec<i64> = m["trend"].as_array().into_iter().flatten().filter_map(|t| t[0].as_i64()).collect();
+    y.sort_unstable();
+    y.dedup();
+    y
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoresQuery {
+    /// Framework code (default: the index).
+    code: Option<String>,
+    /// Region set id: only its members.
+    region: Option<String>,
+    /// Year (only for indices built for several years; the index code only).
+    year: Option<i64>,
+}
+
+async fn scores(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    q: Result<Query<ScoresQuery>, axum::extract::rejection::QueryRejection>,
+    h: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let i = index(&s, &id)?;
+    let m = &i.model;
+    let target = m["target"].as_str().unwrap_or_default();
+    let code = q.code.as_deref().unwrap_or(target);
+    if m["scores"].get(code).is_none() {
+        return Err(ApiError(StatusCode::BAD_REQUEST, format!("{code:?} is not a code of this index")));
+    }
+    let members: Option<Vec<String>> = match &q.region {
+        None => None,
+        Some(r) => {
+            let set = m["regions"].as_array().into_iter().flatten().find(|x| x["id"] == r.as_str());
+            let set = set.ok_or_else(|| ApiError(StatusCode::BAD_REQUEST, format!("no region set {r:?} here")))?;
+            Some(set["members"].as_array().into_iter().flatten().filter_map(|c| c.as_str().map(String::from)).collect())
+        }
+    };
+    let units = m["units"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let keep = |u: &str| members.as_ref().is_none_or(|ms| ms.iter().any(|x| x == u));
+    let intervals: BTreeMap<&str, &Value> =
+        m["intervals"].as_array().into_iter().flatten().filter_map(|x| Some((x["unit"].as_str()?, x))).collect();
+    let rows: Vec<Value> = match q.year {
+        None => units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| keep(u["code"].as_str().unwrap_or_default()))
+            .map(|(k, u)| {
+                let c = u["code"].as_str().unwrap_or_default();
+                let iv = intervals.get(c);
+                json!({
+                    "unit": c, "name": u["name"], "score": m["scores"][code][k], "rank": m["ranks"][code][k],
+                    "rank_q05": iv.map(|x| x["q05"].clone()), "rank_q95": iv.map(|x| x["q95"].clone()),
+                })
+            })
+            .collect(),
+        Some(y) => {
+            if code != target {
+                return Err(ApiError(StatusCode::BAD_REQUEST, "scores by year are kept for the index only".into()));
+            }
+            let names: BTreeMap<&str, &Value> =
+                units.iter().filter_map(|u| Some((u["code"].as_str()?, &u["name"]))).collect();
+            let year: Vec<(&str, f64)> = m["trend"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t[0].as_i64() == Some(y))
+                .filter_map(|t| Some((t[1].as_str()?, t[2].as_f64()?)))
+                .collect();
+            if year.is_empty() {
+                return Err(ApiError(
+                    StatusCode::NOT_FOUND,
+                    format!("no scores for {y}; years built: {:?}", trend_years(m)),
+                ));
+            }
+            let col: Vec<f64> = year.iter().map(|(_, s)| *s).collect();
+            let ranks = digindex_build::rank::rank_scores(&col);
+            year.iter()
+                .zip(ranks)
+                .filter(|((u, _), _)| keep(u))
+                .map(|((u, sc), r)| json!({"unit": u, "name": names.get(u), "score": sc, "rank": r, "year": y}))
+                .collect()
+        }
+    };
+    Ok(cached_json(&h, &json!({ "code": code, "region": q.region, "year": q.year, "rows": rows })))
+}
+
+async fn scores_csv(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    Ok(cached(&h, "text/csv; charset=utf-8", digindex_publish::scores_csv(&i.model).into_bytes()))
+}
+
+async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    let mut r = cached(&h, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", i.workbook.clone());
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.xlsx\"", i.id)) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+async fn unit(
+    State(s): State<Shared>,
+    Path((id, code)): Path<(String, String)>,
+    h: HeaderMap,
+) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    let m = &i.model;
+    let units = m["units"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let k = units
+        .iter()
+        .position(|u| u["code"].as_str().is_some_and(|c| c.eq_ignore_ascii_case(&code)))
+        .ok_or_else(|| not_found(format!("no unit {code:?} in {id}")))?;
+    let u = &units[k];
+    let c = u["code"].as_str().unwrap_or_default();
+    let per_code = |key: &str| -> serde_json::Map<String, Value> {
+        m[key].as_object().into_iter().flatten().map(|(code, v)| (code.clone(), v[k].clone())).collect()
+    };
+    let interval = m["intervals"].as_array().into_iter().flatten().find(|x| x["unit"] == c).cloned();
+    let regions: Vec<&Value> = m["regions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["members"].as_array().is_some_and(|ms| ms.iter().any(|x| x == c)))
+        .map(|r| &r["id"])
+        .collect();
+    let trend: Vec<&Value> = m["trend"].as_array().into_iter().flatten().filter(|t| t[1] == c).collect();
+    Ok(cached_json(
+        &h,
+        &json!({
+            "unit": c, "name": u["name"], "scores": per_code("scores"), "ranks": per_code("ranks"),
+            "raw": per_code("raw"), "rank_interval": interval, "regions": regions, "trend": trend,
+        }),
+    ))
+}
+
+async fn claims(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    Ok(cached_json(&h, &json!({ "claims": index(&s, &id)?.model["claims"] })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReweightBody {
+    /// Framework code → weight relative to its siblings.
+    weights: BTreeMap<String, f64>,
+}
+
+async fn reweight(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    body: Result<axum::Json<ReweightBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let i = index(&s, &id)?;
+    let axum::Json(body) = body.map_err(|e| ApiError(e.status(), e.body_text()))?;
+    let n = i.inputs.framework.nodes().len();
+    if body.weights.len() > n {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!("{} weights given; the framework has {n} codes", body.weights.len()),
+        ));
+    }
+    // one pipeline run on cached inputs: bounded, but off the async threads
+    let (spec, inputs, build) = (i.spec.clone(), i.inputs.clone(), i.build.clone());
+    let r = tokio::task::spawn_blocking(move || digindex_publish::reweight(&spec, &inputs, &build, &body.weights))
+        .await
+        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("re-weighting stopped: {e}")))?;
+    match r {
+        Ok(r) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(r)).into_response()),
+        Err(e @ digindex_publish::PublishError::Invalid(_)) => Err(ApiError(StatusCode::BAD_REQUEST, e.to_string())),
+        // weights the pipeline cannot use (e.g. all siblings zero)
+        Err(e) => Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())),
+    }
+}
+
+async fn openapi(h: HeaderMap) -> Response {
+    cached_json(&h, &openapi_document())
+}
+
+/// The OpenAPI 3.1 description of the API.
+pub fn openapi_document() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "index id, e.g. tokyo-statement"});
+    let err = json!({"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let ok = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"type": "object"}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "digindex API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Composite indices built by digindex: scores, ranks with rank intervals, unit profiles, claim checks and re-weighting. GET answers carry an ETag."},
+        "paths": {
+            "/api/indices": {"get": {"summary": "Indices served", "responses": {"200": ok("list of indices")}}},
+            "/api/indices/{id}": {"get": {"summary": "Framework tree, units, region sets", "parameters": [id], "responses": {"200": ok("index"), "404": err}}},
+            "/api/indices/{id}/model": {"get": {"summary": "Everything the pages show", "parameters": [id], "responses": {"200": ok("report model"), "404": err}}},
+            "/api/indices/{id}/scores": {"get": {"summary": "Scores and ranks", "parameters": [id,
+                {"name": "code", "in": "query", "schema": {"type": "string"}, "description": "framework code (default: the index)"},
+                {"name": "region", "in": "query", "schema": {"type": "string"}, "description": "region set id, e.g. asean"},
+                {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "year, for indices built for several years"}],
+                "responses": {"200": ok("rows: unit, name, score, rank, rank_q05, rank_q95"), "400": err, "404": err}}},
+            "/api/indices/{id}/scores.csv": {"get": {"summary": "Scores as CSV", "parameters": [id], "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "404": err}}},
+            "/api/indices/{id}/workbook.xlsx": {"get": {"summary": "Scores, data and framework as XLSX", "parameters": [id], "responses": {"200": {"description": "XLSX"}, "404": err}}},
+            "/api/indices/{id}/units/{unit}": {"get": {"summary": "One unit's profile", "parameters": [id, {"name": "unit", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": ok("profile"), "404": err}}},
+            "/api/indices/{id}/claims": {"get": {"summary": "Claim verdicts and every reading", "parameters": [id], "responses": {"200": ok("claims"), "404": err}}},
+            "/api/indices/{id}/reweight": {"post": {"summary": "Scores and ranks under other weights, and who moved",
+                "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reweight"}}}},
+                "responses": {"200": ok("weights, scores, ranks, movers"), "400": err, "404": err, "413": err, "415": err, "422": err}}},
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Reweight": {"type": "object", "required": ["weights"], "additionalProperties": false,
+                "properties": {"weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
+                    "description": "framework code -> weight relative to its siblings; codes not given keep the recipe's weight"}}},
+        }},
+    })
+}
+
+/// Serves until Ctrl-C (then finishes the requests in flight).
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,283 @@
+//! Every API route, as a client calls it, on the ASEM example: answers,
+//! re-weighting checked against the closed form of the arithmetic mean,
+//! ETags, and malformed, oversized and hostile requests (4xx with a JSON
+//! message, never 5xx).
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use digindex_publish::{Report, UnitInfo};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn app() -> (Router, Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec_path = root.join("examples/asem/asem.toml");
+    let text = std::fs::read_to_string(&spec_path).expect("spec");
+    let spec = digindex_build::Spec::parse(&text, &[]).expect("spec valid");
+    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
+    let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
+    let manifest = json!({});
+    let units: Vec<UnitInfo> = loaded
+        .inputs
+        .units
+        .codes
+        .iter()
+        .zip(&loaded.inputs.units.names)
+        .map(|(c, n)| UnitInfo { code: c.clone(), name: n.clone().unwrap_or_default(), numeric: None })
+        .collect();
+    let asia: Vec<String> = ["CHN", "JPN", "KOR", "IND"].iter().map(|s| s.to_string()).collect();
+    let model = digindex_publish::model(&Report {
+        id: "asem".into(),
+        title: "ASEM".into(),
+        framework: &loaded.inputs.framework,
+        build: &build,
+        units,
+        regions: vec![digindex_publish::Region { id: "asia4".into(), title: "Four in Asia".into(), members: asia }],
+        indicators: vec![],
+        intervals: None,
+        sensitivity: None,
+        correlations: Value::Null,
+        alphas: Value::Null,
+        claims: vec![json!({"id": "c1", "text": "a claim", "holds_in": 1, "of": 2, "readings": []})],
+        manifest: &manifest,
+        trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
+    });
+    let index = digindex_serve::Index::new("asem".into(), spec, loaded.inputs, build, model.clone()).expect("index");
+    (digindex_serve::router(vec![index]), model)
+}
+
+/// Equal JSON, numbers to 1e-12 relative (serde_json's default float
+/// parsing may differ from the printed value in the last bit).
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+async fn call(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = app.clone().oneshot(req).await.expect("answers");
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+    (parts.status, parts.headers, bytes.to_vec())
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (s, h, b) = call(app, Request::get(uri).body(Body::empty()).expect("request")).await;
+    let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(ct.starts_with("application/json"), "{uri}: {s} with content type {ct:?}");
+    (s, serde_json::from_slice(&b).expect("JSON body"))
+}
+
+async fn post(app: &Router, uri: &str, content_type: Option<&str>, body: Vec<u8>) -> (StatusCode, Value) {
+    let mut r = Request::post(uri);
+    if let Some(ct) = content_type {
+        r = r.header(header::CONTENT_TYPE, ct);
+    }
+    let (s, _, b) = call(app, r.body(Body::from(body)).expect("request")).await;
+    (s, serde_json::from_slice(&b).unwrap_or_else(|_| panic!("{uri}: {s} without a JSON body")))
+}
+
+#[tokio::test]
+async fn read_routes_answer() {
+    let (app, model) = app();
+    let (s, v) = get(&app, "/api/indices").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v[0]["id"], "asem");
+    assert_eq!(v[0]["units"], 51);
+    let (s, v) = get(&app, "/api/indices/asem").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["target"], "Index");
+    assert_eq!(v["years"], json!([2017, 2018]));
+    let (s, v) = get(&app, "/api/indices/asem/model").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(close(&v, &model), "the model comes back as built");
+    // scores of the index: the model's, ranks 1..n
+    let (s, v) = get(&app, "/api/indices/asem/scores").await;
+    assert_eq!(s, StatusCode::OK);
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 51);
+    assert!(close(&rows[0]["score"], &model["scores"]["Index"][0]));
+    let mut ranks: Vec<u64> = rows.iter().filter_map(|r| r["rank"].as_u64()).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, (1..=51).collect::<Vec<_>>());
+    let (s, v) = get(&app, "/api/indices/asem/scores?code=Conn&region=asia4").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["code"], "Conn");
+    // a year of the trend, ranked within the year
+    let (s, v) = get(&app, "/api/indices/asem/scores?year=2017").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        v["rows"],
+        json!([{"unit": "AUT", "name": "Austria", "score": 40.0, "rank": 2, "year": 2017}, {"unit": "BEL", "name": "Belgium", "score": 50.0, "rank": 1, "year": 2017}])
+    );
+    // a unit, case-insensitively
+    let (s, v) = get(&app, "/api/indices/asem/units/aut").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["unit"], "AUT");
+    assert!(close(&v["scores"]["Index"], &model["scores"]["Index"][0]));
+    assert_eq!(v["trend"].as_array().map(Vec::len), Some(2));
+    let (s, v) = get(&app, "/api/indices/asem/claims").await;
+    assert_eq!((s, &v["claims"][0]["id"]), (StatusCode::OK, &json!("c1")));
+    // the OpenAPI document names every route the router has
+    let (s, v) = get(&app, "/api/openapi.json").await;
+    assert_eq!((s, &v["openapi"]), (StatusCode::OK, &json!("3.1.0")));
+    for p in [
+        "/api/indices",
+        "/api/indices/{id}",
+        "/api/indices/{id}/model",
+        "/api/indices/{id}/scores",
+        "/api/indices/{id}/scores.csv",
+        "/api/indices/{id}/workbook.xlsx",
+        "/api/indices/{id}/units/{unit}",
+        "/api/indices/{id}/claims",
+        "/api/indices/{id}/reweight",
+    ] {
+        assert!(v["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
+    }
+}
+
+#[tokio::test]
+async fn pages_and_downloads() {
+    let (app, _) = app();
+    for (uri, ct, starts) in [
+        ("/", "text/html", &b"<!doctype html>"[..]),
+        ("/i/asem", "text/html", &b"<!doctype html>"[..]),
+        ("/api/indices/asem/scores.csv", "text/csv", &b"unit,name,Index,Index_rank"[..]),
+        ("/api/indices/asem/workbook.xlsx", "application/vnd.openxmlformats", &b"PK"[..]),
+    ] {
+        let (s, h, b) = call(&app, Request::get(uri).body(Body::empty()).expect("request")).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(h[header::CONTENT_TYPE].to_str().expect("ascii").starts_with(ct), "{uri}");
+        assert!(b.starts_with(starts), "{uri}");
+    }
+    // the dashboard page calls this index's API
+    let (_, _, b) = call(&app, Request::get("/i/asem").body(Body::empty()).expect("request")).await;
+    assert!(String::from_utf8_lossy(&b).contains(r#""api":"/api/indices/asem""#));
+}
+
+#[tokio::test]
+async fn etags_answer_304() {
+    let (app, _) = app();
+    let (s, h, _) = call(&app, Request::get("/api/indices/asem/scores").body(Body::empty()).expect("req")).await;
+    assert_eq!(s, StatusCode::OK);
+    let tag = h[header::ETAG].clone();
+    let again = Request::get("/api/indices/asem/scores").header(header::IF_NONE_MATCH, tag.clone()).body(Body::empty());
+    let (s, h, b) = call(&app, again.expect("req")).await;
+    assert_eq!((s, b.len()), (StatusCode::NOT_MODIFIED, 0));
+    assert_eq!(h[header::ETAG], tag);
+    // another query, another tag
+    let (_, h2, _) =
+        call(&app, Request::get("/api/indices/asem/scores?code=Conn").body(Body::empty()).expect("req")).await;
+    assert_ne!(h2[header::ETAG], tag);
+}
+
+#[tokio::test]
+async fn reweighting_matches_the_weighted_mean() {
+    let (app, model) = app();
+    let (s, v) =
+        post(&app, "/api/indices/asem/reweight", Some("application/json"), br#"{"weights":{"Conn":3}}"#.to_vec()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["weights"]["Conn"], 3.0);
+    // the index is the arithmetic mean of its children Conn and Sust, now 3:1
+    let (conn, sust, index) = (&v["scores"]["Conn"], &v["scores"]["Sust"], &v["scores"]["Index"]);
+    for k in 0..51 {
+        let want = (3.0 * conn[k].as_f64().expect("n") + sust[k].as_f64().expect("n")) / 4.0;
+        assert!((index[k].as_f64().expect("n") - want).abs() < 1e-9, "unit {k}");
+        // the children themselves do not change
+        assert!(close(&conn[k], &model["scores"]["Conn"][k]), "unit {k}");
+    }
+    let movers = v["movers"].as_array().expect("movers");
+    assert!(!movers.is_empty());
+    for m in movers {
+        let k = model["units"].as_array().expect("units").iter().position(|u| u["code"] == m["unit"]).expect("unit");
+        assert_eq!(m["before"], model["ranks"]["Index"][k]);
+        assert_eq!(m["after"], v["ranks"]["Index"][k]);
+        assert_ne!(m["before"], m["after"]);
+    }
+    // the recipe's own weights change nothing
+    let (s, v) = post(
+        &app,
+        "/api/indices/asem/reweight",
+        Some("application/json"),
+        br#"{"weights":{"Conn":1,"Sust":1}}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["movers"], json!([]));
+    assert!(close(&v["scores"]["Index"], &model["scores"]["Index"]));
+}
+
+#[tokio::test]
+async fn bad_requests_get_4xx_json() {
+    let (app, _) = app();
+    let rw = "/api/indices/asem/reweight";
+    let json_ct = Some("application/json");
+    let cases: Vec<(&str, Option<&str>, Vec<u8>, StatusCode)> = vec![
+        ("unknown code", json_ct, br#"{"weights":{"Conection":2}}"#.to_vec(), StatusCode::BAD_REQUEST),
+        ("negative weight", json_ct, br#"{"weights":{"Conn":-1}}"#.to_vec(), StatusCode::BAD_REQUEST),
+        (
+            "all siblings zero",
+            json_ct,
+            br#"{"weights":{"Conn":0,"Sust":0}}"#.to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("not JSON", json_ct, b"{weights".to_vec(), StatusCode::BAD_REQUEST),
+        ("wrong type", json_ct, br#"{"weights":{"Conn":"heavy"}}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY),
+        ("unknown field", json_ct, br#"{"weights":{},"runs":1000000}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY),
+        ("no content type", None, br#"{"weights":{}}"#.to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (
+            "oversized",
+            json_ct,
+            format!(r#"{{"weights":{{"Conn":1}},"pad":"{}"}}"#, "x".repeat(64 * 1024)).into_bytes(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        ("empty", json_ct, Vec::new(), StatusCode::BAD_REQUEST),
+    ];
+    for (what, ct, body, want) in cases {
+        let (s, v) = post(&app, rw, ct, body).await;
+        assert_eq!(s, want, "{what}: {v}");
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{what}: {v}");
+    }
+    // too many weights for the framework
+    let many: serde_json::Map<String, Value> = (0..500).map(|i| (format!("c{i}"), json!(1))).collect();
+    let (s, _) = post(&app, rw, json_ct, serde_json::to_vec(&json!({ "weights": many })).expect("json")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    for (uri, want) in [
+        ("/api/indices/nope", StatusCode::NOT_FOUND),
+        ("/api/indices/nope/scores", StatusCode::NOT_FOUND),
+        ("/api/indices/asem/scores?code=Nope", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/scores?region=mars", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/scores?year=abc", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/scores?year=1999", StatusCode::NOT_FOUND),
+        ("/api/indices/asem/scores?year=2017&code=Conn", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/scores?limit=5", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/units/XXX", StatusCode::NOT_FOUND),
+        ("/api/indices/..%2f..%2fetc%2fpasswd", StatusCode::NOT_FOUND),
+        ("/api/indices/asem/units/..%2f..%2f..%2fetc%2fpasswd", StatusCode::NOT_FOUND),
+        ("/i/..%2fCargo.toml", StatusCode::NOT_FOUND),
+        ("/Cargo.toml", StatusCode::NOT_FOUND),
+        ("/../../etc/passwd", StatusCode::NOT_FOUND),
+    ] {
+        let (s, v) = get(&app, uri).await;
+        assert_eq!(s, want, "{uri}: {v}");
+        assert!(v["error"].is_string(), "{uri}: {v}");
+    }
+    let long = format!("/api/indices/asem/scores?code={}", "a".repeat(5000));
+    let (s, v) = get(&app, &long).await;
+    assert_eq!(s, StatusCode::URI_TOO_LONG, "{v}");
+    // a method the route does not have
+    let (s, _, _) = call(&app, Request::delete("/api/indices/asem").body(Body::empty()).expect("req")).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+}

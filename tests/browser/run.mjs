@@ -1,0 +1,173 @@
+// End-to-end tests of the report (opened from disk, network off) and the
+// served dashboard (a weight slider moves the ranking), in Debian's
+// headless Chromium driven by playwright-core. Screenshots land in
+// target/browser-artifacts/.
+//
+//   node tests/browser/run.mjs [path/to/digindex]   (default target/debug/digindex)
+import { chromium } from "playwright-core";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = resolve(process.argv[2] || join(root, "target/debug/digindex"));
+const artifacts = join(root, "target/browser-artifacts");
+mkdirSync(artifacts, { recursive: true });
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: install Debian's chromium (apt-get install chromium)`);
+
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures++;
+};
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+async function newPage(context) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  return { page, errors };
+}
+
+// ---- 1. the report, from disk, with the network off
+{
+  const out = mkdtempSync(join(tmpdir(), "digindex-report-"));
+  execFileSync(bin, ["report", "frameworks/tokyo-statement", "--out", join(out, "r"), "-q"], { cwd: root, stdio: "inherit" });
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  const requests = [];
+  await context.route("**/*", (route) => {
+    const u = route.request().url();
+    if (u.startsWith("file:") || u.startsWith("blob:") || u.startsWith("data:")) return route.continue();
+    requests.push(u);
+    return route.abort();
+  });
+  const { page, errors } = await newPage(context);
+  await page.goto(pathToFileURL(join(out, "r", "report.html")).href);
+  await page.waitForSelector("#ranking-body tr");
+  const rows = await page.locator("#ranking-body tr").count();
+  check(rows === 38, `ranking table shows the 38 APT members (${rows})`);
+  const first = await page.locator("#ranking-body tr").first().getAttribute("data-unit");
+  check(first === "SGP", `first row is the top-ranked unit (${first})`);
+  await page.screenshot({ path: join(artifacts, "report-ranking.png"), fullPage: true });
+  // sorting by name and searching
+  await page.getByRole("button", { name: /^Unit/ }).click();
+  const byName = await page.locator("#ranking-body tr td:nth-child(2)").first().textContent();
+  check(byName === "Afghanistan", `sorting by name puts Afghanistan first (${byName})`);
+  await page.getByLabel("Search units").fill("iran");
+  check((await page.locator("#ranking-body tr").count()) === 1, "search narrows the table to Iran");
+  await page.getByLabel("Search units").fill("");
+  await page.locator("#ranking").getByLabel("Region set").selectOption("asean");
+  const asean = await page.locator("#ranking-body tr").count();
+  check(asean === 10, `the ASEAN filter leaves 10 rows (${asean})`);
+  // the map
+  await page.getByRole("tab", { name: "Map" }).click();
+  await page.waitForSelector("#map-svg");
+  await page.locator("#map").getByLabel("Region set").selectOption("");
+  const shapes = await page.locator("#map-svg path[data-unit]").count();
+  const filled = await page.locator("#map-svg path[data-unit][fill]").count();
+  check(shapes >= 36 && filled >= 30, `map draws the members (${shapes} shapes, ${filled} coloured)`);
+  const missing = await page.locator("#map-missing").textContent().catch(() => "");
+  check(missing.includes("Tuvalu"), "the one member without a shape (Tuvalu) is listed under the map");
+  await page.screenshot({ path: join(artifacts, "report-map.png"), fullPage: true });
+  // a country profile, from the map by keyboard
+  await page.locator('#map-svg path[data-unit="IRN"]').focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#profile-name");
+  check((await page.locator("#profile-name").textContent()) === "Iran", "Enter on Iran's shape opens its profile");
+  const profileText = await page.locator("#profile").textContent();
+  check(/rank interval \d+–\d+/.test(profileText) && profileText.includes("Strongest indicators"), "profile shows the rank interval and strongest/weakest indicators");
+  await page.screenshot({ path: join(artifacts, "report-profile.png"), fullPage: true });
+  // method and claims
+  await page.getByRole("tab", { name: "Method" }).click();
+  check((await page.locator("#framework-tree li").count()) >= 28, "method shows the framework tree");
+  check((await page.locator("#corr-chart rect").count()) >= 10, "method shows the correlation chart");
+  await page.getByRole("tab", { name: "Claims" }).click();
+  const claims = await page.locator("article.claim").count();
+  check(claims === 3, `claims page shows the 3 claims (${claims})`);
+  await page.screenshot({ path: join(artifacts, "report-claims.png"), fullPage: true });
+  await page.getByRole("tab", { name: "Downloads" }).click();
+  const links = await page.locator("#download-list a").count();
+  check(links === 4, `downloads: CSV, data, JSON and XLSX (${links})`);
+  // keyboard: arrows move between tabs
+  await page.getByRole("tab", { name: "Downloads" }).focus();
+  await page.keyboard.press("ArrowLeft");
+  check((await page.getByRole("tab", { name: "Claims" }).getAttribute("aria-selected")) === "true", "ArrowLeft moves to the previous tab");
+  // phone width
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.getByRole("tab", { name: "Ranking" }).click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
+  await page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
+  check(requests.length === 0, `no request left the page (${requests.join(", ")})`);
+  check(errors.length === 0, `no script errors (${errors.join("; ")})`);
+  await context.close();
+}
+
+// ---- 2. a sensitivity analysis (ASEM) and a several-year build (trend)
+{
+  const out = mkdtempSync(join(tmpdir(), "digindex-report-"));
+  execFileSync(bin, ["report", "examples/asem/asem.toml", "--out", join(out, "asem"), "-q"], { cwd: root, stdio: "inherit" });
+  execFileSync(bin, ["report", "examples/apt-connectivity/apt-connectivity.toml", "--set", "data.years=[2019,2020,2021,2022]", "--out", join(out, "years"), "-q"], { cwd: root, stdio: "inherit" });
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(context);
+  await page.goto(pathToFileURL(join(out, "asem", "report.html")).href + "#method");
+  await page.waitForSelector("#sobol-chart");
+  const bars = await page.locator("#sobol-chart rect").count();
+  check(bars === 8, `ASEM's Sobol chart shows total and first-order bars of its 4 inputs (${bars})`);
+  await page.screenshot({ path: join(artifacts, "report-sensitivity.png"), fullPage: true });
+  await page.goto(pathToFileURL(join(out, "years", "report.html")).href + "#profile/IRN");
+  await page.waitForSelector("#profile-name");
+  const points = await page.locator("#profile svg circle").count();
+  check(points === 4, `a four-year build shows Iran's index score by year (${points} points)`);
+  await page.screenshot({ path: join(artifacts, "report-trend.png"), fullPage: true });
+  check(errors.length === 0, `no script errors (${errors.join("; ")})`);
+  await context.close();
+}
+
+// ---- 3. the served dashboard: a weight slider changes the ranking
+{
+  const server = spawn(bin, ["serve", "frameworks/tokyo-statement", "--addr", "127.0.0.1:0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((ok, fail) => {
+    let text = "";
+    const timer = setTimeout(() => fail(new Error("the server did not start in 60 s")), 60000);
+    server.stdout.on("data", (d) => {
+      text += d;
+      const m = text.match(/serving (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    server.on("exit", (c) => fail(new Error(`the server exited (${c})`)));
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(context);
+  await page.goto(url);
+  await page.waitForSelector("#ranking-body tr");
+  const order = async () => (await page.locator("#ranking-body tr").evaluateAll((rs) => rs.map((r) => r.dataset.unit))).join(" ");
+  const before = await order();
+  await page.screenshot({ path: join(artifacts, "dashboard-before.png"), fullPage: true });
+  await page.locator('input[data-code="Sustainability"]').fill("5");
+  await page.waitForFunction(() => /units moved/.test(document.getElementById("movers")?.textContent || ""), null, { timeout: 10000 });
+  const after = await order();
+  check(before !== after, "moving the Sustainability weight slider reorders the ranking");
+  const movers = await page.locator("#movers").textContent();
+  check(/^\d+ units moved/.test(movers), `the page says who moved (${movers})`);
+  await page.screenshot({ path: join(artifacts, "dashboard-after.png"), fullPage: true });
+  await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();
+  check((await order()) === before, "reset restores the recipe's ranking");
+  check(errors.length === 0, `no script errors (${errors.join("; ")})`);
+  await context.close();
+  server.kill("SIGINT");
+  const code = await new Promise((ok) => server.on("exit", (c, s) => ok(c ?? s)));
+  check(code === 0, `Ctrl-C stops the server cleanly (exit ${code})`);
+}
+
+await browser.close();
+console.log(failures ? `${failures} browser checks failed` : "all browser checks passed");
+process.exit(failures ? 1 : 0);
