@@ -159,6 +159,15 @@ async function newPage(context) {
   const movers = await page.locator("#movers").textContent();
   check(/^\d+ units moved/.test(movers), `the page says who moved (${movers})`);
   await page.screenshot({ path: join(artifacts, "dashboard-after.png"), fullPage: true });
+  // a claim checked on request
+  await page.getByRole("tab", { name: "Claims" }).click();
+  await page.getByLabel("Claim", { exact: true }).fill("IRN ranks 2 in ai_papers among persian_gulf in 2022");
+  await page.getByRole("button", { name: "Check" }).click();
+  await page.waitForSelector("#claim-result article.claim");
+  const verdict = await page.locator("#claim-result article.claim").textContent();
+  check(/Holds in \d+ of \d+ readings/.test(verdict), `a claim typed in the dashboard is checked (${verdict.slice(0, 80)})`);
+  await page.screenshot({ path: join(artifacts, "dashboard-claim.png"), fullPage: true });
+  await page.getByRole("tab", { name: "Ranking" }).click();
   await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();
   check((await order()) === before, "reset restores the recipe's ranking");
   check(errors.length === 0, `no script errors (${errors.join("; ")})`);

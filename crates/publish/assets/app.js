@@ -384,24 +384,39 @@
   }
 
   // ---- claims
+  function claimCard(c) {
+    const rows = c.readings || [];
+    return el("article", { class: "card claim" },
+      el("h3", { text: c.text || c.id }),
+      el("p", {}, el("span", { class: c.holds_in > 0 ? "holds" : "fails", text: `Holds in ${c.holds_in} of ${c.of} readings` }),
+        c.asserted ? ` — asserted: ${c.subject || ""} ${c.asserted}` : ""),
+      el("details", {}, el("summary", { text: "Every reading" }), el("div", { class: "tablewrap" }, el("table", {},
+        el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Of", "Holds", "Who is ahead / note"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, rows.map((r) => el("tr", {},
+          el("td", { text: r.region }), el("td", { text: r.variant || r.metric }), el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }),
+          el("td", { text: r.rank ?? "–" }), el("td", { text: r.of ?? "" }), el("td", { class: r.holds ? "holds" : "fails", text: r.holds ? "yes" : "no" }),
+          el("td", { style: "white-space:normal;text-align:left", text: [(r.ahead || []).join(" "), r.note].filter(Boolean).join(" — ") }))))))));
+  }
   function claims() {
     const p = $("claims");
     p.replaceChildren();
+    if (C.api) {
+      const input = el("input", { type: "search", id: "claim-text", "aria-label": "Claim", size: "50", placeholder: "IRN ranks 2 in ai_papers among persian_gulf in 2022" });
+      const result = el("div", { id: "claim-result", role: "status", "aria-live": "polite" });
+      p.append(el("form", { class: "controls", onsubmit: async (e) => {
+        e.preventDefault();
+        result.replaceChildren("Checking…");
+        try {
+          const r = await fetch(C.api.replace(/\/indices\/.*$/, "/check"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ claim: input.value }) });
+          const j = await r.json();
+          if (!r.ok) throw new Error(j.error || r.statusText);
+          result.replaceChildren(claimCard(j));
+        } catch (err) { result.replaceChildren(el("p", { class: "fails", text: "Cannot check it: " + err.message })); }
+      } }, el("label", {}, "Check a claim on the shipped data (subject ranks K in metric among region in year)", input), el("button", { type: "submit", text: "Check" })), result);
+    }
     const list = M.claims || [];
     if (!list.length) { p.append(el("p", { class: "muted", text: "This recipe checks no claims." })); return; }
-    for (const c of list) {
-      const rows = c.readings || [];
-      p.append(el("article", { class: "card claim" },
-        el("h3", { text: c.text || c.id }),
-        el("p", {}, el("span", { class: c.holds_in > 0 ? "holds" : "fails", text: `Holds in ${c.holds_in} of ${c.of} readings` }),
-          c.asserted ? ` — asserted: ${c.subject || ""} ${c.asserted}` : ""),
-        el("details", {}, el("summary", { text: "Every reading" }), el("div", { class: "tablewrap" }, el("table", {},
-          el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Of", "Holds", "Who is ahead / note"].map((h) => el("th", { scope: "col", text: h })))),
-          el("tbody", {}, rows.map((r) => el("tr", {},
-            el("td", { text: r.region }), el("td", { text: r.variant || r.metric }), el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }),
-            el("td", { text: r.rank ?? "–" }), el("td", { text: r.of ?? "" }), el("td", { class: r.holds ? "holds" : "fails", text: r.holds ? "yes" : "no" }),
-            el("td", { style: "white-space:normal;text-align:left", text: [(r.ahead || []).join(" "), r.note].filter(Boolean).join(" — ") })))))))));
-    }
+    for (const c of list) p.append(claimCard(c));
   }
 
   // ---- downloads

@@ -13,6 +13,7 @@
 //! | `GET /api/indices/{id}/scores?code=&region=&year=` | scores and ranks |
 //! | `GET /api/indices/{id}/units/{unit}` | one unit's profile |
 //! | `GET /api/indices/{id}/claims` | claim verdicts with every reading |
+//! | `POST /api/check` | check a one-line claim on the data, every reading |
 //! | `POST /api/indices/{id}/reweight` | scores under other weights, and movers |
 //! | `GET /api/indices/{id}/model`, `/scores.csv`, `/workbook.xlsx` | downloads |
 //!
@@ -67,7 +68,19 @@ impl Index {
     }
 }
 
-type Shared = Arc<BTreeMap<String, Index>>;
+/// Checks a one-line claim ("IRN ranks 2 in ai_papers among persian_gulf"),
+/// giving the verdict as JSON or why the claim cannot be checked.
+pub type ClaimChecker = Arc<dyn Fn(&str) -> Result<Value, String> + Send + Sync>;
+
+/// Longest claim text accepted.
+pub const MAX_CLAIM: usize = 300;
+
+struct AppState {
+    indices: BTreeMap<String, Index>,
+    checker: Option<ClaimChecker>,
+}
+
+type Shared = Arc<AppState>;
 
 /// An error answer: status and message, sent as JSON.
 struct ApiError(StatusCode, String);
@@ -83,8 +96,8 @@ fn not_found(what: String) -> ApiError {
 }
 
 fn index<'a>(s: &'a Shared, id: &str) -> Result<&'a Index, ApiError> {
-    s.get(id).ok_or_else(|| {
-        not_found(format!("no index {id:?}; served: {}", s.keys().cloned().collect::<Vec<_>>().join(", ")))
+    s.indices.get(id).ok_or_else(|| {
+        not_found(format!("no index {id:?}; served: {}", s.indices.keys().cloned().collect::<Vec<_>>().join(", ")))
     })
 }
 
@@ -112,9 +125,11 @@ fn cached_json(req: &HeaderMap, v: &Value) -> Response {
     cached(req, "application/json", v.to_string().into_bytes())
 }
 
-/// The router with every route and the hygiene layers.
-pub fn router(indices: Vec<Index>) -> Router {
-    let shared: Shared = Arc::new(indices.into_iter().map(|i| (i.id.clone(), i)).collect());
+/// The router with every route and the hygiene layers; `checker` enables
+/// `POST /api/check`.
+pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
+    let shared: Shared =
+        Arc::new(AppState { indices: indices.into_iter().map(|i| (i.id.clone(), i)).collect(), checker });
     Router::new()
         .route("/", get(home))
         .route("/i/{id}", get(dashboard))
@@ -128,6 +143,7 @@ pub fn router(indices: Vec<Index>) -> Router {
         .route("/api/indices/{id}/units/{unit}", get(unit))
         .route("/api/indices/{id}/claims", get(claims))
         .route("/api/indices/{id}/reweight", post(reweight))
+        .route("/api/check", post(check_claim))
         .fallback(|| async { not_found("no such route; see /api/openapi.json".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(limits))
@@ -158,6 +174,7 @@ async fn limits(req: Request, next: Next) -> Response {
 
 async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
     let items: String = s
+        .indices
         .values()
         .map(|i| {
             format!(
@@ -180,6 +197,7 @@ async fn dashboard(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap
 
 async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
     let v: Vec<Value> = s
+        .indices
         .values()
         .map(|i| {
             json!({
@@ -387,6 +405,32 @@ async fn reweight(
     }
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckBody {
+    claim: String,
+}
+
+async fn check_claim(
+    State(s): State<Shared>,
+    body: Result<axum::Json<CheckBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Some(checker) = s.checker.clone() else {
+        return Err(not_found("claim checking is not enabled on this server".into()));
+    };
+    let axum::Json(body) = body.map_err(|e| ApiError(e.status(), e.body_text()))?;
+    if body.claim.chars().count() > MAX_CLAIM {
+        return Err(ApiError(StatusCode::BAD_REQUEST, format!("a claim is at most {MAX_CLAIM} characters")));
+    }
+    let r = tokio::task::spawn_blocking(move || checker(&body.claim))
+        .await
+        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("checking stopped: {e}")))?;
+    match r {
+        Ok(v) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response()),
+        Err(e) => Err(ApiError(StatusCode::BAD_REQUEST, e)),
+    }
+}
+
 async fn openapi(h: HeaderMap) -> Response {
     cached_json(&h, &openapi_document())
 }
@@ -413,6 +457,9 @@ pub fn openapi_document() -> Value {
             "/api/indices/{id}/workbook.xlsx": {"get": {"summary": "Scores, data and framework as XLSX", "parameters": [id], "responses": {"200": {"description": "XLSX"}, "404": err}}},
             "/api/indices/{id}/units/{unit}": {"get": {"summary": "One unit's profile", "parameters": [id, {"name": "unit", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": ok("profile"), "404": err}}},
             "/api/indices/{id}/claims": {"get": {"summary": "Claim verdicts and every reading", "parameters": [id], "responses": {"200": ok("claims"), "404": err}}},
+            "/api/check": {"post": {"summary": "Check a one-line ranking claim on the shipped data, under every reading",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Check"}}}},
+                "responses": {"200": ok("verdict: holds_in, of, readings"), "400": err, "404": err, "413": err, "415": err, "422": err}}},
             "/api/indices/{id}/reweight": {"post": {"summary": "Scores and ranks under other weights, and who moved",
                 "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reweight"}}}},
@@ -420,6 +467,9 @@ pub fn openapi_document() -> Value {
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Check": {"type": "object", "required": ["claim"], "additionalProperties": false,
+                "properties": {"claim": {"type": "string", "maxLength": MAX_CLAIM,
+                    "examples": ["IRN ranks 2 in ai_papers among persian_gulf in 2022"]}}},
             "Reweight": {"type": "object", "required": ["weights"], "additionalProperties": false,
                 "properties": {"weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
                     "description": "framework code -> weight relative to its siblings; codes not given keep the recipe's weight"}}},

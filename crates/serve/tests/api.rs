@@ -46,7 +46,15 @@ fn app() -> (Router, Value) {
         trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
     });
     let index = digindex_serve::Index::new("asem".into(), spec, loaded.inputs, build, model.clone()).expect("index");
-    (digindex_serve::router(vec![index]), model)
+    // a stand-in checker: the real one is tested with the claims crate and `digindex check`
+    let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(|line: &str| {
+        if line.starts_with("AUT ranks") {
+            Ok(json!({"text": line, "holds_in": 1, "of": 1}))
+        } else {
+            Err(format!("cannot read {line:?}"))
+        }
+    });
+    (digindex_serve::router(vec![index], Some(checker)), model)
 }
 
 /// Equal JSON, numbers to 1e-12 relative (serde_json's default float
@@ -217,6 +225,21 @@ async fn reweighting_matches_the_weighted_mean() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["movers"], json!([]));
     assert!(close(&v["scores"]["Index"], &model["scores"]["Index"]));
+}
+
+#[tokio::test]
+async fn claims_are_checked_on_request() {
+    let (app, _) = app();
+    let (s, v) = post(&app, "/api/check", Some("application/json"), br#"{"claim":"AUT ranks 1 in x"}"#.to_vec()).await;
+    assert_eq!((s, &v["holds_in"]), (StatusCode::OK, &json!(1)));
+    let (s, v) = post(&app, "/api/check", Some("application/json"), br#"{"claim":"nonsense"}"#.to_vec()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("nonsense")));
+    let long = serde_json::to_vec(&json!({"claim": "a".repeat(301)})).expect("json");
+    let (s, _) = post(&app, "/api/check", Some("application/json"), long).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = post(&app, "/api/check", Some("application/json"), br#"{"text":"x"}"#.to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

@@ -44,32 +44,81 @@ pub fn read_claims(args: &[String]) -> Result<Vec<Claim>> {
     Ok(out)
 }
 
+/// What checking claims on data needs, loaded once: the metric
+/// vocabulary, the countries, the region sets and the catalogue's series.
+pub struct Checker {
+    vocab: Vocabulary,
+    countries: Countries,
+    sets: Vec<regions::RegionSet>,
+    series: BTreeMap<String, digindex_sources::catalog::Series>,
+}
+
+impl Checker {
+    /// Loads the vocabulary at `vocabulary` and the catalogue series that
+    /// `codes` picks (given the vocabulary and the catalogue in `data`).
+    pub fn load(
+        data: &Path,
+        vocabulary: &Path,
+        codes: impl FnOnce(&Vocabulary, &digindex_sources::catalog::Catalog) -> Vec<String>,
+    ) -> Result<Checker> {
+        let vtext = std::fs::read_to_string(vocabulary)
+            .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
+        let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
+        let catalog = super::data::catalog(data)?;
+        let countries = Countries::shipped();
+        let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+        let mut codes = codes(&vocab, &catalog);
+        codes.push(vocab.population.clone());
+        codes.sort();
+        codes.dedup();
+        let list = codes
+            .iter()
+            .map(|c| {
+                catalog.indicator(c).ok_or_else(|| anyhow!("the vocabulary names {c:?}, which is not in the catalogue"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let loaded = catalog.load_some(&list, &countries).map_err(|e| anyhow!("{e}"))?;
+        let series = loaded.into_iter().map(|s| (s.indicator.code.clone(), s)).collect();
+        Ok(Checker { vocab, countries, sets, series })
+    }
+
+    /// Every catalogue indicator, for checking any claim on request.
+    pub fn load_all(data: &Path, vocabulary: &Path) -> Result<Checker> {
+        Checker::load(data, vocabulary, |_, catalog| catalog.indicators.iter().map(|i| i.code.clone()).collect())
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { countries: &self.countries, regions: &self.sets, vocabulary: &self.vocab, series: &self.series }
+    }
+
+    /// Checks a one-line claim on data (`index:` metrics build and audit an
+    /// index, so they are left to `digindex check`).
+    pub fn check_line(&self, line: &str) -> std::result::Result<Verdict, String> {
+        let c = parse_line(line).map_err(|e| e.to_string())?;
+        if c.metrics.iter().any(|m| m.starts_with("index:")) {
+            return Err("index: metrics build and audit a whole index; check them with `digindex check`".into());
+        }
+        let v = check(&c, &self.context()).map_err(|e| e.to_string())?;
+        if v.of == 0 {
+            return Err("no reading is possible (is the subject in the regions?)".into());
+        }
+        Ok(v)
+    }
+}
+
 /// Checks claims on the shipped data.
 pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<Verdict>> {
-    let vtext = std::fs::read_to_string(vocabulary)
-        .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
-    let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
-    let catalog = super::data::catalog(data)?;
-    let countries = Countries::shipped();
-    let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
     // load what the vocabulary and the claims can name
-    let mut codes: Vec<String> =
-        vocab.metrics.values().flat_map(|m| m.variants.iter().map(|v| v.code.clone())).collect();
-    codes.push(vocab.population.clone());
-    for c in claims {
-        codes.extend(c.metrics.iter().filter(|m| catalog.indicator(m).is_some()).cloned());
-    }
-    codes.sort();
-    codes.dedup();
-    let list = codes
-        .iter()
-        .map(|c| {
-            catalog.indicator(c).ok_or_else(|| anyhow!("the vocabulary names {c:?}, which is not in the catalogue"))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let loaded = catalog.load_some(&list, &countries).map_err(|e| anyhow!("{e}"))?;
-    let series: BTreeMap<String, _> = loaded.into_iter().map(|s| (s.indicator.code.clone(), s)).collect();
-    let ctx = Context { countries: &countries, regions: &sets, vocabulary: &vocab, series: &series };
+    let checker = Checker::load(data, vocabulary, |vocab, catalog| {
+        let mut codes: Vec<String> =
+            vocab.metrics.values().flat_map(|m| m.variants.iter().map(|v| v.code.clone())).collect();
+        for c in claims {
+            codes.extend(c.metrics.iter().filter(|m| catalog.indicator(m).is_some()).cloned());
+        }
+        codes
+    })?;
+    let ctx = checker.context();
+    let (countries, sets, vocab) = (&checker.countries, &checker.sets, &checker.vocab);
     let mut out = Vec::with_capacity(claims.len());
     let mut index_runs = HashMap::new();
     for c in claims {
@@ -94,8 +143,7 @@ pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<
             let mut readings = Vec::new();
             for m in &index_metrics {
                 for r in &regions {
-                    if let Some(reading) = index_reading(&m["index:".len()..], r, &subject, c, &sets, &mut index_runs)?
-                    {
+                    if let Some(reading) = index_reading(&m["index:".len()..], r, &subject, c, sets, &mut index_runs)? {
                         readings.push(reading);
                     }
                 }

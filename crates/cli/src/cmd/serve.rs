@@ -18,6 +18,12 @@ pub struct Args {
     /// the network: there is no authentication.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// The data folder holding catalog.toml, for checking claims (POST /api/check).
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// The metric vocabulary for claims.
+    #[arg(long, default_value = "claims/metrics.toml")]
+    vocabulary: PathBuf,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -34,6 +40,13 @@ pub fn run(args: Args) -> Result<()> {
         indices.push(digindex_serve::Index::new(p.id, p.spec, p.inputs, p.build, p.model).map_err(|e| anyhow!(e))?);
     }
     let ids: Vec<String> = indices.iter().map(|i| i.id.clone()).collect();
+    // claims are checked on the whole catalogue, loaded once
+    let checker = super::check::Checker::load_all(&args.data, &args.vocabulary)
+        .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
+    let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(move |line: &str| {
+        let v = checker.check_line(line)?;
+        serde_json::to_value(&v).map_err(|e| e.to_string())
+    });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -41,12 +54,15 @@ pub fn run(args: Args) -> Result<()> {
             .with_context(|| format!("cannot listen on {} (in use? try --addr 127.0.0.1:0)", args.addr))?;
         let local = listener.local_addr()?;
         if !args.quiet {
+            // a closed stdout (the caller stopped reading) must not stop the server
+            use std::io::Write as _;
+            let mut o = std::io::stdout().lock();
             for id in &ids {
-                println!("serving http://{local}/i/{id}");
+                let _ = writeln!(o, "serving http://{local}/i/{id}");
             }
-            println!("API: http://{local}/api/openapi.json — Ctrl-C stops");
+            let _ = writeln!(o, "API: http://{local}/api/openapi.json — Ctrl-C stops");
         }
-        digindex_serve::serve(listener, digindex_serve::router(indices)).await?;
+        digindex_serve::serve(listener, digindex_serve::router(indices, Some(checker))).await?;
         Ok::<(), anyhow::Error>(())
     })
 }

@@ -1,0 +1,122 @@
+//! `digindex serve` as a user runs it: it binds to loopback, its claim
+//! check gives what `digindex check` gives, its scores are the report's,
+//! and it stops cleanly.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The server process, its address, and its stdout (kept open).
+struct Server(Child, String, BufReader<std::process::ChildStdout>);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start() -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digindex"))
+        .current_dir(root())
+        .args(["serve", "frameworks/tokyo-statement", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let out = child.stdout.take().expect("stdout");
+    let mut out = BufReader::new(out);
+    let mut line = String::new();
+    out.read_line(&mut line).expect("a line");
+    // "serving http://127.0.0.1:PORT/i/tokyo-statement"
+    let addr = line.trim().trim_start_matches("serving http://").split('/').next().expect("address").to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+    Server(child, addr, out)
+}
+
+/// One HTTP/1.1 request; (status, body).
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connects");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("sends");
+    let mut text = String::new();
+    s.read_to_string(&mut text).expect("reads");
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status");
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn served_claim_check_matches_digindex_check() {
+    let server = start();
+    let claim = "IRN ranks 2 in ai_papers among persian_gulf in 2022";
+    let (status, body) = http(&server.1, "POST", "/api/check", &serde_json::json!({ "claim": claim }).to_string());
+    assert_eq!(status, 200, "{body}");
+    let served: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let o = Command::new(env!("CARGO_BIN_EXE_digindex"))
+        .current_dir(root())
+        .args(["check", claim, "--format", "json"])
+        .output()
+        .expect("check runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cli: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(served, cli["claims"][0]);
+    assert!(served["of"].as_u64().expect("of") >= 1);
+    // index metrics are not built on request
+    let (status, body) = http(
+        &server.1,
+        "POST",
+        "/api/check",
+        r#"{"claim":"IRN ranks 2 in index:frameworks/ai-ecosystem among persian_gulf"}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("digindex check"), "{body}");
+    // scores of the index, ranked 1..38
+    let (status, body) = http(&server.1, "GET", "/api/indices/tokyo-statement/scores", "");
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let mut ranks: Vec<u64> = v["rows"].as_array().expect("rows").iter().filter_map(|r| r["rank"].as_u64()).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, (1..=38).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_busy_address_is_a_clear_error() {
+    let server = start();
+    let o = Command::new(env!("CARGO_BIN_EXE_digindex"))
+        .current_dir(root())
+        .args(["serve", "frameworks/tokyo-statement", "--addr", &server.1])
+        .output()
+        .expect("runs");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("cannot listen on {}", server.1)), "{err}");
+}
+
+#[test]
+fn the_server_outlives_a_closed_stdout() {
+    let mut server = start();
+    // stop reading its output, as a supervisor or `| head -1` may
+    let Server(_, _, out) = &mut server;
+    let closed = std::mem::replace(out, BufReader::new(spawn_quiet_stdout()));
+    drop(closed);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (status, _) = http(&server.1, "GET", "/api/indices", "");
+    assert_eq!(status, 200);
+}
+
+/// A stdout pipe of a process that ends at once (to swap in for a closed one).
+fn spawn_quiet_stdout() -> std::process::ChildStdout {
+    let mut c = Command::new("true").stdout(Stdio::piped()).spawn().expect("true runs");
+    let out = c.stdout.take().expect("stdout");
+    let _ = c.wait();
+    out
+}
