@@ -6,7 +6,7 @@
 //   node tests/browser/run.mjs [path/to/digindex]   (default target/debug/digindex)
 import { chromium } from "playwright-core";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -28,6 +28,15 @@ const browser = await chromium.launch({
   executablePath: chromiumPath,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
+
+// axe-core (npm) checks each page against WCAG 2 A/AA rules
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules/axe-core/axe.min.js"), "utf8");
+async function accessibility(page, where) {
+  await page.addScriptTag({ content: axeSource });
+  const r = await page.evaluate(async () => await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
+  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `${where}: no serious WCAG 2 A/AA violations (axe-core)${bad.map((v) => ` ${v.id}: ${v.nodes[0].target}`).join(";")}`);
+}
 
 async function newPage(context) {
   const page = await context.newPage();
@@ -96,6 +105,10 @@ async function newPage(context) {
   await page.getByRole("tab", { name: "Downloads" }).click();
   const links = await page.locator("#download-list a").count();
   check(links === 4, `downloads: CSV, data, JSON and XLSX (${links})`);
+  for (const tab of ["Ranking", "Map", "Country profile", "Method", "Claims", "Downloads"]) {
+    await page.getByRole("tab", { name: tab }).click();
+    await accessibility(page, `report ${tab}`);
+  }
   // keyboard: arrows move between tabs
   await page.getByRole("tab", { name: "Downloads" }).focus();
   await page.keyboard.press("ArrowLeft");
@@ -156,6 +169,7 @@ async function newPage(context) {
   await page.waitForFunction(() => /units moved/.test(document.getElementById("movers")?.textContent || ""), null, { timeout: 10000 });
   const after = await order();
   check(before !== after, "moving the Sustainability weight slider reorders the ranking");
+  await accessibility(page, "dashboard with sliders");
   const movers = await page.locator("#movers").textContent();
   check(/^\d+ units moved/.test(movers), `the page says who moved (${movers})`);
   await page.screenshot({ path: join(artifacts, "dashboard-after.png"), fullPage: true });

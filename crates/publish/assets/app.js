@@ -223,7 +223,7 @@
     const proj = d3.geoNaturalEarth1().rotate([-lon0, 0]);
     proj.fitExtent([[10, 10], [W - 10, H - 10]], { type: "FeatureCollection", features: mine.length ? mine : features });
     const path = d3.geoPath(proj);
-    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}`, id: "map-svg" });
+    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}`, id: "map-svg" });
     const drawn = new Set();
     for (const f of features) {
       const u = units.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
