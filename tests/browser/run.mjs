@@ -63,6 +63,7 @@ async function newPage(context) {
   await page.waitForSelector("#ranking-body tr");
   const rows = await page.locator("#ranking-body tr").count();
   check(rows === 38, `ranking table shows the 38 APT members (${rows})`);
+  check((await page.locator("#interval-head").textContent()).startsWith("Rank interval (5–95%)"), "the interval column is labelled for the recipe's weights");
   const first = await page.locator("#ranking-body tr").first().getAttribute("data-unit");
   check(first === "SGP", `first row is the top-ranked unit (${first})`);
   await page.screenshot({ path: join(artifacts, "report-ranking.png"), fullPage: true });
@@ -119,6 +120,12 @@ async function newPage(context) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
   await page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
+  // odd addresses fall back to the ranking
+  await page.goto(pathToFileURL(join(out, "r", "report.html")).href + "#constructor");
+  await page.goto(pathToFileURL(join(out, "r", "report.html")).href + "#profile/constructor");
+  await page.reload();
+  await page.waitForSelector("#profile-name");
+  check((await page.locator("#profile-name").textContent()).length > 0, "#profile/constructor shows a real profile, no error");
   check(requests.length === 0, `no request left the page (${requests.join(", ")})`);
   check(errors.length === 0, `no script errors (${errors.join("; ")})`);
   await context.close();
@@ -172,6 +179,11 @@ async function newPage(context) {
   await accessibility(page, "dashboard with sliders");
   const movers = await page.locator("#movers").textContent();
   check(/^\d+ units moved/.test(movers), `the page says who moved (${movers})`);
+  check((await page.locator("#interval-head").textContent()).includes("recipe's weights"), "the interval column says it is for the recipe's weights");
+  // several quick moves: the last one wins
+  for (const v of ["1", "3", "0.5", "5"]) await page.locator('input[data-code="Sustainability"]').fill(v);
+  await page.waitForTimeout(800);
+  check((await order()) === after, "after quick slider moves the ranking is the last weights' one");
   await page.screenshot({ path: join(artifacts, "dashboard-after.png"), fullPage: true });
   // a claim checked on request
   await page.getByRole("tab", { name: "Claims" }).click();

@@ -11,13 +11,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The server process, its address, and its stdout (kept open).
-struct Server(Child, String, BufReader<std::process::ChildStdout>);
+/// The server process, its address, and its stdout (kept open while it runs).
+struct Server {
+    child: Child,
+    addr: String,
+    _stdout: BufReader<std::process::ChildStdout>,
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -35,7 +39,7 @@ fn start() -> Server {
     // "serving http://127.0.0.1:PORT/i/tokyo-statement"
     let addr = line.trim().trim_start_matches("serving http://").split('/').next().expect("address").to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
-    Server(child, addr, out)
+    Server { child, addr, _stdout: out }
 }
 
 /// One HTTP/1.1 request; (status, body).
@@ -58,7 +62,7 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 fn served_claim_check_matches_digindex_check() {
     let server = start();
     let claim = "IRN ranks 2 in ai_papers among persian_gulf in 2022";
-    let (status, body) = http(&server.1, "POST", "/api/check", &serde_json::json!({ "claim": claim }).to_string());
+    let (status, body) = http(&server.addr, "POST", "/api/check", &serde_json::json!({ "claim": claim }).to_string());
     assert_eq!(status, 200, "{body}");
     let served: serde_json::Value = serde_json::from_str(&body).expect("json");
     let o = Command::new(env!("CARGO_BIN_EXE_digindex"))
@@ -72,7 +76,7 @@ fn served_claim_check_matches_digindex_check() {
     assert!(served["of"].as_u64().expect("of") >= 1);
     // index metrics are not built on request
     let (status, body) = http(
-        &server.1,
+        &server.addr,
         "POST",
         "/api/check",
         r#"{"claim":"IRN ranks 2 in index:frameworks/ai-ecosystem among persian_gulf"}"#,
@@ -80,7 +84,7 @@ fn served_claim_check_matches_digindex_check() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("digindex check"), "{body}");
     // scores of the index, ranked 1..38
-    let (status, body) = http(&server.1, "GET", "/api/indices/tokyo-statement/scores", "");
+    let (status, body) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores", "");
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
     let mut ranks: Vec<u64> = v["rows"].as_array().expect("rows").iter().filter_map(|r| r["rank"].as_u64()).collect();
@@ -93,27 +97,44 @@ fn a_busy_address_is_a_clear_error() {
     let server = start();
     let o = Command::new(env!("CARGO_BIN_EXE_digindex"))
         .current_dir(root())
-        .args(["serve", "frameworks/tokyo-statement", "--addr", &server.1])
+        .args(["serve", "frameworks/tokyo-statement", "--addr", &server.addr])
         .output()
         .expect("runs");
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains(&format!("cannot listen on {}", server.1)), "{err}");
+    assert!(err.contains(&format!("cannot listen on {}", server.addr)), "{err}");
 }
 
 #[test]
 fn the_server_outlives_a_closed_stdout() {
-    let mut server = start();
-    // stop reading its output, as a supervisor or `| head -1` may
-    let Server(_, _, out) = &mut server;
-    let closed = std::mem::replace(out, BufReader::new(spawn_quiet_stdout()));
-    drop(closed);
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let (status, _) = http(&server.1, "GET", "/api/indices", "");
+    // a free port, then a server whose stdout is closed before it prints anything
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a port").local_addr().expect("addr").port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digindex"))
+        .current_dir(root())
+        .args(["serve", "frameworks/tokyo-statement", "--addr", &addr])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    drop(child.stdout.take());
+    let mut up = false;
+    for _ in 0..300 {
+        if TcpStream::connect(&addr).is_ok() {
+            up = true;
+            break;
+        }
+        if child.try_wait().expect("status").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let server = Server { child, addr, _stdout: BufReader::new(spawn_quiet_stdout()) };
+    assert!(up, "the server stopped when its stdout was closed");
+    let (status, _) = http(&server.addr, "GET", "/api/indices", "");
     assert_eq!(status, 200);
 }
 
-/// A stdout pipe of a process that ends at once (to swap in for a closed one).
+/// A stdout pipe of a process that ends at once (stands in for the closed one).
 fn spawn_quiet_stdout() -> std::process::ChildStdout {
     let mut c = Command::new("true").stdout(Stdio::piped()).spawn().expect("true runs");
     let out = c.stdout.take().expect("stdout");

@@ -39,7 +39,7 @@
   const intervals = Object.fromEntries((M.intervals || []).map((i) => [i.unit, i]));
   const regions = M.regions || [];
   const nominal = { scores: M.scores, ranks: M.ranks };
-  let current = { scores: M.scores, ranks: M.ranks };
+  let current = nominal;
 
   // ---- state
   const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target };
@@ -94,12 +94,13 @@
     }));
   });
   const openProfile = (code) => { S.unit = code; show("profile"); };
+  const known = (code) => Object.hasOwn(unitIndex, code);
 
   // ---- ranking
   function regionSelect(onchange) {
     const s = el("select", { "aria-label": "Region set", onchange: (e) => { S.region = e.target.value; onchange(); } },
       el("option", { value: "", text: `All ${units.length} units` }),
-      regions.map((r) => el("option", { value: r.id, text: `${r.title} (${r.members.filter((m) => m in unitIndex).length})` })));
+      regions.map((r) => el("option", { value: r.id, text: `${r.title} (${r.members.filter(known).length})` })));
     s.value = S.region;
     return el("label", {}, "Region set", s);
   }
@@ -116,23 +117,26 @@
     const head = el("tr", {}, cols.map(([k, label]) => {
       const sorted = S.sort === k;
       return el("th", { scope: "col", "aria-sort": sorted ? (S.dir > 0 ? "ascending" : "descending") : "none", class: k === "interval" ? "hide-narrow" : null },
-        el("button", { text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
+        el("button", { id: k === "interval" ? "interval-head" : null, text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
           S.dir = S.sort === k ? -S.dir : (k === "name" || k === "rank" || k === "interval" ? 1 : -1); S.sort = k; ranking();
         } }));
     }));
     const body = el("tbody", { id: "ranking-body" });
     p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile." }), el("thead", {}, head), body)));
     p.append(el("div", { class: "status", id: "ranking-status", role: "status" }));
+    refill = fill;
     fill();
     function fill() {
       const q = S.search.trim().toLowerCase();
       let rows = units.map((u, k) => ({ u, k })).filter(({ u }) => inRegion(u.code) &&
         (!q || u.name.toLowerCase().includes(q) || u.code.toLowerCase().includes(q)));
+      // units without a value go last, whichever the direction
+      const missing = Infinity * S.dir;
       const key = ({ u, k }) => {
         if (S.sort === "name") return u.name;
-        if (S.sort === "rank") return rank(target, k) ?? Infinity;
-        if (S.sort === "interval") { const i = intervals[u.code]; return i ? i.q95 - i.q05 : Infinity; }
-        const v = score(S.sort, k); return v === null ? -Infinity * S.dir : v;
+        if (S.sort === "rank") return rank(target, k) ?? missing;
+        if (S.sort === "interval") { const i = intervals[u.code]; return i ? i.q95 - i.q05 : missing; }
+        const v = score(S.sort, k); return v === null || v === undefined ? missing : v;
       };
       rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * S.dir; });
       body.replaceChildren(...rows.map(({ u, k }) => {
@@ -151,11 +155,15 @@
         return el("tr", { "data-unit": u.code, class: u.code === S.unit ? "sel" : null }, cells);
       }));
       $("ranking-status").textContent = `${rows.length} of ${units.length} units shown`;
+      const ih = $("interval-head");
+      if (ih) ih.textContent = current === nominal ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)";
     }
   }
 
   // ---- weight sliders (served dashboard)
   let pending = null;
+  let refill = null; // redraws the ranking table's rows only
+  let sent = 0; // the last re-weighting asked for; older answers are dropped
   const weights = Object.fromEntries(pillars.map((n) => [n.code, n.weight]));
   function sliders() {
     const box = el("fieldset", { class: "card sliders", id: "weights" }, el("legend", { text: "Weights (relative to siblings)" }));
@@ -167,26 +175,30 @@
       box.append(el("label", {}, n.name || n.code, input, out));
     }
     box.append(el("button", { type: "button", id: "reset-weights", text: "Reset to the recipe's weights", onclick: () => {
+      clearTimeout(pending);
+      sent++; // answers still on their way are now stale
       for (const n of pillars) weights[n.code] = n.weight;
-      current = nominal; ranking();
+      current = nominal;
+      $("movers").textContent = "";
+      ranking();
     } }));
     box.append(el("div", { class: "status", id: "movers", role: "status", "aria-live": "polite" }));
     function send() {
       clearTimeout(pending);
       pending = setTimeout(async () => {
         const t0 = performance.now();
+        const mine = ++sent;
         try {
           const r = await fetch(C.api + "/reweight", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ weights }) });
           const j = await r.json();
+          if (mine !== sent) return;
           if (!r.ok) throw new Error(j.error || r.statusText);
           current = { scores: j.scores, ranks: j.ranks };
-          const sel = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.code : null;
-          ranking();
-          if (sel) { const again = document.querySelector(`input[data-code="${sel}"]`); if (again) again.focus(); }
+          if (refill) refill();
           const moved = j.movers.slice(0, 5).map((m) => `${(units[unitIndex[m.unit]] || { name: m.unit }).name} ${m.before}→${m.after}`);
           $("movers").textContent = `${j.movers.length} units moved${moved.length ? ": " + moved.join(", ") : ""} (${Math.round(performance.now() - t0)} ms)`;
         } catch (err) {
-          $("movers").textContent = "Re-weighting failed: " + err.message;
+          if (mine === sent) $("movers").textContent = "Re-weighting failed: " + err.message;
         }
       }, 120);
     }
@@ -420,7 +432,12 @@
   }
 
   // ---- downloads
-  function csvField(s) { s = s === null || s === undefined ? "" : String(s); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; }
+  // text starting with = + - @ would run as a spreadsheet formula: prefixed with '
+  function csvField(v) {
+    let s = v === null || v === undefined ? "" : String(v);
+    if (typeof v === "string" && /^[=+\-@]/.test(s)) s = "'" + s;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  }
   function scoresCsv() {
     const codes = [...nodes].sort((a, b) => b.level - a.level).map((n) => n.code);
     const lines = [["unit", "name", ...codes.flatMap((c) => [c, c + "_rank"]), "rank_q05", "rank_q95"].map(csvField).join(",")];
@@ -452,6 +469,6 @@
 
   Object.assign(renderers, { ranking, map, profile, method, claims, downloads });
   const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");
-  if (unit && unit in unitIndex) S.unit = unit;
-  show(renderers[tab] ? tab : "ranking");
+  if (unit && Object.hasOwn(unitIndex, unit)) S.unit = unit;
+  show(Object.hasOwn(renderers, tab) ? tab : "ranking");
 })();

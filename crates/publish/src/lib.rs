@@ -118,8 +118,9 @@ pub fn model(r: &Report<'_>) -> Value {
     let agg = r.build.stage(Stage::Aggregated);
     let raw = r.build.stage(Stage::Raw);
     let by_code = scores_by_code(r.build);
-    let effective: BTreeMap<&str, Option<f64>> =
-        r.build.log.weights.iter().map(|w| (w.code.as_str(), w.effective)).collect();
+    // the weights the build used (the recipe's weight set, not only the framework's defaults)
+    let used: BTreeMap<&str, (f64, Option<f64>)> =
+        r.build.log.weights.iter().map(|w| (w.code.as_str(), (w.weight, w.effective))).collect();
     let info: BTreeMap<&str, &IndicatorInfo> = r.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
     let nodes: Vec<Value> = fw
         .nodes()
@@ -131,8 +132,8 @@ pub fn model(r: &Report<'_>) -> Value {
                 "name": n.name,
                 "level": n.level,
                 "parent": n.parent.map(|p| fw.node(p).code.clone()),
-                "weight": num(n.weight),
-                "effective": effective.get(n.code.as_str()).copied().flatten().map(num),
+                "weight": num(used.get(n.code.as_str()).map_or(n.weight, |w| w.0)),
+                "effective": used.get(n.code.as_str()).and_then(|w| w.1).map(num),
                 "direction": n.direction,
                 "source": i.map(|i| i.source.clone()),
                 "unit": i.map(|i| i.unit.clone()),
@@ -232,15 +233,32 @@ pub fn page(model: &Value, mode: &Mode) -> String {
     };
     let config = json!({ "api": api, "xlsx": xlsx });
     let title = model["title"].as_str().unwrap_or("digindex report");
-    // each piece replaced once, in an order where no inserted text holds a later marker
-    TEMPLATE
-        .replacen("{{title}}", &html_escape(title), 1)
-        .replacen("/*{{css}}*/", APP_CSS, 1)
-        .replacen("{{model}}", &script_json(model), 1)
-        .replacen("{{config}}", &script_json(&config), 1)
-        .replacen("{{world}}", &WORLD.replace('<', "\\u003c"), 1)
-        .replacen("/*{{vendor}}*/", &[D3_ARRAY, D3_GEO, TOPOJSON].join("\n;\n"), 1)
-        .replacen("/*{{app}}*/", APP_JS, 1)
+    let vendor = [D3_ARRAY, D3_GEO, TOPOJSON].join("\n;\n");
+    let parts: [(&str, String); 7] = [
+        ("{{title}}", html_escape(title)),
+        ("/*{{css}}*/", APP_CSS.to_string()),
+        ("{{model}}", script_json(model)),
+        ("{{config}}", script_json(&config)),
+        ("{{world}}", WORLD.replace('<', "\\u003c")),
+        ("/*{{vendor}}*/", vendor),
+        ("/*{{app}}*/", APP_JS.to_string()),
+    ];
+    // one pass over the template: markers are looked for in the template
+    // only, never in what was inserted (data may hold marker-like text)
+    let mut out = String::with_capacity(TEMPLATE.len() + parts.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = TEMPLATE;
+    for (marker, value) in &parts {
+        match rest.split_once(marker) {
+            Some((before, after)) => {
+                out.push_str(before);
+                out.push_str(value);
+                rest = after;
+            }
+            None => debug_assert!(false, "marker {marker} missing from assets/page.html"),
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn html_escape(s: &str) -> String {
@@ -303,8 +321,11 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// A text field for CSV: quoted when needed, and a leading `=`, `+`, `-` or
+/// `@` neutralised with `'` so spreadsheets do not run it as a formula.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
 /// Codes of the model's nodes, highest level first, framework order within a level.
@@ -420,16 +441,23 @@ pub struct Mover {
 }
 
 /// Rebuilds the index with `weights` (code → weight relative to its
-/// siblings) replacing the spec's, and says who moved against `nominal`.
-/// The inputs are reused, so this costs one run of the pipeline (well
-/// under a millisecond for a few dozen units and indicators).
+/// siblings) replacing those the nominal build used (the recipe's weight
+/// set; codes not given keep theirs), and says who moved against
+/// `nominal`. `years` are the inputs of every year built (one entry for a
+/// single-year index); when the recipe normalises several years together
+/// they are rebuilt together and the last year is returned, as for the
+/// nominal build. The inputs are reused, so this costs one run of the
+/// pipeline (well under a millisecond for a few dozen units and indicators).
 pub fn reweight(
     spec: &Spec,
-    inputs: &digindex_build::Inputs,
+    years: &[(i32, digindex_build::Inputs)],
     nominal: &Build,
     weights: &BTreeMap<String, f64>,
 ) -> Result<Reweighted, PublishError> {
-    let fw = &inputs.framework;
+    let Some((_, last)) = years.last() else {
+        return Err(PublishError::Build("no inputs to rebuild from".into()));
+    };
+    let fw = &last.framework;
     for (code, w) in weights {
         if fw.index_of(code).is_none() {
             return Err(PublishError::Invalid(format!(
@@ -441,13 +469,22 @@ pub fn reweight(
             return Err(PublishError::Invalid(format!("weight of {code} must be a number >= 0, found {w}")));
         }
     }
+    let mut set: BTreeMap<String, f64> = nominal.log.weights.iter().map(|w| (w.code.clone(), w.weight)).collect();
+    set.extend(weights.iter().map(|(c, w)| (c.clone(), *w)));
     let mut spec = spec.clone();
-    let set = "digindex-reweight".to_string();
-    spec.weights.insert(set.clone(), weights.clone());
+    let name = "digindex-reweight".to_string();
+    spec.weights.insert(name.clone(), set);
     let mut agg = spec.aggregate.clone().unwrap_or_default();
-    agg.weights = set;
+    agg.weights = name;
     spec.aggregate = Some(agg);
-    let build = digindex_build::build(&spec, inputs).map_err(|e| PublishError::Build(e.to_string()))?;
+    let build = if years.len() == 1 {
+        digindex_build::build(&spec, last)
+    } else {
+        digindex_build::pipeline::build_years(&spec, years).and_then(|mut b| {
+            b.pop().map(|(_, b)| b).ok_or_else(|| digindex_build::BuildError::new("aggregate", "no year built"))
+        })
+    }
+    .map_err(|e| PublishError::Build(e.to_string()))?;
     let by_code = scores_by_code(&build);
     let before = scores_by_code(nominal);
     let target = fw.top_code().unwrap_or_default();

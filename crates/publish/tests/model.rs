@@ -23,10 +23,13 @@ fn model_of(inputs: &digindex_build::Inputs, build: &digindex_build::Build) -> V
     let manifest = json!({"spec": {"aggregate": {"method": "arithmetic"}}});
     digindex_publish::model(&Report {
         id: "asem".into(),
-        title: "ASEM <connectivity> & sustainability".into(),
+        title: "ASEM <connectivity> & sustainability {{model}} /*{{app}}*/".into(),
         framework: &inputs.framework,
         build,
-        units: vec![UnitInfo { code: "AUT".into(), name: "Austria".into(), numeric: Some(40) }],
+        units: vec![
+            UnitInfo { code: "AUT".into(), name: "Austria".into(), numeric: Some(40) },
+            UnitInfo { code: "DNK".into(), name: "=HYPERLINK(\"x\")".into(), numeric: None },
+        ],
         regions: vec![],
         indicators: vec![],
         intervals: None,
@@ -90,6 +93,12 @@ fn scores_csv_and_workbook_match_the_model() {
     assert_eq!(first[0], "AUT");
     assert_eq!(first[2].parse::<f64>().ok(), m["scores"]["Index"][0].as_f64());
     assert_eq!(csv.lines().count(), 1 + 51);
+    // a name a spreadsheet would run as a formula is neutralised
+    assert!(
+        csv.contains("DNK,\"'=HYPERLINK(\"\"x\"\")\""),
+        "{}",
+        csv.lines().find(|l| l.starts_with("DNK")).unwrap_or("")
+    );
     // the workbook is a zip with the three sheets; the Scores sheet holds the index score
     let xlsx = digindex_publish::workbook(&m).expect("workbook");
     assert!(xlsx.starts_with(b"PK\x03\x04"));
@@ -124,7 +133,9 @@ fn the_page_loads_nothing_from_elsewhere() {
     let page = digindex_publish::page(&m, &Mode::Static { workbook: Some(b"PK".to_vec()) });
     assert!(page.starts_with("<!doctype html>"));
     // the title is escaped in <title>, and the model cannot close its script tag
-    assert!(page.contains("<title>ASEM &lt;connectivity&gt; &amp; sustainability</title>"));
+    // markers in the data are data: the template is filled in one pass
+    assert!(page.contains("<title>ASEM &lt;connectivity&gt; &amp; sustainability {{model}} /*{{app}}*/</title>"));
+    assert_eq!(page.matches("digindex report / dashboard. Reads the model").count(), 1, "the script is inserted once");
     assert_eq!(page.matches("</script>").count(), 5, "five script tags, none closed early");
     for bad in ["<script src", "<link", "@import", "url(http", "src=\"http", "href=\"http"] {
         assert!(!page.contains(bad), "{bad}");
@@ -145,7 +156,8 @@ fn reweighting_invariants() {
     let (spec, inputs, build) = asem();
     let m = model_of(&inputs, &build);
     // the recipe's own weights: nothing moves, the same scores
-    let same = digindex_publish::reweight(&spec, &inputs, &build, &BTreeMap::new()).expect("reweight");
+    let years = [(2018, inputs.clone())];
+    let same = digindex_publish::reweight(&spec, &years, &build, &BTreeMap::new()).expect("reweight");
     assert!(same.movers.is_empty());
     for (code, s) in &same.scores {
         for (k, v) in s.iter().enumerate() {
@@ -154,15 +166,39 @@ fn reweighting_invariants() {
     }
     // only Sust counts: the index is Sust
     let w = BTreeMap::from([("Conn".to_string(), 0.0), ("Sust".to_string(), 1.0)]);
-    let r = digindex_publish::reweight(&spec, &inputs, &build, &w).expect("reweight");
+    let r = digindex_publish::reweight(&spec, &years, &build, &w).expect("reweight");
     assert_eq!(r.scores["Index"], r.scores["Sust"]);
     assert_eq!(r.ranks["Index"], r.ranks["Sust"]);
     assert_eq!(r.weights["Conn"], 0.0);
     // bad requests name the problem
     let bad = BTreeMap::from([("Sustt".to_string(), 1.0)]);
-    let e = digindex_publish::reweight(&spec, &inputs, &build, &bad).unwrap_err();
+    let e = digindex_publish::reweight(&spec, &years, &build, &bad).unwrap_err();
     assert!(e.to_string().contains("did you mean \"Sust\""), "{e}");
     let bad = BTreeMap::from([("Sust".to_string(), f64::INFINITY)]);
-    let e = digindex_publish::reweight(&spec, &inputs, &build, &bad).unwrap_err();
+    let e = digindex_publish::reweight(&spec, &years, &build, &bad).unwrap_err();
     assert!(e.to_string().contains(">= 0"), "{e}");
+}
+
+#[test]
+fn reweighting_a_several_year_index_renormalises_all_years() {
+    // a catalogue spec built for four years, normalised across them (the default)
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/apt-connectivity/apt-connectivity.toml");
+    let text = std::fs::read_to_string(&spec_path).expect("spec");
+    let spec = digindex_build::Spec::parse(&text, &["data.years=[2019,2020,2021,2022]".to_string()]).expect("valid");
+    let loaded = digindex_sources::panel::load_years(&spec, &spec_path, &spec.data.years).expect("inputs");
+    let years: Vec<(i32, digindex_build::Inputs)> =
+        spec.data.years.iter().copied().zip(loaded.into_iter().map(|l| l.inputs)).collect();
+    let mut builds = digindex_build::pipeline::build_years(&spec, &years).expect("builds");
+    let (_, last) = builds.pop().expect("a year");
+    // the recipe's weights give back the nominal last year exactly
+    let same = digindex_publish::reweight(&spec, &years, &last, &BTreeMap::new()).expect("reweight");
+    assert!(same.movers.is_empty());
+    let agg = last.stage(Stage::Aggregated);
+    for (j, code) in agg.codes.iter().enumerate() {
+        let want: Vec<Option<f64>> = agg.values.col(j).iter().map(|x| x.is_finite().then_some(*x)).collect();
+        assert_eq!(same.scores[code], want, "{code}");
+    }
+    // built alone, the last year would normalise differently: the check above can fail
+    let alone = digindex_publish::reweight(&spec, &years[3..], &last, &BTreeMap::new()).expect("reweight");
+    assert_ne!(alone.scores, same.scores);
 }

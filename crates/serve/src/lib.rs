@@ -48,24 +48,66 @@ pub const MAX_TARGET: usize = 2048;
 /// Time allowed per request.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What re-weighting rebuilds from: the recipe, every year's inputs, the nominal build.
+struct Rebuild {
+    spec: Spec,
+    years: Vec<(i32, Inputs)>,
+    nominal: Build,
+}
+
 /// One index as served.
 pub struct Index {
     pub id: String,
-    spec: Spec,
-    inputs: Inputs,
-    build: Build,
+    rebuild: Arc<Rebuild>,
     model: Value,
-    page: String,
-    workbook: Vec<u8>,
+    /// The dashboard page and the workbook, each with its ETag.
+    page: (Vec<u8>, String),
+    workbook: (Vec<u8>, String),
 }
 
+/// Re-weighting and claim-checking requests running at once, at most.
+pub const MAX_BUSY: usize = 8;
+
 impl Index {
-    /// Everything a served index needs, prepared once.
-    pub fn new(id: String, spec: Spec, inputs: Inputs, build: Build, model: Value) -> Result<Index, String> {
-        let page = digindex_publish::page(&model, &Mode::Served { api: format!("/api/indices/{id}") });
+    /// Everything a served index needs, prepared once. `years` holds the
+    /// inputs of every year built (one entry for a single-year index).
+    pub fn new(id: String, spec: Spec, years: Vec<(i32, Inputs)>, build: Build, model: Value) -> Result<Index, String> {
+        if years.is_empty() {
+            return Err(format!("{id}: no inputs"));
+        }
+        let api = format!("/api/indices/{}", percent_encode(&id));
+        let page = digindex_publish::page(&model, &Mode::Served { api }).into_bytes();
         let workbook = digindex_publish::workbook(&model).map_err(|e| e.to_string())?;
-        Ok(Index { id, spec, inputs, build, model, page, workbook })
+        let (page_tag, book_tag) = (etag(&page), etag(&workbook));
+        Ok(Index {
+            id,
+            rebuild: Arc::new(Rebuild { spec, years, nominal: build }),
+            model,
+            page: (page, page_tag),
+            workbook: (workbook, book_tag),
+        })
     }
+}
+
+fn etag(body: &[u8]) -> String {
+    format!("\"{:x}\"", Sha256::digest(body))
+}
+
+/// Every byte outside `A-Za-z0-9-._~` as `%XX` (for ids in addresses).
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Checks a one-line claim ("IRN ranks 2 in ai_papers among persian_gulf"),
@@ -78,6 +120,8 @@ pub const MAX_CLAIM: usize = 300;
 struct AppState {
     indices: BTreeMap<String, Index>,
     checker: Option<ClaimChecker>,
+    /// Bounds the re-weighting and claim-checking work running at once.
+    busy: Arc<tokio::sync::Semaphore>,
 }
 
 type Shared = Arc<AppState>;
@@ -103,12 +147,18 @@ fn index<'a>(s: &'a Shared, id: &str) -> Result<&'a Index, ApiError> {
 
 /// A GET answer with an ETag (SHA-256 of the body); 304 when the client has it.
 fn cached(req: &HeaderMap, content_type: &'static str, body: Vec<u8>) -> Response {
-    let tag = format!("\"{:x}\"", Sha256::digest(&body));
+    let tag = etag(&body);
+    cached_tagged(req, content_type, body, &tag)
+}
+
+/// [`cached`] with the tag computed beforehand. Weak tags (`W/"…"`, as
+/// compressing proxies send them back) match too: the body is the same.
+fn cached_tagged(req: &HeaderMap, content_type: &'static str, body: Vec<u8>, tag: &str) -> Response {
     let fresh = req
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+        .is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag));
+    let etag = HeaderValue::from_str(tag).unwrap_or(HeaderValue::from_static("\"\""));
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if fresh {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response();
@@ -128,8 +178,11 @@ fn cached_json(req: &HeaderMap, v: &Value) -> Response {
 /// The router with every route and the hygiene layers; `checker` enables
 /// `POST /api/check`.
 pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
-    let shared: Shared =
-        Arc::new(AppState { indices: indices.into_iter().map(|i| (i.id.clone(), i)).collect(), checker });
+    let shared: Shared = Arc::new(AppState {
+        indices: indices.into_iter().map(|i| (i.id.clone(), i)).collect(),
+        checker,
+        busy: Arc::new(tokio::sync::Semaphore::new(MAX_BUSY)),
+    });
     Router::new()
         .route("/", get(home))
         .route("/i/{id}", get(dashboard))
@@ -146,8 +199,10 @@ pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
         .route("/api/check", post(check_claim))
         .fallback(|| async { not_found("no such route; see /api/openapi.json".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // inside `limits`, so that a timeout is answered in JSON too; the
+        // server ran out of time, not the client: 503
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, TIMEOUT))
         .layer(middleware::from_fn(limits))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT))
         .with_state(shared)
 }
 
@@ -179,8 +234,8 @@ async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
         .map(|i| {
             format!(
                 "<li><a href=\"/i/{id}\">{t}</a> — <a href=\"/api/indices/{id}\">API</a></li>",
-                id = i.id,
-                t = i.model["title"].as_str().unwrap_or(&i.id).replace('<', "&lt;")
+                id = html_escape(&percent_encode(&i.id)),
+                t = html_escape(i.model["title"].as_str().unwrap_or(&i.id))
             )
         })
         .collect();
@@ -192,7 +247,7 @@ async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
 
 async fn dashboard(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
     let i = index(&s, &id)?;
-    Ok(cached(&h, "text/html; charset=utf-8", i.page.clone().into_bytes()))
+    Ok(cached_tagged(&h, "text/html; charset=utf-8", i.page.0.clone(), &i.page.1))
 }
 
 async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
@@ -325,7 +380,12 @@ async fn scores_csv(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMa
 
 async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
     let i = index(&s, &id)?;
-    let mut r = cached(&h, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", i.workbook.clone());
+    let mut r = cached_tagged(
+        &h,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        i.workbook.0.clone(),
+        &i.workbook.1,
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.xlsx\"", i.id)) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -385,18 +445,25 @@ async fn reweight(
 ) -> Result<Response, ApiError> {
     let i = index(&s, &id)?;
     let axum::Json(body) = body.map_err(|e| ApiError(e.status(), e.body_text()))?;
-    let n = i.inputs.framework.nodes().len();
+    let n = i.model["nodes"].as_array().map_or(0, Vec::len);
     if body.weights.len() > n {
         return Err(ApiError(
             StatusCode::BAD_REQUEST,
             format!("{} weights given; the framework has {n} codes", body.weights.len()),
         ));
     }
-    // one pipeline run on cached inputs: bounded, but off the async threads
-    let (spec, inputs, build) = (i.spec.clone(), i.inputs.clone(), i.build.clone());
-    let r = tokio::task::spawn_blocking(move || digindex_publish::reweight(&spec, &inputs, &build, &body.weights))
+    // one pipeline run on cached inputs, off the async threads, a few at a time
+    let permit = Arc::clone(&s.busy)
+        .acquire_owned()
         .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("re-weighting stopped: {e}")))?;
+        .map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))?;
+    let rebuild = Arc::clone(&i.rebuild);
+    let r = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        digindex_publish::reweight(&rebuild.spec, &rebuild.years, &rebuild.nominal, &body.weights)
+    })
+    .await
+    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("re-weighting stopped: {e}")))?;
     match r {
         Ok(r) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(r)).into_response()),
         Err(e @ digindex_publish::PublishError::Invalid(_)) => Err(ApiError(StatusCode::BAD_REQUEST, e.to_string())),
@@ -422,9 +489,16 @@ async fn check_claim(
     if body.claim.chars().count() > MAX_CLAIM {
         return Err(ApiError(StatusCode::BAD_REQUEST, format!("a claim is at most {MAX_CLAIM} characters")));
     }
-    let r = tokio::task::spawn_blocking(move || checker(&body.claim))
+    let permit = Arc::clone(&s.busy)
+        .acquire_owned()
         .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("checking stopped: {e}")))?;
+        .map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))?;
+    let r = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        checker(&body.claim)
+    })
+    .await
+    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("checking stopped: {e}")))?;
     match r {
         Ok(v) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response()),
         Err(e) => Err(ApiError(StatusCode::BAD_REQUEST, e)),

@@ -13,10 +13,16 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fn app() -> (Router, Value) {
+    app_with(&[])
+}
+
+/// The ASEM index, with spec overrides.
+fn app_with(sets: &[&str]) -> (Router, Value) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let spec_path = root.join("examples/asem/asem.toml");
     let text = std::fs::read_to_string(&spec_path).expect("spec");
-    let spec = digindex_build::Spec::parse(&text, &[]).expect("spec valid");
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let spec = digindex_build::Spec::parse(&text, &sets).expect("spec valid");
     let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
     let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
     let manifest = json!({});
@@ -45,7 +51,8 @@ fn app() -> (Router, Value) {
         manifest: &manifest,
         trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
     });
-    let index = digindex_serve::Index::new("asem".into(), spec, loaded.inputs, build, model.clone()).expect("index");
+    let index = digindex_serve::Index::new("asem".into(), spec, vec![(2018, loaded.inputs)], build, model.clone())
+        .expect("index");
     // a stand-in checker: the real one is tested with the claims crate and `digindex check`
     let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(|line: &str| {
         if line.starts_with("AUT ranks") {
@@ -185,6 +192,15 @@ async fn etags_answer_304() {
     let (s, h, b) = call(&app, again.expect("req")).await;
     assert_eq!((s, b.len()), (StatusCode::NOT_MODIFIED, 0));
     assert_eq!(h[header::ETAG], tag);
+    // a weak tag (as sent back through a compressing proxy) matches too
+    let weak = format!("W/{}", tag.to_str().expect("ascii"));
+    let again = Request::get("/api/indices/asem/scores").header(header::IF_NONE_MATCH, weak).body(Body::empty());
+    let (s, _, _) = call(&app, again.expect("req")).await;
+    assert_eq!(s, StatusCode::NOT_MODIFIED);
+    // the dashboard page too
+    let (_, h, _) = call(&app, Request::get("/i/asem").body(Body::empty()).expect("req")).await;
+    let again = Request::get("/i/asem").header(header::IF_NONE_MATCH, h[header::ETAG].clone()).body(Body::empty());
+    assert_eq!(call(&app, again.expect("req")).await.0, StatusCode::NOT_MODIFIED);
     // another query, another tag
     let (_, h2, _) =
         call(&app, Request::get("/api/indices/asem/scores?code=Conn").body(Body::empty()).expect("req")).await;
@@ -208,6 +224,9 @@ async fn reweighting_matches_the_weighted_mean() {
     }
     let movers = v["movers"].as_array().expect("movers");
     assert!(!movers.is_empty());
+    // biggest moves first
+    let shift = |m: &Value| m["before"].as_i64().zip(m["after"].as_i64()).map(|(b, a)| (b - a).abs());
+    assert!(movers.windows(2).all(|w| shift(&w[0]) >= shift(&w[1])), "{movers:?}");
     for m in movers {
         let k = model["units"].as_array().expect("units").iter().position(|u| u["code"] == m["unit"]).expect("unit");
         assert_eq!(m["before"], model["ranks"]["Index"][k]);
@@ -222,6 +241,25 @@ async fn reweighting_matches_the_weighted_mean() {
         br#"{"weights":{"Conn":1,"Sust":1}}"#.to_vec(),
     )
     .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["movers"], json!([]));
+    assert!(close(&v["scores"]["Index"], &model["scores"]["Index"]));
+}
+
+#[tokio::test]
+async fn reweighting_starts_from_the_recipes_weight_set() {
+    // the recipe aggregates with a weight set of its own: Conn counts 3 times
+    let (app, model) = app_with(&["weights.expert.Conn=3", "aggregate.weights=\"expert\""]);
+    let conn = model["nodes"].as_array().expect("nodes").iter().find(|n| n["code"] == "Conn").expect("Conn");
+    assert_eq!(conn["weight"], 3.0, "the model shows the weights used");
+    // moving another code keeps Conn at 3
+    let body = br#"{"weights":{"Physical":2}}"#.to_vec();
+    let (s, v) = post(&app, "/api/indices/asem/reweight", Some("application/json"), body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["weights"]["Conn"].as_f64(), v["weights"]["Physical"].as_f64()), (Some(3.0), Some(2.0)));
+    // no change asked: nothing moves
+    let (s, v) =
+        post(&app, "/api/indices/asem/reweight", Some("application/json"), br#"{"weights":{}}"#.to_vec()).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["movers"], json!([]));
     assert!(close(&v["scores"]["Index"], &model["scores"]["Index"]));

@@ -26,7 +26,8 @@ pub struct Published {
     /// Short id for addresses: the spec's folder or file name.
     pub id: String,
     pub spec: Spec,
-    pub inputs: Inputs,
+    /// The inputs of every year built (one entry for a single-year index).
+    pub years: Vec<(i32, Inputs)>,
     pub build: Build,
     pub model: serde_json::Value,
 }
@@ -39,7 +40,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         name.map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into())
     };
     // the reference build, and the trend when several years are built
-    let (loaded, build, trend) = if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
+    let (loaded, build, trend, years) = if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
         let years = &spec.data.years;
         let per_year = digindex_sources::panel::load_years(&spec, &super::spec_file(spec_arg), years)
             .map_err(|e| anyhow!("{e}"))?;
@@ -57,11 +58,13 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         let last = per_year.into_iter().last().ok_or_else(|| anyhow!("data.years is empty"))?;
         let (_, build) = builds.pop().ok_or_else(|| anyhow!("no year was built"))?;
         let notes = serde_json::to_value(&last.picks).ok();
-        (digindex_io::Loaded { inputs: last.inputs, files: last.files, notes }, build, trend)
+        (digindex_io::Loaded { inputs: last.inputs, files: last.files, notes }, build, trend, inputs)
     } else {
         let loaded = super::load_data(&spec, spec_arg)?;
         let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
-        (loaded, build, Vec::new())
+        let year = spec.data.time.map_or(0, |t| t as i32);
+        let years = vec![(year, loaded.inputs.clone())];
+        (loaded, build, Vec::new(), years)
     };
     let mut manifest = digindex_io::output::manifest(&spec, sets, &spec_file, &loaded.files, &build);
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
@@ -153,7 +156,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         manifest: &manifest,
         trend,
     });
-    Ok(Published { id, spec, inputs: loaded.inputs, build, model })
+    Ok(Published { id, spec, years, build, model })
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -180,7 +183,7 @@ pub fn run(args: Args) -> Result<()> {
             std::fs::write(dir.join(name), bytes)?;
         }
         // marks the folder as digindex output, so a later run may replace it
-        std::fs::write(dir.join("manifest.json"), format!("{{\"report\": {:?}}}\n", p.id))?;
+        std::fs::write(dir.join("manifest.json"), serde_json::json!({ "report": p.id }).to_string() + "\n")?;
         Ok(())
     })
     .with_context(|| format!("writing {}", out.display()))?;

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<()> {
         if indices.iter().any(|i: &digindex_serve::Index| i.id == p.id) {
             return Err(anyhow!("two specs have the id {:?}; give them different folder or file names", p.id));
         }
-        indices.push(digindex_serve::Index::new(p.id, p.spec, p.inputs, p.build, p.model).map_err(|e| anyhow!(e))?);
+        indices.push(digindex_serve::Index::new(p.id, p.spec, p.years, p.build, p.model).map_err(|e| anyhow!(e))?);
     }
     let ids: Vec<String> = indices.iter().map(|i| i.id.clone()).collect();
     // claims are checked on the whole catalogue, loaded once
