@@ -24,10 +24,22 @@ const check = (ok, what) => {
   if (!ok) failures++;
 };
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+// Chromium has been seen to crash while starting (SIGSEGV before any page,
+// once in a dozen runs here); a start is retried, a test is never.
+async function launch() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launch({
+        executablePath: chromiumPath,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.log(`chromium did not start (attempt ${attempt}): ${String(e).split("\n")[0]}; trying again`);
+    }
+  }
+}
+const browser = await launch();
 
 // axe-core (npm) checks each page against WCAG 2 A/AA rules
 const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules/axe-core/axe.min.js"), "utf8");
