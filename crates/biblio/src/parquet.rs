@@ -3,7 +3,8 @@
 //! `country` (ISO2 string), `share` (double), `citations` (int64), `fwci`
 //! (double, nullable), `international` (bool), `top10` (bool, nullable);
 //! Snappy-compressed row groups of 128 Ki rows, so memory stays flat. Each
-//! file is written under a temporary name and renamed when complete. Any
+//! file is written under a temporary name and renamed when complete; a
+//! sink dropped unfinished (the run failed) removes its temporary file. Any
 //! engine reads the folder, e.g. DuckDB:
 //! `SELECT country, year, count(*) AS whole, sum(share) AS fractional
 //!  FROM 'DIR/*.parquet' GROUP BY ALL`.
@@ -48,6 +49,22 @@ pub struct ParquetSink {
     international: Vec<bool>,
     top10: Vec<bool>,
     top10_def: Vec<i16>,
+    /// Last, so the writer (and its file) is dropped first.
+    cleanup: RemoveUnlessKept,
+}
+
+/// Removes a temporary file when dropped, unless kept.
+struct RemoveUnlessKept {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for RemoveUnlessKept {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn err(path: &Path, e: impl std::fmt::Display) -> BiblioError {
@@ -66,6 +83,7 @@ impl ParquetSink {
         let writer = SerializedFileWriter::new(file, schema, props).map_err(|e| err(&path, e))?;
         Ok(ParquetSink {
             writer,
+            cleanup: RemoveUnlessKept { path: tmp.clone(), keep: false },
             tmp,
             path,
             work: Vec::new(),
@@ -146,8 +164,10 @@ impl FlatSink for ParquetSink {
 
     fn finish(mut self: Box<Self>) -> Result<(), BiblioError> {
         self.flush()?;
-        let ParquetSink { writer, tmp, path, .. } = *self;
+        let ParquetSink { writer, tmp, path, mut cleanup, .. } = *self;
         writer.close().map_err(|e| err(&path, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| err(&path, e))
+        std::fs::rename(&tmp, &path).map_err(|e| err(&path, e))?;
+        cleanup.keep = true;
+        Ok(())
     }
 }

@@ -64,3 +64,28 @@ fn flat_rows_add_up_to_the_aggregates() {
         assert_eq!(*cites, want.citations, "{c} {y}");
     }
 }
+
+#[test]
+fn a_failed_run_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // a good file and a truncated gzip file
+    let good = std::fs::read(data("works_openalexR_fixture.jsonl")).expect("file");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut enc, &good).expect("gzip");
+    let gz = enc.finish().expect("gzip");
+    let bad = dir.path().join("part_001.gz");
+    std::fs::write(&bad, &gz[..gz.len() / 2]).expect("write");
+    let files = vec![data("works_openalexR_fixture.jsonl"), bad];
+    let out = dir.path().join("flat");
+    let make = |i: usize, _: &Path| -> Result<Box<dyn FlatSink>, digindex_biblio::BiblioError> {
+        Ok(Box::new(ParquetSink::create(&out, i)?))
+    };
+    let e = run_with_flat(&files, &Options::default(), &|_| {}, Some(&make)).unwrap_err();
+    assert!(e.to_string().contains("ends early"), "{e}");
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
