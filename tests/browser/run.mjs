@@ -132,9 +132,15 @@ async function newPage(context) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
   await page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
+  // the address picks the tab, also when only the fragment changes
+  await page.evaluate(() => { location.hash = "#method"; });
+  await page.waitForSelector("#framework-tree");
+  check(!(await page.locator("#method").isHidden()), "changing the address's fragment to #method shows the method");
   // odd addresses fall back to the ranking
   await page.goto(pathToFileURL(join(out, "r", "report.html")).href + "#constructor");
+  await page.waitForFunction(() => location.hash === "#ranking");
   await page.goto(pathToFileURL(join(out, "r", "report.html")).href + "#profile/constructor");
+  await page.waitForFunction(() => /^#profile\/[A-Z]{3}$/.test(location.hash));
   await page.reload();
   await page.waitForSelector("#profile-name");
   check((await page.locator("#profile-name").textContent()).length > 0, "#profile/constructor shows a real profile, no error");

@@ -468,7 +468,12 @@
   }
 
   Object.assign(renderers, { ranking, map, profile, method, claims, downloads });
-  const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");
-  if (unit && Object.hasOwn(unitIndex, unit)) S.unit = unit;
-  show(Object.hasOwn(renderers, tab) ? tab : "ranking");
+  // the address names the tab (and the profile's unit): #profile/IRN
+  function route() {
+    const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");
+    if (unit && Object.hasOwn(unitIndex, unit)) S.unit = unit;
+    show(Object.hasOwn(renderers, tab) ? tab : "ranking");
+  }
+  window.addEventListener("hashchange", route);
+  route();
 })();
