@@ -5,7 +5,9 @@
 //! aggregates per country and year: papers (whole and fractional counts),
 //! citations, h-index, mean FWCI, share in the top 10% by citation
 //! percentile, share with international co-authorship, and the affiliation
-//! coverage that tells how much of the output could be attributed at all.
+//! coverage (share of the authorships of the country's works that carry a
+//! country; also for the whole run) that tells how much of the output
+//! could be attributed at all.
 //!
 //! Design (measured in `shared/reference/rust-stack.md` and
 //! `benches/`): one reader per file (files in parallel); the decoder fills
@@ -313,6 +315,10 @@ pub struct CountryYear {
     pub top10: u64,
     pub percentile_n: u64,
     pub international: u64,
+    /// Authorships of the country's works, and those with a country: the
+    /// affiliation coverage of what the country's counts rest on.
+    pub authorships: u64,
+    pub authorships_with_country: u64,
 }
 
 impl CountryYear {
@@ -328,6 +334,8 @@ impl CountryYear {
         self.top10 += o.top10;
         self.percentile_n += o.percentile_n;
         self.international += o.international;
+        self.authorships += o.authorships;
+        self.authorships_with_country += o.authorships_with_country;
     }
 
     /// The largest h with h works cited at least h times: over citation
@@ -484,6 +492,7 @@ fn add(
         }
         per_author.push(cs);
     }
+    let with_country = per_author.iter().filter(|cs| !cs.is_empty()).count() as u64;
     let mut countries: Vec<&str> = per_author.iter().flatten().copied().collect();
     countries.sort_unstable();
     countries.dedup();
@@ -532,6 +541,8 @@ fn add(
         if intl {
             e.international += 1;
         }
+        e.authorships += auths.len() as u64;
+        e.authorships_with_country += with_country;
     }
     if let Some(sink) = flat {
         let work = short_id(w.id.as_deref().unwrap_or_default());
@@ -911,6 +922,9 @@ pub fn indicators(t: &Totals, prefix: &str) -> Vec<(String, String, i32, f64)> {
             push("top10_share", e.top10 as f64 / e.percentile_n as f64);
         }
         push("international_share", e.international as f64 / e.papers_whole);
+        if e.authorships > 0 {
+            push("affiliation_coverage", e.authorships_with_country as f64 / e.authorships as f64);
+        }
     }
     rows
 }
@@ -1014,5 +1028,11 @@ mod tests {
         assert_eq!((ir.citations, ir.top10, ir.international), (7, 1, 1));
         assert_eq!(t.authorships, 3);
         assert_eq!(t.authorships_with_country, 2);
+        // each country's works rest on 3 authorships, 2 with a country
+        assert_eq!((ir.authorships, ir.authorships_with_country), (3, 2));
+        assert_eq!((de.authorships, de.authorships_with_country), (3, 2));
+        let rows = indicators(&t, "oa");
+        let cov = rows.iter().find(|r| r.0 == "IR" && r.1 == "oa_affiliation_coverage").expect("coverage row");
+        assert!((cov.3 - 2.0 / 3.0).abs() < 1e-12);
     }
 }

@@ -20,6 +20,9 @@ struct Ref {
     frac: f64,
     cites: Vec<u64>,
     fwci: Vec<f64>,
+    /// Authorships of the country's works, and those with some country.
+    authorships: u64,
+    with_country: u64,
 }
 
 fn reference(files: &[PathBuf], keep: impl Fn(&serde_json::Value) -> bool) -> BTreeMap<(String, i64), Ref> {
@@ -62,6 +65,8 @@ fn reference(files: &[PathBuf], keep: impl Fn(&serde_json::Value) -> bool) -> BT
                 if let Some(f) = w["fwci"].as_f64() {
                     e.fwci.push(f);
                 }
+                e.authorships += auths.len() as u64;
+                e.with_country += per.iter().filter(|s| !s.is_empty()).count() as u64;
             }
             for s in &per {
                 for c in s {
@@ -111,6 +116,7 @@ fn counts_shares_h_index_and_fwci_match_an_independent_walk() {
         );
         assert_eq!(got.citations, want.cites.iter().sum::<u64>(), "{c} {y}");
         assert_eq!(got.h_index(), h(want.cites.clone()), "{c} {y}");
+        assert_eq!((got.authorships, got.authorships_with_country), (want.authorships, want.with_country), "{c} {y}");
         if !want.fwci.is_empty() {
             let mean = want.fwci.iter().sum::<f64>() / want.fwci.len() as f64;
             assert!((got.fwci_sum / got.fwci_n as f64 - mean).abs() < 1e-9, "{c} {y}");
