@@ -279,6 +279,12 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The AI rules hold (or there are none).
+    fn is_ai(&self, w: &Work<'_>) -> bool {
+        self.ai.is_empty() || self.ai.iter().any(|r| r.matches(w))
+    }
+
+    /// The work's year when it counts, AI rules aside ([`Filter::is_ai`]).
     fn keeps(&self, w: &Work<'_>) -> Option<i32> {
         let y = w.publication_year?;
         if self.years.is_some_and(|(a, b)| y < a || y > b) {
@@ -291,9 +297,6 @@ impl Filter {
             return None;
         }
         if !self.include_paratext && (w.is_paratext == Some(true) || w.kind.as_deref() == Some("paratext")) {
-            return None;
-        }
-        if !self.ai.is_empty() && !self.ai.iter().any(|r| r.matches(w)) {
             return None;
         }
         Some(y)
@@ -397,6 +400,9 @@ pub struct Totals {
     pub works_without_country: u64,
     pub bytes: u64,
     pub duplicates_skipped: u64,
+    /// With AI rules and [`Options::all_works`]: the same sums over every
+    /// work the other filters keep, AI or not (so shares can be taken).
+    pub all_works: Option<Box<Totals>>,
 }
 
 impl Totals {
@@ -417,6 +423,9 @@ impl Totals {
         self.works_without_country += o.works_without_country;
         self.bytes += o.bytes;
         self.duplicates_skipped += o.duplicates_skipped;
+        if let Some(a) = o.all_works {
+            self.all_works.get_or_insert_with(Box::default).merge(*a);
+        }
     }
 
     /// Share of authorships with at least one country.
@@ -618,6 +627,9 @@ pub struct Options {
     pub dedup: bool,
     /// Also sum per institution ([`Totals::by_institution_year`]).
     pub institutions: bool,
+    /// With AI rules: also sum every work, AI or not, in the same pass
+    /// ([`Totals::all_works`]).
+    pub all_works: bool,
 }
 
 /// Progress of a run, reported in increments as files are read.
@@ -792,6 +804,7 @@ pub fn run_with_flat(
             let mut t = Totals::default();
             let mut counted: HashSet<String> = HashSet::new();
             let mut key = (String::new(), 0);
+            let mut all = (opts.all_works && !opts.filter.ai.is_empty()).then(Totals::default);
             let path = p.display().to_string();
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
@@ -821,14 +834,20 @@ pub fn run_with_flat(
                     }
                 }
                 if let Some(year) = opts.filter.keeps(&w) {
-                    add(&mut t, &w, year, sink.as_mut(), &mut key)?;
-                    if opts.institutions {
-                        add_institutions(&mut t, &w, year);
+                    if let Some(all) = all.as_mut() {
+                        add(all, &w, year, None, &mut key)?;
+                    }
+                    if opts.filter.is_ai(&w) {
+                        add(&mut t, &w, year, sink.as_mut(), &mut key)?;
+                        if opts.institutions {
+                            add_institutions(&mut t, &w, year);
+                        }
                     }
                 }
                 Ok(())
             })?;
             t.bytes = bytes;
+            t.all_works = all.map(Box::new);
             if let Some(sink) = sink {
                 sink.finish()?;
             }
@@ -927,6 +946,20 @@ pub fn indicators(t: &Totals, prefix: &str) -> Vec<(String, String, i32, f64)> {
         }
     }
     rows
+}
+
+/// `part`'s whole-count papers as a share of `all`'s, per country and year
+/// where `all` has papers: (ISO2 country, `name`, year, share).
+pub fn shares(part: &Totals, all: &Totals, name: &str) -> Vec<(String, String, i32, f64)> {
+    let mut keys: Vec<&(String, i32)> = all.by_country_year.keys().collect();
+    keys.sort();
+    keys.into_iter()
+        .filter(|k| all.by_country_year[*k].papers_whole > 0.0)
+        .map(|k| {
+            let p = part.by_country_year.get(k).map_or(0.0, |c| c.papers_whole);
+            (k.0.clone(), name.to_string(), k.1, p / all.by_country_year[k].papers_whole)
+        })
+        .collect()
 }
 
 /// Decompresses and splits the files into lines without parsing them (in

@@ -284,3 +284,26 @@ fn on_demand_and_full_validation_agree() {
         assert!(t.malformed_examples[0].contains("line 2"), "{:?}", t.malformed_examples);
     }
 }
+
+#[test]
+fn one_pass_gives_ai_and_all_works() {
+    let files = vec![data("works_ai_selected_fields.jsonl"), data("works_full_api.jsonl")];
+    let ai = Filter { ai: vec![AiRule::Concept("C154945302".into(), 0.3)], ..Default::default() };
+    let both =
+        run(&files, &Options { filter: ai.clone(), all_works: true, ..Default::default() }, &|_| {}).expect("runs");
+    let only_ai = run(&files, &Options { filter: ai, ..Default::default() }, &|_| {}).expect("runs");
+    let every = run(&files, &Options::default(), &|_| {}).expect("runs");
+    assert_eq!(both.by_country_year, only_ai.by_country_year);
+    let all = both.all_works.as_ref().expect("all works");
+    assert_eq!(all.by_country_year, every.by_country_year);
+    assert!(only_ai.works_kept > 0 && only_ai.works_kept < every.works_kept);
+    // shares: AI papers over all papers, zero where a country has no AI paper
+    let shares = digindex_biblio::shares(&both, all, "s");
+    assert_eq!(shares.len(), every.by_country_year.len());
+    for (c, _, y, v) in &shares {
+        let a = both.by_country_year.get(&(c.clone(), *y)).map_or(0.0, |x| x.papers_whole);
+        assert_eq!(*v, a / every.by_country_year[&(c.clone(), *y)].papers_whole);
+        assert!((0.0..=1.0).contains(v));
+    }
+    assert!(shares.iter().any(|s| s.3 == 0.0) && shares.iter().any(|s| s.3 > 0.0));
+}

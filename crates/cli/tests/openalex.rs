@@ -58,6 +58,42 @@ fn output_feeds_a_catalogue() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(fs::read_to_string(&fast).expect("csv"), csv);
+    // AI and all works from one pass: the all-works rows are the plain run's
+    let both = dir.path().join("both.csv");
+    let o = digindex(&[
+        "openalex",
+        samples().to_str().expect("utf8"),
+        "--out",
+        both.to_str().expect("utf8"),
+        "--ai",
+        "concept:C154945302:0.3",
+        "--prefix",
+        "oa_ai",
+        "--all-prefix",
+        "oa",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let both = fs::read_to_string(&both).expect("csv");
+    let mut all_rows: Vec<String> = both
+        .lines()
+        .filter(|l| l.contains(",oa_") && !l.contains(",oa_ai_"))
+        .map(|l| l.replacen(",oa_", ",openalex_", 1))
+        .collect();
+    let mut plain: Vec<String> = csv.lines().skip(1).map(String::from).collect();
+    all_rows.sort();
+    plain.sort();
+    assert_eq!(all_rows, plain);
+    assert!(both.lines().any(|l| l.contains(",oa_ai_papers_whole,")));
+    let shares: Vec<f64> = both
+        .lines()
+        .filter(|l| l.contains(",oa_ai_share_of_papers,"))
+        .filter_map(|l| l.rsplit(',').next()?.parse().ok())
+        .collect();
+    assert!(!shares.is_empty() && shares.iter().all(|s| (0.0..=1.0).contains(s)));
+    let o = digindex(&["openalex", samples().to_str().expect("utf8"), "--out", "x.csv", "--all-prefix", "oa", "-q"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--all-prefix needs --ai"));
 
     fs::write(
         dir.path().join("catalog.toml"),

@@ -62,6 +62,11 @@ pub struct Args {
     /// Indicator name prefix.
     #[arg(long, default_value = "openalex")]
     prefix: String,
+    /// With --ai: also write every work's indicators (AI or not) under this
+    /// prefix, from the same pass, and PREFIX_share_of_papers (AI works as
+    /// a share of all works, whole counts) for each country and year.
+    #[arg(long, value_name = "PREFIX")]
+    all_prefix: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -96,7 +101,14 @@ pub fn run(args: Args) -> Result<()> {
         strict: args.strict,
         dedup: args.dedup,
         institutions: args.institutions.is_some(),
+        all_works: args.all_prefix.is_some(),
     };
+    if args.all_prefix.is_some() && opts.filter.ai.is_empty() {
+        return Err(anyhow!("--all-prefix needs --ai: without AI rules every work is counted already"));
+    }
+    if args.all_prefix.as_deref() == Some(args.prefix.as_str()) {
+        return Err(anyhow!("--all-prefix must differ from --prefix ({:?})", args.prefix));
+    }
     #[cfg(not(feature = "parquet"))]
     if args.parquet.is_some() {
         return Err(anyhow!(
@@ -135,7 +147,11 @@ pub fn run(args: Args) -> Result<()> {
     // ISO2 -> ISO3; codes that are not countries are reported
     let countries = digindex_sources::countries::Countries::shipped();
     let mut unknown: std::collections::BTreeMap<String, usize> = Default::default();
-    let rows = digindex_biblio::indicators(&totals, &args.prefix);
+    let mut rows = digindex_biblio::indicators(&totals, &args.prefix);
+    if let (Some(all), Some(prefix)) = (&totals.all_works, &args.all_prefix) {
+        rows.extend(digindex_biblio::indicators(all, prefix));
+        rows.extend(digindex_biblio::shares(&totals, all, &format!("{}_share_of_papers", args.prefix)));
+    }
     write_file(&args.out, |f| {
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["unit", "indicator", "year", "value"])?;
