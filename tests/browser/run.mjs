@@ -111,6 +111,8 @@ async function newPage(context) {
   await page.getByRole("tab", { name: "Method" }).click();
   check((await page.locator("#framework-tree li").count()) >= 28, "method shows the framework tree");
   check((await page.locator("#corr-chart rect").count()) >= 10, "method shows the correlation chart");
+  const alphaBars = await page.locator("#alpha-chart rect").count();
+  check(alphaBars === 7, `method shows Cronbach's alpha of the index and its 6 pillars (${alphaBars} bars)`);
   await page.getByRole("tab", { name: "Claims" }).click();
   const claims = await page.locator("article.claim").count();
   check(claims === 3, `claims page shows the 3 claims (${claims})`);

@@ -365,9 +365,23 @@
       p.append(el("p", { class: "muted", text: "Correlation (Pearson) of each indicator with its pillar; negative bars deserve a look." }), svg);
     }
     const alphas = M.coherence.alphas || [];
-    if (alphas.length) p.append(el("table", { id: "alphas" }, el("caption", { class: "muted", text: "Cronbach's alpha of each aggregate's children (≥ 0.7 is the usual bar)" }),
+    if (alphas.length) {
+      const W = 640, row = 20, H = alphas.length * row + 30, X = (a) => 200 + Math.max(0, Math.min(1, a)) * 400;
+      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", id: "alpha-chart",
+        "aria-label": "Cronbach's alpha per aggregate: " + alphas.map((a) => `${(byCode[a.code] || {}).name || a.code} ${fs(a.alpha)}`).join(", ") });
+      alphas.forEach((a, i) => {
+        const y = i * row + 4;
+        const t = svgEl("text", { x: 190, y: y + 12, "font-size": 11, "text-anchor": "end" }); t.textContent = (byCode[a.code] || {}).name || a.code; svg.append(t);
+        if (a.alpha !== null && !Number.isNaN(a.alpha)) svg.append(svgEl("rect", { x: 200, y, width: X(a.alpha) - 200, height: row - 6, fill: a.alpha >= 0.7 ? "#2f5d8a" : "#b3261e" }));
+        const v = svgEl("text", { x: 610, y: y + 12, "font-size": 10 }); v.textContent = fs(a.alpha); svg.append(v);
+      });
+      svg.append(svgEl("line", { x1: X(0.7), x2: X(0.7), y1: 0, y2: H - 20, stroke: "#333", "stroke-dasharray": "3 3" }));
+      const l = svgEl("text", { x: X(0.7), y: H - 6, "font-size": 10, "text-anchor": "middle" }); l.textContent = "0.7"; svg.append(l);
+      p.append(el("p", { class: "muted", text: "Cronbach's alpha of each aggregate's children (red: below the usual 0.7)." }), svg);
+    }
+    if (alphas.length) p.append(el("details", {}, el("summary", { text: "Cronbach's alpha as a table" }), el("table", { id: "alphas" }, el("caption", { class: "muted", text: "Cronbach's alpha of each aggregate's children (≥ 0.7 is the usual bar)" }),
       el("thead", {}, el("tr", {}, el("th", { text: "Aggregate" }), el("th", { text: "Children" }), el("th", { text: "alpha" }))),
-      el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) }))))));
+      el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) })))))));
     // sensitivity
     p.append(el("h2", { text: "Sensitivity" }));
     const sens = M.sensitivity && M.sensitivity.indices ? M.sensitivity.indices : null;

@@ -11,6 +11,7 @@
 //! | `GET /api/indices` | the indices served |
 //! | `GET /api/indices/{id}` | the framework tree, units and region sets |
 //! | `GET /api/indices/{id}/scores?code=&region=&year=` | scores and ranks |
+//! | `GET /api/indices/{id}/units` | the units with index score, rank, region sets |
 //! | `GET /api/indices/{id}/units/{unit}` | one unit's profile |
 //! | `GET /api/indices/{id}/claims` | claim verdicts with every reading |
 //! | `POST /api/check` | check a one-line claim on the data, every reading |
@@ -193,6 +194,7 @@ pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
         .route("/api/indices/{id}/scores", get(scores))
         .route("/api/indices/{id}/scores.csv", get(scores_csv))
         .route("/api/indices/{id}/workbook.xlsx", get(workbook))
+        .route("/api/indices/{id}/units", get(units))
         .route("/api/indices/{id}/units/{unit}", get(unit))
         .route("/api/indices/{id}/claims", get(claims))
         .route("/api/indices/{id}/reweight", post(reweight))
@@ -392,6 +394,29 @@ async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap)
     Ok(r)
 }
 
+async fn units(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
+    let m = &index(&s, &id)?.model;
+    let target = m["target"].as_str().unwrap_or_default();
+    let list: Vec<Value> = m["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(k, u)| {
+            let c = &u["code"];
+            let regions: Vec<&Value> = m["regions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|r| r["members"].as_array().is_some_and(|ms| ms.contains(c)))
+                .map(|r| &r["id"])
+                .collect();
+            json!({"code": c, "name": u["name"], "score": m["scores"][target][k], "rank": m["ranks"][target][k], "regions": regions})
+        })
+        .collect();
+    Ok(cached_json(&h, &json!({ "units": list })))
+}
+
 async fn unit(
     State(s): State<Shared>,
     Path((id, code)): Path<(String, String)>,
@@ -529,6 +554,7 @@ pub fn openapi_document() -> Value {
                 "responses": {"200": ok("rows: unit, name, score, rank, rank_q05, rank_q95"), "400": err, "404": err}}},
             "/api/indices/{id}/scores.csv": {"get": {"summary": "Scores as CSV", "parameters": [id], "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "404": err}}},
             "/api/indices/{id}/workbook.xlsx": {"get": {"summary": "Scores, data and framework as XLSX", "parameters": [id], "responses": {"200": {"description": "XLSX"}, "404": err}}},
+            "/api/indices/{id}/units": {"get": {"summary": "The units: code, name, index score and rank, region sets", "parameters": [id], "responses": {"200": ok("units"), "404": err}}},
             "/api/indices/{id}/units/{unit}": {"get": {"summary": "One unit's profile", "parameters": [id, {"name": "unit", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": ok("profile"), "404": err}}},
             "/api/indices/{id}/claims": {"get": {"summary": "Claim verdicts and every reading", "parameters": [id], "responses": {"200": ok("claims"), "404": err}}},
             "/api/check": {"post": {"summary": "Check a one-line ranking claim on the shipped data, under every reading",

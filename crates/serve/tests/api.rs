@@ -137,6 +137,15 @@ async fn read_routes_answer() {
         v["rows"],
         json!([{"unit": "AUT", "name": "Austria", "score": 40.0, "rank": 2, "year": 2017}, {"unit": "BEL", "name": "Belgium", "score": 50.0, "rank": 1, "year": 2017}])
     );
+    // the units, with the index's score and rank and their region sets
+    let (s, v) = get(&app, "/api/indices/asem/units").await;
+    assert_eq!(s, StatusCode::OK);
+    let list = v["units"].as_array().expect("units");
+    assert_eq!(list.len(), 51);
+    assert!(close(&list[0]["score"], &model["scores"]["Index"][0]));
+    let chn = list.iter().find(|u| u["code"] == "CHN").expect("CHN");
+    assert_eq!(chn["regions"], json!(["asia4"]));
+    assert_eq!(list[0]["regions"], json!([]));
     // a unit, case-insensitively
     let (s, v) = get(&app, "/api/indices/asem/units/aut").await;
     assert_eq!(s, StatusCode::OK);
@@ -149,12 +158,14 @@ async fn read_routes_answer() {
     let (s, v) = get(&app, "/api/openapi.json").await;
     assert_eq!((s, &v["openapi"]), (StatusCode::OK, &json!("3.1.0")));
     for p in [
+        "/api/check",
         "/api/indices",
         "/api/indices/{id}",
         "/api/indices/{id}/model",
         "/api/indices/{id}/scores",
         "/api/indices/{id}/scores.csv",
         "/api/indices/{id}/workbook.xlsx",
+        "/api/indices/{id}/units",
         "/api/indices/{id}/units/{unit}",
         "/api/indices/{id}/claims",
         "/api/indices/{id}/reweight",
