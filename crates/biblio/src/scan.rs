@@ -119,13 +119,13 @@ fn separators_bytes(b: &[u8; 64]) -> u64 {
     m
 }
 
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use {classify_bytes as classify, separators_bytes as separators};
+
 /// Characters escaped by a backslash (a backslash that is itself escaped
 /// escapes nothing). `carry`: the previous block ended with an unescaped
 /// backslash, so this block's first character is escaped.
 #[inline(always)]
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-use {classify_bytes as classify, separators_bytes as separators};
-
 fn escaped(backslash: u64, carry: &mut bool) -> u64 {
     let mut out = u64::from(*carry);
     *carry = false;

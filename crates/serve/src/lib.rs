@@ -221,10 +221,15 @@ async fn limits(req: Request, next: Next) -> Response {
         res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")),
     );
     if (status.is_client_error() || status.is_server_error()) && !is_json && status != StatusCode::NOT_MODIFIED {
-        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
+        // keep the status and headers (e.g. a 405's `Allow`), make the body JSON
+        let (mut parts, body) = res.into_parts();
+        let body = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
         let msg = String::from_utf8_lossy(&body).trim().to_string();
         let msg = if msg.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { msg };
-        return ApiError(status, msg).into_response();
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::from(json!({ "error": msg }).to_string()));
     }
     res
 }
@@ -262,7 +267,7 @@ async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
                 "title": i.model["title"],
                 "target": i.model["target"],
                 "units": i.model["units"].as_array().map_or(0, Vec::len),
-                "href": format!("/api/indices/{}", i.id),
+                "href": format!("/api/indices/{}", percent_encode(&i.id)),
             })
         })
         .collect();
@@ -388,7 +393,8 @@ async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap)
         i.workbook.0.clone(),
         &i.workbook.1,
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.xlsx\"", i.id)) {
+    // RFC 6266/8187: the name percent-encoded, so no quote or byte can break the header
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{}.xlsx", percent_encode(&i.id))) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(r)

@@ -188,6 +188,8 @@ async fn pages_and_downloads() {
         assert!(h[header::CONTENT_TYPE].to_str().expect("ascii").starts_with(ct), "{uri}");
         assert!(b.starts_with(starts), "{uri}");
     }
+    let (_, h, _) = call(&app, Request::get("/api/indices/asem/workbook.xlsx").body(Body::empty()).expect("req")).await;
+    assert_eq!(h[header::CONTENT_DISPOSITION], "attachment; filename*=UTF-8''asem.xlsx");
     // the dashboard page calls this index's API
     let (_, _, b) = call(&app, Request::get("/i/asem").body(Body::empty()).expect("request")).await;
     assert!(String::from_utf8_lossy(&b).contains(r#""api":"/api/indices/asem""#));
@@ -349,7 +351,12 @@ async fn bad_requests_get_4xx_json() {
     let long = format!("/api/indices/asem/scores?code={}", "a".repeat(5000));
     let (s, v) = get(&app, &long).await;
     assert_eq!(s, StatusCode::URI_TOO_LONG, "{v}");
-    // a method the route does not have
-    let (s, _, _) = call(&app, Request::delete("/api/indices/asem").body(Body::empty()).expect("req")).await;
+    // a method the route does not have: 405 with its Allow header, in JSON
+    let (s, h, b) = call(&app, Request::delete("/api/indices/asem").body(Body::empty()).expect("req")).await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(h.get(header::ALLOW).is_some_and(|a| a.to_str().unwrap_or_default().contains("GET")), "{h:?}");
+    assert!(serde_json::from_slice::<Value>(&b).expect("JSON")["error"].is_string());
+    let (s, h, _) = call(&app, Request::get("/api/check").body(Body::empty()).expect("req")).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(h.get(header::ALLOW).is_some_and(|a| a.to_str().unwrap_or_default().contains("POST")), "{h:?}");
 }

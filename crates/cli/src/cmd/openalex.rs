@@ -63,8 +63,8 @@ pub struct Args {
     #[arg(long, default_value = "openalex")]
     prefix: String,
     /// With --ai: also write every work's indicators (AI or not) under this
-    /// prefix, from the same pass, and PREFIX_share_of_papers (AI works as
-    /// a share of all works, whole counts) for each country and year.
+    /// prefix, from the same pass, and <--prefix>_share_of_papers (AI works
+    /// as a share of all works, whole counts) for each country and year.
     #[arg(long, value_name = "PREFIX")]
     all_prefix: Option<String>,
     /// Worker threads (default: all cores).
