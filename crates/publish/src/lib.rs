@@ -261,7 +261,8 @@ pub fn page(model: &Value, mode: &Mode) -> String {
     out
 }
 
-fn html_escape(s: &str) -> String {
+/// Text for HTML content or a quoted attribute.
+pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -486,11 +487,12 @@ pub fn reweight(
     }
     .map_err(|e| PublishError::Build(e.to_string()))?;
     let by_code = scores_by_code(&build);
-    let before = scores_by_code(nominal);
     let target = fw.top_code().unwrap_or_default();
+    // only the index's nominal ranks are needed to say who moved
+    let before = nominal.stage(Stage::Aggregated).column(target).map(digindex_build::rank::rank_scores);
     let units = &build.stage(Stage::Aggregated).units;
-    let mut movers: Vec<Mover> = match (before.get(target), by_code.get(target)) {
-        (Some((_, b)), Some((_, a))) => units
+    let mut movers: Vec<Mover> = match (before, by_code.get(target)) {
+        (Some(b), Some((_, a))) => units
             .iter()
             .zip(b.iter().zip(a))
             .filter(|(_, (b, a))| b != a)

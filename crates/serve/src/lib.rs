@@ -38,7 +38,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use digindex_build::{Build, Inputs, Spec};
-use digindex_publish::Mode;
+use digindex_publish::{Mode, html_escape};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -105,10 +105,6 @@ fn percent_encode(s: &str) -> String {
             }
         })
         .collect()
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Checks a one-line claim ("IRN ranks 2 in ai_papers among persian_gulf"),
@@ -400,6 +396,17 @@ async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap)
     Ok(r)
 }
 
+/// The ids of the model's region sets that hold unit `code`.
+fn regions_of<'a>(m: &'a Value, code: &Value) -> Vec<&'a Value> {
+    m["regions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["members"].as_array().is_some_and(|ms| ms.contains(code)))
+        .map(|r| &r["id"])
+        .collect()
+}
+
 async fn units(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
     let m = &index(&s, &id)?.model;
     let target = m["target"].as_str().unwrap_or_default();
@@ -410,14 +417,7 @@ async fn units(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) ->
         .enumerate()
         .map(|(k, u)| {
             let c = &u["code"];
-            let regions: Vec<&Value> = m["regions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|r| r["members"].as_array().is_some_and(|ms| ms.contains(c)))
-                .map(|r| &r["id"])
-                .collect();
-            json!({"code": c, "name": u["name"], "score": m["scores"][target][k], "rank": m["ranks"][target][k], "regions": regions})
+            json!({"code": c, "name": u["name"], "score": m["scores"][target][k], "rank": m["ranks"][target][k], "regions": regions_of(m, c)})
         })
         .collect();
     Ok(cached_json(&h, &json!({ "units": list })))
@@ -441,13 +441,7 @@ async fn unit(
         m[key].as_object().into_iter().flatten().map(|(code, v)| (code.clone(), v[k].clone())).collect()
     };
     let interval = m["intervals"].as_array().into_iter().flatten().find(|x| x["unit"] == c).cloned();
-    let regions: Vec<&Value> = m["regions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["members"].as_array().is_some_and(|ms| ms.iter().any(|x| x == c)))
-        .map(|r| &r["id"])
-        .collect();
+    let regions = regions_of(m, &u["code"]);
     let trend: Vec<&Value> = m["trend"].as_array().into_iter().flatten().filter(|t| t[1] == c).collect();
     Ok(cached_json(
         &h,

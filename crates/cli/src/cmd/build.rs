@@ -56,18 +56,7 @@ pub fn run(args: Args) -> Result<()> {
         _ => None,
     };
     // claims checked with the build, on the catalogue the spec uses
-    let spec_dir = super::spec_file(&args.common.spec).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    let data = match &spec.data.catalog {
-        Some(c) => digindex_io::resolve(&spec_dir, c).parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
-        None => std::path::PathBuf::from("data"),
-    };
-    let mut verdicts = Vec::new();
-    for f in &spec.claims {
-        let path = digindex_io::resolve(&spec_dir, f);
-        let claims = super::check::read_claims(&[path.display().to_string()])?;
-        let vocab = path.with_file_name("metrics.toml");
-        verdicts.extend(super::check::verdicts(&claims, &data, &vocab)?);
-    }
+    let verdicts = super::check::spec_verdicts(&spec, &args.common.spec)?;
     digindex_io::output::write_output_and(&out, &build, fw, &manifest, |dir| {
         if let Some(a) = &audit {
             std::fs::create_dir(dir.join("audit"))?;

@@ -106,6 +106,23 @@ impl Checker {
     }
 }
 
+/// The verdicts of the claims files a spec names (`claims = [...]`, each
+/// with `metrics.toml` beside it), on the catalogue the spec uses.
+pub fn spec_verdicts(spec: &digindex_build::Spec, spec_arg: &Path) -> Result<Vec<Verdict>> {
+    let spec_dir = super::spec_file(spec_arg).parent().map(Path::to_path_buf).unwrap_or_default();
+    let data = match &spec.data.catalog {
+        Some(c) => digindex_io::resolve(&spec_dir, c).parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::from("data"),
+    };
+    let mut out = Vec::new();
+    for f in &spec.claims {
+        let path = digindex_io::resolve(&spec_dir, f);
+        let claims = read_claims(&[path.display().to_string()])?;
+        out.extend(verdicts(&claims, &data, &path.with_file_name("metrics.toml"))?);
+    }
+    Ok(out)
+}
+
 /// Checks claims on the shipped data.
 pub fn verdicts(claims: &[Claim], data: &Path, vocabulary: &Path) -> Result<Vec<Verdict>> {
     // load what the vocabulary and the claims can name

@@ -35,13 +35,15 @@ impl SpecArgs {
     pub fn out_dir(&self) -> std::path::PathBuf {
         match &self.out {
             Some(o) => o.clone(),
-            None => {
-                let p = &self.spec;
-                let name = if p.is_dir() { p.file_name() } else { p.file_stem() };
-                Path::new("out").join(name.unwrap_or_default())
-            }
+            None => Path::new("out").join(spec_name(&self.spec).unwrap_or_default()),
         }
     }
+}
+
+/// A spec's name: its folder's (a framework folder) or its file's, without extension.
+pub fn spec_name(spec: &Path) -> Option<String> {
+    let name = if spec.is_dir() { spec.file_name() } else { spec.file_stem() };
+    name.map(|n| n.to_string_lossy().into_owned())
 }
 
 /// The spec file: SPEC itself, or `SPEC/index.toml` for a framework folder.

@@ -9,7 +9,7 @@
 //! `out/<name>-report`; it is written whole or not at all.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use digindex_build::{Build, Inputs, Spec, Stage};
@@ -35,10 +35,7 @@ pub struct Published {
 /// Builds, audits and checks the index of `spec_arg` and makes its model.
 pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Published> {
     let (spec, spec_file) = super::read_spec(spec_arg, sets)?;
-    let id = {
-        let name = if spec_arg.is_dir() { spec_arg.file_name() } else { spec_arg.file_stem() };
-        name.map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into())
-    };
+    let id = super::spec_name(spec_arg).unwrap_or_else(|| "index".into());
     // the reference build, and the trend when several years are built
     let (loaded, build, trend, years) = if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
         let years = &spec.data.years;
@@ -78,19 +75,12 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         eprintln!("warning: the uncertainty analysis failed: {e}; the report shows no rank intervals");
     }
     let fw = &loaded.inputs.framework;
-    // claims, on the catalogue the spec uses
+    let claims = super::check::spec_verdicts(&spec, spec_arg)?
+        .into_iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()?;
     let spec_dir = super::spec_file(spec_arg).parent().map(Path::to_path_buf).unwrap_or_default();
     let catalog_path = spec.data.catalog.as_ref().map(|c| digindex_io::resolve(&spec_dir, c));
-    let data = catalog_path.as_ref().and_then(|c| c.parent()).map_or_else(|| PathBuf::from("data"), Path::to_path_buf);
-    let mut claims = Vec::new();
-    for f in &spec.claims {
-        let path = digindex_io::resolve(&spec_dir, f);
-        let list = super::check::read_claims(&[path.display().to_string()])?;
-        let vocab = path.with_file_name("metrics.toml");
-        for v in super::check::verdicts(&list, &data, &vocab)? {
-            claims.push(serde_json::to_value(v)?);
-        }
-    }
     // names, map ids and region sets from the country registry
     let countries = digindex_sources::countries::Countries::shipped();
     let agg = build.stage(Stage::Aggregated);
