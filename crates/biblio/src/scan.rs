@@ -44,6 +44,11 @@ struct Masks {
     backslash: u64,
     open: u64,
     close: u64,
+    /// How many bits `open` and `close` have. Counted in the vector
+    /// registers: x86-64's baseline has no POPCNT instruction, and the
+    /// software popcount cost a fifth of the scan.
+    n_open: u32,
+    n_close: u32,
 }
 
 /// Classifies a block with SSE2 (every x86-64 CPU has it): per 16 bytes,
@@ -53,10 +58,13 @@ struct Masks {
 fn classify(b: &[u8; 64]) -> Masks {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i as eq, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i as splat,
+        sub_i8_m128i, sum_of_u8_abs_diff_m128i as sad, zeroed_m128i,
     };
     let (quote, backslash, lbrace, rbrace, case) =
         (splat(b'"' as i8), splat(b'\\' as i8), splat(b'{' as i8), splat(b'}' as i8), splat(0x20));
-    let mut m = Masks { quote: 0, backslash: 0, open: 0, close: 0 };
+    let mut m = Masks { quote: 0, backslash: 0, open: 0, close: 0, n_open: 0, n_close: 0 };
+    // per byte lane: how many of the four parts have an open (close) there
+    let (mut opens, mut closes) = (zeroed_m128i(), zeroed_m128i());
     for k in 0..4 {
         let mut part = [0u8; 16];
         part.copy_from_slice(&b[16 * k..16 * k + 16]);
@@ -66,9 +74,20 @@ fn classify(b: &[u8; 64]) -> Masks {
         let bits = |x| u64::from(move_mask_i8_m128i(x) as u16) << (16 * k);
         m.quote |= bits(eq(v, quote));
         m.backslash |= bits(eq(v, backslash));
-        m.open |= bits(eq(lower, lbrace));
-        m.close |= bits(eq(lower, rbrace));
+        let (o, c) = (eq(lower, lbrace), eq(lower, rbrace));
+        m.open |= bits(o);
+        m.close |= bits(c);
+        // a match is -1 in its lane
+        opens = sub_i8_m128i(opens, o);
+        closes = sub_i8_m128i(closes, c);
     }
+    // sum of absolute differences from zero: the lane totals, per half
+    let total = |x| {
+        let [lo, hi] = <[i64; 2]>::from(sad(x, zeroed_m128i()));
+        (lo + hi) as u32
+    };
+    m.n_open = total(opens);
+    m.n_close = total(closes);
     m
 }
 
@@ -76,7 +95,7 @@ fn classify(b: &[u8; 64]) -> Masks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 #[inline(always)]
 fn classify_bytes(b: &[u8; 64]) -> Masks {
-    let mut m = Masks { quote: 0, backslash: 0, open: 0, close: 0 };
+    let mut m = Masks { quote: 0, backslash: 0, open: 0, close: 0, n_open: 0, n_close: 0 };
     for (i, &c) in b.iter().enumerate() {
         let bit = 1u64 << i;
         // `{` 0x7B and `[` 0x5B differ only in bit 0x20, as do `}` and `]`
@@ -86,6 +105,8 @@ fn classify_bytes(b: &[u8; 64]) -> Masks {
         m.open |= if lower == b'{' { bit } else { 0 };
         m.close |= if lower == b'}' { bit } else { 0 };
     }
+    m.n_open = m.open.count_ones();
+    m.n_close = m.close.count_ones();
     m
 }
 
@@ -147,6 +168,17 @@ fn escaped(backslash: u64, carry: &mut bool) -> u64 {
     out
 }
 
+/// Set bits of a mask that usually has none or one (no POPCNT needed).
+#[inline(always)]
+fn sparse_ones(mut x: u64) -> i64 {
+    let mut n = 0;
+    while x != 0 {
+        x &= x - 1;
+        n += 1;
+    }
+    n
+}
+
 /// Bit i set when an odd number of bits at or below i are set.
 #[inline(always)]
 fn prefix_xor(mut x: u64) -> u64 {
@@ -175,11 +207,31 @@ pub fn fields<'a>(
     line: &'a [u8],
     field: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), ScanError>,
 ) -> Result<(), ScanError> {
-    if simdutf8::basic::from_utf8(line).is_err() {
-        let at = std::str::from_utf8(line).err().map_or(0, |e| e.valid_up_to());
-        return err(format!("invalid UTF-8 at byte {at}"));
-    }
+    utf8(line)?;
     members(line, true, field)
+}
+
+/// The line as text, or where it stops being UTF-8.
+pub fn utf8(line: &[u8]) -> Result<&str, ScanError> {
+    simdutf8::basic::from_utf8(line).or_else(|_| {
+        let at = std::str::from_utf8(line).err().map_or(0, |e| e.valid_up_to());
+        err(format!("invalid UTF-8 at byte {at}"))
+    })
+}
+
+/// [`fields`] of a line already checked by [`utf8`], the pieces as text
+/// (so a parser handed a value need not check its UTF-8 again).
+pub fn str_fields<'a>(
+    line: &'a str,
+    mut field: impl FnMut(&'a str, &'a str) -> Result<(), ScanError>,
+) -> Result<(), ScanError> {
+    let start = line.as_ptr() as usize;
+    // pieces start and end at ASCII punctuation or quotes, so on characters
+    let piece = |s: &[u8]| {
+        let at = (s.as_ptr() as usize).wrapping_sub(start);
+        line.get(at..at + s.len()).ok_or_else(|| ScanError("a field does not start and end on characters".into()))
+    };
+    members(line.as_bytes(), true, |k, v| field(piece(k)?, piece(v)?))
 }
 
 /// [`fields`] of an object value found inside a line that [`fields`]
@@ -240,9 +292,11 @@ fn members<'a>(
         let open = m.open & outside;
         let close = m.close & outside;
         let unmatched = close & !closes_matched_in_block(open, close);
-        if end.is_none() && depth - i64::from(unmatched.count_ones()) >= 2 {
-            // the block stays inside some member's value
-            depth += i64::from(open.count_ones()) - i64::from(close.count_ones());
+        if end.is_none() && depth - sparse_ones(unmatched) >= 2 {
+            // the block stays inside some member's value; brackets inside
+            // strings (rare) are taken off the block's counts
+            let (n_open, n_close) = (i64::from(m.n_open), i64::from(m.n_close));
+            depth += n_open - n_close - sparse_ones(m.open & strings) + sparse_ones(m.close & strings);
             base += 64;
             continue;
         }
@@ -416,6 +470,7 @@ mod tests {
             }
             let (x, y) = (classify(&b), classify_bytes(&b));
             assert_eq!((x.quote, x.backslash, x.open, x.close), (y.quote, y.backslash, y.open, y.close));
+            assert_eq!((x.n_open, x.n_close), (y.open.count_ones(), y.close.count_ones()));
             assert_eq!(separators(&b), separators_bytes(&b));
             seen += u64::from(y.quote != 0 && y.open != 0 && y.close != 0 && y.backslash != 0);
         }
