@@ -59,10 +59,45 @@ pub enum BiblioError {
 
 // ---------------------------------------------------------------- records
 
+/// A string of the line: borrowed when it has no escapes, owned otherwise.
+/// (serde borrows a `Cow<str>` only when it is a field's whole type; inside
+/// `Option` or `Vec` it always allocates, which cost ~25 allocations a work.)
+#[derive(Debug)]
+struct Str<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
 #[derive(Deserialize)]
 struct IdRef<'a> {
     #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +109,7 @@ struct Topic<'a> {
 #[derive(Deserialize)]
 struct Concept<'a> {
     #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Str<'a>>,
     #[serde(default)]
     score: Option<f64>,
 }
@@ -82,11 +117,11 @@ struct Concept<'a> {
 #[derive(Deserialize)]
 struct Institution<'a> {
     #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Str<'a>>,
     #[serde(borrow, default)]
-    display_name: Option<Cow<'a, str>>,
+    display_name: Option<Str<'a>>,
     #[serde(borrow, default)]
-    country_code: Option<Cow<'a, str>>,
+    country_code: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +129,7 @@ struct Authorship<'a> {
     #[serde(borrow, default)]
     institutions: Option<Vec<Institution<'a>>>,
     #[serde(borrow, default)]
-    countries: Option<Vec<Cow<'a, str>>>,
+    countries: Option<Vec<Str<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -107,13 +142,13 @@ struct Percentile {
 #[derive(Deserialize, Default)]
 struct Work<'a> {
     #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Str<'a>>,
     #[serde(borrow, default)]
-    title: Option<Cow<'a, str>>,
+    title: Option<Str<'a>>,
     #[serde(default)]
     publication_year: Option<i32>,
     #[serde(borrow, default, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+    kind: Option<Str<'a>>,
     #[serde(default)]
     is_retracted: Option<bool>,
     #[serde(default)]
@@ -125,7 +160,7 @@ struct Work<'a> {
     #[serde(default)]
     citation_normalized_percentile: Option<Percentile>,
     #[serde(borrow, default)]
-    updated_date: Option<Cow<'a, str>>,
+    updated_date: Option<Str<'a>>,
     #[serde(borrow, default)]
     authorships: Option<Vec<Authorship<'a>>>,
     #[serde(borrow, default)]
@@ -144,7 +179,7 @@ impl<'a> Work<'a> {
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
-            v: &'a [u8],
+            v: &'a str,
             seen: &mut u32,
             bit: u32,
         ) -> Result<(), scan::ScanError> {
@@ -152,14 +187,14 @@ impl<'a> Work<'a> {
                 return Err(scan::ScanError(format!("duplicate field `{name}`")));
             }
             *seen |= bit;
-            *slot =
-                sonic_rs::from_slice::<Option<T>>(v).map_err(|e| scan::ScanError(format!("field `{name}`: {e}")))?;
+            *slot = sonic_rs::from_str::<Option<T>>(v).map_err(|e| scan::ScanError(format!("field `{name}`: {e}")))?;
             Ok(())
         }
         let mut w = Work::default();
         let mut seen = 0u32;
-        scan::fields(line, |k, v| {
-            let name = key_name(k)?;
+        let line = scan::utf8(line).map_err(|e| e.0)?;
+        scan::str_fields(line, |k, v| {
+            let name = key_name(k.as_bytes())?;
             let s = &mut seen;
             match name.as_ref() {
                 b"id" => set(&mut w.id, "id", v, s, 1),
@@ -483,7 +518,7 @@ fn add(
     // countries per author: the authorship list, else its institutions'
     let mut per_author: Vec<Vec<&str>> = Vec::with_capacity(auths.len());
     for a in auths {
-        let mut cs: Vec<&str> = a.countries.iter().flatten().map(|c| c.as_ref()).filter(|c| !c.is_empty()).collect();
+        let mut cs: Vec<&str> = a.countries.iter().flatten().map(|c| &**c).filter(|c| !c.is_empty()).collect();
         if cs.is_empty() {
             cs = a
                 .institutions
@@ -745,9 +780,9 @@ fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<Has
     #[derive(Deserialize)]
     struct Key<'a> {
         #[serde(borrow, default)]
-        id: Option<Cow<'a, str>>,
+        id: Option<Str<'a>>,
         #[serde(borrow, default)]
-        updated_date: Option<Cow<'a, str>>,
+        updated_date: Option<Str<'a>>,
     }
     let parts: Vec<HashMap<String, String>> = files
         .par_iter()
@@ -756,8 +791,8 @@ fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<Has
             stream(p, progress, |_, s| {
                 if let Ok(k) = sonic_rs::from_slice::<Key<'_>>(s) {
                     if let Some(id) = k.id {
-                        let d = k.updated_date.map(|d| d.into_owned()).unwrap_or_default();
-                        let e = m.entry(id.into_owned()).or_default();
+                        let d = k.updated_date.map(|d| d.to_string()).unwrap_or_default();
+                        let e = m.entry(id.to_string()).or_default();
                         if d > *e {
                             *e = d;
                         }
@@ -828,7 +863,7 @@ pub fn run_with_flat(
                 if let (Some(nw), Some(id)) = (&newest, &w.id) {
                     let d = w.updated_date.as_deref().unwrap_or_default();
                     // an older copy, or a second copy of the same version
-                    if nw.get(id.as_ref()).is_some_and(|n| n.as_str() != d) || !counted.insert(id.to_string()) {
+                    if nw.get(&**id).is_some_and(|n| n.as_str() != d) || !counted.insert(id.to_string()) {
                         t.duplicates_skipped += 1;
                         return Ok(());
                     }
