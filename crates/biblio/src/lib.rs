@@ -23,7 +23,9 @@
 //! and paratext works out by default, and an AI definition combining any of:
 //! the primary topic's subfield (1702 = Artificial Intelligence), any
 //! topic's subfield, the legacy concept C154945302 ("Artificial
-//! intelligence") above a score, and title keywords.
+//! intelligence") above a score, and keywords in the title and abstract
+//! (the abstract rebuilt from its inverted index, in position order) or in
+//! the title only.
 //!
 //! Attribution: a work's countries come from its authorships (each
 //! author's `countries`, else the country codes of the author's
@@ -62,7 +64,7 @@ pub enum BiblioError {
 /// A string of the line: borrowed when it has no escapes, owned otherwise.
 /// (serde borrows a `Cow<str>` only when it is a field's whole type; inside
 /// `Option` or `Vec` it always allocates, which cost ~25 allocations a work.)
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Str<'a>(Cow<'a, str>);
 
 impl std::ops::Deref for Str<'_> {
@@ -138,6 +140,49 @@ struct Percentile {
     is_in_top_10_percent: Option<bool>,
 }
 
+/// An abstract as OpenAlex carries it (`abstract_inverted_index`: each word
+/// with the positions where it occurs), as (position, word) pairs.
+struct AbstractIndex<'a>(Vec<(u64, Str<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for AbstractIndex<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = AbstractIndex<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of words and their positions")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<AbstractIndex<'a>, M::Error> {
+                let mut out = Vec::new();
+                while let Some(word) = m.next_key::<Str<'a>>()? {
+                    for p in m.next_value::<Vec<u64>>()? {
+                        out.push((p, word.clone()));
+                    }
+                }
+                Ok(AbstractIndex(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// The abstract's text in lower case: its words in the order of their
+/// positions, one space apart ("" when there is none).
+fn abstract_text(raw: &sonic_rs::LazyValue<'_>) -> Result<String, String> {
+    let index: Option<AbstractIndex<'_>> =
+        sonic_rs::from_str(raw.as_raw_str()).map_err(|e| format!("field `abstract_inverted_index`: {e}"))?;
+    let mut words = index.map(|a| a.0).unwrap_or_default();
+    words.sort_by_key(|(p, _)| *p);
+    let mut text = String::new();
+    for (i, (_, w)) in words.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&w.to_lowercase());
+    }
+    Ok(text)
+}
+
 /// The fields of a work this crate reads; everything else is skipped.
 #[derive(Deserialize, Default)]
 struct Work<'a> {
@@ -169,13 +214,20 @@ struct Work<'a> {
     topics: Option<Vec<Topic<'a>>>,
     #[serde(borrow, default)]
     concepts: Option<Vec<Concept<'a>>>,
+    /// Kept as raw JSON (checked, not decoded): decoded only for keyword
+    /// rules, and only when the title does not match.
+    #[serde(borrow, default)]
+    abstract_inverted_index: Option<sonic_rs::LazyValue<'a>>,
 }
 
 impl<'a> Work<'a> {
     /// Reads a work line with [`scan::fields`]: only the fields used are
     /// parsed (fully validated); the rest are checked for structure only.
-    /// `ai`: the title, topics and concepts are used (AI rules are set).
-    fn on_demand(line: &'a [u8], ai: bool) -> Result<Work<'a>, String> {
+    /// `filter`: the title, topics and concepts are read when it has AI
+    /// rules, the abstract when it has keyword rules.
+    fn on_demand(line: &'a [u8], filter: &Filter) -> Result<Work<'a>, String> {
+        let ai = !filter.ai.is_empty();
+        let abstracts = filter.ai.iter().any(|r| matches!(r, AiRule::Keywords(_)));
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
@@ -213,6 +265,9 @@ impl<'a> Work<'a> {
                 b"primary_topic" if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
                 b"topics" if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
                 b"concepts" if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
+                b"abstract_inverted_index" if abstracts => {
+                    set(&mut w.abstract_inverted_index, "abstract_inverted_index", v, s, 1 << 14)
+                }
                 _ => Ok(()),
             }
         })
@@ -248,13 +303,17 @@ pub enum AiRule {
     AnySubfield(Vec<u32>),
     /// A legacy concept (e.g. C154945302) with at least this score.
     Concept(String, f64),
-    /// The title contains one of these words (case-insensitive).
+    /// The title or the abstract contains one of these words or phrases
+    /// (case-insensitive; the abstract rebuilt from its inverted index).
     Keywords(Vec<String>),
+    /// The title contains one of these words or phrases (case-insensitive).
+    TitleKeywords(Vec<String>),
 }
 
 impl AiRule {
     /// Parses `primary-subfield:1702`, `subfield:1702,1707`,
-    /// `concept:C154945302:0.3`, `keywords:deep learning,neural network`.
+    /// `concept:C154945302:0.3`, `keywords:deep learning,neural network`
+    /// (title or abstract), `title-keywords:deep learning` (title only).
     pub fn parse(s: &str) -> Result<AiRule, String> {
         let (kind, rest) = s.split_once(':').ok_or_else(|| format!("--ai {s:?}: expected KIND:VALUE"))?;
         let nums = |r: &str| -> Result<Vec<u32>, String> {
@@ -272,17 +331,26 @@ impl AiRule {
                 };
                 Ok(AiRule::Concept(short_id(id).to_string(), score))
             }
-            "keywords" => Ok(AiRule::Keywords(rest.split(',').map(|k| k.trim().to_lowercase()).collect())),
+            "keywords" | "title-keywords" => {
+                let words: Vec<String> =
+                    rest.split(',').map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
+                if words.is_empty() {
+                    return Err(format!("--ai {s:?}: no keywords after `{kind}:`"));
+                }
+                Ok(if kind == "keywords" { AiRule::Keywords(words) } else { AiRule::TitleKeywords(words) })
+            }
             _ => Err(format!(
-                "--ai {s:?}: unknown kind {kind:?}; use primary-subfield:, subfield:, concept: or keywords:"
+                "--ai {s:?}: unknown kind {kind:?}; use primary-subfield:, subfield:, concept:, keywords: or title-keywords:"
             )),
         }
     }
 
-    fn matches(&self, w: &Work<'_>) -> bool {
+    /// `text`: the work's lower-case title and abstract, worked out once
+    /// per work when a keyword rule first needs them.
+    fn matches(&self, w: &Work<'_>, text: &mut Option<(String, Option<String>)>) -> Result<bool, String> {
         let sub_id =
             |t: &Topic<'_>| -> Option<u32> { t.subfield.as_ref()?.id.as_deref()?.rsplit('/').next()?.parse().ok() };
-        match self {
+        Ok(match self {
             AiRule::PrimarySubfield(ids) => w.primary_topic.as_ref().and_then(sub_id).is_some_and(|s| ids.contains(&s)),
             AiRule::AnySubfield(ids) => {
                 w.topics.iter().flatten().filter_map(sub_id).any(|s| ids.contains(&s))
@@ -293,11 +361,25 @@ impl AiRule {
                     c.id.as_deref().is_some_and(|i| i.ends_with(id.as_str())) && c.score.unwrap_or(0.0) >= *min
                 })
             }
-            AiRule::Keywords(words) => {
-                let t = w.title.as_deref().unwrap_or_default().to_lowercase();
-                words.iter().any(|k| t.contains(k.as_str()))
+            AiRule::Keywords(words) | AiRule::TitleKeywords(words) => {
+                let (title, abs) =
+                    text.get_or_insert_with(|| (w.title.as_deref().unwrap_or_default().to_lowercase(), None));
+                if words.iter().any(|k| title.contains(k.as_str())) {
+                    return Ok(true);
+                }
+                if matches!(self, AiRule::TitleKeywords(_)) {
+                    return Ok(false);
+                }
+                let abs = match abs {
+                    Some(a) => a,
+                    None => abs.insert(match &w.abstract_inverted_index {
+                        Some(raw) => abstract_text(raw)?,
+                        None => String::new(),
+                    }),
+                };
+                words.iter().any(|k| abs.contains(k.as_str()))
             }
-        }
+        })
     }
 }
 
@@ -315,8 +397,15 @@ pub struct Filter {
 
 impl Filter {
     /// The AI rules hold (or there are none).
-    fn is_ai(&self, w: &Work<'_>) -> bool {
-        self.ai.is_empty() || self.ai.iter().any(|r| r.matches(w))
+    /// An error: the abstract a keyword rule needs cannot be read.
+    fn is_ai(&self, w: &Work<'_>) -> Result<bool, String> {
+        let mut text = None;
+        for r in &self.ai {
+            if r.matches(w, &mut text)? {
+                return Ok(true);
+            }
+        }
+        Ok(self.ai.is_empty())
     }
 
     /// The work's year when it counts, AI rules aside ([`Filter::is_ai`]).
@@ -815,6 +904,18 @@ fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<Has
     Ok(all)
 }
 
+/// Counts a malformed line and keeps its message (or, with `strict`, stops).
+fn malformed(t: &mut Totals, strict: bool, path: &str, line: u64, e: String) -> Result<(), BiblioError> {
+    if strict {
+        return Err(BiblioError::Line { path: path.to_string(), line, message: e });
+    }
+    t.malformed += 1;
+    if t.malformed_examples.len() < 20 {
+        t.malformed_examples.push(format!("{path}, line {line}: {e}"));
+    }
+    Ok(())
+}
+
 /// Processes files (in parallel, one partial per file) and merges.
 /// `progress` receives increments of input bytes and lines as they are read
 /// (with `dedup`, every file is read twice).
@@ -844,21 +945,12 @@ pub fn run_with_flat(
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
                 let parsed = match opts.validation {
-                    Validation::OnDemand => Work::on_demand(s, !opts.filter.ai.is_empty()),
+                    Validation::OnDemand => Work::on_demand(s, &opts.filter),
                     Validation::Full => sonic_rs::from_slice(s).map_err(|e| e.to_string()),
                 };
                 let w: Work<'_> = match parsed {
                     Ok(w) => w,
-                    Err(e) => {
-                        if opts.strict {
-                            return Err(BiblioError::Line { path: path.clone(), line, message: e.to_string() });
-                        }
-                        t.malformed += 1;
-                        if t.malformed_examples.len() < 20 {
-                            t.malformed_examples.push(format!("{path}, line {line}: {e}"));
-                        }
-                        return Ok(());
-                    }
+                    Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
                 };
                 if let (Some(nw), Some(id)) = (&newest, &w.id) {
                     let d = w.updated_date.as_deref().unwrap_or_default();
@@ -869,10 +961,15 @@ pub fn run_with_flat(
                     }
                 }
                 if let Some(year) = opts.filter.keeps(&w) {
+                    // before anything is added: an unreadable abstract makes the line malformed
+                    let ai = match opts.filter.is_ai(&w) {
+                        Ok(ai) => ai,
+                        Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
+                    };
                     if let Some(all) = all.as_mut() {
                         add(all, &w, year, None, &mut key)?;
                     }
-                    if opts.filter.is_ai(&w) {
+                    if ai {
                         add(&mut t, &w, year, sink.as_mut(), &mut key)?;
                         if opts.institutions {
                             add_institutions(&mut t, &w, year);
@@ -1102,5 +1199,61 @@ mod tests {
         let rows = indicators(&t, "oa");
         let cov = rows.iter().find(|r| r.0 == "IR" && r.1 == "oa_affiliation_coverage").expect("coverage row");
         assert!((cov.3 - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn keywords_in_titles_and_rebuilt_abstracts() {
+        let work = |id: u32, title: &str, abs: &str| {
+            format!(
+                r#"{{"id":"W{id}","publication_year":2020,"title":{title:?},"abstract_inverted_index":{abs},"authorships":[{{"countries":["IR"]}}]}}"#
+            )
+        };
+        let lines = [
+            // 1: in the title
+            work(1, "Deep Learning for X", "null"),
+            // 2: in the abstract, words given out of order, punctuation kept
+            work(2, "Nothing", r#"{"learning,":[1],"Deep":[0],"is":[2,4],"here":[3]}"#),
+            // 3: both words, but not next to each other
+            work(3, "Nothing", r#"{"deep":[0],"and":[1],"learning":[2]}"#),
+            // 4: an escaped word (\u00e9 = é) at a later position
+            work(4, "Nothing", r#"{"r\u00e9seau":[7],"deep":[5],"learning":[6]}"#),
+            // 5: no abstract at all
+            r#"{"id":"W5","publication_year":2020,"title":"Nothing","authorships":[{"countries":["IR"]}]}"#.to_string(),
+        ];
+        let data = lines.join("\n");
+        let kept = |rule: &str, validation| {
+            let opts = Options {
+                filter: Filter { ai: vec![AiRule::parse(rule).expect("rule")], ..Default::default() },
+                validation,
+                ..Default::default()
+            };
+            let t = run_bytes("kw.jsonl", data.as_bytes(), &opts).expect("runs");
+            assert_eq!(t.malformed, 0, "{:?}", t.malformed_examples);
+            t.works_kept
+        };
+        for v in [Validation::Full, Validation::OnDemand] {
+            assert_eq!(kept("keywords:deep learning", v), 3, "{v:?}"); // W1, W2, W4
+            assert_eq!(kept("title-keywords:deep learning", v), 1, "{v:?}");
+            assert_eq!(kept("keywords:réseau deep", v), 0, "{v:?}"); // position 7 comes after 5 and 6
+            assert_eq!(kept("keywords:learning réseau", v), 1, "{v:?}");
+            assert_eq!(kept("keywords:nothing", v), 4, "{v:?}");
+        }
+        assert!(AiRule::parse("keywords: , ").is_err());
+        // an abstract of the wrong shape is a malformed line, but only when a keyword rule reads it
+        let bad = work(6, "Nothing", r#"{"deep":["zero"]}"#);
+        for v in [Validation::Full, Validation::OnDemand] {
+            let opts = |ai: Vec<AiRule>| Options {
+                filter: Filter { ai, ..Default::default() },
+                validation: v,
+                ..Default::default()
+            };
+            let t = run_bytes("bad.jsonl", bad.as_bytes(), &opts(vec![AiRule::Keywords(vec!["deep".into()])]))
+                .expect("runs");
+            assert_eq!((t.malformed, t.works_kept), (1, 0), "{v:?}");
+            assert!(t.malformed_examples[0].contains("abstract_inverted_index"), "{:?}", t.malformed_examples);
+            let t = run_bytes("bad.jsonl", bad.as_bytes(), &opts(vec![AiRule::TitleKeywords(vec!["no".into()])]))
+                .expect("runs");
+            assert_eq!((t.malformed, t.works_kept), (0, 1), "{v:?}");
+        }
     }
 }
