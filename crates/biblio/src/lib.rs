@@ -246,26 +246,26 @@ impl<'a> Work<'a> {
         let mut seen = 0u32;
         let line = scan::utf8(line).map_err(|e| e.0)?;
         scan::str_fields(line, |k, v| {
-            let name = key_name(k.as_bytes())?;
             let s = &mut seen;
-            match name.as_ref() {
-                b"id" => set(&mut w.id, "id", v, s, 1),
-                b"publication_year" => set(&mut w.publication_year, "publication_year", v, s, 1 << 1),
-                b"type" => set(&mut w.kind, "type", v, s, 1 << 2),
-                b"is_retracted" => set(&mut w.is_retracted, "is_retracted", v, s, 1 << 3),
-                b"is_paratext" => set(&mut w.is_paratext, "is_paratext", v, s, 1 << 4),
-                b"cited_by_count" => set(&mut w.cited_by_count, "cited_by_count", v, s, 1 << 5),
-                b"fwci" => set(&mut w.fwci, "fwci", v, s, 1 << 6),
-                b"citation_normalized_percentile" => {
+            use Field::*;
+            match field_of(k.as_bytes())? {
+                Some(Id) => set(&mut w.id, "id", v, s, 1),
+                Some(PublicationYear) => set(&mut w.publication_year, "publication_year", v, s, 1 << 1),
+                Some(Type) => set(&mut w.kind, "type", v, s, 1 << 2),
+                Some(IsRetracted) => set(&mut w.is_retracted, "is_retracted", v, s, 1 << 3),
+                Some(IsParatext) => set(&mut w.is_paratext, "is_paratext", v, s, 1 << 4),
+                Some(CitedByCount) => set(&mut w.cited_by_count, "cited_by_count", v, s, 1 << 5),
+                Some(Fwci) => set(&mut w.fwci, "fwci", v, s, 1 << 6),
+                Some(Percentile) => {
                     set(&mut w.citation_normalized_percentile, "citation_normalized_percentile", v, s, 1 << 7)
                 }
-                b"updated_date" => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
-                b"authorships" => set(&mut w.authorships, "authorships", v, s, 1 << 9),
-                b"title" if ai => set(&mut w.title, "title", v, s, 1 << 10),
-                b"primary_topic" if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
-                b"topics" if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
-                b"concepts" if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
-                b"abstract_inverted_index" if abstracts => {
+                Some(UpdatedDate) => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
+                Some(Authorships) => set(&mut w.authorships, "authorships", v, s, 1 << 9),
+                Some(Title) if ai => set(&mut w.title, "title", v, s, 1 << 10),
+                Some(PrimaryTopic) if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
+                Some(Topics) if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
+                Some(Concepts) if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
+                Some(Abstract) if abstracts => {
                     set(&mut w.abstract_inverted_index, "abstract_inverted_index", v, s, 1 << 14)
                 }
                 _ => Ok(()),
@@ -276,15 +276,59 @@ impl<'a> Work<'a> {
     }
 }
 
-/// A key as scanned (with its quotes), unescaped if it has escapes.
-fn key_name(k: &[u8]) -> Result<Cow<'_, [u8]>, scan::ScanError> {
+/// The top-level fields [`Work::on_demand`] reads.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    PublicationYear,
+    Type,
+    IsRetracted,
+    IsParatext,
+    CitedByCount,
+    Fwci,
+    Percentile,
+    UpdatedDate,
+    Authorships,
+    Title,
+    PrimaryTopic,
+    Topics,
+    Concepts,
+    Abstract,
+}
+
+/// The field a key as scanned (with its quotes) names, if one read; an
+/// escaped key is compared unescaped. Dispatched on the length first: a
+/// line has ~50 keys, most of them not read.
+fn field_of(k: &[u8]) -> Result<Option<Field>, scan::ScanError> {
+    use Field::*;
     let inner = k.get(1..k.len().saturating_sub(1)).unwrap_or_default();
-    if inner.contains(&b'\\') {
-        let s: String = sonic_rs::from_slice(k).map_err(|e| scan::ScanError(format!("bad key: {e}")))?;
-        Ok(Cow::Owned(s.into_bytes()))
-    } else {
-        Ok(Cow::Borrowed(inner))
+    let known = |n: &[u8]| match n.len() {
+        2 if n == b"id" => Some(Id),
+        4 if n == b"type" => Some(Type),
+        4 if n == b"fwci" => Some(Fwci),
+        5 if n == b"title" => Some(Title),
+        6 if n == b"topics" => Some(Topics),
+        8 if n == b"concepts" => Some(Concepts),
+        11 if n == b"is_paratext" => Some(IsParatext),
+        11 if n == b"authorships" => Some(Authorships),
+        12 if n == b"is_retracted" => Some(IsRetracted),
+        12 if n == b"updated_date" => Some(UpdatedDate),
+        13 if n == b"primary_topic" => Some(PrimaryTopic),
+        14 if n == b"cited_by_count" => Some(CitedByCount),
+        16 if n == b"publication_year" => Some(PublicationYear),
+        23 if n == b"abstract_inverted_index" => Some(Abstract),
+        30 if n == b"citation_normalized_percentile" => Some(Percentile),
+        _ => None,
+    };
+    if let Some(f) = known(inner) {
+        return Ok(Some(f));
     }
+    // no field name has a backslash, so only an escaped key can still be one
+    if !inner.iter().any(|&c| c == b'\\') {
+        return Ok(None);
+    }
+    let s: String = sonic_rs::from_slice(k).map_err(|e| scan::ScanError(format!("bad key: {e}")))?;
+    Ok(known(s.as_bytes()))
 }
 
 /// An OpenAlex id without its `https://openalex.org/` prefix (`W…`, `I…`, `C…`).
@@ -1199,6 +1243,19 @@ mod tests {
         let rows = indicators(&t, "oa");
         let cov = rows.iter().find(|r| r.0 == "IR" && r.1 == "oa_affiliation_coverage").expect("coverage row");
         assert!((cov.3 - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn escaped_keys_name_their_fields() {
+        // \u0079 is `y`: the key is `publication_year` either way
+        let line = r#"{"id":"W1","publication_\u0079ear":2021,"authorships":[{"countries":["IR"]}]}"#;
+        let bad = r#"{"id":"W2","publication_\u00gyear":2021,"authorships":[{"countries":["IR"]}]}"#;
+        for v in [Validation::Full, Validation::OnDemand] {
+            let opts = Options { validation: v, ..Default::default() };
+            let t = run_bytes("esc.jsonl", format!("{line}\n{bad}").as_bytes(), &opts).expect("runs");
+            assert_eq!((t.works_kept, t.malformed), (1, 1), "{v:?}");
+            assert!(t.by_country_year.contains_key(&("IR".to_string(), 2021)), "{v:?}");
+        }
     }
 
     #[test]

@@ -182,10 +182,10 @@ fn separators_bytes(b: &[u8; 64]) -> u64 {
     m
 }
 
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-use {classify_bytes as classify, separators_bytes as separators};
 #[cfg(not(all(target_arch = "x86_64", target_feature = "pclmulqdq")))]
 use prefix_xor_shifts as prefix_xor;
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use {classify_bytes as classify, separators_bytes as separators};
 
 /// Characters escaped by a backslash (a backslash that is itself escaped
 /// escapes nothing). `carry`: the previous block ended with an unescaped
