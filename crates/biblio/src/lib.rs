@@ -126,12 +126,123 @@ struct Institution<'a> {
     country_code: Option<Str<'a>>,
 }
 
-#[derive(Deserialize)]
-struct Authorship<'a> {
-    #[serde(borrow, default)]
-    institutions: Option<Vec<Institution<'a>>>,
-    #[serde(borrow, default)]
-    countries: Option<Vec<Str<'a>>>,
+/// A work's `authorships`, flattened as they are read (no allocation per
+/// author). An author's country codes are its `countries`, else the
+/// `country_code`s of its institutions; empty codes are left out.
+#[derive(Default)]
+struct Authors<'a> {
+    /// Authorships read.
+    n: u32,
+    /// (author, country code), in author order.
+    codes: Vec<(u32, Str<'a>)>,
+    /// (author, institution), in author order.
+    institutions: Vec<(u32, Institution<'a>)>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Authors<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct List<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for List<'a> {
+            type Value = Authors<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of authorships")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Authors<'a>, S::Error> {
+                let mut out = Authors::default();
+                while seq.next_element_seed(Authorship(&mut out))?.is_some() {}
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(List(std::marker::PhantomData))
+    }
+}
+
+/// One authorship object, added to [`Authors`].
+struct Authorship<'x, 'a>(&'x mut Authors<'a>);
+
+impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for Authorship<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an authorship object")
+    }
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<(), M::Error> {
+        use serde::de::Error;
+        let out = self.0;
+        let author = out.n;
+        let (first_code, first_institution) = (out.codes.len(), out.institutions.len());
+        let (mut countries, mut institutions) = (false, false);
+        while let Some(key) = m.next_key::<Str<'a>>()? {
+            match &*key {
+                "countries" => {
+                    if std::mem::replace(&mut countries, true) {
+                        return Err(M::Error::duplicate_field("countries"));
+                    }
+                    for c in m.next_value::<Option<Vec<Str<'a>>>>()?.into_iter().flatten() {
+                        if !c.is_empty() {
+                            out.codes.push((author, c));
+                        }
+                    }
+                }
+                "institutions" => {
+                    if std::mem::replace(&mut institutions, true) {
+                        return Err(M::Error::duplicate_field("institutions"));
+                    }
+                    m.next_value_seed(Institutions(out, author))?;
+                }
+                _ => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if out.codes.len() == first_code {
+            for (_, i) in &out.institutions[first_institution..] {
+                if let Some(c) = i.country_code.as_ref().filter(|c| !c.is_empty()) {
+                    out.codes.push((author, c.clone()));
+                }
+            }
+        }
+        out.n += 1;
+        Ok(())
+    }
+}
+
+/// An authorship's `institutions` (a list or null), added to [`Authors`].
+struct Institutions<'x, 'a>(&'x mut Authors<'a>, u32);
+
+impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for Institutions<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for Institutions<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of institutions or null")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(i) = seq.next_element::<Institution<'a>>()? {
+            self.0.institutions.push((self.1, i));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -207,7 +318,7 @@ struct Work<'a> {
     #[serde(borrow, default)]
     updated_date: Option<Str<'a>>,
     #[serde(borrow, default)]
-    authorships: Option<Vec<Authorship<'a>>>,
+    authorships: Option<Authors<'a>>,
     #[serde(borrow, default)]
     primary_topic: Option<Topic<'a>>,
     #[serde(borrow, default)]
@@ -604,22 +715,24 @@ impl Totals {
 
 /// Adds one work to the per-institution sums.
 fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
-    let auths = w.authorships.as_deref().unwrap_or_default();
-    let n = auths.len() as f64;
+    let Some(authors) = &w.authorships else { return };
+    let n = f64::from(authors.n);
     // institution id → (institution, fractional share)
     let mut shares: BTreeMap<&str, (&Institution<'_>, f64)> = BTreeMap::new();
-    for a in auths {
-        let mut mine: Vec<(&str, &Institution<'_>)> = a
-            .institutions
-            .iter()
-            .flatten()
-            .filter_map(|i| i.id.as_deref().map(|id| (short_id(id), i)))
-            .filter(|(id, _)| !id.is_empty())
-            .collect();
+    let mut mine: Vec<(&str, &Institution<'_>)> = Vec::new();
+    // the institutions come grouped by author
+    for group in authors.institutions.chunk_by(|a, b| a.0 == b.0) {
+        mine.clear();
+        mine.extend(
+            group
+                .iter()
+                .filter_map(|(_, i)| i.id.as_deref().map(|id| (short_id(id), i)))
+                .filter(|(id, _)| !id.is_empty()),
+        );
         mine.sort_unstable_by_key(|(id, _)| *id);
         mine.dedup_by_key(|(id, _)| *id);
         let k = mine.len() as f64;
-        for (id, i) in mine {
+        for &(id, i) in &mine {
             shares.entry(id).or_insert((i, 0.0)).1 += 1.0 / n / k;
         }
     }
@@ -647,30 +760,18 @@ fn add(
     flat: Option<&mut Box<dyn FlatSink>>,
     key: &mut (String, i32),
 ) -> Result<(), BiblioError> {
-    let auths = w.authorships.as_deref().unwrap_or_default();
-    // countries per author: the authorship list, else its institutions'
-    let mut per_author: Vec<Vec<&str>> = Vec::with_capacity(auths.len());
-    for a in auths {
-        let mut cs: Vec<&str> = a.countries.iter().flatten().map(|c| &**c).filter(|c| !c.is_empty()).collect();
-        if cs.is_empty() {
-            cs = a
-                .institutions
-                .iter()
-                .flatten()
-                .filter_map(|i| i.country_code.as_deref())
-                .filter(|c| !c.is_empty())
-                .collect();
-        }
-        cs.sort_unstable();
-        cs.dedup();
-        t.authorships += 1;
-        if !cs.is_empty() {
-            t.authorships_with_country += 1;
-        }
-        per_author.push(cs);
-    }
-    let with_country = per_author.iter().filter(|cs| !cs.is_empty()).count() as u64;
-    let mut countries: Vec<&str> = per_author.iter().flatten().copied().collect();
+    let (n_authors, codes) = match &w.authorships {
+        Some(a) => (a.n, a.codes.as_slice()),
+        None => (0, &[][..]),
+    };
+    // (author, country), each author's countries once, in author order
+    let mut per_author: Vec<(u32, &str)> = codes.iter().map(|(a, c)| (*a, &**c)).collect();
+    per_author.sort_unstable();
+    per_author.dedup();
+    let with_country = per_author.chunk_by(|a, b| a.0 == b.0).count() as u64;
+    t.authorships += u64::from(n_authors);
+    t.authorships_with_country += with_country;
+    let mut countries: Vec<&str> = per_author.iter().map(|(_, c)| *c).collect();
     countries.sort_unstable();
     countries.dedup();
     t.works_kept += 1;
@@ -678,15 +779,15 @@ fn add(
         t.works_without_country += 1;
         return Ok(());
     }
-    let n = auths.len() as f64;
+    let n = f64::from(n_authors);
     let cites = w.cited_by_count.unwrap_or(0);
     let top10 = w.citation_normalized_percentile.as_ref().and_then(|p| p.is_in_top_10_percent);
     let intl = countries.len() > 1;
     // fractional shares, aligned with `countries`
     let mut frac = vec![0.0; countries.len()];
-    for cs in per_author.iter().filter(|cs| !cs.is_empty()) {
+    for cs in per_author.chunk_by(|a, b| a.0 == b.0) {
         let share = 1.0 / n / cs.len() as f64;
-        for c in cs {
+        for (_, c) in cs {
             if let Ok(i) = countries.binary_search(c) {
                 frac[i] += share;
             }
@@ -718,7 +819,7 @@ fn add(
         if intl {
             e.international += 1;
         }
-        e.authorships += auths.len() as u64;
+        e.authorships += u64::from(n_authors);
         e.authorships_with_country += with_country;
     }
     if let Some(sink) = flat {
@@ -1243,6 +1344,38 @@ mod tests {
         let rows = indicators(&t, "oa");
         let cov = rows.iter().find(|r| r.0 == "IR" && r.1 == "oa_affiliation_coverage").expect("coverage row");
         assert!((cov.3 - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn authorship_shapes() {
+        let work = |auths: &str| format!(r#"{{"id":"W1","publication_year":2020,"authorships":{auths}}}"#);
+        let lines = [
+            // countries null: the institutions' codes; institutions null; an empty code
+            work(
+                r#"[{"countries":null,"institutions":[{"country_code":"DE"},{"country_code":""}]},{"institutions":null}]"#,
+            ),
+            // countries win over institutions, in either order; unknown fields skipped
+            work(r#"[{"institutions":[{"country_code":"DE"}],"x":{"countries":["FR"]},"countries":["IR","IR"]}]"#),
+            // malformed: a repeated key, a code that is not a string, an authorship that is not an object
+            work(r#"[{"countries":["IR"],"countries":["DE"]}]"#),
+            work(r#"[{"countries":[7]}]"#),
+            work(r#"[null]"#),
+        ];
+        for v in [Validation::Full, Validation::OnDemand] {
+            let opts = Options { validation: v, ..Default::default() };
+            let t = run_bytes("auth.jsonl", lines.join("\n").as_bytes(), &opts).expect("runs");
+            assert_eq!((t.works_kept, t.malformed), (2, 3), "{v:?} {:?}", t.malformed_examples);
+            let de = &t.by_country_year[&("DE".to_string(), 2020)];
+            let ir = &t.by_country_year[&("IR".to_string(), 2020)];
+            // DE: 1 of 2 authors in the first work; IR: the only author of the second
+            assert_eq!(
+                (de.papers_whole, de.papers_fractional, de.authorships, de.authorships_with_country),
+                (1.0, 0.5, 2, 1)
+            );
+            assert_eq!((ir.papers_whole, ir.papers_fractional), (1.0, 1.0));
+            assert!(!t.by_country_year.contains_key(&("FR".to_string(), 2020)));
+            assert_eq!((t.authorships, t.authorships_with_country), (3, 2));
+        }
     }
 
     #[test]
