@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --all-features
+# The OpenAlex line scanner has AVX2/POPCNT/PCLMULQDQ code paths chosen at
+# compile time (for builds with -C target-cpu=native); test them too when
+# this CPU can run them, in their own target folder.
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw pclmulqdq /proc/cpuinfo && grep -qw popcnt /proc/cpuinfo; then
+  CARGO_TARGET_DIR=target/x86-64-v3 RUSTFLAGS="-C target-cpu=x86-64-v3 -C target-feature=+pclmulqdq" \
+    cargo test -p digindex-biblio
+fi
 cargo build -p digindex-cli
 tests/browser/setup.sh
 node tests/browser/run.mjs target/debug/digindex

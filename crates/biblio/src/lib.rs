@@ -435,7 +435,7 @@ fn field_of(k: &[u8]) -> Result<Option<Field>, scan::ScanError> {
         return Ok(Some(f));
     }
     // no field name has a backslash, so only an escaped key can still be one
-    if !inner.iter().any(|&c| c == b'\\') {
+    if !inner.contains(&b'\\') {
         return Ok(None);
     }
     let s: String = sonic_rs::from_slice(k).map_err(|e| scan::ScanError(format!("bad key: {e}")))?;
