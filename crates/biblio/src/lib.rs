@@ -17,7 +17,7 @@
 //! `host_venue` parse too); per-file partial aggregates are merged at the
 //! end — memory holds the aggregates, not the works. With
 //! [`Validation::OnDemand`] the [`scan`] module finds the top-level fields
-//! and only the used ones are parsed (~9% faster, weaker checks).
+//! and only the used ones are parsed (~10% faster, weaker checks).
 //!
 //! Which works count ([`Filter`]): a year range, document types, retracted
 //! and paratext works out by default, and an AI definition combining any of:
@@ -880,7 +880,7 @@ pub enum Validation {
     Full,
     /// The fields used are parsed and validated fully; the others are
     /// checked for structure only (see [`scan`]), simdjson On-Demand's
-    /// contract: ~9% faster on full work records, but a line malformed only
+    /// contract: ~10% faster on full work records, but a line malformed only
     /// inside a field not used (an abstract, the references…) counts.
     OnDemand,
 }

@@ -47,7 +47,7 @@ pub struct Args {
     strict: bool,
     /// Parse in full only the fields used; check the others (abstracts,
     /// references, locations…) for structure only: UTF-8, closed strings,
-    /// balanced brackets. ~9% faster on full records, but a line malformed
+    /// balanced brackets. ~10% faster on full records, but a line malformed
     /// only inside an unused field is then counted, not reported.
     #[arg(long)]
     on_demand: bool,
