@@ -9,7 +9,13 @@ cargo test --workspace --all-features
 # The OpenAlex line scanner has AVX2/POPCNT/PCLMULQDQ code paths chosen at
 # compile time (for builds with -C target-cpu=native); test them too when
 # this CPU can run them, in their own target folder.
-if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw pclmulqdq /proc/cpuinfo && grep -qw popcnt /proc/cpuinfo; then
+v3_and_clmul() {
+  local flag
+  for flag in avx2 bmi1 bmi2 fma movbe f16c abm popcnt pclmulqdq; do
+    grep -qw "$flag" /proc/cpuinfo 2>/dev/null || return 1
+  done
+}
+if v3_and_clmul; then
   CARGO_TARGET_DIR=target/x86-64-v3 RUSTFLAGS="-C target-cpu=x86-64-v3 -C target-feature=+pclmulqdq" \
     cargo test -p digindex-biblio
 fi

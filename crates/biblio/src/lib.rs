@@ -184,11 +184,7 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
                     if std::mem::replace(&mut countries, true) {
                         return Err(M::Error::duplicate_field("countries"));
                     }
-                    for c in m.next_value::<Option<Vec<Str<'a>>>>()?.into_iter().flatten() {
-                        if !c.is_empty() {
-                            out.codes.push((author, c));
-                        }
-                    }
+                    m.next_value_seed(Countries(out, author))?;
                 }
                 "institutions" => {
                     if std::mem::replace(&mut institutions, true) {
@@ -209,6 +205,41 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
             }
         }
         out.n += 1;
+        Ok(())
+    }
+}
+
+/// An authorship's `countries` (a list or null), its non-empty codes added
+/// to [`Authors`].
+struct Countries<'x, 'a>(&'x mut Authors<'a>, u32);
+
+impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for Countries<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for Countries<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of country codes or null")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(c) = seq.next_element::<Str<'a>>()? {
+            if !c.is_empty() {
+                self.0.codes.push((self.1, c));
+            }
+        }
         Ok(())
     }
 }
@@ -277,11 +308,39 @@ impl<'de: 'a, 'a> Deserialize<'de> for AbstractIndex<'a> {
     }
 }
 
+/// A work's `abstract_inverted_index`, as raw JSON: the value the
+/// on-demand scanner found, or the one looked up in a line already
+/// validated in full. Decoded only when keyword rules need it.
+enum RawAbstract<'a> {
+    Str(&'a str),
+    Lazy(sonic_rs::LazyValue<'a>),
+}
+
+impl RawAbstract<'_> {
+    fn json(&self) -> &str {
+        match self {
+            RawAbstract::Str(s) => s,
+            RawAbstract::Lazy(v) => v.as_raw_str(),
+        }
+    }
+
+    /// Looks the abstract up in a line that parsed in full.
+    fn find(line: &[u8]) -> Result<Option<RawAbstract<'_>>, String> {
+        match sonic_rs::get_from_slice(line, ["abstract_inverted_index"]) {
+            Ok(v) => Ok(Some(RawAbstract::Lazy(v))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(format!("field `abstract_inverted_index`: {e}")),
+        }
+    }
+}
+
 /// The abstract's text in lower case: its words in the order of their
-/// positions, one space apart ("" when there is none).
-fn abstract_text(raw: &sonic_rs::LazyValue<'_>) -> Result<String, String> {
+/// positions, one space apart ("" when there is none). Words sharing a
+/// position are all kept; gaps in the positions are closed up.
+fn abstract_text(raw: Option<&RawAbstract<'_>>) -> Result<String, String> {
+    let Some(raw) = raw else { return Ok(String::new()) };
     let index: Option<AbstractIndex<'_>> =
-        sonic_rs::from_str(raw.as_raw_str()).map_err(|e| format!("field `abstract_inverted_index`: {e}"))?;
+        sonic_rs::from_str(raw.json()).map_err(|e| format!("field `abstract_inverted_index`: {e}"))?;
     let mut words = index.map(|a| a.0).unwrap_or_default();
     words.sort_by_key(|(p, _)| *p);
     let mut text = String::new();
@@ -289,9 +348,31 @@ fn abstract_text(raw: &sonic_rs::LazyValue<'_>) -> Result<String, String> {
         if i > 0 {
             text.push(' ');
         }
-        text.push_str(&w.to_lowercase());
+        text.push_str(w);
     }
-    Ok(text)
+    Ok(text.to_lowercase())
+}
+
+/// `text` holds `key` as whole words (not inside a longer word); a key
+/// ending in `*` may end inside one (`transformer*` finds `transformers`).
+fn has_words(text: &str, key: &str) -> bool {
+    let (key, any_ending) = match key.strip_suffix('*') {
+        Some(k) => (k, true),
+        None => (key, false),
+    };
+    let Some(first) = key.chars().next() else { return false };
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|t| t.find(key)) {
+        let i = from + at;
+        let before = text[..i].chars().next_back();
+        let after = text[i + key.len()..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && (any_ending || !after.is_some_and(char::is_alphanumeric)) {
+            return true;
+        }
+        // matches may overlap: go on from the next character
+        from = i + first.len_utf8();
+    }
+    false
 }
 
 /// The fields of a work this crate reads; everything else is skipped.
@@ -325,20 +406,19 @@ struct Work<'a> {
     topics: Option<Vec<Topic<'a>>>,
     #[serde(borrow, default)]
     concepts: Option<Vec<Concept<'a>>>,
-    /// Kept as raw JSON (checked, not decoded): decoded only for keyword
-    /// rules, and only when the title does not match.
-    #[serde(borrow, default)]
-    abstract_inverted_index: Option<sonic_rs::LazyValue<'a>>,
+    /// Read only for keyword rules (the full parse skips it).
+    #[serde(skip)]
+    abstract_inverted_index: Option<RawAbstract<'a>>,
 }
 
 impl<'a> Work<'a> {
-    /// Reads a work line with [`scan::fields`]: only the fields used are
+    /// Reads a work line with [`scan::str_fields`]: only the fields used are
     /// parsed (fully validated); the rest are checked for structure only.
     /// `filter`: the title, topics and concepts are read when it has AI
     /// rules, the abstract when it has keyword rules.
     fn on_demand(line: &'a [u8], filter: &Filter) -> Result<Work<'a>, String> {
         let ai = !filter.ai.is_empty();
-        let abstracts = filter.ai.iter().any(|r| matches!(r, AiRule::Keywords(_)));
+        let abstracts = filter.reads_abstracts();
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
@@ -377,7 +457,11 @@ impl<'a> Work<'a> {
                 Some(Topics) if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
                 Some(Concepts) if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
                 Some(Abstract) if abstracts => {
-                    set(&mut w.abstract_inverted_index, "abstract_inverted_index", v, s, 1 << 14)
+                    if std::mem::replace(s, *s | 1 << 14) & 1 << 14 != 0 {
+                        return Err(scan::ScanError("duplicate field `abstract_inverted_index`".into()));
+                    }
+                    w.abstract_inverted_index = Some(RawAbstract::Str(v));
+                    Ok(())
                 }
                 _ => Ok(()),
             }
@@ -458,10 +542,11 @@ pub enum AiRule {
     AnySubfield(Vec<u32>),
     /// A legacy concept (e.g. C154945302) with at least this score.
     Concept(String, f64),
-    /// The title or the abstract contains one of these words or phrases
-    /// (case-insensitive; the abstract rebuilt from its inverted index).
+    /// The title or the abstract has one of these words or phrases
+    /// (whole words, case-insensitive, a trailing `*` for any ending; the
+    /// abstract rebuilt from its inverted index).
     Keywords(Vec<String>),
-    /// The title contains one of these words or phrases (case-insensitive).
+    /// The title has one of these words or phrases (as [`AiRule::Keywords`]).
     TitleKeywords(Vec<String>),
 }
 
@@ -492,6 +577,9 @@ impl AiRule {
                 if words.is_empty() {
                     return Err(format!("--ai {s:?}: no keywords after `{kind}:`"));
                 }
+                if let Some(w) = words.iter().find(|w| w.trim_end_matches('*').contains('*') || *w == "*") {
+                    return Err(format!("--ai {s:?}: {w:?}: `*` may only end a keyword (any ending)"));
+                }
                 Ok(if kind == "keywords" { AiRule::Keywords(words) } else { AiRule::TitleKeywords(words) })
             }
             _ => Err(format!(
@@ -500,12 +588,12 @@ impl AiRule {
         }
     }
 
-    /// `text`: the work's lower-case title and abstract, worked out once
-    /// per work when a keyword rule first needs them.
-    fn matches(&self, w: &Work<'_>, text: &mut Option<(String, Option<String>)>) -> Result<bool, String> {
+    /// `text`: the work's lower-case title and abstract (given when there
+    /// are keyword rules).
+    fn matches(&self, w: &Work<'_>, text: Option<&(String, String)>) -> bool {
         let sub_id =
             |t: &Topic<'_>| -> Option<u32> { t.subfield.as_ref()?.id.as_deref()?.rsplit('/').next()?.parse().ok() };
-        Ok(match self {
+        match self {
             AiRule::PrimarySubfield(ids) => w.primary_topic.as_ref().and_then(sub_id).is_some_and(|s| ids.contains(&s)),
             AiRule::AnySubfield(ids) => {
                 w.topics.iter().flatten().filter_map(sub_id).any(|s| ids.contains(&s))
@@ -517,24 +605,10 @@ impl AiRule {
                 })
             }
             AiRule::Keywords(words) | AiRule::TitleKeywords(words) => {
-                let (title, abs) =
-                    text.get_or_insert_with(|| (w.title.as_deref().unwrap_or_default().to_lowercase(), None));
-                if words.iter().any(|k| title.contains(k.as_str())) {
-                    return Ok(true);
-                }
-                if matches!(self, AiRule::TitleKeywords(_)) {
-                    return Ok(false);
-                }
-                let abs = match abs {
-                    Some(a) => a,
-                    None => abs.insert(match &w.abstract_inverted_index {
-                        Some(raw) => abstract_text(raw)?,
-                        None => String::new(),
-                    }),
-                };
-                words.iter().any(|k| abs.contains(k.as_str()))
+                let Some((title, abs)) = text else { return false };
+                words.iter().any(|k| has_words(title, k) || (matches!(self, AiRule::Keywords(_)) && has_words(abs, k)))
             }
-        })
+        }
     }
 }
 
@@ -551,16 +625,28 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// The AI rules hold (or there are none).
-    /// An error: the abstract a keyword rule needs cannot be read.
+    /// Some rule reads abstracts (`keywords:`).
+    fn reads_abstracts(&self) -> bool {
+        self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_)))
+    }
+
+    /// The AI rules hold (or there are none). With `keywords:` rules every
+    /// work's abstract is decoded, whatever the other rules say, so an
+    /// abstract that cannot be read is an error (a malformed line) the same
+    /// way for every set and order of rules.
     fn is_ai(&self, w: &Work<'_>) -> Result<bool, String> {
-        let mut text = None;
-        for r in &self.ai {
-            if r.matches(w, &mut text)? {
-                return Ok(true);
-            }
+        if self.ai.is_empty() {
+            return Ok(true);
         }
-        Ok(self.ai.is_empty())
+        let text = if self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_) | AiRule::TitleKeywords(_))) {
+            let title = w.title.as_deref().unwrap_or_default().to_lowercase();
+            let abs =
+                if self.reads_abstracts() { abstract_text(w.abstract_inverted_index.as_ref())? } else { String::new() };
+            Some((title, abs))
+        } else {
+            None
+        };
+        Ok(self.ai.iter().any(|r| r.matches(w, text.as_ref())))
     }
 
     /// The work's year when it counts, AI rules aside ([`Filter::is_ai`]).
@@ -1091,7 +1177,14 @@ pub fn run_with_flat(
                 t.lines += 1;
                 let parsed = match opts.validation {
                     Validation::OnDemand => Work::on_demand(s, &opts.filter),
-                    Validation::Full => sonic_rs::from_slice(s).map_err(|e| e.to_string()),
+                    Validation::Full => {
+                        sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string()).and_then(|mut w| {
+                            if opts.filter.reads_abstracts() {
+                                w.abstract_inverted_index = RawAbstract::find(s)?;
+                            }
+                            Ok(w)
+                        })
+                    }
                 };
                 let w: Work<'_> = match parsed {
                     Ok(w) => w,
@@ -1427,8 +1520,17 @@ mod tests {
             assert_eq!(kept("keywords:réseau deep", v), 0, "{v:?}"); // position 7 comes after 5 and 6
             assert_eq!(kept("keywords:learning réseau", v), 1, "{v:?}");
             assert_eq!(kept("keywords:nothing", v), 4, "{v:?}");
+            // whole words: `learn` is not in `learning`, `learn*` is; `deep l` is not a phrase here
+            assert_eq!(kept("keywords:learn", v), 0, "{v:?}");
+            assert_eq!(kept("keywords:learn*", v), 4, "{v:?}"); // W1's title, W2, W3, W4
+            assert_eq!(kept("title-keywords:learn*", v), 1, "{v:?}");
+            assert_eq!(kept("keywords:deep l", v), 0, "{v:?}");
+            assert_eq!(kept("keywords:deep l*", v), 3, "{v:?}");
+            assert_eq!(kept("keywords:rés*", v), 1, "{v:?}");
         }
         assert!(AiRule::parse("keywords: , ").is_err());
+        assert!(AiRule::parse("keywords:*").is_err());
+        assert!(AiRule::parse("keywords:a*b").is_err());
         // an abstract of the wrong shape is a malformed line, but only when a keyword rule reads it
         let bad = work(6, "Nothing", r#"{"deep":["zero"]}"#);
         for v in [Validation::Full, Validation::OnDemand] {
@@ -1441,7 +1543,19 @@ mod tests {
                 .expect("runs");
             assert_eq!((t.malformed, t.works_kept), (1, 0), "{v:?}");
             assert!(t.malformed_examples[0].contains("abstract_inverted_index"), "{:?}", t.malformed_examples);
-            let t = run_bytes("bad.jsonl", bad.as_bytes(), &opts(vec![AiRule::TitleKeywords(vec!["no".into()])]))
+            // the same whichever rule matches first or in which order they come
+            let subfield = AiRule::PrimarySubfield(vec![1702]);
+            let kw = AiRule::Keywords(vec!["nothing".into()]);
+            let on_topic = bad.replacen(
+                r#""title""#,
+                r#""primary_topic":{"subfield":{"id":"https://openalex.org/subfields/1702"}},"title""#,
+                1,
+            );
+            for rules in [vec![subfield.clone(), kw.clone()], vec![kw, subfield]] {
+                let t = run_bytes("bad.jsonl", on_topic.as_bytes(), &opts(rules)).expect("runs");
+                assert_eq!((t.malformed, t.works_kept), (1, 0), "{v:?}");
+            }
+            let t = run_bytes("bad.jsonl", bad.as_bytes(), &opts(vec![AiRule::TitleKeywords(vec!["nothing".into()])]))
                 .expect("runs");
             assert_eq!((t.malformed, t.works_kept), (0, 1), "{v:?}");
         }

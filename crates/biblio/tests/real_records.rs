@@ -174,8 +174,19 @@ fn abstract_of(w: &serde_json::Value) -> String {
 #[test]
 fn keywords_match_titles_and_abstracts_as_an_independent_walk() {
     let files = vec![data("works_ai_selected_fields.jsonl"), data("works_full_api.jsonl")];
-    let words = ["neural network", "reinforcement learning", "transformer"];
-    let has = |text: &str| words.iter().any(|k| text.contains(k));
+    let words = ["neural network", "reinforcement learning", "transformer*", "ai"];
+    // whole words, the same rule written as a regex (a letter or digit may
+    // not touch the match; `*` = any ending)
+    let pattern = words
+        .iter()
+        .map(|w| match w.strip_suffix('*') {
+            Some(stem) => regex::escape(stem),
+            None => format!("{}(?:$|[^\\p{{Alphabetic}}\\p{{N}}])", regex::escape(w)),
+        })
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = regex::Regex::new(&format!("(?:^|[^\\p{{Alphabetic}}\\p{{N}}])(?:{pattern})")).expect("regex");
+    let has = |text: &str| re.is_match(text);
     let title = |w: &serde_json::Value| w["title"].as_str().unwrap_or_default().to_lowercase();
     let whole = |r: &BTreeMap<(String, i64), Ref>| r.values().map(|v| v.whole).sum::<f64>();
     let got = |rule: AiRule, validation| {

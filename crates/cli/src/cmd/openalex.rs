@@ -30,7 +30,8 @@ pub struct Args {
     types: Option<String>,
     /// AI definition (repeatable, combined with OR): primary-subfield:1702,
     /// subfield:1702,1707, concept:C154945302:0.3, keywords:deep learning,neural
-    /// (title or abstract), title-keywords:deep learning (title only).
+    /// network* (title or abstract; whole words, `*` for any ending),
+    /// title-keywords:deep learning (title only).
     #[arg(long = "ai")]
     ai: Vec<String>,
     /// Count retracted works too (left out by default).
