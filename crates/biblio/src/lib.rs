@@ -312,25 +312,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for AbstractIndex<'a> {
 /// on-demand scanner found, or the one looked up in a line already
 /// validated in full. Decoded only when keyword rules need it.
 enum RawAbstract<'a> {
-    Str(&'a str),
-    Lazy(sonic_rs::LazyValue<'a>),
+    /// The value, as the on-demand scanner found it.
+    Value(&'a str),
+    /// A line that parsed in full and has the field: looked up when needed.
+    InLine(&'a [u8]),
 }
 
-impl RawAbstract<'_> {
-    fn json(&self) -> &str {
-        match self {
-            RawAbstract::Str(s) => s,
-            RawAbstract::Lazy(v) => v.as_raw_str(),
-        }
-    }
+/// Marks a field that is present (not null) without reading its value (the
+/// full parse still checks it and that it is not repeated).
+struct Present;
 
-    /// Looks the abstract up in a line that parsed in full.
-    fn find(line: &[u8]) -> Result<Option<RawAbstract<'_>>, String> {
-        match sonic_rs::get_from_slice(line, ["abstract_inverted_index"]) {
-            Ok(v) => Ok(Some(RawAbstract::Lazy(v))),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(format!("field `abstract_inverted_index`: {e}")),
-        }
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Present)
     }
 }
 
@@ -338,9 +332,24 @@ impl RawAbstract<'_> {
 /// positions, one space apart ("" when there is none). Words sharing a
 /// position are all kept; gaps in the positions are closed up.
 fn abstract_text(raw: Option<&RawAbstract<'_>>) -> Result<String, String> {
-    let Some(raw) = raw else { return Ok(String::new()) };
-    let index: Option<AbstractIndex<'_>> =
-        sonic_rs::from_str(raw.json()).map_err(|e| format!("field `abstract_inverted_index`: {e}"))?;
+    let bad = |e: sonic_rs::Error| format!("field `abstract_inverted_index`: {e}");
+    let found;
+    let json = match raw {
+        None => None,
+        Some(RawAbstract::Value(v)) => Some(*v),
+        Some(RawAbstract::InLine(line)) => match sonic_rs::get_from_slice(line, ["abstract_inverted_index"]) {
+            Ok(v) => {
+                found = v;
+                Some(found.as_raw_str())
+            }
+            Err(e) if e.is_not_found() => None,
+            Err(e) => return Err(bad(e)),
+        },
+    };
+    let index: Option<AbstractIndex<'_>> = match json {
+        Some(j) => sonic_rs::from_str(j).map_err(bad)?,
+        None => None,
+    };
     let mut words = index.map(|a| a.0).unwrap_or_default();
     words.sort_by_key(|(p, _)| *p);
     let mut text = String::new();
@@ -350,23 +359,60 @@ fn abstract_text(raw: Option<&RawAbstract<'_>>) -> Result<String, String> {
         }
         text.push_str(w);
     }
-    Ok(text.to_lowercase())
+    Ok(squash(&text.to_lowercase()))
 }
 
-/// `text` holds `key` as whole words (not inside a longer word); a key
-/// ending in `*` may end inside one (`transformer*` finds `transformers`).
+/// `s` with each run of white space made one space, and none at the ends.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A character that makes a word with its neighbours, for keyword
+/// boundaries: a letter, digit or combining diacritical mark, but not in
+/// the scripts written without spaces between words (Chinese, Japanese,
+/// Thai, Lao, Khmer, Myanmar), where a keyword may sit anywhere.
+fn word_char(c: char) -> bool {
+    let mark = matches!(c, '\u{300}'..='\u{36F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}');
+    let unspaced = matches!(c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}' // CJK ideographs
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{20000}'..='\u{3FFFF}');
+    (c.is_alphanumeric() || mark) && !unspaced
+}
+
+/// `text` holds `key` as whole words: where the key starts (ends) with a
+/// [`word_char`], the text may not have one just before (after) it. A key
+/// ending in `*` may end inside a word (`transformer*` finds
+/// `transformers`). Both are lower case and [`squash`]ed.
 fn has_words(text: &str, key: &str) -> bool {
     let (key, any_ending) = match key.strip_suffix('*') {
         Some(k) => (k, true),
         None => (key, false),
     };
     let Some(first) = key.chars().next() else { return false };
+    let check_before = word_char(first);
+    let check_after = !any_ending && key.chars().next_back().is_some_and(word_char);
     let mut from = 0;
     while let Some(at) = text.get(from..).and_then(|t| t.find(key)) {
         let i = from + at;
         let before = text[..i].chars().next_back();
         let after = text[i + key.len()..].chars().next();
-        if !before.is_some_and(char::is_alphanumeric) && (any_ending || !after.is_some_and(char::is_alphanumeric)) {
+        let joined = (check_before && before.is_some_and(word_char)) || (check_after && after.is_some_and(word_char));
+        if !joined {
             return true;
         }
         // matches may overlap: go on from the next character
@@ -406,9 +452,12 @@ struct Work<'a> {
     topics: Option<Vec<Topic<'a>>>,
     #[serde(borrow, default)]
     concepts: Option<Vec<Concept<'a>>>,
-    /// Read only for keyword rules (the full parse skips it).
+    /// The full parse checks the abstract but does not keep it...
+    #[serde(default, rename = "abstract_inverted_index")]
+    abstract_present: Option<Present>,
+    /// ...which keyword rules then read.
     #[serde(skip)]
-    abstract_inverted_index: Option<RawAbstract<'a>>,
+    abstract_raw: Option<RawAbstract<'a>>,
 }
 
 impl<'a> Work<'a> {
@@ -460,7 +509,7 @@ impl<'a> Work<'a> {
                     if std::mem::replace(s, *s | 1 << 14) & 1 << 14 != 0 {
                         return Err(scan::ScanError("duplicate field `abstract_inverted_index`".into()));
                     }
-                    w.abstract_inverted_index = Some(RawAbstract::Str(v));
+                    w.abstract_raw = Some(RawAbstract::Value(v));
                     Ok(())
                 }
                 _ => Ok(()),
@@ -544,7 +593,8 @@ pub enum AiRule {
     Concept(String, f64),
     /// The title or the abstract has one of these words or phrases
     /// (whole words, case-insensitive, a trailing `*` for any ending; the
-    /// abstract rebuilt from its inverted index).
+    /// abstract rebuilt from its inverted index). The keywords are lower
+    /// case with single spaces, as [`AiRule::parse`] makes them.
     Keywords(Vec<String>),
     /// The title has one of these words or phrases (as [`AiRule::Keywords`]).
     TitleKeywords(Vec<String>),
@@ -573,11 +623,14 @@ impl AiRule {
             }
             "keywords" | "title-keywords" => {
                 let words: Vec<String> =
-                    rest.split(',').map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
+                    rest.split(',').map(|k| squash(&k.to_lowercase())).filter(|k| !k.is_empty()).collect();
                 if words.is_empty() {
                     return Err(format!("--ai {s:?}: no keywords after `{kind}:`"));
                 }
-                if let Some(w) = words.iter().find(|w| w.trim_end_matches('*').contains('*') || *w == "*") {
+                if let Some(w) = words.iter().find(|w| {
+                    let stem = w.strip_suffix('*').unwrap_or(w);
+                    stem.is_empty() || stem.contains('*')
+                }) {
                     return Err(format!("--ai {s:?}: {w:?}: `*` may only end a keyword (any ending)"));
                 }
                 Ok(if kind == "keywords" { AiRule::Keywords(words) } else { AiRule::TitleKeywords(words) })
@@ -639,9 +692,8 @@ impl Filter {
             return Ok(true);
         }
         let text = if self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_) | AiRule::TitleKeywords(_))) {
-            let title = w.title.as_deref().unwrap_or_default().to_lowercase();
-            let abs =
-                if self.reads_abstracts() { abstract_text(w.abstract_inverted_index.as_ref())? } else { String::new() };
+            let title = squash(&w.title.as_deref().unwrap_or_default().to_lowercase());
+            let abs = if self.reads_abstracts() { abstract_text(w.abstract_raw.as_ref())? } else { String::new() };
             Some((title, abs))
         } else {
             None
@@ -1177,14 +1229,12 @@ pub fn run_with_flat(
                 t.lines += 1;
                 let parsed = match opts.validation {
                     Validation::OnDemand => Work::on_demand(s, &opts.filter),
-                    Validation::Full => {
-                        sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string()).and_then(|mut w| {
-                            if opts.filter.reads_abstracts() {
-                                w.abstract_inverted_index = RawAbstract::find(s)?;
-                            }
-                            Ok(w)
-                        })
-                    }
+                    Validation::Full => sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string()).map(|mut w| {
+                        if opts.filter.reads_abstracts() && w.abstract_present.is_some() {
+                            w.abstract_raw = Some(RawAbstract::InLine(s));
+                        }
+                        w
+                    }),
                 };
                 let w: Work<'_> = match parsed {
                     Ok(w) => w,
@@ -1485,10 +1535,36 @@ mod tests {
     }
 
     #[test]
+    fn keyword_boundaries() {
+        let cases = [
+            // (text, key, found)
+            ("said the domain", "ai", false),
+            ("ai, said", "ai", true),
+            ("deep learning", "learn", false),
+            ("deep learning", "learn*", true),
+            ("xlearning", "learn*", false),
+            ("c++11 and go", "c++", true), // only the letter side of `c++` needs a boundary
+            ("objective-c++", "c++", true),
+            ("asp.net core", ".net", true),
+            ("asp.netty", ".net", false),
+            ("基于人工智能的方法", "人工智能", true), // no spaces between words in Chinese
+            ("ภาษาไทยปัญญาประดิษฐ์", "ปัญญาประดิษฐ์", true),
+            ("cafe\u{301} au lait", "cafe", false), // a combining accent belongs to the word
+            ("nab ab ab", "ab ab", true),           // overlapping candidates
+            ("", "ai", false),
+        ];
+        for (text, key, found) in cases {
+            assert_eq!(has_words(text, key), found, "{text:?} {key:?}");
+        }
+        assert_eq!(squash("  deep\u{a0}\n learning  "), "deep learning");
+    }
+
+    #[test]
     fn keywords_in_titles_and_rebuilt_abstracts() {
         let work = |id: u32, title: &str, abs: &str| {
             format!(
-                r#"{{"id":"W{id}","publication_year":2020,"title":{title:?},"abstract_inverted_index":{abs},"authorships":[{{"countries":["IR"]}}]}}"#
+                r#"{{"id":"W{id}","publication_year":2020,"title":{},"abstract_inverted_index":{abs},"authorships":[{{"countries":["IR"]}}]}}"#,
+                serde_json::to_string(title).expect("json")
             )
         };
         let lines = [
@@ -1502,6 +1578,8 @@ mod tests {
             work(4, "Nothing", r#"{"r\u00e9seau":[7],"deep":[5],"learning":[6]}"#),
             // 5: no abstract at all
             r#"{"id":"W5","publication_year":2020,"title":"Nothing","authorships":[{"countries":["IR"]}]}"#.to_string(),
+            // 6: words sharing a position are all kept; white space in a title squashed
+            work(6, "Deep\u{a0}\n Nets", r#"{"deep":[0],"learning":[1],"machine":[1]}"#),
         ];
         let data = lines.join("\n");
         let kept = |rule: &str, validation| {
@@ -1515,22 +1593,29 @@ mod tests {
             t.works_kept
         };
         for v in [Validation::Full, Validation::OnDemand] {
-            assert_eq!(kept("keywords:deep learning", v), 3, "{v:?}"); // W1, W2, W4
+            assert_eq!(kept("keywords:deep learning", v), 4, "{v:?}"); // W1, W2, W4, W6
+            assert_eq!(kept("keywords:deep machine", v), 0, "{v:?}");
+            assert_eq!(kept("title-keywords:deep nets", v), 1, "{v:?}");
             assert_eq!(kept("title-keywords:deep learning", v), 1, "{v:?}");
             assert_eq!(kept("keywords:réseau deep", v), 0, "{v:?}"); // position 7 comes after 5 and 6
             assert_eq!(kept("keywords:learning réseau", v), 1, "{v:?}");
             assert_eq!(kept("keywords:nothing", v), 4, "{v:?}");
             // whole words: `learn` is not in `learning`, `learn*` is; `deep l` is not a phrase here
             assert_eq!(kept("keywords:learn", v), 0, "{v:?}");
-            assert_eq!(kept("keywords:learn*", v), 4, "{v:?}"); // W1's title, W2, W3, W4
+            assert_eq!(kept("keywords:learn*", v), 5, "{v:?}"); // W1's title, W2, W3, W4, W6
             assert_eq!(kept("title-keywords:learn*", v), 1, "{v:?}");
             assert_eq!(kept("keywords:deep l", v), 0, "{v:?}");
-            assert_eq!(kept("keywords:deep l*", v), 3, "{v:?}");
+            assert_eq!(kept("keywords:deep l*", v), 4, "{v:?}");
             assert_eq!(kept("keywords:rés*", v), 1, "{v:?}");
         }
         assert!(AiRule::parse("keywords: , ").is_err());
-        assert!(AiRule::parse("keywords:*").is_err());
-        assert!(AiRule::parse("keywords:a*b").is_err());
+        for bad in ["keywords:*", "keywords:a*b", "keywords:**", "keywords:ai**"] {
+            assert!(AiRule::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            AiRule::parse("keywords: Deep \t Learning ").expect("rule"),
+            AiRule::Keywords(vec!["deep learning".into()])
+        );
         // an abstract of the wrong shape is a malformed line, but only when a keyword rule reads it
         let bad = work(6, "Nothing", r#"{"deep":["zero"]}"#);
         for v in [Validation::Full, Validation::OnDemand] {
@@ -1551,10 +1636,15 @@ mod tests {
                 r#""primary_topic":{"subfield":{"id":"https://openalex.org/subfields/1702"}},"title""#,
                 1,
             );
-            for rules in [vec![subfield.clone(), kw.clone()], vec![kw, subfield]] {
+            for rules in [vec![subfield.clone(), kw.clone()], vec![kw.clone(), subfield]] {
                 let t = run_bytes("bad.jsonl", on_topic.as_bytes(), &opts(rules)).expect("runs");
                 assert_eq!((t.malformed, t.works_kept), (1, 0), "{v:?}");
             }
+            // a repeated abstract is malformed in both modes
+            let twice = work(7, "Nothing", r#"{"ai":[0]},"abstract_inverted_index":null"#);
+            let t = run_bytes("twice.jsonl", twice.as_bytes(), &opts(vec![kw.clone()])).expect("runs");
+            assert_eq!((t.malformed, t.works_kept), (1, 0), "{v:?}");
+            assert!(t.malformed_examples[0].contains("abstract_inverted_index"), "{:?}", t.malformed_examples);
             let t = run_bytes("bad.jsonl", bad.as_bytes(), &opts(vec![AiRule::TitleKeywords(vec!["nothing".into()])]))
                 .expect("runs");
             assert_eq!((t.malformed, t.works_kept), (0, 1), "{v:?}");
