@@ -277,6 +277,18 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Institutions<'_, 'a> {
 }
 
 #[derive(Deserialize)]
+struct Source<'a> {
+    #[serde(borrow, default, rename = "type")]
+    kind: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Location<'a> {
+    #[serde(borrow, default)]
+    source: Option<Source<'a>>,
+}
+
+#[derive(Deserialize)]
 struct Percentile {
     #[serde(default)]
     is_in_top_10_percent: Option<bool>,
@@ -432,6 +444,10 @@ struct Work<'a> {
     publication_year: Option<i32>,
     #[serde(borrow, default, rename = "type")]
     kind: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    type_crossref: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    primary_location: Option<Location<'a>>,
     #[serde(default)]
     is_retracted: Option<bool>,
     #[serde(default)]
@@ -468,6 +484,7 @@ impl<'a> Work<'a> {
     fn on_demand(line: &'a [u8], filter: &Filter) -> Result<Work<'a>, String> {
         let ai = !filter.ai.is_empty();
         let abstracts = filter.reads_abstracts();
+        let venues = filter.types.iter().any(|t| t == CONFERENCE_PAPER);
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
@@ -501,6 +518,8 @@ impl<'a> Work<'a> {
                 }
                 Some(UpdatedDate) => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
                 Some(Authorships) => set(&mut w.authorships, "authorships", v, s, 1 << 9),
+                Some(TypeCrossref) if venues => set(&mut w.type_crossref, "type_crossref", v, s, 1 << 15),
+                Some(PrimaryLocation) if venues => set(&mut w.primary_location, "primary_location", v, s, 1 << 16),
                 Some(Title) if ai => set(&mut w.title, "title", v, s, 1 << 10),
                 Some(PrimaryTopic) if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
                 Some(Topics) if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
@@ -533,6 +552,8 @@ enum Field {
     Percentile,
     UpdatedDate,
     Authorships,
+    TypeCrossref,
+    PrimaryLocation,
     Title,
     PrimaryTopic,
     Topics,
@@ -558,6 +579,8 @@ fn field_of(k: &[u8]) -> Result<Option<Field>, scan::ScanError> {
         12 if n == b"is_retracted" => Some(IsRetracted),
         12 if n == b"updated_date" => Some(UpdatedDate),
         13 if n == b"primary_topic" => Some(PrimaryTopic),
+        13 if n == b"type_crossref" => Some(TypeCrossref),
+        16 if n == b"primary_location" => Some(PrimaryLocation),
         14 if n == b"cited_by_count" => Some(CitedByCount),
         16 if n == b"publication_year" => Some(PublicationYear),
         23 if n == b"abstract_inverted_index" => Some(Abstract),
@@ -665,11 +688,55 @@ impl AiRule {
     }
 }
 
+/// The document type `--types` adds to OpenAlex's own: a paper in
+/// conference proceedings. OpenAlex types these `article`; they are told
+/// apart by the primary location's source type (`conference`) or the
+/// Crossref type (`proceedings-article`).
+pub const CONFERENCE_PAPER: &str = "conference-paper";
+
+/// OpenAlex work types (`type`), for checking `--types`.
+pub const WORK_TYPES: &[&str] = &[
+    "article",
+    "book",
+    "book-chapter",
+    "dataset",
+    "dissertation",
+    "editorial",
+    "erratum",
+    "grant",
+    "letter",
+    "libguides",
+    "other",
+    "paratext",
+    "peer-review",
+    "preprint",
+    "reference-entry",
+    "report",
+    "retraction",
+    "review",
+    "standard",
+    "supplementary-materials",
+];
+
+impl Work<'_> {
+    /// The work is of this document type: its OpenAlex `type`, or
+    /// [`CONFERENCE_PAPER`].
+    fn is_type(&self, t: &str) -> bool {
+        if t == CONFERENCE_PAPER {
+            let source = self.primary_location.as_ref().and_then(|l| l.source.as_ref()).and_then(|s| s.kind.as_deref());
+            source == Some("conference") || self.type_crossref.as_deref() == Some("proceedings-article")
+        } else {
+            self.kind.as_deref() == Some(t)
+        }
+    }
+}
+
 /// Which works count.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
     pub years: Option<(i32, i32)>,
-    /// Document types to keep (empty = all).
+    /// Document types to keep (empty = all): OpenAlex `type` values
+    /// ([`WORK_TYPES`]) and [`CONFERENCE_PAPER`].
     pub types: Vec<String>,
     pub include_retracted: bool,
     pub include_paratext: bool,
@@ -707,7 +774,7 @@ impl Filter {
         if self.years.is_some_and(|(a, b)| y < a || y > b) {
             return None;
         }
-        if !self.types.is_empty() && !w.kind.as_deref().is_some_and(|k| self.types.iter().any(|t| t == k)) {
+        if !self.types.is_empty() && !self.types.iter().any(|t| w.is_type(t)) {
             return None;
         }
         if !self.include_retracted && w.is_retracted == Some(true) {

@@ -147,6 +147,26 @@ fn ai_definitions_select_real_ai_works() {
     let want: f64 = r.values().map(|v| v.whole).sum();
     assert_eq!(kept, want);
     assert!(t.works_kept > 50 && t.works_kept < 200, "{}", t.works_kept);
+    // conference papers: OpenAlex types them `article`; the source type or
+    // the Crossref type tells them apart
+    let conference = |w: &serde_json::Value| {
+        w["primary_location"]["source"]["type"] == "conference" || w["type_crossref"] == "proceedings-article"
+    };
+    for validation in [Validation::Full, Validation::OnDemand] {
+        for (types, want) in [
+            (vec!["conference-paper"], reference(&files, conference)),
+            (vec!["conference-paper", "review"], reference(&files, |w| conference(w) || w["type"] == "review")),
+        ] {
+            let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+            let opts = Options { filter: Filter { types, ..Default::default() }, validation, ..Default::default() };
+            let t = run(&files, &opts, &|_| {}).expect("runs");
+            let got: f64 = t.by_country_year.values().map(|v| v.papers_whole).sum();
+            let want_whole: f64 = want.values().map(|v| v.whole).sum();
+            assert_eq!(got, want_whole, "{validation:?}");
+            assert_eq!(t.by_country_year.len(), want.len(), "{validation:?}");
+            assert!(t.works_kept >= 10, "{}", t.works_kept);
+        }
+    }
     // years and types filter
     let opts = Options {
         filter: Filter { years: Some((2015, 2020)), types: vec!["review".into()], ..Default::default() },

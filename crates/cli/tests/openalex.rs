@@ -159,3 +159,33 @@ fn parquet_without_the_feature_says_how_to_get_it() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--features parquet"));
     assert!(!out.exists() && !flat.exists());
 }
+
+#[test]
+fn types_are_checked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("o.csv");
+    let run = |types: &str| {
+        digindex(&[
+            "openalex",
+            samples().to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+            "-q",
+            "--types",
+            types,
+        ])
+    };
+    // a typo is named, with the known types, but the run goes on
+    let o = run("articles,conference-paper");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("\"articles\"") && err.contains("book-chapter") && !err.contains("\"conference-paper\""),
+        "{err}"
+    );
+    // conference papers are found (OpenAlex types them `article`)
+    assert!(fs::read_to_string(&out).expect("csv").lines().count() > 1);
+    let o = run(" , ");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no type given"));
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use digindex_biblio::{AiRule, Filter, Options, Validation};
+use digindex_biblio::{AiRule, CONFERENCE_PAPER, Filter, Options, Validation, WORK_TYPES};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(clap::Args)]
@@ -25,7 +25,9 @@ pub struct Args {
     /// Publication years, e.g. 2015-2024.
     #[arg(long)]
     years: Option<String>,
-    /// Document types to keep, comma-separated (default: all).
+    /// Document types to keep, comma-separated (default: all): OpenAlex
+    /// types (article, review, preprint, book-chapter…) and conference-paper
+    /// (papers in proceedings, which OpenAlex types `article`).
     #[arg(long)]
     types: Option<String>,
     /// AI definition (repeatable, combined with OR): primary-subfield:1702,
@@ -90,13 +92,26 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
     let ai = args.ai.iter().map(|r| AiRule::parse(r)).collect::<Result<Vec<_>, _>>().map_err(|e| anyhow!(e))?;
-    let filter = Filter {
-        years,
-        types: args.types.as_deref().map(|t| t.split(',').map(|x| x.trim().to_string()).collect()).unwrap_or_default(),
-        include_retracted: args.include_retracted,
-        include_paratext: args.include_paratext,
-        ai,
-    };
+    let types: Vec<String> = args
+        .types
+        .as_deref()
+        .map(|t| t.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    if args.types.is_some() && types.is_empty() {
+        return Err(anyhow!("--types: no type given; e.g. --types article,review,conference-paper"));
+    }
+    for t in &types {
+        if t != CONFERENCE_PAPER && !WORK_TYPES.contains(&t.as_str()) {
+            // OpenAlex adds types now and then, so this is a warning
+            eprintln!(
+                "warning: --types: {t:?} is not an OpenAlex work type known here ({}, or {CONFERENCE_PAPER}); \
+                 works count only if OpenAlex uses it",
+                WORK_TYPES.join(", ")
+            );
+        }
+    }
+    let filter =
+        Filter { years, types, include_retracted: args.include_retracted, include_paratext: args.include_paratext, ai };
     let opts = Options {
         filter,
         validation: if args.on_demand { Validation::OnDemand } else { Validation::Full },
