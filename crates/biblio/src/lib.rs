@@ -184,13 +184,19 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
                     if std::mem::replace(&mut countries, true) {
                         return Err(M::Error::duplicate_field("countries"));
                     }
-                    m.next_value_seed(Countries(out, author))?;
+                    let each = |c: Str<'a>| {
+                        if !c.is_empty() {
+                            out.codes.push((author, c));
+                        }
+                    };
+                    m.next_value_seed(Each(each, "a list of country codes or null", std::marker::PhantomData))?;
                 }
                 "institutions" => {
                     if std::mem::replace(&mut institutions, true) {
                         return Err(M::Error::duplicate_field("institutions"));
                     }
-                    m.next_value_seed(Institutions(out, author))?;
+                    let each = |i: Institution<'a>| out.institutions.push((author, i));
+                    m.next_value_seed(Each(each, "a list of institutions or null", std::marker::PhantomData))?;
                 }
                 _ => {
                     m.next_value::<serde::de::IgnoredAny>()?;
@@ -209,21 +215,21 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
     }
 }
 
-/// An authorship's `countries` (a list or null), its non-empty codes added
-/// to [`Authors`].
-struct Countries<'x, 'a>(&'x mut Authors<'a>, u32);
+/// A list or null (nothing), each element handed to `.0` as it is read;
+/// `.1` says what was expected, for errors.
+struct Each<T, F>(F, &'static str, std::marker::PhantomData<T>);
 
-impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for Countries<'_, 'a> {
+impl<'de, T: Deserialize<'de>, F: FnMut(T)> serde::de::DeserializeSeed<'de> for Each<T, F> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_option(self)
     }
 }
 
-impl<'de: 'a, 'a> serde::de::Visitor<'de> for Countries<'_, 'a> {
+impl<'de, T: Deserialize<'de>, F: FnMut(T)> serde::de::Visitor<'de> for Each<T, F> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a list of country codes or null")
+        f.write_str(self.1)
     }
     fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
         Ok(())
@@ -234,43 +240,9 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Countries<'_, 'a> {
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
-    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while let Some(c) = seq.next_element::<Str<'a>>()? {
-            if !c.is_empty() {
-                self.0.codes.push((self.1, c));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// An authorship's `institutions` (a list or null), added to [`Authors`].
-struct Institutions<'x, 'a>(&'x mut Authors<'a>, u32);
-
-impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for Institutions<'_, 'a> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de: 'a, 'a> serde::de::Visitor<'de> for Institutions<'_, 'a> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a list of institutions or null")
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while let Some(i) = seq.next_element::<Institution<'a>>()? {
-            self.0.institutions.push((self.1, i));
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(mut self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(x) = seq.next_element::<T>()? {
+            (self.0)(x);
         }
         Ok(())
     }
@@ -479,12 +451,9 @@ struct Work<'a> {
 impl<'a> Work<'a> {
     /// Reads a work line with [`scan::str_fields`]: only the fields used are
     /// parsed (fully validated); the rest are checked for structure only.
-    /// `filter`: the title, topics and concepts are read when it has AI
-    /// rules, the abstract when it has keyword rules.
-    fn on_demand(line: &'a [u8], filter: &Filter) -> Result<Work<'a>, String> {
-        let ai = !filter.ai.is_empty();
-        let abstracts = filter.reads_abstracts();
-        let venues = filter.types.iter().any(|t| t == CONFERENCE_PAPER);
+    /// `reads`: the optional fields the run's filter needs.
+    fn on_demand(line: &'a [u8], reads: Reads) -> Result<Work<'a>, String> {
+        let Reads { ai, abstracts, venues } = reads;
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
@@ -744,7 +713,26 @@ pub struct Filter {
     pub ai: Vec<AiRule>,
 }
 
+/// The optional fields a run reads, worked out once from its [`Filter`].
+#[derive(Clone, Copy)]
+struct Reads {
+    /// Title, topics and concepts (AI rules are set).
+    ai: bool,
+    /// The abstract (`keywords:` rules).
+    abstracts: bool,
+    /// The primary source's type and the Crossref type (`conference-paper`).
+    venues: bool,
+}
+
 impl Filter {
+    fn reads(&self) -> Reads {
+        Reads {
+            ai: !self.ai.is_empty(),
+            abstracts: self.reads_abstracts(),
+            venues: self.types.iter().any(|t| t == CONFERENCE_PAPER),
+        }
+    }
+
     /// Some rule reads abstracts (`keywords:`).
     fn reads_abstracts(&self) -> bool {
         self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_)))
@@ -1282,6 +1270,7 @@ pub fn run_with_flat(
     flat: Option<&SinkFactory<'_>>,
 ) -> Result<Totals, BiblioError> {
     let newest = if opts.dedup { Some(newest(files, progress)?) } else { None };
+    let reads = opts.filter.reads();
     let partials: Vec<Totals> = files
         .par_iter()
         .enumerate()
@@ -1295,9 +1284,9 @@ pub fn run_with_flat(
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
                 let parsed = match opts.validation {
-                    Validation::OnDemand => Work::on_demand(s, &opts.filter),
+                    Validation::OnDemand => Work::on_demand(s, reads),
                     Validation::Full => sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string()).map(|mut w| {
-                        if opts.filter.reads_abstracts() && w.abstract_present.is_some() {
+                        if reads.abstracts && w.abstract_present.is_some() {
                             w.abstract_raw = Some(RawAbstract::InLine(s));
                         }
                         w
