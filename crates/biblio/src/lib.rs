@@ -19,7 +19,8 @@
 //! [`Validation::OnDemand`] the [`scan`] module finds the top-level fields
 //! and only the used ones are parsed (~10% faster, weaker checks).
 //!
-//! Which works count ([`Filter`]): a year range, document types, retracted
+//! Which works count ([`Filter`]): optionally one copy per work id
+//! ([`dedup`]), then a year range, document types, retracted
 //! and paratext works out by default, and an AI definition combining any of:
 //! the primary topic's subfield (1702 = Artificial Intelligence), any
 //! topic's subfield, the legacy concept C154945302 ("Artificial
@@ -34,12 +35,13 @@
 //! that author's countries (authors with no country leave their share
 //! unattributed, which the coverage reports).
 
+pub mod dedup;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod scan;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -1085,7 +1087,8 @@ pub struct Options {
     pub validation: Validation,
     /// A malformed line stops the run (default: counted and skipped).
     pub strict: bool,
-    /// Only the newest record of a work id counts (a first pass collects ids).
+    /// Only one record of a work id counts: the newest, then the first in
+    /// input order (a first pass collects ids; see [`dedup`]).
     pub dedup: bool,
     /// Also sum per institution ([`Totals::by_institution_year`]).
     pub institutions: bool,
@@ -1202,44 +1205,49 @@ fn stream(
     Ok(bytes)
 }
 
-/// The newest `updated_date` of every work id (for `dedup`).
-fn newest(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<HashMap<String, String>, BiblioError> {
-    #[derive(Deserialize)]
-    struct Key<'a> {
-        #[serde(borrow, default)]
-        id: Option<Str<'a>>,
-        #[serde(borrow, default)]
-        updated_date: Option<Str<'a>>,
-    }
-    let parts: Vec<HashMap<String, String>> = files
+/// The copy of each work that counts (for `dedup`): a first pass over the
+/// input reading only `id` and `updated_date` (see [`dedup`]). A line the
+/// scan finds malformed is left out here; the counting pass reports it.
+fn winners(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<dedup::Winners, BiblioError> {
+    let copies: Vec<dedup::Copies> = files
         .par_iter()
-        .map(|p| {
-            let mut m: HashMap<String, String> = HashMap::new();
-            stream(p, progress, |_, s| {
-                if let Ok(k) = sonic_rs::from_slice::<Key<'_>>(s) {
-                    if let Some(id) = k.id {
-                        let d = k.updated_date.map(|d| d.to_string()).unwrap_or_default();
-                        let e = m.entry(id.to_string()).or_default();
-                        if d > *e {
-                            *e = d;
-                        }
-                    }
+        .enumerate()
+        .map(|(index, p)| {
+            let mut copies = dedup::Copies::default();
+            stream(p, progress, |line, s| {
+                let pos = position(p, index, line)?;
+                let (mut id, mut date) = (None, None);
+                let read = scan::utf8(s).and_then(|s| {
+                    scan::str_fields(s, |k, v| {
+                        let slot = match field_of(k.as_bytes())? {
+                            Some(Field::Id) => &mut id,
+                            Some(Field::UpdatedDate) => &mut date,
+                            _ => return Ok(()),
+                        };
+                        *slot = sonic_rs::from_str::<Option<Str<'_>>>(v).map_err(|e| scan::ScanError(e.to_string()))?;
+                        Ok(())
+                    })
+                });
+                if let (Ok(()), Some(id)) = (read, id) {
+                    copies.add(&id, date.as_deref().unwrap_or_default(), pos);
                 }
                 Ok(())
             })?;
-            Ok(m)
+            Ok(copies)
         })
         .collect::<Result<_, BiblioError>>()?;
-    let mut all: HashMap<String, String> = HashMap::new();
-    for m in parts {
-        for (k, v) in m {
-            let e = all.entry(k).or_default();
-            if v > *e {
-                *e = v;
-            }
-        }
-    }
-    Ok(all)
+    Ok(dedup::Winners::of(copies))
+}
+
+/// [`dedup::position`], or an error naming the file when it does not fit.
+fn position(path: &Path, index: usize, line: u64) -> Result<u64, BiblioError> {
+    dedup::position(index, line).ok_or_else(|| BiblioError::File {
+        path: path.display().to_string(),
+        message: format!(
+            "line {line}: too many files or lines to tell copies of a work apart (--dedup takes up to 2^24 files of \
+             up to 2^40 lines each)"
+        ),
+    })
 }
 
 /// Counts a malformed line and keeps its message (or, with `strict`, stops).
@@ -1269,7 +1277,7 @@ pub fn run_with_flat(
     progress: &(dyn Fn(Progress) + Sync),
     flat: Option<&SinkFactory<'_>>,
 ) -> Result<Totals, BiblioError> {
-    let newest = if opts.dedup { Some(newest(files, progress)?) } else { None };
+    let winners = if opts.dedup { Some(winners(files, progress)?) } else { None };
     let reads = opts.filter.reads();
     let partials: Vec<Totals> = files
         .par_iter()
@@ -1277,7 +1285,6 @@ pub fn run_with_flat(
         .map(|(index, p)| {
             let mut sink = flat.map(|f| f(index, p)).transpose()?;
             let mut t = Totals::default();
-            let mut counted: HashSet<String> = HashSet::new();
             let mut key = (String::new(), 0);
             let mut all = (opts.all_works && !opts.filter.ai.is_empty()).then(Totals::default);
             let path = p.display().to_string();
@@ -1296,10 +1303,8 @@ pub fn run_with_flat(
                     Ok(w) => w,
                     Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
                 };
-                if let (Some(nw), Some(id)) = (&newest, &w.id) {
-                    let d = w.updated_date.as_deref().unwrap_or_default();
-                    // an older copy, or a second copy of the same version
-                    if nw.get(&**id).is_some_and(|n| n.as_str() != d) || !counted.insert(id.to_string()) {
+                if let (Some(winners), Some(id)) = (&winners, &w.id) {
+                    if !winners.keeps(id, position(p, index, line)?) {
                         t.duplicates_skipped += 1;
                         return Ok(());
                     }

@@ -397,3 +397,69 @@ fn one_pass_gives_ai_and_all_works() {
     }
     assert!(shares.iter().any(|s| s.3 == 0.0) && shares.iter().any(|s| s.3 > 0.0));
 }
+
+/// `--dedup` across files: of all copies of a work the newest
+/// `updated_date` counts, and among copies of that version the first in
+/// input order, whichever file it is in. Toy works built from a real record
+/// (one author each, so each counts 1 for its one country).
+#[test]
+fn dedup_keeps_the_newest_then_first_copy_across_files() {
+    let good = std::fs::read_to_string(data("works_openalexR_fixture.jsonl")).expect("file");
+    let base: serde_json::Value = serde_json::from_str(good.lines().next().expect("line")).expect("json");
+    let work = |id: &str, date: Option<&str>, country: &str| {
+        let mut w = base.clone();
+        w["id"] = id.into();
+        w["updated_date"] = date.map_or(serde_json::Value::Null, Into::into);
+        w["publication_year"] = 2020.into();
+        w["type"] = "article".into();
+        w["is_retracted"] = false.into();
+        w["is_paratext"] = false.into();
+        w["authorships"] = serde_json::json!([{"countries": [country], "institutions": []}]);
+        w.to_string()
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = [
+        work("https://openalex.org/W1", Some("2024-01-01T10:00:00.000001"), "US"),
+        work("https://openalex.org/W2", Some("2024-01-01"), "US"),
+        work("https://openalex.org/W3", None, "US"),
+        work("https://openalex.org/W4", Some("2024-03-01"), "US"),
+        work("doi:10.1/x", Some("2024-01-01"), "US"),
+    ];
+    let b = [
+        // the same version again, in a later file: the copy in `a` counts
+        work("https://openalex.org/W1", Some("2024-01-01T10:00:00.000001"), "FR"),
+        // newer: this copy counts
+        work("https://openalex.org/W2", Some("2024-01-01T00:00:01"), "FR"),
+        // no date either time: the first copy counts
+        work("https://openalex.org/W3", None, "FR"),
+        // the short id names the same work; older
+        work("W4", Some("2024-02-01"), "FR"),
+        work("https://openalex.org/W5", Some("2024-01-01"), "DE"),
+        work("https://openalex.org/W5", Some("2024-01-01"), "JP"),
+        // an id of another form, newer here
+        work("doi:10.1/x", Some("2024-01-02"), "JP"),
+    ];
+    let (fa, fb) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&fa, a.join("\n")).expect("write");
+    std::fs::write(&fb, b.join("\n")).expect("write");
+    for validation in [Validation::Full, Validation::OnDemand] {
+        let opts = Options { dedup: true, validation, ..Default::default() };
+        let t = run(&[fa.clone(), fb.clone()], &opts, &|_| {}).expect("runs");
+        let papers = |c: &str| t.by_country_year.get(&(c.to_string(), 2020)).map_or(0.0, |e| e.papers_whole);
+        assert_eq!((t.works_kept, t.duplicates_skipped), (6, 6), "{validation:?}");
+        assert_eq!(
+            [papers("US"), papers("FR"), papers("DE"), papers("JP")],
+            [3.0, 1.0, 1.0, 1.0],
+            "{validation:?}: US has W1, W3, W4; FR W2; DE W5; JP doi:10.1/x"
+        );
+        // the input order, not the thread schedule, decides: swapped files
+        // make the copies in `b` first
+        let t = run(&[fb.clone(), fa.clone()], &opts, &|_| {}).expect("runs");
+        let papers = |c: &str| t.by_country_year.get(&(c.to_string(), 2020)).map_or(0.0, |e| e.papers_whole);
+        assert_eq!(
+            [papers("US"), papers("FR"), papers("DE"), papers("JP")],
+            [1.0, 3.0, 1.0, 1.0],
+            "{validation:?}: US has W4; FR W1, W2, W3"
+        );
+    }
+}
