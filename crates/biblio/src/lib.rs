@@ -1344,7 +1344,9 @@ pub fn run_with_flat(
 
 /// The input files: `.jsonl` / `.jsonl.gz` / `.gz` files as given, and for a
 /// directory its snapshot `manifest` (entries' `url`, mapped below the
-/// directory) or else every `.gz` / `.jsonl` file beneath it.
+/// directory, in the manifest's order; each file's size checked against
+/// the entry's `meta.content_length` where given) or else every `.gz` /
+/// `.jsonl` file beneath it, in path order.
 pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
     let mut out = Vec::new();
     for i in inputs {
@@ -1357,20 +1359,51 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                     path: manifest.display().to_string(),
                     message: format!("not a snapshot manifest: {e}"),
                 })?;
-                for e in v["entries"].as_array().into_iter().flatten() {
+                let bad = |message: String| BiblioError::File { path: manifest.display().to_string(), message };
+                let entries = v["entries"].as_array().filter(|e| !e.is_empty());
+                let Some(entries) = entries else {
+                    return Err(bad("no `entries`: not a snapshot manifest, or written while a partition was".into()));
+                };
+                for (n, e) in entries.iter().enumerate() {
                     let url = e["url"].as_str().unwrap_or_default();
                     // s3://openalex/data/works/updated_date=…/part_000.gz → below the works folder
                     let rel = url.split_once("updated_date=").map(|(_, r)| format!("updated_date={r}"));
-                    let Some(rel) = rel else { continue };
+                    let Some(rel) = rel else {
+                        return Err(bad(format!(
+                            "entry {}: expected a `url` ending in updated_date=YYYY-MM-DD/<file>.gz, found {:?}",
+                            n + 1,
+                            e["url"]
+                        )));
+                    };
                     let p = i.join(&rel);
-                    if !p.is_file() {
+                    let size = std::fs::metadata(&p).ok().filter(|m| m.is_file()).map(|m| m.len());
+                    let Some(size) = size else {
                         return Err(BiblioError::File {
                             path: p.display().to_string(),
                             message: "listed in the manifest but missing: the snapshot copy is incomplete".into(),
                         });
+                    };
+                    // a partial download is found before hours of reading
+                    if let Some(want) = e["meta"]["content_length"].as_u64().filter(|w| *w != size) {
+                        return Err(BiblioError::File {
+                            path: p.display().to_string(),
+                            message: format!(
+                                "{size} bytes, but the manifest says {want}: the download is incomplete or from \
+                                 another snapshot; fetch it again"
+                            ),
+                        });
                     }
                     out.push(p);
                 }
+            } else if i.join("data/works").is_dir() {
+                // the walk would read authors, institutions… as works
+                return Err(BiblioError::File {
+                    path: i.display().to_string(),
+                    message: format!(
+                        "a snapshot's root, which holds every entity: give its works folder, {}",
+                        i.join("data/works").display()
+                    ),
+                });
             } else {
                 let mut stack = vec![i.clone()];
                 let mut found = Vec::new();

@@ -463,3 +463,62 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
         );
     }
 }
+
+/// A snapshot folder: the files its manifest lists, in the manifest's
+/// order, each checked against its size there; a manifest that lists
+/// nothing, a file missing or of another size, or an entry without a usable
+/// url, is an error naming the file.
+#[test]
+fn snapshot_manifests() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let works = dir.path().join("data/works");
+    let mut sizes = Vec::new();
+    for (date, part) in [("2025-01-02", "part_000.gz"), ("2024-12-30", "part_000.gz"), ("2024-12-30", "part_001.gz")] {
+        let d = works.join(format!("updated_date={date}"));
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(std::fs::read(data("works_full_api.jsonl")).expect("file").as_slice()).expect("gzip");
+        let bytes = enc.finish().expect("gzip");
+        std::fs::write(d.join(part), &bytes).expect("write");
+        sizes.push((format!("s3://openalex/data/works/updated_date={date}/{part}"), bytes.len()));
+    }
+    let manifest = |entries: Vec<serde_json::Value>| {
+        std::fs::write(works.join("manifest"), serde_json::json!({ "entries": entries }).to_string()).expect("write")
+    };
+    let entry = |(url, len): &(String, usize)| serde_json::json!({"url": url, "meta": {"content_length": len}});
+    // listed order, not path order; entries without meta are fine
+    manifest(vec![entry(&sizes[1]), serde_json::json!({"url": sizes[0].0}), entry(&sizes[2])]);
+    let files = input_files(std::slice::from_ref(&works)).expect("manifest");
+    let names: Vec<String> =
+        files.iter().map(|f| f.strip_prefix(&works).expect("below").display().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "updated_date=2024-12-30/part_000.gz",
+            "updated_date=2025-01-02/part_000.gz",
+            "updated_date=2024-12-30/part_001.gz"
+        ]
+    );
+    let t = run(&files, &Options::default(), &|_| {}).expect("runs");
+    let one = run(&[data("works_full_api.jsonl")], &Options::default(), &|_| {}).expect("runs");
+    assert_eq!(t.works_kept, 3 * one.works_kept);
+    let err = |entries| {
+        manifest(entries);
+        input_files(std::slice::from_ref(&works)).unwrap_err().to_string()
+    };
+    let e = err(vec![entry(&sizes[0]), serde_json::json!({"url": sizes[1].0, "meta": {"content_length": 5}})]);
+    assert!(
+        e.contains("updated_date=2024-12-30/part_000.gz")
+            && e.contains(&format!("{} bytes, but the manifest says 5", sizes[1].1)),
+        "{e}"
+    );
+    let e = err(vec![serde_json::json!({"url": "s3://openalex/data/works/updated_date=2025-02-01/part_000.gz"})]);
+    assert!(e.contains("updated_date=2025-02-01/part_000.gz: listed in the manifest but missing"), "{e}");
+    let e = err(vec![entry(&sizes[0]), serde_json::json!({"url": "part_009.gz"})]);
+    assert!(e.contains("manifest: entry 2: expected a `url` ending in updated_date="), "{e}");
+    let e = err(vec![]);
+    assert!(e.contains("manifest: no `entries`"), "{e}");
+    // the snapshot's root holds other entities too
+    let e = input_files(&[dir.path().to_path_buf()]).unwrap_err().to_string();
+    assert!(e.contains("a snapshot's root") && e.contains("data/works"), "{e}");
+}
