@@ -4,14 +4,15 @@
 //!   python3 ../shared/tools/gen_openalex_like.py /tmp/oa200 --mb 200 --parts 2
 //! then: `OPENALEX_BENCH_DIR=/tmp/oa200 cargo bench -p digindex-biblio`.
 //! It prints MB/s of uncompressed JSON for the full aggregation (default
-//! full validation, and on-demand validation) and for
+//! full validation, and on-demand validation), the same for AI works only
+//! (primary topic in subfield 1702), and for
 //! decompression alone (same decompressor, no parsing), each the median of
 //! 5 runs. Without the variable it runs on the small real sample in tests/data.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use digindex_biblio::{Options, Validation, decompress_only, input_files, run};
+use digindex_biblio::{AiRule, Filter, Options, Validation, decompress_only, input_files, run};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -40,6 +41,19 @@ fn main() {
             t.elapsed().as_secs_f64()
         })
         .collect();
+    // an AI run: few works kept, so on demand most authorships are only scanned
+    let ai = Filter { ai: vec![AiRule::PrimarySubfield(vec![1702])], ..Default::default() };
+    let ai_runs = |validation| -> Vec<f64> {
+        let opts = Options { validation, filter: ai.clone(), ..Default::default() };
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                run(&files, &opts, &|_| {}).expect("run");
+                t.elapsed().as_secs_f64()
+            })
+            .collect()
+    };
+    let (ai_full, ai_checked) = (ai_runs(Validation::Full), ai_runs(Validation::OnDemand));
     let raw: Vec<f64> = (0..5)
         .map(|_| {
             let t = Instant::now();
@@ -57,10 +71,15 @@ fn main() {
     );
     println!("  aggregate per country-year:   {f:.3} s = {:.0} MB/s", mb / f);
     println!("  the same, --on-demand:        {c:.3} s = {:.0} MB/s", mb / c);
+    let (af, ac) = (median(ai_full), median(ai_checked));
+    println!("  AI works only (primary-subfield:1702): {af:.3} s = {:.0} MB/s", mb / af);
+    println!("  the same, --on-demand:        {ac:.3} s = {:.0} MB/s", mb / ac);
     println!("  decompress + split lines:     {d:.3} s = {:.0} MB/s", mb / d);
     println!(
-        "  aggregation runs at {:.0}% ({:.0}% on demand) of decompression throughput",
+        "  aggregation runs at {:.0}% ({:.0}% on demand) of decompression throughput; AI only {:.0}% ({:.0}%)",
         100.0 * d / f,
-        100.0 * d / c
+        100.0 * d / c,
+        100.0 * d / af,
+        100.0 * d / ac
     );
 }

@@ -18,8 +18,9 @@
 //! ignored) and a final `Z`, compare as the instants they name. A missing
 //! date, or one in any other form, counts as older than every date.
 //!
-//! The newest copy wins even when the counting pass then finds it
-//! malformed: the line is reported, and older copies are not used instead.
+//! Only copies the counting pass finds valid are compared (the caller
+//! judges every line the same way in both passes): a malformed newest copy
+//! is reported, and the newest valid one counts instead.
 
 use std::collections::HashMap;
 
@@ -76,8 +77,7 @@ pub fn date_key(date: &str) -> u64 {
             }
             match &time[8..] {
                 [] => {}
-                [b'.', frac @ ..] if !frac.is_empty() => {
-                    num(frac)?;
+                [b'.', frac @ ..] if !frac.is_empty() && frac.iter().all(u8::is_ascii_digit) => {
                     let mut six = [b'0'; 6];
                     let n = frac.len().min(6);
                     six[..n].copy_from_slice(&frac[..n]);
@@ -104,7 +104,11 @@ pub struct Copies {
 }
 
 impl Copies {
+    /// Records a copy of work `id` (an empty id names no work: ignored).
     pub fn add(&mut self, id: &str, date: &str, position: u64) {
+        if id.is_empty() {
+            return;
+        }
         let date = date_key(date);
         match id_number(id) {
             Some(n) => self.numbered.push((n, date, position)),
@@ -205,6 +209,7 @@ mod tests {
         // the same instant written differently
         assert_eq!(date_key("2024-01-01"), date_key("2024-01-01T00:00:00.000"));
         assert_eq!(date_key("2024-01-01T10:00:00.5"), date_key("2024-01-01T10:00:00.500000999"));
+        assert_eq!(date_key("2024-01-01T10:00:00.999999"), date_key("2024-01-01T10:00:00.99999999999999999999999999"));
         assert_eq!(date_key("2024-01-01T10:00:00Z"), date_key("2024-01-01 10:00:00"));
         // other forms count as no date
         for bad in [
@@ -217,6 +222,7 @@ mod tests {
             "2024-01-01T10:00",
             "2024-01-01T10:00:00.",
             "2024-01-01T10:00:00+02:00",
+            "2024-01-01T10:00:00.99999999999999999999999x",
             "2024-01-01x",
             "２０２４-01-01",
         ] {

@@ -436,6 +436,11 @@ struct Work<'a> {
     updated_date: Option<Str<'a>>,
     #[serde(borrow, default)]
     authorships: Option<Authors<'a>>,
+    /// On demand, the authorships as scanned, parsed into `authorships`
+    /// only for a work the filters keep ([`Work::read_authorships`]): they
+    /// are a quarter of a line, and most works of an AI run are left out.
+    #[serde(skip)]
+    authorships_raw: Option<&'a str>,
     #[serde(borrow, default)]
     primary_topic: Option<Topic<'a>>,
     #[serde(borrow, default)]
@@ -455,7 +460,7 @@ impl<'a> Work<'a> {
     /// parsed (fully validated); the rest are checked for structure only.
     /// `reads`: the optional fields the run's filter needs.
     fn on_demand(line: &'a [u8], reads: Reads) -> Result<Work<'a>, String> {
-        let Reads { ai, abstracts, venues } = reads;
+        let Reads { title, primary_topic, topics, concepts, abstracts, venues } = reads;
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
             name: &str,
@@ -488,13 +493,19 @@ impl<'a> Work<'a> {
                     set(&mut w.citation_normalized_percentile, "citation_normalized_percentile", v, s, 1 << 7)
                 }
                 Some(UpdatedDate) => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
-                Some(Authorships) => set(&mut w.authorships, "authorships", v, s, 1 << 9),
+                Some(Authorships) => {
+                    if std::mem::replace(s, *s | 1 << 9) & 1 << 9 != 0 {
+                        return Err(scan::ScanError("duplicate field `authorships`".into()));
+                    }
+                    w.authorships_raw = Some(v);
+                    Ok(())
+                }
                 Some(TypeCrossref) if venues => set(&mut w.type_crossref, "type_crossref", v, s, 1 << 15),
                 Some(PrimaryLocation) if venues => set(&mut w.primary_location, "primary_location", v, s, 1 << 16),
-                Some(Title) if ai => set(&mut w.title, "title", v, s, 1 << 10),
-                Some(PrimaryTopic) if ai => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
-                Some(Topics) if ai => set(&mut w.topics, "topics", v, s, 1 << 12),
-                Some(Concepts) if ai => set(&mut w.concepts, "concepts", v, s, 1 << 13),
+                Some(Title) if title => set(&mut w.title, "title", v, s, 1 << 10),
+                Some(PrimaryTopic) if primary_topic => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
+                Some(Topics) if topics => set(&mut w.topics, "topics", v, s, 1 << 12),
+                Some(Concepts) if concepts => set(&mut w.concepts, "concepts", v, s, 1 << 13),
                 Some(Abstract) if abstracts => {
                     if std::mem::replace(s, *s | 1 << 14) & 1 << 14 != 0 {
                         return Err(scan::ScanError("duplicate field `abstract_inverted_index`".into()));
@@ -507,6 +518,17 @@ impl<'a> Work<'a> {
         })
         .map_err(|e| e.0)?;
         Ok(w)
+    }
+}
+
+impl Work<'_> {
+    /// Parses the authorships [`Work::on_demand`] left as scanned (for a
+    /// work that is kept); a no-op for a work parsed in full.
+    fn read_authorships(&mut self) -> Result<(), String> {
+        if let Some(raw) = self.authorships_raw.take() {
+            self.authorships = sonic_rs::from_str(raw).map_err(|e| format!("field `authorships`: {e}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -718,8 +740,14 @@ pub struct Filter {
 /// The optional fields a run reads, worked out once from its [`Filter`].
 #[derive(Clone, Copy)]
 struct Reads {
-    /// Title, topics and concepts (AI rules are set).
-    ai: bool,
+    /// The title (`keywords:` and `title-keywords:` rules).
+    title: bool,
+    /// The primary topic (`primary-subfield:` and `subfield:`).
+    primary_topic: bool,
+    /// All topics (`subfield:`).
+    topics: bool,
+    /// Concepts (`concept:`).
+    concepts: bool,
     /// The abstract (`keywords:` rules).
     abstracts: bool,
     /// The primary source's type and the Crossref type (`conference-paper`).
@@ -728,8 +756,12 @@ struct Reads {
 
 impl Filter {
     fn reads(&self) -> Reads {
+        let any = |f: fn(&AiRule) -> bool| self.ai.iter().any(f);
         Reads {
-            ai: !self.ai.is_empty(),
+            title: any(|r| matches!(r, AiRule::Keywords(_) | AiRule::TitleKeywords(_))),
+            primary_topic: any(|r| matches!(r, AiRule::PrimarySubfield(_) | AiRule::AnySubfield(_))),
+            topics: any(|r| matches!(r, AiRule::AnySubfield(_))),
+            concepts: any(|r| matches!(r, AiRule::Concept(..))),
             abstracts: self.reads_abstracts(),
             venues: self.types.iter().any(|t| t == CONFERENCE_PAPER),
         }
@@ -1097,6 +1129,13 @@ pub struct Options {
     pub all_works: bool,
 }
 
+impl Options {
+    /// Every work the filters keep is summed too, AI or not.
+    fn sums_all_works(&self) -> bool {
+        self.all_works && !self.filter.ai.is_empty()
+    }
+}
+
 /// Progress of a run, reported in increments as files are read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Progress {
@@ -1206,30 +1245,24 @@ fn stream(
 }
 
 /// The copy of each work that counts (for `dedup`): a first pass over the
-/// input reading only `id` and `updated_date` (see [`dedup`]). A line the
-/// scan finds malformed is left out here; the counting pass reports it.
-fn winners(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<dedup::Winners, BiblioError> {
+/// input that judges every line as the counting pass will ([`judge`]), so
+/// the copies compared are exactly the ones it finds valid.
+fn winners(
+    files: &[PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<dedup::Winners, BiblioError> {
+    let reads = opts.filter.reads();
     let copies: Vec<dedup::Copies> = files
         .par_iter()
         .enumerate()
         .map(|(index, p)| {
             let mut copies = dedup::Copies::default();
             stream(p, progress, |line, s| {
-                let pos = position(p, index, line)?;
-                let (mut id, mut date) = (None, None);
-                let read = scan::utf8(s).and_then(|s| {
-                    scan::str_fields(s, |k, v| {
-                        let slot = match field_of(k.as_bytes())? {
-                            Some(Field::Id) => &mut id,
-                            Some(Field::UpdatedDate) => &mut date,
-                            _ => return Ok(()),
-                        };
-                        *slot = sonic_rs::from_str::<Option<Str<'_>>>(v).map_err(|e| scan::ScanError(e.to_string()))?;
-                        Ok(())
-                    })
-                });
-                if let (Ok(()), Some(id)) = (read, id) {
-                    copies.add(&id, date.as_deref().unwrap_or_default(), pos);
+                if let Ok(Judged { work, .. }) = judge(s, opts, reads) {
+                    if let Some(id) = work.id {
+                        copies.add(&id, work.updated_date.as_deref().unwrap_or_default(), position(p, index, line)?);
+                    }
                 }
                 Ok(())
             })?;
@@ -1237,6 +1270,39 @@ fn winners(files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Result<de
         })
         .collect::<Result<_, BiblioError>>()?;
     Ok(dedup::Winners::of(copies))
+}
+
+/// A line as the counting pass sees it.
+struct Judged<'a> {
+    work: Work<'a>,
+    /// The year it counts in; `None` when the filters leave it out.
+    year: Option<i32>,
+    /// It meets the AI rules (or there are none).
+    ai: bool,
+}
+
+/// Parses and judges one line; `Err` (the message) when it is malformed.
+/// What is read of a work depends on the options (on demand, the
+/// authorships only of a work that is counted), so both passes of `dedup`
+/// judge lines here.
+fn judge<'a>(s: &'a [u8], opts: &Options, reads: Reads) -> Result<Judged<'a>, String> {
+    let mut work = match opts.validation {
+        Validation::OnDemand => Work::on_demand(s, reads)?,
+        Validation::Full => {
+            let mut w = sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string())?;
+            if reads.abstracts && w.abstract_present.is_some() {
+                w.abstract_raw = Some(RawAbstract::InLine(s));
+            }
+            w
+        }
+    };
+    let year = opts.filter.keeps(&work);
+    // an unreadable abstract or authorships make the line malformed
+    let ai = year.is_some() && opts.filter.is_ai(&work)?;
+    if ai || year.is_some() && opts.sums_all_works() {
+        work.read_authorships()?;
+    }
+    Ok(Judged { work, year, ai })
 }
 
 /// [`dedup::position`], or an error naming the file when it does not fit.
@@ -1277,7 +1343,7 @@ pub fn run_with_flat(
     progress: &(dyn Fn(Progress) + Sync),
     flat: Option<&SinkFactory<'_>>,
 ) -> Result<Totals, BiblioError> {
-    let winners = if opts.dedup { Some(winners(files, progress)?) } else { None };
+    let winners = if opts.dedup { Some(winners(files, opts, progress)?) } else { None };
     let reads = opts.filter.reads();
     let partials: Vec<Totals> = files
         .par_iter()
@@ -1286,21 +1352,12 @@ pub fn run_with_flat(
             let mut sink = flat.map(|f| f(index, p)).transpose()?;
             let mut t = Totals::default();
             let mut key = (String::new(), 0);
-            let mut all = (opts.all_works && !opts.filter.ai.is_empty()).then(Totals::default);
+            let mut all = opts.sums_all_works().then(Totals::default);
             let path = p.display().to_string();
             let bytes = stream(p, progress, |line, s| {
                 t.lines += 1;
-                let parsed = match opts.validation {
-                    Validation::OnDemand => Work::on_demand(s, reads),
-                    Validation::Full => sonic_rs::from_slice::<Work<'_>>(s).map_err(|e| e.to_string()).map(|mut w| {
-                        if reads.abstracts && w.abstract_present.is_some() {
-                            w.abstract_raw = Some(RawAbstract::InLine(s));
-                        }
-                        w
-                    }),
-                };
-                let w: Work<'_> = match parsed {
-                    Ok(w) => w,
+                let Judged { work: w, year, ai } = match judge(s, opts, reads) {
+                    Ok(j) => j,
                     Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
                 };
                 if let (Some(winners), Some(id)) = (&winners, &w.id) {
@@ -1309,20 +1366,14 @@ pub fn run_with_flat(
                         return Ok(());
                     }
                 }
-                if let Some(year) = opts.filter.keeps(&w) {
-                    // before anything is added: an unreadable abstract makes the line malformed
-                    let ai = match opts.filter.is_ai(&w) {
-                        Ok(ai) => ai,
-                        Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
-                    };
-                    if let Some(all) = all.as_mut() {
-                        add(all, &w, year, None, &mut key)?;
-                    }
-                    if ai {
-                        add(&mut t, &w, year, sink.as_mut(), &mut key)?;
-                        if opts.institutions {
-                            add_institutions(&mut t, &w, year);
-                        }
+                let Some(year) = year else { return Ok(()) };
+                if let Some(all) = all.as_mut() {
+                    add(all, &w, year, None, &mut key)?;
+                }
+                if ai {
+                    add(&mut t, &w, year, sink.as_mut(), &mut key)?;
+                    if opts.institutions {
+                        add_institutions(&mut t, &w, year);
                     }
                 }
                 Ok(())
@@ -1612,6 +1663,30 @@ mod tests {
             assert_eq!((ir.papers_whole, ir.papers_fractional), (1.0, 1.0));
             assert!(!t.by_country_year.contains_key(&("FR".to_string(), 2020)));
             assert_eq!((t.authorships, t.authorships_with_country), (3, 2));
+        }
+        // on demand, the authorships are parsed for works the filters keep
+        // (and, with all works summed, for every work the other filters keep)
+        let lines = [
+            r#"{"id":"W1","publication_year":2019,"authorships":[{"countries":[7]}]}"#,
+            r#"{"id":"W2","publication_year":2020,"title":"x","authorships":[{"countries":[7]}]}"#,
+            r#"{"id":"W3","publication_year":2020,"title":"deep learning","authorships":[7]}"#,
+        ];
+        let filter = Filter {
+            years: Some((2020, 2020)),
+            ai: vec![AiRule::TitleKeywords(vec!["deep learning".into()])],
+            ..Default::default()
+        };
+        for (v, all_works, malformed) in
+            [(Validation::Full, false, 3), (Validation::OnDemand, false, 1), (Validation::OnDemand, true, 2)]
+        {
+            let opts = Options { validation: v, all_works, filter: filter.clone(), ..Default::default() };
+            let t = run_bytes("auth.jsonl", lines.join("\n").as_bytes(), &opts).expect("runs");
+            assert_eq!((t.works_kept, t.malformed), (0, malformed), "{v:?} {all_works} {:?}", t.malformed_examples);
+            assert!(
+                t.malformed_examples
+                    .last()
+                    .is_some_and(|e| e.contains("line 3: field `authorships`") || v == Validation::Full)
+            );
         }
     }
 

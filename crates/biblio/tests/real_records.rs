@@ -341,6 +341,8 @@ fn on_demand_and_full_validation_agree() {
     let filters = [
         Filter::default(),
         Filter { ai: vec![AiRule::Concept("C154945302".into(), 0.3)], ..Default::default() },
+        Filter { ai: vec![AiRule::AnySubfield(vec![1702, 1707])], ..Default::default() },
+        Filter { ai: vec![AiRule::PrimarySubfield(vec![1702])], ..Default::default() },
         Filter {
             ai: vec![AiRule::PrimarySubfield(vec![1702]), AiRule::Keywords(vec!["learning".into()])],
             years: Some((2010, 2024)),
@@ -353,12 +355,14 @@ fn on_demand_and_full_validation_agree() {
         },
     ];
     for filter in filters {
-        let full = Options { filter: filter.clone(), institutions: true, ..Default::default() };
-        let on_demand = Options { validation: Validation::OnDemand, ..full.clone() };
-        let a = run(&files, &on_demand, &|_| {}).expect("on demand");
-        let b = run(&files, &full, &|_| {}).expect("full");
-        assert!(a.works_kept > 0);
-        assert_eq!(a, b, "{filter:?}");
+        for all_works in [false, true] {
+            let full = Options { filter: filter.clone(), institutions: true, all_works, ..Default::default() };
+            let on_demand = Options { validation: Validation::OnDemand, ..full.clone() };
+            let a = run(&files, &on_demand, &|_| {}).expect("on demand");
+            let b = run(&files, &full, &|_| {}).expect("full");
+            assert!(a.works_kept > 0, "{filter:?}");
+            assert_eq!(a, b, "{filter:?} {all_works}");
+        }
     }
     // a used field of the wrong type is malformed either way, and so is a cut line
     let dir = tempfile::tempdir().expect("tmp");
@@ -424,6 +428,9 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
         work("https://openalex.org/W3", None, "US"),
         work("https://openalex.org/W4", Some("2024-03-01"), "US"),
         work("doi:10.1/x", Some("2024-01-01"), "US"),
+        work("https://openalex.org/W6", Some("2024-01-01"), "US"),
+        // an empty id names no work: every copy counts
+        work("", Some("2024-01-01"), "US"),
     ];
     let b = [
         // the same version again, in a later file: the copy in `a` counts
@@ -438,6 +445,10 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
         work("https://openalex.org/W5", Some("2024-01-01"), "JP"),
         // an id of another form, newer here
         work("doi:10.1/x", Some("2024-01-02"), "JP"),
+        // newer but malformed: reported, and the copy in `a` counts
+        work("https://openalex.org/W6", Some("2025-01-01"), "FR")
+            .replace(r#""publication_year":2020"#, r#""publication_year":"x""#),
+        work("", Some("2024-01-01"), "FR"),
     ];
     let (fa, fb) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
     std::fs::write(&fa, a.join("\n")).expect("write");
@@ -446,11 +457,12 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
         let opts = Options { dedup: true, validation, ..Default::default() };
         let t = run(&[fa.clone(), fb.clone()], &opts, &|_| {}).expect("runs");
         let papers = |c: &str| t.by_country_year.get(&(c.to_string(), 2020)).map_or(0.0, |e| e.papers_whole);
-        assert_eq!((t.works_kept, t.duplicates_skipped), (6, 6), "{validation:?}");
+        assert_eq!((t.works_kept, t.duplicates_skipped, t.malformed), (9, 6, 1), "{validation:?}");
+        assert!(t.malformed_examples[0].contains("b.jsonl, line 8"), "{:?}", t.malformed_examples);
         assert_eq!(
             [papers("US"), papers("FR"), papers("DE"), papers("JP")],
-            [3.0, 1.0, 1.0, 1.0],
-            "{validation:?}: US has W1, W3, W4; FR W2; DE W5; JP doi:10.1/x"
+            [5.0, 2.0, 1.0, 1.0],
+            "{validation:?}: US has W1, W3, W4, W6, \"\"; FR W2, \"\"; DE W5; JP doi:10.1/x"
         );
         // the input order, not the thread schedule, decides: swapped files
         // make the copies in `b` first
@@ -458,8 +470,8 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
         let papers = |c: &str| t.by_country_year.get(&(c.to_string(), 2020)).map_or(0.0, |e| e.papers_whole);
         assert_eq!(
             [papers("US"), papers("FR"), papers("DE"), papers("JP")],
-            [1.0, 3.0, 1.0, 1.0],
-            "{validation:?}: US has W4; FR W1, W2, W3"
+            [3.0, 4.0, 1.0, 1.0],
+            "{validation:?}: US has W4, W6, \"\"; FR W1, W2, W3, \"\""
         );
     }
 }
