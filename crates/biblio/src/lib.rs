@@ -36,6 +36,7 @@
 //! unattributed, which the coverage reports).
 
 pub mod dedup;
+pub mod merged;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod scan;
@@ -906,6 +907,8 @@ pub struct Totals {
     pub works_without_country: u64,
     pub bytes: u64,
     pub duplicates_skipped: u64,
+    /// Records of works merged away ([`Options::merged`]).
+    pub merged_skipped: u64,
     /// With AI rules and [`Options::all_works`]: the same sums over every
     /// work the other filters keep, AI or not (so shares can be taken).
     pub all_works: Option<Box<Totals>>,
@@ -929,6 +932,7 @@ impl Totals {
         self.works_without_country += o.works_without_country;
         self.bytes += o.bytes;
         self.duplicates_skipped += o.duplicates_skipped;
+        self.merged_skipped += o.merged_skipped;
         if let Some(a) = o.all_works {
             self.all_works.get_or_insert_with(Box::default).merge(*a);
         }
@@ -1122,6 +1126,8 @@ pub struct Options {
     /// Only one record of a work id counts: the newest, then the first in
     /// input order (a first pass collects ids; see [`dedup`]).
     pub dedup: bool,
+    /// Works merged away ([`merged`]): not counted.
+    pub merged: Option<Arc<merged::Merged>>,
     /// Also sum per institution ([`Totals::by_institution_year`]).
     pub institutions: bool,
     /// With AI rules: also sum every work, AI or not, in the same pass
@@ -1260,7 +1266,8 @@ fn winners(
             let mut copies = dedup::Copies::default();
             stream(p, progress, |line, s| {
                 if let Ok(Judged { work, .. }) = judge(s, opts, reads) {
-                    if let Some(id) = work.id {
+                    // (merged-away works are left out anyway)
+                    if let Some(id) = work.id.filter(|id| !opts.merged.as_ref().is_some_and(|m| m.contains(id))) {
                         copies.add(&id, work.updated_date.as_deref().unwrap_or_default(), position(p, index, line)?);
                     }
                 }
@@ -1360,6 +1367,12 @@ pub fn run_with_flat(
                     Ok(j) => j,
                     Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
                 };
+                if let (Some(merged), Some(id)) = (&opts.merged, &w.id) {
+                    if merged.contains(id) {
+                        t.merged_skipped += 1;
+                        return Ok(());
+                    }
+                }
                 if let (Some(winners), Some(id)) = (&winners, &w.id) {
                     if !winners.keeps(id, position(p, index, line)?) {
                         t.duplicates_skipped += 1;

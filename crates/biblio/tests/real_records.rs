@@ -534,3 +534,57 @@ fn snapshot_manifests() {
     let e = input_files(&[dir.path().to_path_buf()]).unwrap_err().to_string();
     assert!(e.contains("a snapshot's root") && e.contains("data/works"), "{e}");
 }
+
+/// `--merged-ids`: works merged into others are not counted; the tables
+/// are read from a folder (plain and gzipped), short and full ids alike,
+/// and a table without an `id` column or with an empty id is an error
+/// naming the file (and line).
+#[test]
+fn merged_ids_are_left_out() {
+    use digindex_biblio::merged::Merged;
+    let dir = tempfile::tempdir().expect("tmp");
+    let good = std::fs::read_to_string(data("works_openalexR_fixture.jsonl")).expect("file");
+    let base: serde_json::Value = serde_json::from_str(good.lines().next().expect("line")).expect("json");
+    let work = |id: &str| {
+        let mut w = base.clone();
+        w["id"] = id.into();
+        w["publication_year"] = 2020.into();
+        w["is_retracted"] = false.into();
+        w["is_paratext"] = false.into();
+        w["authorships"] = serde_json::json!([{"countries": ["FR"], "institutions": []}]);
+        w.to_string()
+    };
+    let works = dir.path().join("works.jsonl");
+    let ids = ["https://openalex.org/W1", "https://openalex.org/W2", "https://openalex.org/W3", "W4", "doi:10.1/x"];
+    std::fs::write(&works, ids.map(work).join("\n")).expect("write");
+    let tables = dir.path().join("merged_ids/works");
+    std::fs::create_dir_all(&tables).expect("mkdir");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(b"merge_date,id,merge_into_id\n2024-01-01,W1,W2\n2024-01-01,W4,W2\n").expect("gzip");
+    std::fs::write(tables.join("2024-01-01.csv.gz"), enc.finish().expect("gzip")).expect("write");
+    std::fs::write(
+        tables.join("2024-02-01.csv"),
+        "merge_date,id,merge_into_id\n2024-02-01,https://openalex.org/W3,W2\n",
+    )
+    .expect("write");
+    std::fs::write(tables.join("notes.txt"), "not a table").expect("write");
+    let merged = Merged::read(std::slice::from_ref(&tables)).expect("reads");
+    assert_eq!(merged.len(), 3);
+    for validation in [Validation::Full, Validation::OnDemand] {
+        let opts = Options { merged: Some(merged.clone().into()), dedup: true, validation, ..Default::default() };
+        let t = run(std::slice::from_ref(&works), &opts, &|_| {}).expect("runs");
+        assert_eq!((t.works_kept, t.merged_skipped, t.duplicates_skipped), (2, 3, 0), "{validation:?}");
+        assert_eq!(t.by_country_year[&("FR".to_string(), 2020)].papers_whole, 2.0);
+    }
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "merge_date,work,merge_into_id\n2024-01-01,W1,W2\n").expect("write");
+    let e = Merged::read(std::slice::from_ref(&bad)).unwrap_err().to_string();
+    assert!(e.contains("bad.csv: no `id` column"), "{e}");
+    std::fs::write(&bad, "merge_date,id,merge_into_id\n2024-01-01,W1,W2\n2024-01-01,,W2\n").expect("write");
+    let e = Merged::read(std::slice::from_ref(&bad)).unwrap_err().to_string();
+    assert!(e.contains("bad.csv: line 3: the `id` field is empty"), "{e}");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let e = Merged::read(&[empty]).unwrap_err().to_string();
+    assert!(e.contains("no .csv or .csv.gz files here"), "{e}");
+}

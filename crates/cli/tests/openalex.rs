@@ -91,6 +91,30 @@ fn output_feeds_a_catalogue() {
         .filter_map(|l| l.rsplit(',').next()?.parse().ok())
         .collect();
     assert!(!shares.is_empty() && shares.iter().all(|s| (0.0..=1.0).contains(s)));
+    // --merged-ids leaves out a work merged away (read from the real sample)
+    let first = fs::read_to_string(samples().join("works_openalexR_fixture.jsonl")).expect("file");
+    let first: serde_json::Value = serde_json::from_str(first.lines().next().expect("line")).expect("json");
+    let id = first["id"].as_str().expect("id").rsplit('/').next().expect("short id").to_string();
+    let table = dir.path().join("merged.csv");
+    fs::write(&table, format!("merge_date,id,merge_into_id\n2025-01-01,{id},W1\n")).expect("write");
+    let kept = |extra: &[&str]| {
+        let (out, samples) = (dir.path().join("m.csv"), samples());
+        let mut args =
+            vec!["openalex", samples.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "--dedup"];
+        args.extend(extra);
+        args.push("-q");
+        let o = digindex(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let s: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.path().join("m.csv.json")).expect("summary")).expect("json");
+        (s["works_kept"].as_u64().expect("n"), s["merged_skipped"].as_u64().expect("n"))
+    };
+    let (plain, none) = kept(&[]);
+    let (merged, skipped) = kept(&["--merged-ids", table.to_str().expect("utf8")]);
+    assert_eq!((none, plain - merged), (0, 1));
+    assert!(skipped >= 1);
+    let o = digindex(&["openalex", samples().to_str().expect("utf8"), "--out", "x.csv", "--merged-ids", "nowhere.csv"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("nowhere.csv"));
     let o = digindex(&["openalex", samples().to_str().expect("utf8"), "--out", "x.csv", "--all-prefix", "oa", "-q"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--all-prefix needs --ai"));

@@ -45,6 +45,11 @@ pub struct Args {
     /// Count one record per work id: the newest (`updated_date`), then the first in input order (reads the input twice; ~25 bytes of memory per copy)
     #[arg(long)]
     dedup: bool,
+    /// Leave out works merged into others: the snapshot's merged_ids/works
+    /// folder (or .csv / .csv.gz files with an `id` column). For a copy
+    /// kept up to date partition by partition, which still holds them
+    #[arg(long, value_name = "PATH")]
+    merged_ids: Vec<PathBuf>,
     /// Stop at the first malformed line.
     #[arg(long)]
     strict: bool,
@@ -118,6 +123,13 @@ pub fn run(args: Args) -> Result<()> {
         validation: if args.on_demand { Validation::OnDemand } else { Validation::Full },
         strict: args.strict,
         dedup: args.dedup,
+        merged: if args.merged_ids.is_empty() {
+            None
+        } else {
+            Some(std::sync::Arc::new(
+                digindex_biblio::merged::Merged::read(&args.merged_ids).map_err(|e| anyhow!("{e}"))?,
+            ))
+        },
         institutions: args.institutions.is_some(),
         all_works: args.all_prefix.is_some(),
     };
@@ -231,6 +243,8 @@ pub fn run(args: Args) -> Result<()> {
         "malformed_lines": totals.malformed,
         "malformed_examples": totals.malformed_examples,
         "duplicates_skipped": totals.duplicates_skipped,
+        "merged_ids": opts.merged.as_ref().map(|m| m.len()),
+        "merged_skipped": totals.merged_skipped,
         "codes_not_countries": unknown,
         "seconds": secs,
     });
@@ -254,6 +268,13 @@ pub fn run(args: Args) -> Result<()> {
             100.0 * totals.coverage(),
             totals.works_without_country
         );
+        if args.dedup || opts.merged.is_some() {
+            out!(
+                "left out: {} older or repeated copies of works (--dedup), {} records of works merged away (--merged-ids)",
+                totals.duplicates_skipped,
+                totals.merged_skipped
+            );
+        }
     }
     Ok(())
 }

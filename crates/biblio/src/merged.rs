@@ -1,0 +1,121 @@
+//! Works merged away. OpenAlex merges records of the same work into one
+//! and lists the ids that stopped existing in the snapshot's
+//! `data/merged_ids/works/YYYY-MM-DD.csv.gz` (columns
+//! `merge_date,id,merge_into_id`). A copy of the snapshot kept up to date
+//! partition by partition still holds the old records under those ids;
+//! counted, they count the work twice. `--merged-ids` leaves them out.
+//!
+//! Ids are held as numbers where they are OpenAlex work ids (8 bytes each,
+//! see [`crate::dedup::id_number`]), else as strings.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::BiblioError;
+use crate::dedup::id_number;
+
+/// The ids of works merged into others.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Merged {
+    numbered: HashSet<u64>,
+    other: HashSet<String>,
+}
+
+impl Merged {
+    /// Reads merged-id tables: `.csv` or `.csv.gz` files, or folders of
+    /// them (searched below), each with a header naming an `id` column.
+    pub fn read(paths: &[PathBuf]) -> Result<Merged, BiblioError> {
+        let mut out = Merged::default();
+        for p in paths {
+            let files = if p.is_dir() { tables_below(p)? } else { vec![p.clone()] };
+            if files.is_empty() {
+                return Err(file_error(p, "no .csv or .csv.gz files here: expected the snapshot's merged_ids/works"));
+            }
+            for f in files {
+                out.read_table(&f)?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn read_table(&mut self, path: &Path) -> Result<(), BiblioError> {
+        let file = std::fs::File::open(path).map_err(|e| file_error(path, &e.to_string()))?;
+        let input: Box<dyn Read> = if path.extension().is_some_and(|x| x == "gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file)))
+        } else {
+            Box::new(file)
+        };
+        let mut rows = csv::ReaderBuilder::new().from_reader(input);
+        let headers = rows.headers().map_err(|e| file_error(path, &format!("not a CSV table: {e}")))?;
+        let Some(column) = headers.iter().position(|h| h.trim() == "id") else {
+            return Err(file_error(
+                path,
+                &format!("no `id` column (the header has {headers:?}); expected merge_date,id,merge_into_id"),
+            ));
+        };
+        let mut record = csv::StringRecord::new();
+        loop {
+            match rows.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {}
+                Err(e) => return Err(file_error(path, &format!("not a CSV table: {e}"))),
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            let id = record.get(column).map(str::trim).unwrap_or_default();
+            if id.is_empty() {
+                return Err(file_error(path, &format!("line {line}: the `id` field is empty")));
+            }
+            match id_number(id) {
+                Some(n) => {
+                    self.numbered.insert(n);
+                }
+                None => {
+                    self.other.insert(id.to_string());
+                }
+            }
+        }
+    }
+
+    /// Work `id` was merged into another.
+    pub fn contains(&self, id: &str) -> bool {
+        match id_number(id) {
+            Some(n) => self.numbered.contains(&n),
+            None => self.other.contains(id),
+        }
+    }
+
+    /// How many ids.
+    pub fn len(&self) -> usize {
+        self.numbered.len() + self.other.len()
+    }
+
+    /// No ids.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn file_error(path: &Path, message: &str) -> BiblioError {
+    BiblioError::File { path: path.display().to_string(), message: message.to_string() }
+}
+
+/// The `.csv` / `.csv.gz` files below a folder, in path order.
+fn tables_below(dir: &Path) -> Result<Vec<PathBuf>, BiblioError> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| file_error(&d, &e.to_string()))?;
+        for e in entries {
+            let p = e.map_err(|e| file_error(&d, &e.to_string()))?.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".csv") || name.ends_with(".csv.gz") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
