@@ -1265,7 +1265,11 @@ fn winners(
         .map(|(index, p)| {
             let mut copies = dedup::Copies::default();
             stream(p, progress, |line, s| {
-                if let Ok(Judged { work, .. }) = judge(s, opts, reads) {
+                let judged = judge(s, opts, reads);
+                if let (Err(e), true) = (&judged, opts.strict) {
+                    return Err(BiblioError::Line { path: p.display().to_string(), line, message: e.clone() });
+                }
+                if let Ok(Judged { work, .. }) = judged {
                     // (merged-away works are left out anyway)
                     if let Some(id) = work.id.filter(|id| !opts.merged.as_ref().is_some_and(|m| m.contains(id))) {
                         copies.add(&id, work.updated_date.as_deref().unwrap_or_default(), position(p, index, line)?);
@@ -1406,6 +1410,10 @@ pub fn run_with_flat(
     Ok(total)
 }
 
+/// Snapshot folders beside `works` (whose files must not be read as works).
+const OTHER_ENTITIES: &[&str] =
+    &["authors", "institutions", "sources", "publishers", "funders", "concepts", "topics", "merged_ids"];
+
 /// The input files: `.jsonl` / `.jsonl.gz` / `.gz` files as given, and for a
 /// directory its snapshot `manifest` (entries' `url`, mapped below the
 /// directory, in the manifest's order; each file's size checked against
@@ -1426,7 +1434,7 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                 let bad = |message: String| BiblioError::File { path: manifest.display().to_string(), message };
                 let entries = v["entries"].as_array().filter(|e| !e.is_empty());
                 let Some(entries) = entries else {
-                    return Err(bad("no `entries`: not a snapshot manifest, or written while a partition was".into()));
+                    return Err(bad("no `entries`: not a snapshot manifest, or an empty one".into()));
                 };
                 for (n, e) in entries.iter().enumerate() {
                     let url = e["url"].as_str().unwrap_or_default();
@@ -1459,15 +1467,6 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                     }
                     out.push(p);
                 }
-            } else if i.join("data/works").is_dir() {
-                // the walk would read authors, institutions… as works
-                return Err(BiblioError::File {
-                    path: i.display().to_string(),
-                    message: format!(
-                        "a snapshot's root, which holds every entity: give its works folder, {}",
-                        i.join("data/works").display()
-                    ),
-                });
             } else {
                 let mut stack = vec![i.clone()];
                 let mut found = Vec::new();
@@ -1477,6 +1476,18 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
+                            // the walk would read authors, institutions… as works
+                            if p.file_name().is_some_and(|n| n == "works")
+                                && OTHER_ENTITIES.iter().any(|o| d.join(o).is_dir())
+                            {
+                                return Err(BiblioError::File {
+                                    path: i.display().to_string(),
+                                    message: format!(
+                                        "holds other OpenAlex entities besides works: give the works folder, {}",
+                                        p.display()
+                                    ),
+                                });
+                            }
                             stack.push(p);
                         } else if p.extension().is_some_and(|x| x == "gz" || x == "jsonl") {
                             found.push(p);

@@ -5,8 +5,9 @@
 //! partition by partition still holds the old records under those ids;
 //! counted, they count the work twice. `--merged-ids` leaves them out.
 //!
-//! Ids are held as numbers where they are OpenAlex work ids (8 bytes each,
-//! see [`crate::dedup::id_number`]), else as strings.
+//! The ids must be OpenAlex work ids (`W123` or the full URL); they are
+//! held as numbers, 8 bytes each (see [`crate::dedup::id_number`]). A work
+//! whose id has another form is never taken for a merged one.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -19,7 +20,6 @@ use crate::dedup::id_number;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Merged {
     numbered: HashSet<u64>,
-    other: HashSet<String>,
 }
 
 impl Merged {
@@ -47,7 +47,10 @@ impl Merged {
             Box::new(file)
         };
         let mut rows = csv::ReaderBuilder::new().from_reader(input);
-        let headers = rows.headers().map_err(|e| file_error(path, &format!("not a CSV table: {e}")))?;
+        let headers = rows.headers().map_err(|e| table_error(path, &e))?;
+        if headers.is_empty() {
+            return Err(file_error(path, "empty: expected a header merge_date,id,merge_into_id and rows"));
+        }
         let Some(column) = headers.iter().position(|h| h.trim() == "id") else {
             return Err(file_error(
                 path,
@@ -59,40 +62,46 @@ impl Merged {
             match rows.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {}
-                Err(e) => return Err(file_error(path, &format!("not a CSV table: {e}"))),
+                Err(e) => return Err(table_error(path, &e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
             let id = record.get(column).map(str::trim).unwrap_or_default();
             if id.is_empty() {
                 return Err(file_error(path, &format!("line {line}: the `id` field is empty")));
             }
-            match id_number(id) {
-                Some(n) => {
-                    self.numbered.insert(n);
-                }
-                None => {
-                    self.other.insert(id.to_string());
-                }
-            }
+            // authors, institutions… have tables of their own, beside works'
+            let Some(n) = id_number(id) else {
+                return Err(file_error(
+                    path,
+                    &format!("line {line}: {id:?} is not a work id (W…): give the works table, merged_ids/works"),
+                ));
+            };
+            self.numbered.insert(n);
         }
     }
 
     /// Work `id` was merged into another.
     pub fn contains(&self, id: &str) -> bool {
-        match id_number(id) {
-            Some(n) => self.numbered.contains(&n),
-            None => self.other.contains(id),
-        }
+        id_number(id).is_some_and(|n| self.numbered.contains(&n))
     }
 
     /// How many ids.
     pub fn len(&self) -> usize {
-        self.numbered.len() + self.other.len()
+        self.numbered.len()
     }
 
     /// No ids.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A CSV error: the file cut short or unreadable, or not a table.
+fn table_error(path: &Path, e: &csv::Error) -> BiblioError {
+    if e.is_io_error() {
+        file_error(path, &format!("cannot be read to the end ({e}); a cut-off download? fetch it again"))
+    } else {
+        file_error(path, &format!("not a CSV table: {e}"))
     }
 }
 

@@ -343,6 +343,7 @@ fn on_demand_and_full_validation_agree() {
         Filter { ai: vec![AiRule::Concept("C154945302".into(), 0.3)], ..Default::default() },
         Filter { ai: vec![AiRule::AnySubfield(vec![1702, 1707])], ..Default::default() },
         Filter { ai: vec![AiRule::PrimarySubfield(vec![1702])], ..Default::default() },
+        Filter { types: vec!["conference-paper".into()], ..Default::default() },
         Filter {
             ai: vec![AiRule::PrimarySubfield(vec![1702]), AiRule::Keywords(vec!["learning".into()])],
             years: Some((2010, 2024)),
@@ -355,8 +356,8 @@ fn on_demand_and_full_validation_agree() {
         },
     ];
     for filter in filters {
-        for all_works in [false, true] {
-            let full = Options { filter: filter.clone(), institutions: true, all_works, ..Default::default() };
+        for (all_works, dedup) in [(false, false), (true, true)] {
+            let full = Options { filter: filter.clone(), institutions: true, all_works, dedup, ..Default::default() };
             let on_demand = Options { validation: Validation::OnDemand, ..full.clone() };
             let a = run(&files, &on_demand, &|_| {}).expect("on demand");
             let b = run(&files, &full, &|_| {}).expect("full");
@@ -464,6 +465,10 @@ fn dedup_keeps_the_newest_then_first_copy_across_files() {
             [5.0, 2.0, 1.0, 1.0],
             "{validation:?}: US has W1, W3, W4, W6, \"\"; FR W2, \"\"; DE W5; JP doi:10.1/x"
         );
+        // --strict stops at the malformed copy (in the first pass)
+        let strict = Options { strict: true, ..opts.clone() };
+        let e = run(&[fa.clone(), fb.clone()], &strict, &|_| {}).unwrap_err().to_string();
+        assert!(e.contains("b.jsonl, line 8: malformed JSON"), "{e}");
         // the input order, not the thread schedule, decides: swapped files
         // make the copies in `b` first
         let t = run(&[fb.clone(), fa.clone()], &opts, &|_| {}).expect("runs");
@@ -530,9 +535,13 @@ fn snapshot_manifests() {
     assert!(e.contains("manifest: entry 2: expected a `url` ending in updated_date="), "{e}");
     let e = err(vec![]);
     assert!(e.contains("manifest: no `entries`"), "{e}");
-    // the snapshot's root holds other entities too
-    let e = input_files(&[dir.path().to_path_buf()]).unwrap_err().to_string();
-    assert!(e.contains("a snapshot's root") && e.contains("data/works"), "{e}");
+    // the snapshot's root, or its data folder, holds other entities too
+    std::fs::create_dir_all(dir.path().join("data/authors")).expect("mkdir");
+    for root in [dir.path().to_path_buf(), dir.path().join("data")] {
+        let e = input_files(&[root]).unwrap_err().to_string();
+        assert!(e.contains("holds other OpenAlex entities besides works: give the works folder"), "{e}");
+        assert!(e.contains("data/works"), "{e}");
+    }
 }
 
 /// `--merged-ids`: works merged into others are not counted; the tables
@@ -555,7 +564,9 @@ fn merged_ids_are_left_out() {
         w.to_string()
     };
     let works = dir.path().join("works.jsonl");
-    let ids = ["https://openalex.org/W1", "https://openalex.org/W2", "https://openalex.org/W3", "W4", "doi:10.1/x"];
+    // W1 twice: both copies are merged away, neither is a duplicate
+    let ids =
+        ["https://openalex.org/W1", "https://openalex.org/W2", "https://openalex.org/W3", "W4", "doi:10.1/x", "W1"];
     std::fs::write(&works, ids.map(work).join("\n")).expect("write");
     let tables = dir.path().join("merged_ids/works");
     std::fs::create_dir_all(&tables).expect("mkdir");
@@ -573,7 +584,7 @@ fn merged_ids_are_left_out() {
     for validation in [Validation::Full, Validation::OnDemand] {
         let opts = Options { merged: Some(merged.clone().into()), dedup: true, validation, ..Default::default() };
         let t = run(std::slice::from_ref(&works), &opts, &|_| {}).expect("runs");
-        assert_eq!((t.works_kept, t.merged_skipped, t.duplicates_skipped), (2, 3, 0), "{validation:?}");
+        assert_eq!((t.works_kept, t.merged_skipped, t.duplicates_skipped), (2, 4, 0), "{validation:?}");
         assert_eq!(t.by_country_year[&("FR".to_string(), 2020)].papers_whole, 2.0);
     }
     let bad = dir.path().join("bad.csv");
@@ -583,6 +594,17 @@ fn merged_ids_are_left_out() {
     std::fs::write(&bad, "merge_date,id,merge_into_id\n2024-01-01,W1,W2\n2024-01-01,,W2\n").expect("write");
     let e = Merged::read(std::slice::from_ref(&bad)).unwrap_err().to_string();
     assert!(e.contains("bad.csv: line 3: the `id` field is empty"), "{e}");
+    std::fs::write(&bad, "merge_date,id,merge_into_id\n2024-01-01,A5031682701,A1\n").expect("write");
+    let e = Merged::read(std::slice::from_ref(&bad)).unwrap_err().to_string();
+    assert!(e.contains("bad.csv: line 2: \"A5031682701\" is not a work id"), "{e}");
+    std::fs::write(&bad, "").expect("write");
+    let e = Merged::read(std::slice::from_ref(&bad)).unwrap_err().to_string();
+    assert!(e.contains("bad.csv: empty"), "{e}");
+    let cut = dir.path().join("cut.csv.gz");
+    let whole = std::fs::read(tables.join("2024-01-01.csv.gz")).expect("read");
+    std::fs::write(&cut, &whole[..whole.len() - 12]).expect("write");
+    let e = Merged::read(std::slice::from_ref(&cut)).unwrap_err().to_string();
+    assert!(e.contains("cut.csv.gz: cannot be read to the end"), "{e}");
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(&empty).expect("mkdir");
     let e = Merged::read(&[empty]).unwrap_err().to_string();
