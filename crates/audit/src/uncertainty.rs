@@ -28,7 +28,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use digindex_build::spec::{AggregateSpec, Analysis, Spec, UncertaintySpec, apply_override};
-use digindex_build::{Inputs, Stage, aggregate, build, pipeline, rank};
+use digindex_build::{Build, BuildError, Inputs, Stage, aggregate, build, pipeline, rank};
+use digindex_data::Framework;
 use digindex_data::{DataSet, suggest};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,6 +154,44 @@ fn ranks_of(ds: &DataSet, code: &str, map: &[Option<usize>], n: usize) -> Option
 /// Runs the analysis declared in `spec.uncertainty`. `progress` is called
 /// once per finished replication (from any thread).
 pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, AuditError> {
+    run_with(spec, &inputs.framework, &|s| build(s, inputs), progress)
+}
+
+/// [`run`] for one `year` of a spec built over several
+/// ([`pipeline::build_years`]): every variant builds all the years, so a
+/// year's data are normalised together with the others' as in the nominal
+/// build, and the year's ranks are analysed.
+pub fn run_year(
+    spec: &Spec,
+    years: &[(i32, Inputs)],
+    year: i32,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Outcome, AuditError> {
+    let Some((_, first)) = years.first() else {
+        return Err(AuditError("no years to analyse".into()));
+    };
+    if !years.iter().any(|(y, _)| *y == year) {
+        return Err(AuditError(format!("{year} is not one of the years built")));
+    }
+    let of_year = |s: &Spec| {
+        let builds = pipeline::build_years(s, years)?;
+        builds
+            .into_iter()
+            .find(|(y, _)| *y == year)
+            .map(|(_, b)| b)
+            .ok_or_else(|| BuildError::new("build", format!("{year} was not built")))
+    };
+    run_with(spec, &first.framework, &of_year, progress)
+}
+
+/// [`run`] with the builds made by `build_fn` (the spec varied by a
+/// replication's choices → its build).
+fn run_with(
+    spec: &Spec,
+    fw: &Framework,
+    build_fn: &(dyn Fn(&Spec) -> Result<Build, BuildError> + Sync),
+    progress: &(dyn Fn() + Sync),
+) -> Result<Outcome, AuditError> {
     let u: &UncertaintySpec = spec
         .uncertainty
         .as_ref()
@@ -160,11 +199,10 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     if u.inputs.is_empty() {
         return Err(AuditError("[uncertainty] declares no [[uncertainty.input]]; add at least one".into()));
     }
-    let fw = &inputs.framework;
     let mut base = spec.clone();
     base.uncertainty = None;
     let base_table = base.to_table().map_err(|e| AuditError(e.message))?;
-    let nominal_build = build(&base, inputs).map_err(|e| AuditError(format!("the nominal build fails: {e}")))?;
+    let nominal_build = build_fn(&base).map_err(|e| AuditError(format!("the nominal build fails: {e}")))?;
     let agg = nominal_build.stage(Stage::Aggregated);
     let target = match &u.target {
         Some(t) => t.clone(),
@@ -349,7 +387,7 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
             if let Some(a) = s.aggregate.as_mut() {
                 a.enabled = false; // aggregation happens per replication
             }
-            let b = build(&s, inputs).map_err(|e| cause(e.step, &e.message))?;
+            let b = build_fn(&s).map_err(|e| cause(e.step, &e.message))?;
             let normalised = b.stage(Stage::Normalised).clone();
             Ok(Prepared { normalised, aggregate: agg_spec, weights, unit_map: Vec::new() })
         })

@@ -351,3 +351,164 @@ fn inputs_are_checked_and_combine() {
     // rank intervals of a Saltelli design come from its A and B blocks
     assert!(o.intervals.iter().all(|r| r.runs == 2 * 128));
 }
+
+/// A catalogue spec over several years (`data.years`), with an uncertainty
+/// analysis: written to DIR/<year>/ for every year.
+fn years_spec(dir: &Path) -> PathBuf {
+    let text = fs::read_to_string(root().join("examples/apt-connectivity/apt-connectivity.toml")).expect("spec");
+    let catalog = root().join("data/catalog.toml");
+    let text = text
+        .replace("catalog = \"../../data/catalog.toml\"", &format!("catalog = {:?}", catalog.display().to_string()))
+        .replace("time = 2022", "years = [2018, 2020, 2022]");
+    let spec = dir.join("years.toml");
+    let uncertainty = r#"
+[uncertainty]
+runs = 200
+seed = 7
+
+[[uncertainty.input]]
+name = "Normalisation"
+alternatives = [
+  { "normalise.method" = "minmax", "normalise.range" = [0, 100] },
+  { "normalise.method" = "zscore", "normalise.mean_sd" = [10, 2] },
+]
+
+[[uncertainty.input]]
+name = "Weights"
+weights_noise = { levels = [1, 2], factor = 0.25, draws = 50 }
+"#;
+    fs::write(&spec, text + uncertainty).expect("write");
+    spec
+}
+
+/// unit → rank of `code` in a scores.csv (`unit,code,level,score,rank`).
+fn ranks_in(scores: &Path, code: &str) -> std::collections::BTreeMap<String, String> {
+    fs::read_to_string(scores)
+        .expect("scores")
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1] == code).then(|| (f[0].to_string(), f[4].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn several_years_are_audited_as_built() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = years_spec(dir.path());
+    let (built, audited) = (dir.path().join("build"), dir.path().join("audit"));
+    let o = digindex(&["build", spec.to_str().expect("utf8"), "-o", built.to_str().expect("utf8"), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = digindex(&["audit", spec.to_str().expect("utf8"), "-o", audited.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("audit of 3 years (2018, 2020, 2022)"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(audited.join("audit.json")).expect("summary")).expect("json");
+    assert_eq!(summary["years"], serde_json::json!([2018, 2020, 2022]));
+    assert_eq!(summary["normalised_across_years"], true);
+    for year in ["2018", "2020", "2022"] {
+        // each year's nominal ranks are those of the build over all years
+        // (normalised together), not of the year built alone
+        let built = ranks_in(&built.join(year).join("scores.csv"), "Connectivity");
+        let intervals = fs::read_to_string(audited.join(year).join("rank_intervals.csv")).expect("intervals");
+        let nominal: std::collections::BTreeMap<String, String> = intervals
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[1].to_string())
+            })
+            .collect();
+        assert_eq!(nominal, built, "{year}");
+        let manifest: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(audited.join(year).join("audit.json")).expect("audit.json"))
+                .expect("json");
+        assert_eq!(manifest["year"].to_string(), year);
+        assert!(audited.join(year).join("correlations.csv").is_file());
+    }
+    // the report shows the last year with the same rank intervals
+    let report = dir.path().join("report");
+    let o = digindex(&["report", spec.to_str().expect("utf8"), "--out", report.to_str().expect("utf8"), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(report.join("report.json")).expect("json")).expect("model");
+    let intervals = fs::read_to_string(audited.join("2022/rank_intervals.csv")).expect("intervals");
+    let shown = m["intervals"].as_array().expect("intervals");
+    assert_eq!(shown.len(), intervals.lines().count() - 1);
+    for (line, i) in intervals.lines().skip(1).zip(shown) {
+        let c: Vec<&str> = line.split(',').collect();
+        assert_eq!(i["unit"], c[0]);
+        for (shown, written) in [(&i["median"], c[3]), (&i["q05"], c[4]), (&i["q95"], c[5])] {
+            let (a, b) = (shown.as_f64().expect("number"), written.parse::<f64>().expect("number"));
+            assert!((a - b).abs() < 1e-9, "{line}");
+        }
+    }
+    // diff compares year by year; "before" is the build
+    let changes = dir.path().join("diff.csv");
+    let o = digindex(&[
+        "diff",
+        spec.to_str().expect("utf8"),
+        "--set",
+        "aggregate.method=\"geometric\"",
+        "--set",
+        "normalise.range=[1,100]",
+        "-o",
+        changes.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for year in ["2018", "2020", "2022"] {
+        assert!(stdout.contains(&format!("{year} Connectivity: ")), "{stdout}");
+        let before: std::collections::BTreeMap<String, String> = fs::read_to_string(&changes)
+            .expect("csv")
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0] == year && f[2] == "Connectivity").then(|| (f[1].to_string(), f[6].to_string()))
+            })
+            .collect();
+        assert_eq!(before, ranks_in(&built.join(year).join("scores.csv"), "Connectivity"), "{year}");
+    }
+    assert!(fs::read_to_string(&changes).expect("csv").starts_with("year,unit,code,score_before,"));
+    let o = digindex(&["diff", spec.to_str().expect("utf8")]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("2018 Connectivity: 0 of 36 units change rank"), "{stdout}");
+    let o = digindex(&["diff", spec.to_str().expect("utf8"), "--set", "data.years=[]", "--set", "data.time=2022"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("compare like with like"));
+    // scaled year by year, a year's audit is the audit of that year alone
+    let (apart, alone) = (dir.path().join("apart"), dir.path().join("alone"));
+    let spec = spec.to_str().expect("utf8");
+    let o = digindex(&[
+        "audit",
+        spec,
+        "--set",
+        "normalise.across_years=false",
+        "--set",
+        "data.years=[2020,2022]",
+        "-o",
+        apart.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = digindex(&[
+        "audit",
+        spec,
+        "--set",
+        "normalise.across_years=false",
+        "--set",
+        "data.years=[]",
+        "--set",
+        "data.time=2020",
+        "-o",
+        alone.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in ["rank_intervals.csv", "replications.csv", "correlations.csv", "cronbach.csv", "indicator_stats.csv"] {
+        let a = fs::read_to_string(apart.join("2020").join(file)).expect("file");
+        assert_eq!(a, fs::read_to_string(alone.join(file)).expect("file"), "{file}");
+    }
+}

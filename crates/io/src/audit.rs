@@ -19,7 +19,9 @@
 //!   sensitivity.csv      input,first_order,total,first_low,first_high,total_low,total_high
 //!   audit.json           settings, inputs, failures by cause, warnings, timings
 //! ```
-//! Written atomically like a build's output.
+//! Written atomically like a build's output. A spec built over several
+//! years (`data.years`) gets these files per year in `OUT/<year>/`, and an
+//! `OUT/audit.json` listing the years.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -66,6 +68,20 @@ fn interval_row(r: &RankInterval) -> Vec<String> {
 /// Writes the audit directory.
 pub fn write_audit(out: &Path, r: &AuditReport<'_>) -> io::Result<()> {
     write_atomically(out, |dir| write_audit_into(dir, r))
+}
+
+/// Writes the audits of a spec built over several years, each year's files
+/// in `out/<year>/`, and `summary` as `out/audit.json`; atomically, as
+/// [`write_audit`].
+pub fn write_audit_years(out: &Path, years: &[(i32, AuditReport<'_>)], summary: &serde_json::Value) -> io::Result<()> {
+    write_atomically(out, |dir| {
+        for (y, r) in years {
+            let sub = dir.join(y.to_string());
+            std::fs::create_dir(&sub)?;
+            write_audit_into(&sub, r)?;
+        }
+        write_json(dir, "audit.json", summary)
+    })
 }
 
 /// Writes the audit files into an existing directory.

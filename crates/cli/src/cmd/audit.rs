@@ -6,7 +6,8 @@
 //! Monte Carlo uncertainty analysis (rank intervals of the target) or the
 //! Sobol sensitivity analysis (`analysis = "sensitivity"`). Results are
 //! identical for a seed whatever `--threads`. Writes DIR atomically; see
-//! `digindex_io::audit` for the files.
+//! `digindex_io::audit` for the files. A spec with `data.years` is audited
+//! year by year, each year as built over all of them (`DIR/<year>/`).
 
 use std::time::Instant;
 
@@ -62,7 +63,17 @@ impl Audit {
     }
 }
 
-/// Computes the audit of a built index.
+/// What the uncertainty analysis of an audit varies and builds.
+#[derive(Clone, Copy)]
+pub enum Data<'a> {
+    /// One build of these inputs.
+    One(&'a digindex_build::Inputs),
+    /// This year of a build over several years (normalised together).
+    Year(&'a [(i32, digindex_build::Inputs)], i32),
+}
+
+/// Computes the audit of a built index: `nominal` built from `loaded`
+/// (or, with [`Data::Year`], that year's build over all the years).
 #[allow(clippy::too_many_arguments)]
 pub fn compute(
     spec: &digindex_build::Spec,
@@ -70,13 +81,13 @@ pub fn compute(
     loaded: &digindex_io::Loaded,
     sets: &[String],
     nominal: &digindex_build::Build,
+    data: Data<'_>,
     corr: (f64, f64),
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<Audit> {
     let t0 = Instant::now();
-    let inputs = &loaded.inputs;
-    let fw = &inputs.framework;
+    let fw = &loaded.inputs.framework;
     let agg = nominal.stage(Stage::Aggregated);
     let correlations = coherence::correlations(agg, fw, corr.0, corr.1);
     let alphas = coherence::alphas(agg, fw);
@@ -107,9 +118,15 @@ pub fn compute(
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
-            bar.set_prefix("audit");
+            bar.set_prefix(match data {
+                Data::One(_) => "audit".to_string(),
+                Data::Year(_, y) => format!("audit {y}"),
+            });
             let tick = || bar.inc(1);
-            let o = pool.install(|| uncertainty::run(spec, inputs, &tick));
+            let o = pool.install(|| match data {
+                Data::One(inputs) => uncertainty::run(spec, inputs, &tick),
+                Data::Year(years, y) => uncertainty::run_year(spec, years, y, &tick),
+            });
             bar.finish_and_clear();
             o.map(Some).map_err(|e| e.0)
         }
@@ -140,6 +157,11 @@ pub fn compute(
             })),
             "uncertainty_error": failure,
             "build_warnings": nominal.warnings,
+            "year": match data {
+                Data::One(_) => None,
+                Data::Year(_, y) => Some(y),
+            },
+            "data_picks": loaded.notes,
         }),
     );
     Ok(Audit {
@@ -158,7 +180,12 @@ pub fn compute(
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let (spec, spec_file, loaded) = super::load(&args.common.spec, &args.common.set)?;
+    let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
+    // a catalogue spec with data.years: every year, as `build` makes them
+    if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
+        return run_years(&args, &spec, &spec_file);
+    }
+    let loaded = super::load_data(&spec, &args.common.spec)?;
     let nominal = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
     let audit = compute(
         &spec,
@@ -166,6 +193,7 @@ pub fn run(args: Args) -> Result<()> {
         &loaded,
         &args.common.set,
         &nominal,
+        Data::One(&loaded.inputs),
         (args.corr_high, args.corr_low),
         args.threads,
         args.common.quiet,
@@ -186,6 +214,67 @@ pub fn run(args: Args) -> Result<()> {
             out.display()
         );
         summarise(&audit)?;
+    }
+    Ok(())
+}
+
+/// The audit of every year of a spec with `data.years`: each year's build
+/// over all the years (normalised together unless
+/// `normalise.across_years = false`) is audited, and every variant of the
+/// uncertainty analysis builds all the years too; `OUT/<year>/` per year.
+fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::InputFile) -> Result<()> {
+    let years = &spec.data.years;
+    let loaded = digindex_sources::panel::load_years(spec, &super::spec_file(&args.common.spec), years)
+        .map_err(|e| anyhow!("{e}"))?;
+    let per_year: Vec<(i32, digindex_build::Inputs)> =
+        years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
+    let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
+    let mut audits = Vec::with_capacity(builds.len());
+    for ((y, nominal), l) in builds.iter().zip(loaded) {
+        let notes = serde_json::to_value(&l.picks).ok();
+        let loaded = digindex_io::Loaded { inputs: l.inputs, files: l.files, notes };
+        let audit = compute(
+            spec,
+            spec_file,
+            &loaded,
+            &args.common.set,
+            nominal,
+            Data::Year(&per_year, *y),
+            (args.corr_high, args.corr_low),
+            args.threads,
+            args.common.quiet,
+        )?;
+        audits.push((*y, audit));
+    }
+    let summary = json!({
+        "index": spec.index.name,
+        "years": years,
+        "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+        "audits": years.iter().map(|y| format!("{y}/audit.json")).collect::<Vec<_>>(),
+        "uncertainty_errors": audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| (y.to_string(), json!(e)))).collect::<serde_json::Map<_, _>>(),
+    });
+    let out = &args.common.out_dir();
+    let reports: Vec<(i32, digindex_io::audit::AuditReport<'_>)> =
+        audits.iter().map(|(y, a)| (*y, a.report())).collect();
+    digindex_io::audit::write_audit_years(out, &reports, &summary)
+        .with_context(|| format!("writing {}", out.display()))?;
+    let failed: Vec<String> =
+        audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| format!("{y}: {e}"))).collect();
+    if !failed.is_empty() {
+        return Err(anyhow!("{} (the coherence results were written to {})", failed.join("; "), out.display()));
+    }
+    if !args.common.quiet {
+        out!(
+            "{}: audit of {} years ({}) -> {}",
+            spec.index.name,
+            years.len(),
+            years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+            out.display()
+        );
+        for (y, audit) in &audits {
+            out!("{y}: coherence of {} correlations, {} aggregates", audit.correlations.len(), audit.alphas.len());
+            summarise(audit)?;
+        }
     }
     Ok(())
 }

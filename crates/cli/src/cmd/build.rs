@@ -49,6 +49,7 @@ pub fn run(args: Args) -> Result<()> {
             &loaded,
             &args.common.set,
             &build,
+            super::audit::Data::One(&loaded.inputs),
             (0.9, -0.4),
             None,
             args.common.quiet,

@@ -68,7 +68,14 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         m.insert("data_picks".into(), notes.clone());
     }
     let audit = match &spec.uncertainty {
-        Some(_) => Some(super::audit::compute(&spec, &spec_file, &loaded, sets, &build, (0.9, -0.4), None, quiet)?),
+        Some(_) => {
+            // with several years, the variants build them all, as the nominal build
+            let data = match years.last() {
+                Some((y, _)) if !spec.data.years.is_empty() => super::audit::Data::Year(&years, *y),
+                _ => super::audit::Data::One(&loaded.inputs),
+            };
+            Some(super::audit::compute(&spec, &spec_file, &loaded, sets, &build, data, (0.9, -0.4), None, quiet)?)
+        }
         None => None,
     };
     if let Some(e) = audit.as_ref().and_then(|a| a.failure.as_ref()) {
