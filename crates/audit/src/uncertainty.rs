@@ -26,6 +26,7 @@
 //! meeting a zero) is kept, with its cause, and counted by cause.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use digindex_build::spec::{AggregateSpec, Analysis, Spec, UncertaintySpec, apply_override};
 use digindex_build::{Build, BuildError, Inputs, Stage, aggregate, build, pipeline, rank};
@@ -119,8 +120,13 @@ struct Prepared {
     unit_map: Vec<Option<usize>>,
 }
 
-/// "unit AUT: a of P is 0, …" → "a of P is 0, …", so causes group.
+/// "unit AUT: a of P is 0, …" → "a of P is 0, …" (also after a year,
+/// "2018: unit AUT: …"), so causes group.
 fn cause(step: &str, message: &str) -> String {
+    let message = match message.split_once(": ") {
+        Some((year, rest)) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => rest,
+        _ => message,
+    };
     let m = match message.strip_prefix("unit ").and_then(|r| r.split_once(": ")) {
         Some((_, rest)) => rest,
         None => message,
@@ -157,31 +163,73 @@ pub fn run(spec: &Spec, inputs: &Inputs, progress: &(dyn Fn() + Sync)) -> Result
     run_with(spec, &inputs.framework, &|s| build(s, inputs), progress)
 }
 
+/// A variant built for every year (or why it could not be).
+type AllYears = Result<Vec<(i32, Build)>, BuildError>;
+
+/// The builds of a spec over several years, for [`run_year`]: the inputs
+/// of every year, and the variants built so far (each variant is built
+/// once for all the years it is audited in).
+pub struct YearBuilds<'a> {
+    years: &'a [(i32, Inputs)],
+    /// A variant's spec (as TOML) → its build of every year.
+    built: Mutex<HashMap<String, Arc<AllYears>>>,
+}
+
+impl<'a> YearBuilds<'a> {
+    pub fn new(years: &'a [(i32, Inputs)]) -> Self {
+        YearBuilds { years, built: Mutex::new(HashMap::new()) }
+    }
+
+    /// `year` of the variant `s`. Normalised across the years, a variant
+    /// builds them all (once); otherwise each year is built on its own,
+    /// so one year's failure does not fail another's.
+    fn of_year(&self, s: &Spec, year: i32) -> Result<Build, BuildError> {
+        let missing = || BuildError::new("build", format!("{year} is not one of the years built"));
+        let across = s.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years);
+        if !across || self.years.len() < 2 {
+            let (_, inputs) = self.years.iter().find(|(y, _)| *y == year).ok_or_else(missing)?;
+            return build(s, inputs);
+        }
+        let key = s.to_table().map(|t| t.to_string()).map_err(|e| BuildError::new("spec", e.message))?;
+        let cached =
+            self.built.lock().map_err(|_| BuildError::new("build", "internal: a build panicked"))?.get(&key).cloned();
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                // built outside the lock (two threads may build the same
+                // variant at once; either result is the same)
+                let all = Arc::new(pipeline::build_years(s, self.years));
+                self.built
+                    .lock()
+                    .map_err(|_| BuildError::new("build", "internal: a build panicked"))?
+                    .insert(key, Arc::clone(&all));
+                all
+            }
+        };
+        match &*all {
+            Ok(builds) => builds.iter().find(|(y, _)| *y == year).map(|(_, b)| b.clone()).ok_or_else(missing),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
 /// [`run`] for one `year` of a spec built over several
-/// ([`pipeline::build_years`]): every variant builds all the years, so a
-/// year's data are normalised together with the others' as in the nominal
-/// build, and the year's ranks are analysed.
+/// ([`pipeline::build_years`]): a variant normalised across the years
+/// builds all of them, as the nominal build, and the year's ranks are
+/// analysed. Share one [`YearBuilds`] between the years.
 pub fn run_year(
     spec: &Spec,
-    years: &[(i32, Inputs)],
+    builds: &YearBuilds<'_>,
     year: i32,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Outcome, AuditError> {
-    let Some((_, first)) = years.first() else {
+    let Some((_, first)) = builds.years.first() else {
         return Err(AuditError("no years to analyse".into()));
     };
-    if !years.iter().any(|(y, _)| *y == year) {
+    if !builds.years.iter().any(|(y, _)| *y == year) {
         return Err(AuditError(format!("{year} is not one of the years built")));
     }
-    let of_year = |s: &Spec| {
-        let builds = pipeline::build_years(s, years)?;
-        builds
-            .into_iter()
-            .find(|(y, _)| *y == year)
-            .map(|(_, b)| b)
-            .ok_or_else(|| BuildError::new("build", format!("{year} was not built")))
-    };
-    run_with(spec, &first.framework, &of_year, progress)
+    run_with(spec, &first.framework, &|s| builds.of_year(s, year), progress)
 }
 
 /// [`run`] with the builds made by `build_fn` (the spec varied by a
@@ -550,4 +598,17 @@ fn run_with(
         pipelines: keys.len(),
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cause;
+
+    #[test]
+    fn causes_group_across_units_and_years() {
+        assert_eq!(cause("aggregate", "unit AFG: x of P is 0"), "aggregate: x of P is 0");
+        assert_eq!(cause("aggregate", "2018: unit AFG: x of P is 0"), "aggregate: x of P is 0");
+        assert_eq!(cause("normalise", "2018: indicator g: no values"), "normalise: indicator g: no values");
+        assert_eq!(cause("screen", "abcd: y"), "screen: abcd: y");
+    }
 }

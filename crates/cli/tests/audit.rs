@@ -475,7 +475,17 @@ fn several_years_are_audited_as_built() {
     assert!(fs::read_to_string(&changes).expect("csv").starts_with("year,unit,code,score_before,"));
     let o = digindex(&["diff", spec.to_str().expect("utf8")]);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("2018 Connectivity: 0 of 36 units change rank"), "{stdout}");
+    for year in ["2018", "2020", "2022"] {
+        assert!(stdout.contains(&format!("{year} Connectivity: 0 of ")), "{stdout}");
+    }
+    // years only one side builds are named; a bad code fails before any output
+    let o = digindex(&["diff", spec.to_str().expect("utf8"), "--set", "data.years=[2020,2022,2023]"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("note: 2018 only in the before build, not compared"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("note: 2023 only in the after build, not compared"));
+    let o = digindex(&["diff", spec.to_str().expect("utf8"), "--code", "Conectivity"]);
+    assert!(!o.status.success() && o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean \"Connectivity\""));
     let o = digindex(&["diff", spec.to_str().expect("utf8"), "--set", "data.years=[]", "--set", "data.time=2022"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("compare like with like"));
     // scaled year by year, a year's audit is the audit of that year alone
@@ -511,4 +521,26 @@ fn several_years_are_audited_as_built() {
         let a = fs::read_to_string(apart.join("2020").join(file)).expect("file");
         assert_eq!(a, fs::read_to_string(alone.join(file)).expect("file"), "{file}");
     }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(alone.join("audit.json")).expect("audit.json")).expect("json");
+    assert!(manifest.get("year").is_none());
+    // normalised together (the default), the variants build every year: the
+    // intervals differ from those of 2022 built alone
+    let alone_2022 = dir.path().join("alone-2022");
+    let o = digindex(&[
+        "audit",
+        spec,
+        "--set",
+        "data.years=[]",
+        "--set",
+        "data.time=2022",
+        "-o",
+        alone_2022.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_ne!(
+        fs::read_to_string(audited.join("2022/rank_intervals.csv")).expect("file"),
+        fs::read_to_string(alone_2022.join("rank_intervals.csv")).expect("file")
+    );
 }

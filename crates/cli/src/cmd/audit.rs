@@ -69,7 +69,7 @@ pub enum Data<'a> {
     /// One build of these inputs.
     One(&'a digindex_build::Inputs),
     /// This year of a build over several years (normalised together).
-    Year(&'a [(i32, digindex_build::Inputs)], i32),
+    Year(&'a uncertainty::YearBuilds<'a>, i32),
 }
 
 /// Computes the audit of a built index: `nominal` built from `loaded`
@@ -125,7 +125,7 @@ pub fn compute(
             let tick = || bar.inc(1);
             let o = pool.install(|| match data {
                 Data::One(inputs) => uncertainty::run(spec, inputs, &tick),
-                Data::Year(years, y) => uncertainty::run_year(spec, years, y, &tick),
+                Data::Year(builds, y) => uncertainty::run_year(spec, builds, y, &tick),
             });
             bar.finish_and_clear();
             o.map(Some).map_err(|e| e.0)
@@ -157,13 +157,17 @@ pub fn compute(
             })),
             "uncertainty_error": failure,
             "build_warnings": nominal.warnings,
-            "year": match data {
-                Data::One(_) => None,
-                Data::Year(_, y) => Some(y),
-            },
-            "data_picks": loaded.notes,
         }),
     );
+    let mut manifest = manifest;
+    if let Some(m) = manifest.as_object_mut() {
+        if let Data::Year(_, y) = data {
+            m.insert("year".into(), json!(y));
+        }
+        if let Some(notes) = &loaded.notes {
+            m.insert("data_picks".into(), notes.clone());
+        }
+    }
     Ok(Audit {
         correlations,
         alphas,
@@ -229,6 +233,9 @@ fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::
     let per_year: Vec<(i32, digindex_build::Inputs)> =
         years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
     let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
+    // the uncertainty analysis builds each variant once for all the years
+    let variants = uncertainty::YearBuilds::new(&per_year);
+    let files = loaded.first().map(|l| l.files.clone()).unwrap_or_default();
     let mut audits = Vec::with_capacity(builds.len());
     for ((y, nominal), l) in builds.iter().zip(loaded) {
         let notes = serde_json::to_value(&l.picks).ok();
@@ -239,20 +246,23 @@ fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::
             &loaded,
             &args.common.set,
             nominal,
-            Data::Year(&per_year, *y),
+            Data::Year(&variants, *y),
             (args.corr_high, args.corr_low),
             args.threads,
             args.common.quiet,
         )?;
         audits.push((*y, audit));
     }
-    let summary = json!({
-        "index": spec.index.name,
-        "years": years,
-        "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
-        "audits": years.iter().map(|y| format!("{y}/audit.json")).collect::<Vec<_>>(),
-        "uncertainty_errors": audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| (y.to_string(), json!(e)))).collect::<serde_json::Map<_, _>>(),
-    });
+    let head = digindex_io::output::manifest_head(spec, &args.common.set, spec_file, &files);
+    let summary = digindex_io::output::manifest_with(
+        head,
+        json!({
+            "years": years,
+            "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+            "audits": years.iter().map(|y| format!("{y}/audit.json")).collect::<Vec<_>>(),
+            "uncertainty_errors": audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| (y.to_string(), json!(e)))).collect::<serde_json::Map<_, _>>(),
+        }),
+    );
     let out = &args.common.out_dir();
     let reports: Vec<(i32, digindex_io::audit::AuditReport<'_>)> =
         audits.iter().map(|(y, a)| (*y, a.report())).collect();

@@ -7,6 +7,8 @@
 //! (DIR defaults to `out/<name>`). When the spec has an `[uncertainty]`
 //! table the audit runs too and lands in `DIR/audit/`; the summary then
 //! gives rank intervals, and the biggest movers since the previous run.
+//! (A spec over several years, `data.years`, writes `DIR/<year>/` per year
+//! and is audited by `digindex audit`.)
 //! `--set` overrides any spec key with a TOML value, e.g.
 //! `--set normalise.method='"zscore"' --set normalise.mean_sd='[0,1]'`.
 //! Nothing is written unless the whole build succeeds.
@@ -222,6 +224,12 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
                     out!("{y} top of {code}: {top3}");
                 }
             }
+        }
+        if spec.uncertainty.is_some() && !args.no_audit {
+            out!(
+                "not audited here: `digindex audit {}` audits every year (rank intervals per year)",
+                args.common.spec.display()
+            );
         }
     }
     Ok(())

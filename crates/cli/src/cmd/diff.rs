@@ -122,21 +122,34 @@ pub fn run(args: Args) -> Result<()> {
     if pairs.is_empty() {
         return Err(anyhow!("the two builds have no year in common"));
     }
+    let only = |of: &[YearBuild], other: &[YearBuild]| -> Vec<String> {
+        of.iter()
+            .filter_map(|(y, _)| y.filter(|y| !other.iter().any(|(z, _)| *z == Some(*y))))
+            .map(|y| y.to_string())
+            .collect()
+    };
+    for (which, years) in [("before", only(&before, &after)), ("after", only(&after, &before))] {
+        if !years.is_empty() {
+            eprintln!("note: {} only in the {which} build, not compared", years.join(", "));
+        }
+    }
     let code = match &args.code {
         Some(c) => c.clone(),
         None => fw.top_code().unwrap_or_default().to_string(),
     };
+    for (_, before, after) in &pairs {
+        let (b, a) = (before.stage(Stage::Aggregated), after.stage(Stage::Aggregated));
+        if b.column(&code).is_none() || a.column(&code).is_none() {
+            return Err(anyhow!(
+                "--code {code:?} is not a code of both builds{}",
+                digindex_data::suggest(&code, b.codes.iter())
+            ));
+        }
+    }
     let mut rows = Vec::with_capacity(pairs.len());
     for (year, before, after) in pairs {
         let changes = diff(before.stage(Stage::Aggregated), after.stage(Stage::Aggregated));
         let mine: Vec<&Change> = changes.iter().filter(|c| c.code == code).collect();
-        if mine.is_empty() {
-            let codes: Vec<String> = before.stage(Stage::Aggregated).codes.clone();
-            return Err(anyhow!(
-                "--code {code:?} is not a code of both builds{}",
-                digindex_data::suggest(&code, codes.iter())
-            ));
-        }
         let moved = mine.iter().filter(|c| c.rank_change().is_some_and(|v| v != 0)).count();
         let label = year.map(|y| format!("{y} ")).unwrap_or_default();
         out!("{label}{code}: {moved} of {} units change rank", mine.len());

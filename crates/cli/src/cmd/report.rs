@@ -70,8 +70,11 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
     let audit = match &spec.uncertainty {
         Some(_) => {
             // with several years, the variants build them all, as the nominal build
+            let variants = digindex_audit::uncertainty::YearBuilds::new(&years);
             let data = match years.last() {
-                Some((y, _)) if !spec.data.years.is_empty() => super::audit::Data::Year(&years, *y),
+                Some((y, _)) if spec.data.catalog.is_some() && !spec.data.years.is_empty() => {
+                    super::audit::Data::Year(&variants, *y)
+                }
                 _ => super::audit::Data::One(&loaded.inputs),
             };
             Some(super::audit::compute(&spec, &spec_file, &loaded, sets, &build, data, (0.9, -0.4), None, quiet)?)
