@@ -197,8 +197,21 @@ fn audit_command_writes_every_file() {
         assert!(out.join(f).is_file(), "{f}");
     }
     let ri = fs::read_to_string(out.join("rank_intervals.csv")).expect("ri");
-    assert_eq!(ri.lines().next(), Some("unit,nominal_rank,mean_rank,median_rank,q05,q95"));
+    assert_eq!(ri.lines().next(), Some("unit,nominal_rank,mean_rank,median_rank,q05,q95,runs"));
     assert_eq!(ri.lines().count(), 52);
+    // intervals come from the A and B blocks' runs that did not fail (every
+    // unit is ranked in each of them here)
+    let reps_text = fs::read_to_string(out.join("replications.csv")).expect("reps");
+    let independent = reps_text
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            matches!(f[1], "A" | "B") && f.last().is_some_and(|e| e.is_empty())
+        })
+        .count();
+    assert!(independent > 0);
+    assert!(ri.lines().skip(1).all(|l| l.rsplit(',').next() == Some(independent.to_string().as_str())), "{ri}");
     let sens = fs::read_to_string(out.join("sensitivity.csv")).expect("sens");
     assert_eq!(sens.lines().next(), Some("input,first_order,total,first_low,first_high,total_low,total_high"));
     assert_eq!(sens.lines().count(), 5);

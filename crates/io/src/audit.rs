@@ -12,7 +12,8 @@
 //!                        flag_availability,flag_skew_kurtosis
 //!   availability.csv     unit,overall, then one column per aggregate
 //!   effective_weights.csv code,level,weight,effective
-//!   rank_intervals.csv   unit,nominal_rank,mean_rank,median_rank,q05,q95   (with [uncertainty])
+//!   rank_intervals.csv   unit,nominal_rank,mean_rank,median_rank,q05,q95,runs   (with [uncertainty];
+//!                        runs: the replications that ranked the unit)
 //!   rank_intervals_all.csv code,unit,…  (with uncertainty.all_aggregates)
 //!   replications.csv     run, block (A, B or AB:<input> in a Saltelli design; MC otherwise),
 //!                        the alternative chosen per input (1-based), rank_shift, error
@@ -62,7 +63,7 @@ fn opt(v: Option<u32>) -> String {
 }
 
 fn interval_row(r: &RankInterval) -> Vec<String> {
-    vec![r.unit.clone(), opt(r.nominal_rank), f(r.mean_rank), f(r.median_rank), f(r.q05), f(r.q95)]
+    vec![r.unit.clone(), opt(r.nominal_rank), f(r.mean_rank), f(r.median_rank), f(r.q05), f(r.q95), r.runs.to_string()]
 }
 
 /// Writes the audit directory.
@@ -228,7 +229,7 @@ pub fn write_audit_into(dir: &Path, r: &AuditReport<'_>) -> io::Result<()> {
             }),
         )?;
         if let Some(o) = r.outcome {
-            let ih = ["unit", "nominal_rank", "mean_rank", "median_rank", "q05", "q95"];
+            let ih = ["unit", "nominal_rank", "mean_rank", "median_rank", "q05", "q95", "runs"];
             csv_file(dir, "rank_intervals.csv", &ih, o.intervals.iter().map(interval_row))?;
             if !o.aggregate_intervals.is_empty() {
                 let mut h = vec!["code"];
