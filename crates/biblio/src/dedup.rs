@@ -231,6 +231,48 @@ mod tests {
     }
 
     #[test]
+    fn any_text_is_a_date_key_or_zero() {
+        // date-like noise: no panic, and a key only for the forms described
+        let chars: Vec<char> = "0123456789-T:. Z9x".chars().collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 32) as usize;
+            let text: String = (0..len).map(|k| chars[((state >> (k % 8 * 8)) as usize + k) % chars.len()]).collect();
+            let key = date_key(&text);
+            let shaped = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+            assert!(key == 0 || shaped, "{text:?} -> {key}");
+        }
+        // full timestamps in range: keys order exactly as the strings do
+        let mut draw = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let stamps: Vec<String> = (0..2_000)
+            .map(|_| {
+                format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}",
+                    2020 + draw(3),
+                    1 + draw(12),
+                    1 + draw(28),
+                    draw(24),
+                    draw(60),
+                    draw(60),
+                    draw(1_000_000)
+                )
+            })
+            .collect();
+        for pair in stamps.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            assert_eq!(a.cmp(b), date_key(a).cmp(&date_key(b)), "{a} {b}");
+        }
+    }
+
+    #[test]
     fn ids_as_numbers() {
         assert_eq!(id_number("https://openalex.org/W2741809807"), Some(2741809807));
         assert_eq!(id_number("W2741809807"), Some(2741809807));

@@ -610,3 +610,76 @@ fn merged_ids_are_left_out() {
     let e = Merged::read(&[empty]).unwrap_err().to_string();
     assert!(e.contains("no .csv or .csv.gz files here"), "{e}");
 }
+
+/// No input makes a run panic: real lines cut, with bytes flipped,
+/// dropped, doubled or replaced by JSON punctuation, read in both
+/// validation modes with every kind of rule, dedup and merged ids. Each
+/// mutated line is either counted or reported as malformed, never both.
+#[test]
+fn mutated_lines_are_counted_or_reported_never_a_panic() {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for f in ["works_full_api.jsonl", "works_ai_selected_fields.jsonl", "works_legacy_format.jsonl"] {
+        let text = std::fs::read(data(f)).expect("file");
+        lines.extend(text.split(|b| *b == b'\n').filter(|l| l.len() > 2).map(<[u8]>::to_vec));
+    }
+    // xorshift: the same mutations every run
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let punctuation = b"{}[]\":,\\ 0-eE.tfn\xc3\xff";
+    let mut mutated = Vec::new();
+    for round in 0..2000 {
+        let mut l = lines[round % lines.len()].clone();
+        for _ in 0..1 + next(4) {
+            let at = next(l.len().max(1));
+            match next(5) {
+                0 => l.truncate(at),
+                1 => {
+                    let bit = 1 << next(8);
+                    if let Some(b) = l.get_mut(at) {
+                        *b ^= bit;
+                    }
+                }
+                2 => drop(l.drain(at..(at + 1 + next(40)).min(l.len()))),
+                3 => {
+                    let piece = l[at..(at + 1 + next(60)).min(l.len())].to_vec();
+                    l.splice(at..at, piece);
+                }
+                _ => {
+                    let c = punctuation[next(punctuation.len())];
+                    if let Some(b) = l.get_mut(at) {
+                        *b = c;
+                    }
+                }
+            }
+        }
+        mutated.push(l);
+    }
+    let input: Vec<u8> = mutated.join(&b'\n');
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("mutated.jsonl");
+    std::fs::write(&file, &input).expect("write");
+    let rules = vec![
+        AiRule::PrimarySubfield(vec![1702]),
+        AiRule::AnySubfield(vec![1702]),
+        AiRule::Concept("C154945302".into(), 0.3),
+        AiRule::Keywords(vec!["learning".into()]),
+    ];
+    for validation in [Validation::Full, Validation::OnDemand] {
+        for (filter, dedup) in [
+            (Filter::default(), false),
+            (Filter { ai: rules.clone(), types: vec!["conference-paper".into()], ..Default::default() }, true),
+        ] {
+            let opts = Options { validation, filter, dedup, institutions: true, all_works: true, ..Default::default() };
+            let t = run(std::slice::from_ref(&file), &opts, &|_| {}).expect("a lenient run finishes");
+            let blank = mutated.iter().filter(|l| l.trim_ascii().is_empty()).count() as u64;
+            assert_eq!(t.lines, 2000 - blank, "{validation:?}");
+            assert!(t.malformed > 0 && t.malformed < t.lines, "{validation:?}: {} of {}", t.malformed, t.lines);
+            assert!(t.works_kept + t.malformed + t.duplicates_skipped <= t.lines, "{validation:?}");
+        }
+    }
+}
