@@ -86,3 +86,65 @@ fn every_indicator_imports_with_zero_unresolved_names() {
     // the UK is one unit whatever the spelling
     assert!(at("ncses_ai_articles_whole", "GBR", 2022).is_some());
 }
+
+/// No input makes an importer panic: every shipped indicator's files (the
+/// first 400 lines), cut, with bytes flipped, dropped, doubled or replaced
+/// by delimiters and quotes, import or fail with an error.
+#[test]
+fn mutated_source_files_import_or_fail_never_panic() {
+    let c = Countries::shipped();
+    let cat = catalog();
+    // xorshift: the same mutations every run
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let noise = b",;\"\n\r\t -.eE0x\xc3\xff";
+    let (mut ok, mut failed) = (0, 0);
+    for round in 0..3 {
+        for i in &cat.indicators {
+            let mut files = std::collections::BTreeMap::new();
+            for p in cat.files_of(i) {
+                let bytes = std::fs::read(&p).expect("shipped file");
+                let head: Vec<u8> = bytes.split_inclusive(|b| *b == b'\n').take(400).flatten().copied().collect();
+                let mut m = head;
+                for _ in 0..1 + round * 3 + next(4) {
+                    let at = next(m.len());
+                    match next(5) {
+                        0 => m.truncate(at.max(m.len() / 2)),
+                        1 => {
+                            let bit = 1 << next(8);
+                            if let Some(b) = m.get_mut(at) {
+                                *b ^= bit;
+                            }
+                        }
+                        2 => drop(m.drain(at..(at + 1 + next(30)).min(m.len()))),
+                        3 => {
+                            let piece = m[at..(at + 1 + next(50)).min(m.len())].to_vec();
+                            m.splice(at..at, piece);
+                        }
+                        _ => {
+                            let b = noise[next(noise.len())];
+                            if let Some(x) = m.get_mut(at) {
+                                *x = b;
+                            }
+                        }
+                    }
+                }
+                files.insert(p, m);
+            }
+            match cat.load_some_from(&[i], &c, files) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    // errors name the file
+                    assert!(e.to_string().contains('/'), "{}: {e}", i.code);
+                    failed += 1;
+                }
+            }
+        }
+    }
+    assert!(ok > 0 && failed > 0, "{ok} imported, {failed} failed");
+}
