@@ -360,3 +360,29 @@ async fn bad_requests_get_4xx_json() {
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     assert!(h.get(header::ALLOW).is_some_and(|a| a.to_str().unwrap_or_default().contains("POST")), "{h:?}");
 }
+
+/// A request still unfinished after the server's time limit (here a body
+/// that stops arriving) is answered 503 with a JSON message. The clock is
+/// tokio's paused test clock, so the test does not wait.
+#[tokio::test(start_paused = true)]
+async fn a_request_over_the_time_limit_gets_a_json_503() {
+    use futures_util::StreamExt;
+    let (app, _) = app();
+    let first = bytes::Bytes::from_static(b"{\"claim\": \"AUT ranks");
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures_util::stream::pending());
+    let req = Request::post("/api/check")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(body))
+        .expect("request");
+    let started = tokio::time::Instant::now();
+    let answer = tokio::time::timeout(2 * digindex_serve::TIMEOUT, call(&app, req)).await;
+    let (s, h, b) = answer.expect("answered within the time limit, not left hanging");
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() >= digindex_serve::TIMEOUT, "{:?}", started.elapsed());
+    assert!(h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")));
+    let v: Value = serde_json::from_slice(&b).expect("JSON body");
+    assert!(v["error"].is_string(), "{v}");
+    // a complete request at the same time is answered
+    let (s, _) = post(&app, "/api/check", Some("application/json"), br#"{"claim": "AUT ranks 1st"}"#.to_vec()).await;
+    assert_eq!(s, StatusCode::OK);
+}
