@@ -424,7 +424,7 @@ fn several_years_are_audited_as_built() {
     for year in ["2018", "2020", "2022"] {
         // each year's nominal ranks are those of the build over all years
         // (normalised together), not of the year built alone
-        let built = ranks_in(&built.join(year).join("scores.csv"), "Connectivity");
+        let built_ranks = ranks_in(&built.join(year).join("scores.csv"), "Connectivity");
         let intervals = fs::read_to_string(audited.join(year).join("rank_intervals.csv")).expect("intervals");
         let nominal: std::collections::BTreeMap<String, String> = intervals
             .lines()
@@ -434,12 +434,20 @@ fn several_years_are_audited_as_built() {
                 (f[0].to_string(), f[1].to_string())
             })
             .collect();
-        assert_eq!(nominal, built, "{year}");
+        assert_eq!(nominal, built_ranks, "{year}");
         let manifest: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(audited.join(year).join("audit.json")).expect("audit.json"))
                 .expect("json");
         assert_eq!(manifest["year"].to_string(), year);
         assert!(audited.join(year).join("correlations.csv").is_file());
+        // `build` audits every year too, the same way
+        for file in ["rank_intervals.csv", "replications.csv", "correlations.csv"] {
+            assert_eq!(
+                fs::read_to_string(built.join(year).join("audit").join(file)).expect("built audit"),
+                fs::read_to_string(audited.join(year).join(file)).expect("audit"),
+                "{year} {file}"
+            );
+        }
     }
     // the report shows the last year with the same rank intervals
     let report = dir.path().join("report");
@@ -458,6 +466,10 @@ fn several_years_are_audited_as_built() {
             assert!((a - b).abs() < 1e-9, "{line}");
         }
     }
+    let bare = dir.path().join("bare");
+    let o = digindex(&["build", spec.to_str().expect("utf8"), "-o", bare.to_str().expect("utf8"), "--no-audit", "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(bare.join("2020/scores.csv").is_file() && !bare.join("2020/audit").exists());
     // diff compares year by year; "before" is the build
     let changes = dir.path().join("diff.csv");
     let o = digindex(&[

@@ -178,6 +178,18 @@ fn write_build_into(dir: &Path, build: &Build, fw: &Framework) -> io::Result<()>
 /// scores, `OUT/scores.csv` all years (`unit,year,code,level,score,rank`,
 /// ranks within each year), `OUT/manifest.json` the manifest.
 pub fn write_years(out: &Path, years: &[(i32, Build)], fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
+    write_years_and(out, years, fw, manifest, |_| Ok(()))
+}
+
+/// [`write_years`], and whatever `extra` adds (e.g. `<year>/audit/`), as one
+/// atomic directory.
+pub fn write_years_and(
+    out: &Path,
+    years: &[(i32, Build)],
+    fw: &Framework,
+    manifest: &serde_json::Value,
+    extra: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     write_atomically(out, |dir| {
         for (y, b) in years {
             let sub = dir.join(y.to_string());
@@ -186,7 +198,8 @@ pub fn write_years(out: &Path, years: &[(i32, Build)], fw: &Framework, manifest:
         }
         let all: Vec<(Option<i32>, &Build)> = years.iter().map(|(y, b)| (Some(*y), b)).collect();
         write_file(dir, "scores.csv", |w| write_scores_of(w, &all, fw))?;
-        write_json(dir, "manifest.json", manifest)
+        write_json(dir, "manifest.json", manifest)?;
+        extra(dir)
     })
 }
 

@@ -7,8 +7,9 @@
 //! (DIR defaults to `out/<name>`). When the spec has an `[uncertainty]`
 //! table the audit runs too and lands in `DIR/audit/`; the summary then
 //! gives rank intervals, and the biggest movers since the previous run.
-//! (A spec over several years, `data.years`, writes `DIR/<year>/` per year
-//! and is audited by `digindex audit`.)
+//! A spec over several years (`data.years`) writes `DIR/<year>/` per year
+//! (with `DIR/<year>/audit/`, each variant built over all the years) and
+//! `DIR/scores.csv` with a `year` column.
 //! `--set` overrides any spec key with a TOML value, e.g.
 //! `--set normalise.method='"zscore"' --set normalise.mean_sd='[0,1]'`.
 //! Nothing is written unless the whole build succeeds.
@@ -207,8 +208,47 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
             "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
         }),
     );
-    digindex_io::output::write_years(&args.common.out_dir(), &builds, &fw, &manifest)
-        .with_context(|| format!("writing {}", args.common.out_dir().display()))?;
+    // the audit of every year, each variant built over all the years
+    let audits: Vec<(i32, super::audit::Audit)> = match (&spec.uncertainty, args.no_audit) {
+        (Some(_), false) => {
+            let variants = digindex_audit::uncertainty::YearBuilds::new(&per_year);
+            builds
+                .iter()
+                .zip(&loaded)
+                .map(|((y, b), l)| {
+                    let notes = serde_json::to_value(&l.picks).ok();
+                    let one = digindex_io::Loaded { inputs: l.inputs.clone(), files: l.files.clone(), notes };
+                    let data = super::audit::Data::Year(&variants, *y);
+                    let a = super::audit::compute(
+                        spec,
+                        &spec_file,
+                        &one,
+                        &args.common.set,
+                        b,
+                        data,
+                        (0.9, -0.4),
+                        None,
+                        args.common.quiet,
+                    )?;
+                    Ok((*y, a))
+                })
+                .collect::<Result<_>>()?
+        }
+        _ => Vec::new(),
+    };
+    let verdicts = super::check::spec_verdicts(spec, &args.common.spec)?;
+    digindex_io::output::write_years_and(&args.common.out_dir(), &builds, &fw, &manifest, |dir| {
+        for (y, a) in &audits {
+            let d = dir.join(y.to_string()).join("audit");
+            std::fs::create_dir(&d)?;
+            digindex_io::audit::write_audit_into(&d, &a.report())?;
+        }
+        if !verdicts.is_empty() {
+            digindex_io::output::write_json(dir, "claims.json", &serde_json::json!({ "claims": verdicts }))?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("writing {}", args.common.out_dir().display()))?;
     if !args.common.quiet {
         out!(
             "{}: {} years ({}) -> {} ({:.1} ms)",
@@ -225,12 +265,29 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
                 }
             }
         }
-        if spec.uncertainty.is_some() && !args.no_audit {
-            out!(
-                "not audited here: `digindex audit {}` audits every year (rank intervals per year)",
-                args.common.spec.display()
-            );
+        for (y, a) in &audits {
+            if let Some(o) = &a.outcome {
+                let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
+                order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
+                let top: Vec<String> =
+                    order.iter().take(3).map(|r| format!("{} [{}-{}]", r.unit, r.q05, r.q95)).collect();
+                out!("{y} rank intervals (5%-95%) of {}: {} ({y}/audit/)", o.target, top.join(", "));
+            }
         }
+        if !verdicts.is_empty() {
+            out!("claims (details: {}/claims.json):", args.common.out_dir().display());
+            for v in &verdicts {
+                out!("  {} — holds in {} of {} readings: {}", v.id, v.holds_in, v.of, v.text);
+            }
+        }
+    }
+    let failed: Vec<String> =
+        audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| format!("{y}: {e}"))).collect();
+    if !failed.is_empty() {
+        return Err(anyhow!(
+            "the uncertainty analysis failed: {} (the builds and coherence results were written)",
+            failed.join("; ")
+        ));
     }
     Ok(())
 }
