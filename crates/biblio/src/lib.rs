@@ -315,7 +315,7 @@ impl<'de> Deserialize<'de> for Present {
     }
 }
 
-/// The abstract's text in lower case: its words in the order of their
+/// The abstract's text, folded ([`fold`]): its words in the order of their
 /// positions, one space apart ("" when there is none). Words sharing a
 /// position are all kept; gaps in the positions are closed up.
 fn abstract_text(raw: Option<&RawAbstract<'_>>) -> Result<String, String> {
@@ -346,10 +346,23 @@ fn abstract_text(raw: Option<&RawAbstract<'_>>) -> Result<String, String> {
         }
         text.push_str(w);
     }
-    Ok(squash(&text.to_lowercase()))
+    Ok(fold(&text))
 }
 
 /// `s` with each run of white space made one space, and none at the ends.
+/// Text as keywords are matched: compatibility-normalised (NFKC: composed
+/// accents, ligatures and full-width forms as plain letters), lower case
+/// with the final sigma as σ (as case folding has it), white space runs as
+/// one space.
+fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return squash(&s.to_ascii_lowercase());
+    }
+    use unicode_normalization::UnicodeNormalization;
+    let lower: String = s.nfkc().collect::<String>().to_lowercase().replace('ς', "σ");
+    squash(&lower)
+}
+
 fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -384,7 +397,7 @@ fn word_char(c: char) -> bool {
 /// `text` holds `key` as whole words: where the key starts (ends) with a
 /// [`word_char`], the text may not have one just before (after) it. A key
 /// ending in `*` may end inside a word (`transformer*` finds
-/// `transformers`). Both are lower case and [`squash`]ed.
+/// `transformers`). Both are [`fold`]ed.
 fn has_words(text: &str, key: &str) -> bool {
     let (key, any_ending) = match key.strip_suffix('*') {
         Some(k) => (k, true),
@@ -610,8 +623,8 @@ pub enum AiRule {
     Concept(String, f64),
     /// The title or the abstract has one of these words or phrases
     /// (whole words, case-insensitive, a trailing `*` for any ending; the
-    /// abstract rebuilt from its inverted index). The keywords are lower
-    /// case with single spaces, as [`AiRule::parse`] makes them.
+    /// abstract rebuilt from its inverted index). The keywords are folded
+    /// (NFKC, lower case, single spaces), as [`AiRule::parse`] makes them.
     Keywords(Vec<String>),
     /// The title has one of these words or phrases (as [`AiRule::Keywords`]).
     TitleKeywords(Vec<String>),
@@ -639,8 +652,7 @@ impl AiRule {
                 Ok(AiRule::Concept(short_id(id).to_string(), score))
             }
             "keywords" | "title-keywords" => {
-                let words: Vec<String> =
-                    rest.split(',').map(|k| squash(&k.to_lowercase())).filter(|k| !k.is_empty()).collect();
+                let words: Vec<String> = rest.split(',').map(fold).filter(|k| !k.is_empty()).collect();
                 if words.is_empty() {
                     return Err(format!("--ai {s:?}: no keywords after `{kind}:`"));
                 }
@@ -782,7 +794,7 @@ impl Filter {
             return Ok(true);
         }
         let text = if self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_) | AiRule::TitleKeywords(_))) {
-            let title = squash(&w.title.as_deref().unwrap_or_default().to_lowercase());
+            let title = fold(w.title.as_deref().unwrap_or_default());
             let abs = if self.reads_abstracts() { abstract_text(w.abstract_raw.as_ref())? } else { String::new() };
             Some((title, abs))
         } else {
@@ -1750,6 +1762,22 @@ mod tests {
             assert_eq!(has_words(text, key), found, "{text:?} {key:?}");
         }
         assert_eq!(squash("  deep\u{a0}\n learning  "), "deep learning");
+        // folded alike: decomposed accents, ligatures, full-width letters, final sigma
+        let folded = [
+            ("Re\u{301}seau de neurones", "réseau"),
+            ("RÉSEAU DE NEURONES", "réseau"),
+            ("\u{fb01}ne-tuning of LLMs", "fine-tuning"),
+            ("ＡＩ for science", "ai"),
+            ("ΤΕΧΝΗΤΉ ΝΟΗΜΟΣΎΝΗ ΚΑΙ ΛΌΓΟΣ", "λόγος"),
+            ("τεχνητή νοημοσύνη και λογος", "λογοσ"),
+        ];
+        for (text, key) in folded {
+            let key = fold(key);
+            assert!(has_words(&fold(text), &key), "{text:?} {key:?}");
+        }
+        assert!(has_words(&fold("Re\u{301}seau de neurones"), &fold("réseau")));
+        assert!(has_words(&fold("ΚΑΙ ΛΟΓΟΣ"), &fold("λογος")));
+        assert_eq!(fold("  Deep\tLEARNING "), "deep learning");
     }
 
     #[test]
