@@ -766,6 +766,12 @@ impl Spec {
         Ok(())
     }
 
+    /// The years a catalogue spec builds together (`data.years`), if any:
+    /// such a spec is built, audited and compared year by year.
+    pub fn built_years(&self) -> Option<&[i32]> {
+        (self.data.catalog.is_some() && !self.data.years.is_empty()).then_some(self.data.years.as_slice())
+    }
+
     /// The spec with every default written out (absent steps appear with
     /// `enabled = false`): what the manifest records.
     pub fn resolved(&self) -> Spec {

@@ -177,13 +177,8 @@ fn write_build_into(dir: &Path, build: &Build, fw: &Framework) -> io::Result<()>
 /// Writes a several-year build: `OUT/<year>/` holds each year's stages and
 /// scores, `OUT/scores.csv` all years (`unit,year,code,level,score,rank`,
 /// ranks within each year), `OUT/manifest.json` the manifest.
-pub fn write_years(out: &Path, years: &[(i32, Build)], fw: &Framework, manifest: &serde_json::Value) -> io::Result<()> {
-    write_years_and(out, years, fw, manifest, |_| Ok(()))
-}
-
-/// [`write_years`], and whatever `extra` adds (e.g. `<year>/audit/`), as one
-/// atomic directory.
-pub fn write_years_and(
+/// `extra` adds whatever else belongs in the directory (e.g. `<year>/audit/`).
+pub fn write_years(
     out: &Path,
     years: &[(i32, Build)],
     fw: &Framework,

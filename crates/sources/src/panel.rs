@@ -80,6 +80,7 @@ pub struct PickSummary {
 }
 
 /// Inputs built from the catalogue, with the files read and the picks.
+#[derive(Clone)]
 pub struct Loaded {
     pub inputs: Inputs,
     pub files: Vec<InputFile>,

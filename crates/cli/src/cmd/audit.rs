@@ -63,17 +63,9 @@ impl Audit {
     }
 }
 
-/// What the uncertainty analysis of an audit varies and builds.
-#[derive(Clone, Copy)]
-pub enum Data<'a> {
-    /// One build of these inputs.
-    One(&'a digindex_build::Inputs),
-    /// This year of a build over several years (normalised together).
-    Year(&'a uncertainty::YearBuilds<'a>, i32),
-}
-
-/// Computes the audit of a built index: `nominal` built from `loaded`
-/// (or, with [`Data::Year`], that year's build over all the years).
+/// Computes the audit of a built index: `nominal` built from `loaded`, or
+/// with `year` that year's build over all the years, whose variants the
+/// uncertainty analysis then builds the same way.
 #[allow(clippy::too_many_arguments)]
 pub fn compute(
     spec: &digindex_build::Spec,
@@ -81,7 +73,7 @@ pub fn compute(
     loaded: &digindex_io::Loaded,
     sets: &[String],
     nominal: &digindex_build::Build,
-    data: Data<'_>,
+    year: Option<(&uncertainty::YearBuilds<'_>, i32)>,
     corr: (f64, f64),
     threads: Option<usize>,
     quiet: bool,
@@ -118,14 +110,14 @@ pub fn compute(
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
-            bar.set_prefix(match data {
-                Data::One(_) => "audit".to_string(),
-                Data::Year(_, y) => format!("audit {y}"),
+            bar.set_prefix(match year {
+                None => "audit".to_string(),
+                Some((_, y)) => format!("audit {y}"),
             });
             let tick = || bar.inc(1);
-            let o = pool.install(|| match data {
-                Data::One(inputs) => uncertainty::run(spec, inputs, &tick),
-                Data::Year(builds, y) => uncertainty::run_year(spec, builds, y, &tick),
+            let o = pool.install(|| match year {
+                None => uncertainty::run(spec, &loaded.inputs, &tick),
+                Some((builds, y)) => uncertainty::run_year(spec, builds, y, &tick),
             });
             bar.finish_and_clear();
             o.map(Some).map_err(|e| e.0)
@@ -138,7 +130,7 @@ pub fn compute(
     };
     let seconds = t0.elapsed().as_secs_f64();
     let head = digindex_io::output::manifest_head(spec, sets, spec_file, &loaded.files);
-    let manifest = digindex_io::output::manifest_with(
+    let mut manifest = digindex_io::output::manifest_with(
         head,
         json!({
             "threads": threads,
@@ -159,9 +151,8 @@ pub fn compute(
             "build_warnings": nominal.warnings,
         }),
     );
-    let mut manifest = manifest;
     if let Some(m) = manifest.as_object_mut() {
-        if let Data::Year(_, y) = data {
+        if let Some((_, y)) = year {
             m.insert("year".into(), json!(y));
         }
         if let Some(notes) = &loaded.notes {
@@ -186,8 +177,8 @@ pub fn compute(
 pub fn run(args: Args) -> Result<()> {
     let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
     // a catalogue spec with data.years: every year, as `build` makes them
-    if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
-        return run_years(&args, &spec, &spec_file);
+    if let Some(years) = spec.built_years() {
+        return run_years(&args, &spec, &spec_file, years);
     }
     let loaded = super::load_data(&spec, &args.common.spec)?;
     let nominal = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
@@ -197,7 +188,7 @@ pub fn run(args: Args) -> Result<()> {
         &loaded,
         &args.common.set,
         &nominal,
-        Data::One(&loaded.inputs),
+        None,
         (args.corr_high, args.corr_low),
         args.threads,
         args.common.quiet,
@@ -226,33 +217,27 @@ pub fn run(args: Args) -> Result<()> {
 /// over all the years (normalised together unless
 /// `normalise.across_years = false`) is audited, and every variant of the
 /// uncertainty analysis builds all the years too; `OUT/<year>/` per year.
-fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::InputFile) -> Result<()> {
-    let years = &spec.data.years;
-    let loaded = digindex_sources::panel::load_years(spec, &super::spec_file(&args.common.spec), years)
-        .map_err(|e| anyhow!("{e}"))?;
-    let per_year: Vec<(i32, digindex_build::Inputs)> =
-        years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
+fn run_years(
+    args: &Args,
+    spec: &digindex_build::Spec,
+    spec_file: &digindex_io::InputFile,
+    years: &[i32],
+) -> Result<()> {
+    let (loaded, per_year) = super::load_years(spec, &args.common.spec, years)?;
     let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
-    // the uncertainty analysis builds each variant once for all the years
-    let variants = uncertainty::YearBuilds::new(&per_year);
+    let corr = (args.corr_high, args.corr_low);
+    let audits = compute_years(
+        spec,
+        spec_file,
+        &loaded,
+        &per_year,
+        &builds,
+        &args.common.set,
+        corr,
+        args.threads,
+        args.common.quiet,
+    )?;
     let files = loaded.first().map(|l| l.files.clone()).unwrap_or_default();
-    let mut audits = Vec::with_capacity(builds.len());
-    for ((y, nominal), l) in builds.iter().zip(loaded) {
-        let notes = serde_json::to_value(&l.picks).ok();
-        let loaded = digindex_io::Loaded { inputs: l.inputs, files: l.files, notes };
-        let audit = compute(
-            spec,
-            spec_file,
-            &loaded,
-            &args.common.set,
-            nominal,
-            Data::Year(&variants, *y),
-            (args.corr_high, args.corr_low),
-            args.threads,
-            args.common.quiet,
-        )?;
-        audits.push((*y, audit));
-    }
     let head = digindex_io::output::manifest_head(spec, &args.common.set, spec_file, &files);
     let summary = digindex_io::output::manifest_with(
         head,
@@ -268,10 +253,9 @@ fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::
         audits.iter().map(|(y, a)| (*y, a.report())).collect();
     digindex_io::audit::write_audit_years(out, &reports, &summary)
         .with_context(|| format!("writing {}", out.display()))?;
-    let failed: Vec<String> =
-        audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| format!("{y}: {e}"))).collect();
+    let failed = failures(&audits);
     if !failed.is_empty() {
-        return Err(anyhow!("{} (the coherence results were written to {})", failed.join("; "), out.display()));
+        return Err(anyhow!("{failed} (the coherence results were written to {})", out.display()));
     }
     if !args.common.quiet {
         out!(
@@ -287,6 +271,40 @@ fn run_years(args: &Args, spec: &digindex_build::Spec, spec_file: &digindex_io::
         }
     }
     Ok(())
+}
+
+/// The audit of every year of a build over several years (`builds`, from
+/// `per_year`, loaded as `loaded`): each variant of the uncertainty
+/// analysis is built once for all the years.
+#[allow(clippy::too_many_arguments)]
+pub fn compute_years(
+    spec: &digindex_build::Spec,
+    spec_file: &digindex_io::InputFile,
+    loaded: &[digindex_sources::panel::Loaded],
+    per_year: &[(i32, digindex_build::Inputs)],
+    builds: &[(i32, digindex_build::Build)],
+    sets: &[String],
+    corr: (f64, f64),
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Vec<(i32, Audit)>> {
+    let variants = uncertainty::YearBuilds::new(per_year);
+    builds
+        .iter()
+        .zip(loaded)
+        .map(|((y, nominal), l)| {
+            let one = super::loaded_of(l.clone());
+            let audit = compute(spec, spec_file, &one, sets, nominal, Some((&variants, *y)), corr, threads, quiet)?;
+            Ok((*y, audit))
+        })
+        .collect()
+}
+
+/// The years whose uncertainty analysis failed, with why ("" if none).
+pub fn failures(audits: &[(i32, Audit)]) -> String {
+    let failed: Vec<String> =
+        audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| format!("{y}: {e}"))).collect();
+    failed.join("; ")
 }
 
 /// Prints what the uncertainty analysis found.

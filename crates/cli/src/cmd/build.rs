@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
     let (spec, spec_file) = super::read_spec(&args.common.spec, &args.common.set)?;
     // a catalogue spec with data.years builds every year
-    if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
+    if spec.built_years().is_some() {
         return run_years(&args, &spec, spec_file, t0);
     }
     let loaded = super::load_data(&spec, &args.common.spec)?;
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<()> {
             &loaded,
             &args.common.set,
             &build,
-            super::audit::Data::One(&loaded.inputs),
+            None,
             (0.9, -0.4),
             None,
             args.common.quiet,
@@ -192,11 +192,8 @@ fn top_n(agg: &digindex_data::DataSet, code: &str, n: usize) -> Option<String> {
 /// A catalogue spec with `data.years`: every year, normalised together.
 fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: Instant) -> Result<()> {
     let years = &spec.data.years;
-    let loaded = digindex_sources::panel::load_years(spec, &super::spec_file(&args.common.spec), years)
-        .map_err(|e| anyhow!("{e}"))?;
+    let (loaded, per_year) = super::load_years(spec, &args.common.spec, years)?;
     let fw = loaded[0].inputs.framework.clone();
-    let per_year: Vec<(i32, digindex_build::Inputs)> =
-        years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
     let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
     let head = digindex_io::output::manifest_head(spec, &args.common.set, &spec_file, &loaded[0].files);
     let manifest = digindex_io::output::manifest_with(
@@ -209,35 +206,22 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
         }),
     );
     // the audit of every year, each variant built over all the years
-    let audits: Vec<(i32, super::audit::Audit)> = match (&spec.uncertainty, args.no_audit) {
-        (Some(_), false) => {
-            let variants = digindex_audit::uncertainty::YearBuilds::new(&per_year);
-            builds
-                .iter()
-                .zip(&loaded)
-                .map(|((y, b), l)| {
-                    let notes = serde_json::to_value(&l.picks).ok();
-                    let one = digindex_io::Loaded { inputs: l.inputs.clone(), files: l.files.clone(), notes };
-                    let data = super::audit::Data::Year(&variants, *y);
-                    let a = super::audit::compute(
-                        spec,
-                        &spec_file,
-                        &one,
-                        &args.common.set,
-                        b,
-                        data,
-                        (0.9, -0.4),
-                        None,
-                        args.common.quiet,
-                    )?;
-                    Ok((*y, a))
-                })
-                .collect::<Result<_>>()?
-        }
+    let audits = match (&spec.uncertainty, args.no_audit) {
+        (Some(_), false) => super::audit::compute_years(
+            spec,
+            &spec_file,
+            &loaded,
+            &per_year,
+            &builds,
+            &args.common.set,
+            (0.9, -0.4),
+            None,
+            args.common.quiet,
+        )?,
         _ => Vec::new(),
     };
     let verdicts = super::check::spec_verdicts(spec, &args.common.spec)?;
-    digindex_io::output::write_years_and(&args.common.out_dir(), &builds, &fw, &manifest, |dir| {
+    digindex_io::output::write_years(&args.common.out_dir(), &builds, &fw, &manifest, |dir| {
         for (y, a) in &audits {
             let d = dir.join(y.to_string()).join("audit");
             std::fs::create_dir(&d)?;
@@ -281,12 +265,10 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
             }
         }
     }
-    let failed: Vec<String> =
-        audits.iter().filter_map(|(y, a)| a.failure.as_ref().map(|e| format!("{y}: {e}"))).collect();
+    let failed = super::audit::failures(&audits);
     if !failed.is_empty() {
         return Err(anyhow!(
-            "the uncertainty analysis failed: {} (the builds and coherence results were written)",
-            failed.join("; ")
+            "the uncertainty analysis failed: {failed} (the builds and coherence results were written)"
         ));
     }
     Ok(())

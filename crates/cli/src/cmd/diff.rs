@@ -71,11 +71,6 @@ fn write_csv(path: &std::path::Path, rows: &[(Option<i32>, Vec<Change>)]) -> std
     })
 }
 
-/// The years a catalogue spec builds (`data.years`), if several.
-fn years_of(spec: &digindex_build::Spec) -> Option<&[i32]> {
-    (spec.data.catalog.is_some() && !spec.data.years.is_empty()).then_some(spec.data.years.as_slice())
-}
-
 /// A build and its year (`None` for a one-year spec).
 type YearBuild = (Option<i32>, digindex_build::Build);
 
@@ -92,10 +87,7 @@ fn builds(
             (loaded.inputs.framework, vec![(None, b)])
         }
         Some(years) => {
-            let loaded = digindex_sources::panel::load_years(spec, &super::spec_file(path), years)
-                .map_err(|e| anyhow!("{e}"))?;
-            let per_year: Vec<(i32, digindex_build::Inputs)> =
-                years.iter().copied().zip(loaded.into_iter().map(|l| l.inputs)).collect();
+            let (_, per_year) = super::load_years(spec, path, years)?;
             let fw = per_year[0].1.framework.clone();
             let b = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
             (fw, b.into_iter().map(|(y, b)| (Some(y), b)).collect())
@@ -107,7 +99,7 @@ pub fn run(args: Args) -> Result<()> {
     let (before_spec, _) = super::read_spec(&args.spec, &[])?;
     let after_path = args.against.as_deref().unwrap_or(&args.spec);
     let (after_spec, _) = super::read_spec(after_path, &args.set)?;
-    let (yb, ya) = (years_of(&before_spec), years_of(&after_spec));
+    let (yb, ya) = (before_spec.built_years(), after_spec.built_years());
     if yb.is_some() != ya.is_some() {
         return Err(anyhow!(
             "one build covers several years (data.years) and the other one year: compare like with like \

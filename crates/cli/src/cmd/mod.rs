@@ -62,6 +62,17 @@ pub fn read_spec(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile)>
     Ok((spec, spec_file))
 }
 
+/// Every year's data of a spec with `data.years`: as loaded (with files and
+/// picks), and as `(year, inputs)` for `build_years`.
+pub type Years = (Vec<digindex_sources::panel::Loaded>, Vec<(i32, digindex_build::Inputs)>);
+
+/// Loads [`Years`].
+pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Years> {
+    let loaded = digindex_sources::panel::load_years(spec, &spec_file(spec_path), years).map_err(|e| anyhow!("{e}"))?;
+    let per_year = years.iter().copied().zip(loaded.iter().map(|l| l.inputs.clone())).collect();
+    Ok((loaded, per_year))
+}
+
 /// Reads and checks a spec with its overrides, then the data it names.
 pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loaded)> {
     let (spec, spec_file) = read_spec(spec_path, sets)?;
@@ -69,13 +80,17 @@ pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loade
     Ok((spec, spec_file, loaded))
 }
 
+/// Catalogue data as the other commands take it, the picks as notes.
+pub fn loaded_of(l: digindex_sources::panel::Loaded) -> Loaded {
+    let notes = serde_json::to_value(&l.picks).ok();
+    Loaded { inputs: l.inputs, files: l.files, notes }
+}
+
 /// The data a spec (read from SPEC, a file or framework folder) names.
 pub fn load_data(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
     let spec_path = &spec_file(spec_path);
     Ok(if spec.data.catalog.is_some() {
-        let l = digindex_sources::panel::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?;
-        let notes = serde_json::to_value(&l.picks).ok();
-        Loaded { inputs: l.inputs, files: l.files, notes }
+        loaded_of(digindex_sources::panel::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?)
     } else {
         digindex_io::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?
     })

@@ -36,12 +36,10 @@ pub struct Published {
 pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Published> {
     let (spec, spec_file) = super::read_spec(spec_arg, sets)?;
     let id = super::spec_name(spec_arg).unwrap_or_else(|| "index".into());
-    // the reference build, and the trend when several years are built
-    let (loaded, build, trend, years) = if spec.data.catalog.is_some() && !spec.data.years.is_empty() {
-        let years = &spec.data.years;
-        let per_year = digindex_sources::panel::load_years(&spec, &super::spec_file(spec_arg), years)
-            .map_err(|e| anyhow!("{e}"))?;
-        let inputs: Vec<(i32, Inputs)> = years.iter().copied().zip(per_year.iter().map(|l| l.inputs.clone())).collect();
+    // the reference build, and the trend when several years are built (the
+    // reference year then the last of them)
+    let (loaded, build, trend, years, last_year) = if let Some(years) = spec.built_years() {
+        let (per_year, inputs) = super::load_years(&spec, spec_arg, years)?;
         let mut builds = digindex_build::pipeline::build_years(&spec, &inputs).map_err(|e| anyhow!("{e}"))?;
         let fw = &inputs[0].1.framework;
         let top = fw.top_code().unwrap_or_default().to_string();
@@ -53,15 +51,14 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
             }
         }
         let last = per_year.into_iter().last().ok_or_else(|| anyhow!("data.years is empty"))?;
-        let (_, build) = builds.pop().ok_or_else(|| anyhow!("no year was built"))?;
-        let notes = serde_json::to_value(&last.picks).ok();
-        (digindex_io::Loaded { inputs: last.inputs, files: last.files, notes }, build, trend, inputs)
+        let (year, build) = builds.pop().ok_or_else(|| anyhow!("no year was built"))?;
+        (super::loaded_of(last), build, trend, inputs, Some(year))
     } else {
         let loaded = super::load_data(&spec, spec_arg)?;
         let build = digindex_build::build(&spec, &loaded.inputs).map_err(|e| anyhow!("{e}"))?;
         let year = spec.data.time.map_or(0, |t| t as i32);
         let years = vec![(year, loaded.inputs.clone())];
-        (loaded, build, Vec::new(), years)
+        (loaded, build, Vec::new(), years, None)
     };
     let mut manifest = digindex_io::output::manifest(&spec, sets, &spec_file, &loaded.files, &build);
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
@@ -71,13 +68,8 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         Some(_) => {
             // with several years, the variants build them all, as the nominal build
             let variants = digindex_audit::uncertainty::YearBuilds::new(&years);
-            let data = match years.last() {
-                Some((y, _)) if spec.data.catalog.is_some() && !spec.data.years.is_empty() => {
-                    super::audit::Data::Year(&variants, *y)
-                }
-                _ => super::audit::Data::One(&loaded.inputs),
-            };
-            Some(super::audit::compute(&spec, &spec_file, &loaded, sets, &build, data, (0.9, -0.4), None, quiet)?)
+            let year = last_year.map(|y| (&variants, y));
+            Some(super::audit::compute(&spec, &spec_file, &loaded, sets, &build, year, (0.9, -0.4), None, quiet)?)
         }
         None => None,
     };
@@ -99,13 +91,8 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         .iter()
         .map(|u| {
             let c = countries.get(u);
-            let table_name = loaded
-                .inputs
-                .units
-                .codes
-                .iter()
-                .position(|x| x == u)
-                .and_then(|i| loaded.inputs.units.names[i].clone());
+            let units = &loaded.inputs.units;
+            let table_name = units.index_of(u).and_then(|i| units.names[i].clone());
             UnitInfo {
                 code: u.clone(),
                 name: c.map(|c| c.name.clone()).or(table_name).unwrap_or_else(|| u.clone()),
@@ -119,7 +106,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         .filter(|r| r.members.iter().filter(|m| agg.units.contains(m)).count() >= 2)
         .map(|r| Region { id: r.name, title: r.title, members: r.members })
         .collect();
-    let picks = manifest.get("data_picks").cloned().unwrap_or_default();
+    let picks = loaded.notes.clone().unwrap_or_default();
     let catalog = match &catalog_path {
         Some(p) => Some(digindex_sources::catalog::Catalog::read(p).map_err(|e| anyhow!("{e}"))?),
         None => None,
