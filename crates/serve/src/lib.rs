@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -56,14 +57,37 @@ struct Rebuild {
     nominal: Build,
 }
 
+/// A response body that does not depend on the request, made once with
+/// its ETag (cloning it only counts a reference).
+struct Cached {
+    body: Bytes,
+    tag: String,
+}
+
+impl Cached {
+    fn new(body: Vec<u8>) -> Cached {
+        let tag = etag(&body);
+        Cached { body: Bytes::from(body), tag }
+    }
+
+    fn json(v: &Value) -> Cached {
+        Cached::new(v.to_string().into_bytes())
+    }
+}
+
 /// One index as served.
 pub struct Index {
     pub id: String,
     rebuild: Arc<Rebuild>,
     model: Value,
-    /// The dashboard page and the workbook, each with its ETag.
-    page: (Vec<u8>, String),
-    workbook: (Vec<u8>, String),
+    /// The answers that do not depend on the request, made once.
+    page: Cached,
+    workbook: Cached,
+    model_json: Cached,
+    described: Cached,
+    scores_csv: Cached,
+    units: Cached,
+    claims: Cached,
 }
 
 /// Re-weighting and claim-checking requests running at once, at most.
@@ -77,15 +101,36 @@ impl Index {
             return Err(format!("{id}: no inputs"));
         }
         let api = format!("/api/indices/{}", percent_encode(&id));
-        let page = digindex_publish::page(&model, &Mode::Served { api }).into_bytes();
-        let workbook = digindex_publish::workbook(&model).map_err(|e| e.to_string())?;
-        let (page_tag, book_tag) = (etag(&page), etag(&workbook));
+        let page = Cached::new(digindex_publish::page(&model, &Mode::Served { api }).into_bytes());
+        let workbook = Cached::new(digindex_publish::workbook(&model).map_err(|e| e.to_string())?);
+        let m = &model;
+        let described = Cached::json(&json!({
+            "id": id, "title": m["title"], "target": m["target"], "nodes": m["nodes"],
+            "units": m["units"], "regions": m["regions"], "generator": m["generator"],
+            "years": trend_years(m),
+        }));
+        let target = m["target"].as_str().unwrap_or_default();
+        let units: Vec<Value> = m["units"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(k, u)| {
+                let c = &u["code"];
+                json!({"code": c, "name": u["name"], "score": m["scores"][target][k], "rank": m["ranks"][target][k], "regions": regions_of(m, c)})
+            })
+            .collect();
         Ok(Index {
+            model_json: Cached::json(m),
+            scores_csv: Cached::new(digindex_publish::scores_csv(m).into_bytes()),
+            units: Cached::json(&json!({ "units": units })),
+            claims: Cached::json(&json!({ "claims": m["claims"] })),
+            described,
+            page,
+            workbook,
             id,
             rebuild: Arc::new(Rebuild { spec, years, nominal: build }),
             model,
-            page: (page, page_tag),
-            workbook: (workbook, book_tag),
         })
     }
 }
@@ -116,6 +161,10 @@ pub const MAX_CLAIM: usize = 300;
 
 struct AppState {
     indices: BTreeMap<String, Index>,
+    /// The home page, the index list and the OpenAPI document, made once.
+    home: Cached,
+    list: Cached,
+    openapi: Cached,
     checker: Option<ClaimChecker>,
     /// Bounds the re-weighting and claim-checking work running at once.
     busy: Arc<tokio::sync::Semaphore>,
@@ -144,13 +193,14 @@ fn index<'a>(s: &'a Shared, id: &str) -> Result<&'a Index, ApiError> {
 
 /// A GET answer with an ETag (SHA-256 of the body); 304 when the client has it.
 fn cached(req: &HeaderMap, content_type: &'static str, body: Vec<u8>) -> Response {
-    let tag = etag(&body);
-    cached_tagged(req, content_type, body, &tag)
+    let c = Cached::new(body);
+    cached_tagged(req, content_type, &c)
 }
 
-/// [`cached`] with the tag computed beforehand. Weak tags (`W/"…"`, as
+/// [`cached`] with a body made beforehand. Weak tags (`W/"…"`, as
 /// compressing proxies send them back) match too: the body is the same.
-fn cached_tagged(req: &HeaderMap, content_type: &'static str, body: Vec<u8>, tag: &str) -> Response {
+fn cached_tagged(req: &HeaderMap, content_type: &'static str, c: &Cached) -> Response {
+    let (body, tag) = (c.body.clone(), c.tag.as_str());
     let fresh = req
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -175,8 +225,12 @@ fn cached_json(req: &HeaderMap, v: &Value) -> Response {
 /// The router with every route and the hygiene layers; `checker` enables
 /// `POST /api/check`.
 pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
+    let indices: BTreeMap<String, Index> = indices.into_iter().map(|i| (i.id.clone(), i)).collect();
     let shared: Shared = Arc::new(AppState {
-        indices: indices.into_iter().map(|i| (i.id.clone(), i)).collect(),
+        home: home_page(&indices),
+        list: index_list(&indices),
+        openapi: Cached::json(&openapi_document()),
+        indices,
         checker,
         busy: Arc::new(tokio::sync::Semaphore::new(MAX_BUSY)),
     });
@@ -230,9 +284,9 @@ async fn limits(req: Request, next: Next) -> Response {
     res
 }
 
-async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
-    let items: String = s
-        .indices
+/// The home page: a link to every index.
+fn home_page(indices: &BTreeMap<String, Index>) -> Cached {
+    let items: String = indices
         .values()
         .map(|i| {
             format!(
@@ -245,17 +299,20 @@ async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>digindex</title><body style=\"font-family:system-ui;margin:2em\"><h1>digindex</h1><ul>{items}</ul><p><a href=\"/api/openapi.json\">OpenAPI</a></p></body></html>"
     );
-    cached(&h, "text/html; charset=utf-8", page.into_bytes())
+    Cached::new(page.into_bytes())
+}
+
+async fn home(State(s): State<Shared>, h: HeaderMap) -> Response {
+    cached_tagged(&h, "text/html; charset=utf-8", &s.home)
 }
 
 async fn dashboard(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    let i = index(&s, &id)?;
-    Ok(cached_tagged(&h, "text/html; charset=utf-8", i.page.0.clone(), &i.page.1))
+    Ok(cached_tagged(&h, "text/html; charset=utf-8", &index(&s, &id)?.page))
 }
 
-async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
-    let v: Vec<Value> = s
-        .indices
+/// `GET /api/indices`: every index in brief.
+fn index_list(indices: &BTreeMap<String, Index>) -> Cached {
+    let v: Vec<Value> = indices
         .values()
         .map(|i| {
             json!({
@@ -267,24 +324,19 @@ async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
             })
         })
         .collect();
-    cached_json(&h, &json!(v))
+    Cached::json(&json!(v))
+}
+
+async fn list(State(s): State<Shared>, h: HeaderMap) -> Response {
+    cached_tagged(&h, "application/json", &s.list)
 }
 
 async fn describe(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    let i = index(&s, &id)?;
-    let m = &i.model;
-    Ok(cached_json(
-        &h,
-        &json!({
-            "id": i.id, "title": m["title"], "target": m["target"], "nodes": m["nodes"],
-            "units": m["units"], "regions": m["regions"], "generator": m["generator"],
-            "years": trend_years(m),
-        }),
-    ))
+    Ok(cached_tagged(&h, "application/json", &index(&s, &id)?.described))
 }
 
 async fn model(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    Ok(cached_json(&h, &index(&s, &id)?.model))
+    Ok(cached_tagged(&h, "application/json", &index(&s, &id)?.model_json))
 }
 
 fn trend_years(m: &Value) -> Vec<i64> {
@@ -377,18 +429,12 @@ async fn scores(
 }
 
 async fn scores_csv(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    let i = index(&s, &id)?;
-    Ok(cached(&h, "text/csv; charset=utf-8", digindex_publish::scores_csv(&i.model).into_bytes()))
+    Ok(cached_tagged(&h, "text/csv; charset=utf-8", &index(&s, &id)?.scores_csv))
 }
 
 async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
     let i = index(&s, &id)?;
-    let mut r = cached_tagged(
-        &h,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        i.workbook.0.clone(),
-        &i.workbook.1,
-    );
+    let mut r = cached_tagged(&h, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &i.workbook);
     // RFC 6266/8187: the name percent-encoded, so no quote or byte can break the header
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{}.xlsx", percent_encode(&i.id))) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
@@ -408,19 +454,7 @@ fn regions_of<'a>(m: &'a Value, code: &Value) -> Vec<&'a Value> {
 }
 
 async fn units(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    let m = &index(&s, &id)?.model;
-    let target = m["target"].as_str().unwrap_or_default();
-    let list: Vec<Value> = m["units"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(|(k, u)| {
-            let c = &u["code"];
-            json!({"code": c, "name": u["name"], "score": m["scores"][target][k], "rank": m["ranks"][target][k], "regions": regions_of(m, c)})
-        })
-        .collect();
-    Ok(cached_json(&h, &json!({ "units": list })))
+    Ok(cached_tagged(&h, "application/json", &index(&s, &id)?.units))
 }
 
 async fn unit(
@@ -453,7 +487,7 @@ async fn unit(
 }
 
 async fn claims(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    Ok(cached_json(&h, &json!({ "claims": index(&s, &id)?.model["claims"] })))
+    Ok(cached_tagged(&h, "application/json", &index(&s, &id)?.claims))
 }
 
 #[derive(serde::Deserialize)]
@@ -530,8 +564,8 @@ async fn check_claim(
     }
 }
 
-async fn openapi(h: HeaderMap) -> Response {
-    cached_json(&h, &openapi_document())
+async fn openapi(State(s): State<Shared>, h: HeaderMap) -> Response {
+    cached_tagged(&h, "application/json", &s.openapi)
 }
 
 /// The OpenAPI 3.1 description of the API.
