@@ -24,45 +24,31 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"));
     let files = input_files(std::slice::from_ref(&dir)).expect("input files");
-    let mut bytes = 0;
-    let full: Vec<f64> = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            let r = run(&files, &Options::default(), &|_| {}).expect("run");
-            bytes = r.bytes;
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    let on_demand = Options { validation: Validation::OnDemand, ..Default::default() };
-    let checked: Vec<f64> = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            run(&files, &on_demand, &|_| {}).expect("run");
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
+    // the median of 5 timed runs of `f`
+    let timed = |f: &dyn Fn()| -> f64 {
+        median(
+            (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64()
+                })
+                .collect(),
+        )
+    };
+    let aggregate = |opts: Options| timed(&|| drop(run(&files, &opts, &|_| {}).expect("run")));
+    let bytes = run(&files, &Options::default(), &|_| {}).expect("run").bytes;
+    let full = aggregate(Options::default());
+    let checked = aggregate(Options { validation: Validation::OnDemand, ..Default::default() });
     // an AI run: few works kept, so on demand most authorships are only scanned
     let ai = Filter { ai: vec![AiRule::PrimarySubfield(vec![1702])], ..Default::default() };
-    let ai_runs = |validation| -> Vec<f64> {
-        let opts = Options { validation, filter: ai.clone(), ..Default::default() };
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                run(&files, &opts, &|_| {}).expect("run");
-                t.elapsed().as_secs_f64()
-            })
-            .collect()
-    };
-    let (ai_full, ai_checked) = (ai_runs(Validation::Full), ai_runs(Validation::OnDemand));
-    let raw: Vec<f64> = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            decompress_only(&files).expect("decompress");
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
+    let ai_full = aggregate(Options { filter: ai.clone(), ..Default::default() });
+    let ai_checked = aggregate(Options { validation: Validation::OnDemand, filter: ai, ..Default::default() });
+    let raw = timed(&|| {
+        decompress_only(&files).expect("decompress");
+    });
     let mb = bytes as f64 / 1e6;
-    let (f, c, d) = (median(full), median(checked), median(raw));
+    let (f, c, d) = (full, checked, raw);
     println!(
         "openalex {} ({} files, {mb:.0} MB of JSON, {} threads)",
         dir.display(),
@@ -71,7 +57,7 @@ fn main() {
     );
     println!("  aggregate per country-year:   {f:.3} s = {:.0} MB/s", mb / f);
     println!("  the same, --on-demand:        {c:.3} s = {:.0} MB/s", mb / c);
-    let (af, ac) = (median(ai_full), median(ai_checked));
+    let (af, ac) = (ai_full, ai_checked);
     println!("  AI works only (primary-subfield:1702): {af:.3} s = {:.0} MB/s", mb / af);
     println!("  the same, --on-demand:        {ac:.3} s = {:.0} MB/s", mb / ac);
     println!("  decompress + split lines:     {d:.3} s = {:.0} MB/s", mb / d);

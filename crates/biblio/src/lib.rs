@@ -62,6 +62,13 @@ pub enum BiblioError {
     Line { path: String, line: u64, message: String },
 }
 
+impl BiblioError {
+    /// A problem with the file (or folder) at `path`.
+    pub(crate) fn file(path: &Path, message: impl std::fmt::Display) -> BiblioError {
+        BiblioError::File { path: path.display().to_string(), message: message.to_string() }
+    }
+}
+
 // ---------------------------------------------------------------- records
 
 /// A string of the line: borrowed when it has no escapes, owned otherwise.
@@ -284,14 +291,36 @@ impl<'de: 'a, 'a> Deserialize<'de> for AbstractIndex<'a> {
             fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<AbstractIndex<'a>, M::Error> {
                 let mut out = Vec::new();
                 while let Some(word) = m.next_key::<Str<'a>>()? {
-                    for p in m.next_value::<Vec<u64>>()? {
-                        out.push((p, word.clone()));
-                    }
+                    m.next_value_seed(Positions(&mut out, word))?;
                 }
                 Ok(AbstractIndex(out))
             }
         }
         d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// A word's list of positions, each pushed with the word as read (no list
+/// of its own per word).
+struct Positions<'x, 'a>(&'x mut Vec<(u64, Str<'a>)>, Str<'a>);
+
+impl<'de, 'a> serde::de::DeserializeSeed<'de> for Positions<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, 'a> serde::de::Visitor<'de> for Positions<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(p) = seq.next_element::<u64>()? {
+            self.0.push((p, self.1.clone()));
+        }
+        Ok(())
     }
 }
 
@@ -475,18 +504,23 @@ impl<'a> Work<'a> {
     /// `reads`: the optional fields the run's filter needs.
     fn on_demand(line: &'a [u8], reads: Reads) -> Result<Work<'a>, String> {
         let Reads { title, primary_topic, topics, concepts, abstracts, venues } = reads;
+        // each field once: a bit per field in `seen`
+        fn claim(seen: &mut u32, f: Field) -> Result<(), scan::ScanError> {
+            let bit = 1 << f as u32;
+            if std::mem::replace(seen, *seen | bit) & bit != 0 {
+                return Err(scan::ScanError(format!("duplicate field `{}`", f.name())));
+            }
+            Ok(())
+        }
         fn set<'a, T: Deserialize<'a>>(
             slot: &mut Option<T>,
-            name: &str,
+            f: Field,
             v: &'a str,
             seen: &mut u32,
-            bit: u32,
         ) -> Result<(), scan::ScanError> {
-            if *seen & bit != 0 {
-                return Err(scan::ScanError(format!("duplicate field `{name}`")));
-            }
-            *seen |= bit;
-            *slot = sonic_rs::from_str::<Option<T>>(v).map_err(|e| scan::ScanError(format!("field `{name}`: {e}")))?;
+            claim(seen, f)?;
+            *slot = sonic_rs::from_str::<Option<T>>(v)
+                .map_err(|e| scan::ScanError(format!("field `{}`: {e}", f.name())))?;
             Ok(())
         }
         let mut w = Work::default();
@@ -495,38 +529,26 @@ impl<'a> Work<'a> {
         scan::str_fields(line, |k, v| {
             let s = &mut seen;
             use Field::*;
-            match field_of(k.as_bytes())? {
-                Some(Id) => set(&mut w.id, "id", v, s, 1),
-                Some(PublicationYear) => set(&mut w.publication_year, "publication_year", v, s, 1 << 1),
-                Some(Type) => set(&mut w.kind, "type", v, s, 1 << 2),
-                Some(IsRetracted) => set(&mut w.is_retracted, "is_retracted", v, s, 1 << 3),
-                Some(IsParatext) => set(&mut w.is_paratext, "is_paratext", v, s, 1 << 4),
-                Some(CitedByCount) => set(&mut w.cited_by_count, "cited_by_count", v, s, 1 << 5),
-                Some(Fwci) => set(&mut w.fwci, "fwci", v, s, 1 << 6),
-                Some(Percentile) => {
-                    set(&mut w.citation_normalized_percentile, "citation_normalized_percentile", v, s, 1 << 7)
-                }
-                Some(UpdatedDate) => set(&mut w.updated_date, "updated_date", v, s, 1 << 8),
-                Some(Authorships) => {
-                    if std::mem::replace(s, *s | 1 << 9) & 1 << 9 != 0 {
-                        return Err(scan::ScanError("duplicate field `authorships`".into()));
-                    }
-                    w.authorships_raw = Some(v);
-                    Ok(())
-                }
-                Some(TypeCrossref) if venues => set(&mut w.type_crossref, "type_crossref", v, s, 1 << 15),
-                Some(PrimaryLocation) if venues => set(&mut w.primary_location, "primary_location", v, s, 1 << 16),
-                Some(Title) if title => set(&mut w.title, "title", v, s, 1 << 10),
-                Some(PrimaryTopic) if primary_topic => set(&mut w.primary_topic, "primary_topic", v, s, 1 << 11),
-                Some(Topics) if topics => set(&mut w.topics, "topics", v, s, 1 << 12),
-                Some(Concepts) if concepts => set(&mut w.concepts, "concepts", v, s, 1 << 13),
-                Some(Abstract) if abstracts => {
-                    if std::mem::replace(s, *s | 1 << 14) & 1 << 14 != 0 {
-                        return Err(scan::ScanError("duplicate field `abstract_inverted_index`".into()));
-                    }
-                    w.abstract_raw = Some(RawAbstract::Value(v));
-                    Ok(())
-                }
+            let Some(f) = field_of(k.as_bytes())? else { return Ok(()) };
+            match f {
+                Id => set(&mut w.id, f, v, s),
+                PublicationYear => set(&mut w.publication_year, f, v, s),
+                Type => set(&mut w.kind, f, v, s),
+                IsRetracted => set(&mut w.is_retracted, f, v, s),
+                IsParatext => set(&mut w.is_paratext, f, v, s),
+                CitedByCount => set(&mut w.cited_by_count, f, v, s),
+                Fwci => set(&mut w.fwci, f, v, s),
+                Percentile => set(&mut w.citation_normalized_percentile, f, v, s),
+                UpdatedDate => set(&mut w.updated_date, f, v, s),
+                // parsed only for a work that is kept (`read_authorships`)
+                Authorships => claim(s, f).map(|()| w.authorships_raw = Some(v)),
+                TypeCrossref if venues => set(&mut w.type_crossref, f, v, s),
+                PrimaryLocation if venues => set(&mut w.primary_location, f, v, s),
+                Title if title => set(&mut w.title, f, v, s),
+                PrimaryTopic if primary_topic => set(&mut w.primary_topic, f, v, s),
+                Topics if topics => set(&mut w.topics, f, v, s),
+                Concepts if concepts => set(&mut w.concepts, f, v, s),
+                Abstract if abstracts => claim(s, f).map(|()| w.abstract_raw = Some(RawAbstract::Value(v))),
                 _ => Ok(()),
             }
         })
@@ -566,6 +588,32 @@ enum Field {
     Topics,
     Concepts,
     Abstract,
+}
+
+impl Field {
+    /// The field's key.
+    fn name(self) -> &'static str {
+        use Field::*;
+        match self {
+            Id => "id",
+            PublicationYear => "publication_year",
+            Type => "type",
+            IsRetracted => "is_retracted",
+            IsParatext => "is_paratext",
+            CitedByCount => "cited_by_count",
+            Fwci => "fwci",
+            Percentile => "citation_normalized_percentile",
+            UpdatedDate => "updated_date",
+            Authorships => "authorships",
+            TypeCrossref => "type_crossref",
+            PrimaryLocation => "primary_location",
+            Title => "title",
+            PrimaryTopic => "primary_topic",
+            Topics => "topics",
+            Concepts => "concepts",
+            Abstract => "abstract_inverted_index",
+        }
+    }
 }
 
 /// The field a key as scanned (with its quotes) names, if one read; an
@@ -775,27 +823,23 @@ impl Filter {
             primary_topic: any(|r| matches!(r, AiRule::PrimarySubfield(_) | AiRule::AnySubfield(_))),
             topics: any(|r| matches!(r, AiRule::AnySubfield(_))),
             concepts: any(|r| matches!(r, AiRule::Concept(..))),
-            abstracts: self.reads_abstracts(),
+            abstracts: any(|r| matches!(r, AiRule::Keywords(_))),
             venues: self.types.iter().any(|t| t == CONFERENCE_PAPER),
         }
-    }
-
-    /// Some rule reads abstracts (`keywords:`).
-    fn reads_abstracts(&self) -> bool {
-        self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_)))
     }
 
     /// The AI rules hold (or there are none). With `keywords:` rules every
     /// work's abstract is decoded, whatever the other rules say, so an
     /// abstract that cannot be read is an error (a malformed line) the same
     /// way for every set and order of rules.
-    fn is_ai(&self, w: &Work<'_>) -> Result<bool, String> {
+    /// `reads`: [`Filter::reads`], worked out once per run.
+    fn is_ai(&self, w: &Work<'_>, reads: Reads) -> Result<bool, String> {
         if self.ai.is_empty() {
             return Ok(true);
         }
-        let text = if self.ai.iter().any(|r| matches!(r, AiRule::Keywords(_) | AiRule::TitleKeywords(_))) {
+        let text = if reads.title {
             let title = fold(w.title.as_deref().unwrap_or_default());
-            let abs = if self.reads_abstracts() { abstract_text(w.abstract_raw.as_ref())? } else { String::new() };
+            let abs = if reads.abstracts { abstract_text(w.abstract_raw.as_ref())? } else { String::new() };
             Some((title, abs))
         } else {
             None
@@ -957,7 +1001,8 @@ impl Totals {
 }
 
 /// Adds one work to the per-institution sums.
-fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
+/// `key` is scratch space for map lookups, as in [`add`].
+fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32, key: &mut (String, i32)) {
     let Some(authors) = &w.authorships else { return };
     let n = f64::from(authors.n);
     // institution id → (institution, fractional share)
@@ -981,7 +1026,13 @@ fn add_institutions(t: &mut Totals, w: &Work<'_>, year: i32) {
     }
     let cites = w.cited_by_count.unwrap_or(0);
     for (id, (i, share)) in shares {
-        let e = t.by_institution_year.entry((id.to_string(), year)).or_default();
+        key.0.clear();
+        key.0.push_str(id);
+        key.1 = year;
+        if !t.by_institution_year.contains_key(key) {
+            t.by_institution_year.insert(key.clone(), InstitutionYear::default());
+        }
+        let Some(e) = t.by_institution_year.get_mut(key) else { continue };
         if e.name.is_empty() {
             e.name = i.display_name.as_deref().unwrap_or_default().to_string();
         }
@@ -1180,11 +1231,18 @@ impl<R: Read> Read for Counting<R> {
 /// The file's JSON bytes (decompressed when `.gz`), read in large pieces
 /// straight into the caller's buffer.
 fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn Read + Send>, BiblioError> {
-    let f = std::fs::File::open(path)
-        .map_err(|e| BiblioError::File { path: path.display().to_string(), message: format!("cannot open: {e}") })?;
-    let f = Counting { inner: f, read };
-    let gz = path.extension().is_some_and(|e| e == "gz");
-    Ok(if gz { Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, f))) } else { Box::new(f) })
+    let f = std::fs::File::open(path).map_err(|e| BiblioError::file(path, format!("cannot open: {e}")))?;
+    Ok(decoded(path, Counting { inner: f, read }))
+}
+
+/// `r`, decompressed when `path` ends in `.gz` (every gzip member, as one
+/// stream).
+pub(crate) fn decoded(path: &Path, r: impl Read + Send + 'static) -> Box<dyn Read + Send> {
+    if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, r)))
+    } else {
+        Box::new(r)
+    }
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
@@ -1193,7 +1251,7 @@ fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
     } else {
         format!("read error: {e}")
     };
-    BiblioError::File { path: path.display().to_string(), message }
+    BiblioError::file(path, message)
 }
 
 /// Streams one file line by line through `each(line_no, bytes)`, reporting
@@ -1321,7 +1379,7 @@ fn judge<'a>(s: &'a [u8], opts: &Options, reads: Reads) -> Result<Judged<'a>, St
     };
     let year = opts.filter.keeps(&work);
     // an unreadable abstract or authorships make the line malformed
-    let ai = year.is_some() && opts.filter.is_ai(&work)?;
+    let ai = year.is_some() && opts.filter.is_ai(&work, reads)?;
     if ai || year.is_some() && opts.sums_all_works() {
         work.read_authorships()?;
     }
@@ -1330,13 +1388,10 @@ fn judge<'a>(s: &'a [u8], opts: &Options, reads: Reads) -> Result<Judged<'a>, St
 
 /// [`dedup::position`], or an error naming the file when it does not fit.
 fn position(path: &Path, index: usize, line: u64) -> Result<u64, BiblioError> {
-    dedup::position(index, line).ok_or_else(|| BiblioError::File {
-        path: path.display().to_string(),
-        message: format!(
+    dedup::position(index, line).ok_or_else(|| BiblioError::file(path, format!(
             "line {line}: too many files or lines to tell copies of a work apart (--dedup takes up to 2^24 files of \
              up to 2^40 lines each)"
-        ),
-    })
+        )))
 }
 
 /// Counts a malformed line and keeps its message (or, with `strict`, stops).
@@ -1402,7 +1457,7 @@ pub fn run_with_flat(
                 if ai {
                     add(&mut t, &w, year, sink.as_mut(), &mut key)?;
                     if opts.institutions {
-                        add_institutions(&mut t, &w, year);
+                        add_institutions(&mut t, &w, year, &mut key);
                     }
                 }
                 Ok(())
@@ -1437,13 +1492,10 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
         if i.is_dir() {
             let manifest = i.join("manifest");
             if manifest.is_file() {
-                let text = std::fs::read_to_string(&manifest)
-                    .map_err(|e| BiblioError::File { path: manifest.display().to_string(), message: e.to_string() })?;
-                let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| BiblioError::File {
-                    path: manifest.display().to_string(),
-                    message: format!("not a snapshot manifest: {e}"),
-                })?;
-                let bad = |message: String| BiblioError::File { path: manifest.display().to_string(), message };
+                let text = std::fs::read_to_string(&manifest).map_err(|e| BiblioError::file(&manifest, e))?;
+                let v: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| BiblioError::file(&manifest, format!("not a snapshot manifest: {e}")))?;
+                let bad = |message: String| BiblioError::file(&manifest, message);
                 let entries = v["entries"].as_array().filter(|e| !e.is_empty());
                 let Some(entries) = entries else {
                     return Err(bad("no `entries`: not a snapshot manifest, or an empty one".into()));
@@ -1462,20 +1514,20 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                     let p = i.join(&rel);
                     let size = std::fs::metadata(&p).ok().filter(|m| m.is_file()).map(|m| m.len());
                     let Some(size) = size else {
-                        return Err(BiblioError::File {
-                            path: p.display().to_string(),
-                            message: "listed in the manifest but missing: the snapshot copy is incomplete".into(),
-                        });
+                        return Err(BiblioError::file(
+                            &p,
+                            "listed in the manifest but missing: the snapshot copy is incomplete",
+                        ));
                     };
                     // a partial download is found before hours of reading
                     if let Some(want) = e["meta"]["content_length"].as_u64().filter(|w| *w != size) {
-                        return Err(BiblioError::File {
-                            path: p.display().to_string(),
-                            message: format!(
+                        return Err(BiblioError::file(
+                            &p,
+                            format!(
                                 "{size} bytes, but the manifest says {want}: the download is incomplete or from \
                                  another snapshot; fetch it again"
                             ),
-                        });
+                        ));
                     }
                     out.push(p);
                 }
@@ -1483,8 +1535,7 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                 let mut stack = vec![i.clone()];
                 let mut found = Vec::new();
                 while let Some(d) = stack.pop() {
-                    let rd = std::fs::read_dir(&d)
-                        .map_err(|e| BiblioError::File { path: d.display().to_string(), message: e.to_string() })?;
+                    let rd = std::fs::read_dir(&d).map_err(|e| BiblioError::file(&d, e))?;
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
@@ -1492,13 +1543,13 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                             if p.file_name().is_some_and(|n| n == "works")
                                 && OTHER_ENTITIES.iter().any(|o| d.join(o).is_dir())
                             {
-                                return Err(BiblioError::File {
-                                    path: i.display().to_string(),
-                                    message: format!(
+                                return Err(BiblioError::file(
+                                    i,
+                                    format!(
                                         "holds other OpenAlex entities besides works: give the works folder, {}",
                                         p.display()
                                     ),
-                                });
+                                ));
                             }
                             stack.push(p);
                         } else if p.extension().is_some_and(|x| x == "gz" || x == "jsonl") {
@@ -1512,10 +1563,7 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
         } else if i.is_file() {
             out.push(i.clone());
         } else {
-            return Err(BiblioError::File {
-                path: i.display().to_string(),
-                message: "no such file or directory".into(),
-            });
+            return Err(BiblioError::file(i, "no such file or directory"));
         }
     }
     Ok(out)
@@ -1574,11 +1622,9 @@ pub fn decompress_only(files: &[PathBuf]) -> Result<u64, BiblioError> {
 /// Reads a whole byte stream (for tests and small inputs).
 pub fn run_bytes(name: &str, data: &[u8], opts: &Options) -> Result<Totals, BiblioError> {
     let dir = std::env::temp_dir().join(format!("digindex-biblio-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| BiblioError::File { path: dir.display().to_string(), message: e.to_string() })?;
+    std::fs::create_dir_all(&dir).map_err(|e| BiblioError::file(&dir, e))?;
     let p = dir.join(name);
-    std::fs::write(&p, data)
-        .map_err(|e| BiblioError::File { path: p.display().to_string(), message: e.to_string() })?;
+    std::fs::write(&p, data).map_err(|e| BiblioError::file(&p, e))?;
     let r = run(&[p], opts, &|_| {});
     let _ = std::fs::remove_dir_all(&dir);
     r

@@ -10,7 +10,6 @@
 //! whose id has another form is never taken for a merged one.
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::BiblioError;
@@ -30,7 +29,10 @@ impl Merged {
         for p in paths {
             let files = if p.is_dir() { tables_below(p)? } else { vec![p.clone()] };
             if files.is_empty() {
-                return Err(file_error(p, "no .csv or .csv.gz files here: expected the snapshot's merged_ids/works"));
+                return Err(BiblioError::file(
+                    p,
+                    "no .csv or .csv.gz files here: expected the snapshot's merged_ids/works",
+                ));
             }
             for f in files {
                 out.read_table(&f)?;
@@ -40,21 +42,16 @@ impl Merged {
     }
 
     fn read_table(&mut self, path: &Path) -> Result<(), BiblioError> {
-        let file = std::fs::File::open(path).map_err(|e| file_error(path, &e.to_string()))?;
-        let input: Box<dyn Read> = if path.extension().is_some_and(|x| x == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file)))
-        } else {
-            Box::new(file)
-        };
-        let mut rows = csv::ReaderBuilder::new().from_reader(input);
+        let file = std::fs::File::open(path).map_err(|e| BiblioError::file(path, e))?;
+        let mut rows = csv::ReaderBuilder::new().from_reader(crate::decoded(path, file));
         let headers = rows.headers().map_err(|e| table_error(path, &e))?;
         if headers.is_empty() {
-            return Err(file_error(path, "empty: expected a header merge_date,id,merge_into_id and rows"));
+            return Err(BiblioError::file(path, "empty: expected a header merge_date,id,merge_into_id and rows"));
         }
         let Some(column) = headers.iter().position(|h| h.trim() == "id") else {
-            return Err(file_error(
+            return Err(BiblioError::file(
                 path,
-                &format!("no `id` column (the header has {headers:?}); expected merge_date,id,merge_into_id"),
+                format!("no `id` column (the header has {headers:?}); expected merge_date,id,merge_into_id"),
             ));
         };
         let mut record = csv::StringRecord::new();
@@ -67,13 +64,13 @@ impl Merged {
             let line = record.position().map_or(0, csv::Position::line);
             let id = record.get(column).map(str::trim).unwrap_or_default();
             if id.is_empty() {
-                return Err(file_error(path, &format!("line {line}: the `id` field is empty")));
+                return Err(BiblioError::file(path, format!("line {line}: the `id` field is empty")));
             }
             // authors, institutions… have tables of their own, beside works'
             let Some(n) = id_number(id) else {
-                return Err(file_error(
+                return Err(BiblioError::file(
                     path,
-                    &format!("line {line}: {id:?} is not a work id (W…): give the works table, merged_ids/works"),
+                    format!("line {line}: {id:?} is not a work id (W…): give the works table, merged_ids/works"),
                 ));
             };
             self.numbered.insert(n);
@@ -99,14 +96,10 @@ impl Merged {
 /// A CSV error: the file cut short or unreadable, or not a table.
 fn table_error(path: &Path, e: &csv::Error) -> BiblioError {
     if e.is_io_error() {
-        file_error(path, &format!("cannot be read to the end ({e}); a cut-off download? fetch it again"))
+        BiblioError::file(path, format!("cannot be read to the end ({e}); a cut-off download? fetch it again"))
     } else {
-        file_error(path, &format!("not a CSV table: {e}"))
+        BiblioError::file(path, format!("not a CSV table: {e}"))
     }
-}
-
-fn file_error(path: &Path, message: &str) -> BiblioError {
-    BiblioError::File { path: path.display().to_string(), message: message.to_string() }
 }
 
 /// The `.csv` / `.csv.gz` files below a folder, in path order.
@@ -114,9 +107,9 @@ fn tables_below(dir: &Path) -> Result<Vec<PathBuf>, BiblioError> {
     let mut stack = vec![dir.to_path_buf()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| file_error(&d, &e.to_string()))?;
+        let entries = std::fs::read_dir(&d).map_err(|e| BiblioError::file(&d, e))?;
         for e in entries {
-            let p = e.map_err(|e| file_error(&d, &e.to_string()))?.path();
+            let p = e.map_err(|e| BiblioError::file(&d, e))?.path();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             if p.is_dir() {
                 stack.push(p);

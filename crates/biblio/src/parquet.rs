@@ -68,7 +68,7 @@ impl Drop for RemoveUnlessKept {
 }
 
 fn err(path: &Path, e: impl std::fmt::Display) -> BiblioError {
-    BiblioError::File { path: path.display().to_string(), message: format!("writing Parquet: {e}") }
+    BiblioError::file(path, format!("writing Parquet: {e}"))
 }
 
 impl ParquetSink {

@@ -296,24 +296,6 @@ pub fn str_fields<'a>(
     members(line.as_bytes(), true, |k, v| field(piece(k)?, piece(v)?))
 }
 
-/// [`fields`] of an object value found inside a line that [`fields`]
-/// already checked (so UTF-8 is not checked again).
-pub fn object_fields<'a>(
-    value: &'a [u8],
-    field: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
-    members(value, true, field)
-}
-
-/// Calls `element(value)` for each element of an array value found inside
-/// a line that [`fields`] already checked.
-pub fn elements<'a>(
-    value: &'a [u8],
-    mut element: impl FnMut(&'a [u8]) -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
-    members(value, false, |_, v| element(v))
-}
-
 /// The members of one object (`object`) or array: (key, value) pairs, the
 /// key empty for arrays.
 fn members<'a>(
@@ -488,6 +470,22 @@ fn value_shape(v: &[u8]) -> Result<(), ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`fields`] of an object value, UTF-8 not checked again.
+    fn object_fields<'a>(
+        value: &'a [u8],
+        field: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        members(value, true, field)
+    }
+
+    /// Each element of an array value.
+    fn elements<'a>(
+        value: &'a [u8],
+        mut element: impl FnMut(&'a [u8]) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        members(value, false, |_, v| element(v))
+    }
 
     fn collect(line: &str) -> Result<Vec<(String, String)>, ScanError> {
         let mut out = Vec::new();
