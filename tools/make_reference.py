@@ -136,8 +136,7 @@ EXTRA_AGGS = [
     # NCSES groupings and parts of countries reported separately
     ('', 'EU-27 and UK'), ('', 'EU-27 and United Kingdom'), ('', 'Australia and Oceania'), ('', 'Australia/Oceania'),
     ('', 'Other Europe'), ('', 'Other Europe, 2020'), ('', 'Other Europe 2020'), ('', 'Central America and Caribbean'),
-    ('', 'Unassigned'), ('', 'Not United States'), ('', 'Gaza Strip'), ('', 'Gaza Stripe'), ('', 'West Bank'),
-    ('', 'West Banke'),
+    ('', 'Unassigned'), ('', 'Not United States'),
     # OWID names for World Bank groupings
     ('', 'East Asia and Pacific (WB)'), ('', 'Europe and Central Asia (WB)'), ('', 'Latin America and Caribbean (WB)'),
     ('', 'Middle East and North Africa (WB)'), ('', 'North America (WB)'), ('', 'South Asia (WB)'),
@@ -156,6 +155,21 @@ with open(os.path.join(out, 'aggregates.csv'), 'w', newline='', encoding='utf-8'
         if norm(n) not in seen:
             seen.add(norm(n))
             w.writerow([c, n, s])
+
+# ---- parts of countries that sources report separately: summed into the
+# whole where the catalogue says the indicator adds up (counts), skipped otherwise
+PARTS = [
+    ('Gaza Strip', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
+    ('Gaza Stripe', 'PSE', 'NCSES table 9968: "Gaza Strip" with a footnote letter glued on'),
+    ('West Bank', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
+    ('West Banke', 'PSE', 'NCSES table 9968: "West Bank" with a footnote letter glued on'),
+]
+with open(os.path.join(out, 'country_parts.csv'), 'w', newline='', encoding='utf-8') as f:
+    w = csv.writer(f, lineterminator='\n')
+    w.writerow(['part', 'iso3', 'source'])
+    for part, iso3, source in PARTS:
+        assert iso3 in countries, iso3
+        w.writerow([part, iso3, source])
 
 # ---- region sets
 def region(name, members, title, source):

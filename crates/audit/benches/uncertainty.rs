@@ -60,7 +60,7 @@ fn synthetic(units: usize, indicators: usize) -> (Spec, Inputs) {
         DataSet::new(codes.clone(), framework.indicator_codes(), Matrix::from_columns(units, &cols).expect("equal"));
     let units = UnitTable { names: vec![None; codes.len()], codes, groups: vec![], denominators: vec![] };
     let text = format!("[index]\nname = \"synthetic\"\n[data]\n[treat]\n[normalise]\n[aggregate]\n{UNCERTAINTY}");
-    (Spec::parse(&text, &[]).expect("spec"), Inputs { framework, units, raw })
+    (Spec::parse(&text, &[]).expect("spec"), Inputs { framework, units, raw, censored: vec![] })
 }
 
 fn bench(c: &mut Criterion) {

@@ -6,12 +6,17 @@
 //! | step | module | COINr |
 //! | --- | --- | --- |
 //! | divide by a denominator | [`denominate`] | `Denominate()` |
+//! | place values suppressed below a threshold | [`censor`] | — |
 //! | fill missing values | [`impute`] | `Impute()` |
 //! | drop units with too little data | [`screen`] | `Screen()` |
 //! | outlier treatment | [`treat`] | `Treat()` |
 //! | common scale | [`normalise`] | `Normalise()` |
 //! | combine up the tree | [`aggregate`] | `Aggregate()` |
 //! | rank | [`rank`] | `rank_df()` |
+//!
+//! [`provenance`] then says, for every value that enters the index, where
+//! it came from (observed, older, interpolated, imputed, corrected,
+//! censored, excluded, missing) and how.
 //!
 //! [`pipeline::build`] runs the recipe ([`spec::Spec`]) over checked
 //! inputs and returns every stage's data set. The formulas, defaults and
@@ -20,10 +25,12 @@
 //! writes files: `digindex-io` does that.
 
 pub mod aggregate;
+pub mod censor;
 pub mod denominate;
 pub mod impute;
 pub mod normalise;
 pub mod pipeline;
+pub mod provenance;
 pub mod rank;
 pub mod screen;
 pub mod spec;

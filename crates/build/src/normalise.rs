@@ -1,7 +1,11 @@
 //! Normalise: bring indicators onto a common scale (COINr's `Normalise()`).
 //!
 //! Each indicator is first multiplied by its direction (so that higher is
-//! always better), then normalised over the units present:
+//! always better), then normalised over the units present. An indicator
+//! with direction 0 is scored by closeness to its framework `target`:
+//! x becomes −|x − target| (0 at the target, lower the farther away on
+//! either side), so that e.g. a Gender Development Index of 1.04 and one
+//! of 0.96 score alike, below parity (1). Then:
 //!
 //! | method | formula (x already × direction) |
 //! | --- | --- |
@@ -111,6 +115,9 @@ impl NormaliseConfig {
 pub struct NormaliseLog {
     /// Indicators normalised with settings other than the global ones.
     pub overridden: Vec<String>,
+    /// Indicators scored by closeness to a target: (code, target).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closeness: Vec<(String, f64)>,
 }
 
 /// Normalises one column (already multiplied by its direction).
@@ -250,7 +257,13 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
         if o.is_some() {
             log.overridden.push(code.clone());
         }
-        let target = o.and_then(|o| o.target).or(node.and_then(|n| n.target)).map(|t| t * dir);
+        // an indicator scored by closeness to its target becomes −|x − t|
+        // (higher is better, best at 0)
+        let closeness = node.filter(|n| n.scored_by_target()).and_then(|n| n.target);
+        let target = match closeness {
+            Some(_) => Some(0.0),
+            None => o.and_then(|o| o.target).or(node.and_then(|n| n.target)).map(|t| t * dir),
+        };
         let gp = match o.and_then(|o| o.goalposts) {
             Some(g) => Some(g),
             None => node.and_then(|n| match (n.param("goalpost_lower"), n.param("goalpost_upper")) {
@@ -258,6 +271,17 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
                 _ => None,
             }),
         };
+        if let Some(t) = closeness {
+            log.closeness.push((code.clone(), t));
+        }
+        if closeness.is_some() && gp.is_some() {
+            return Err(BuildError::new(
+                step,
+                format!(
+                    "indicator {code} is scored by closeness to its target (direction 0); goalposts cannot apply to it"
+                ),
+            ));
+        }
         let goalposts = gp.map(|[lo, hi, s]| if dir == -1.0 { [-hi, -lo, s] } else { [lo, hi, s] });
         let method = o.and_then(|o| o.method).unwrap_or(spec.method);
         // COINr's use_iMeta: parameters from framework columns
@@ -303,7 +327,10 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
         };
         cfg.check().map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
         xd.clear();
-        xd.extend(ds.values.col(j).iter().map(|v| v * dir));
+        match closeness {
+            Some(t) => xd.extend(ds.values.col(j).iter().map(|v| -(v - t).abs())),
+            None => xd.extend(ds.values.col(j).iter().map(|v| v * dir)),
+        }
         let col = normalise_column(&xd, &cfg).map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
         out.values.col_mut(j).copy_from_slice(&col);
     }
@@ -380,6 +407,49 @@ mod tests {
         // lower-is-better: value 1 with posts [0, 10] scores 0.9 (x arrives as -1)
         c.goalposts = Some([-10.0, -0.0, 1.0]);
         same(&normalise_column(&[-1.0], &c).expect("ok"), &[0.9]);
+    }
+
+    #[test]
+    fn target_indicators_score_by_closeness() {
+        use digindex_data::{Matrix, NodeSpec};
+        let node = |code: &str, direction: f64, target: Option<f64>| NodeSpec {
+            code: code.into(),
+            parent: Some("I".into()),
+            direction: Some(direction),
+            target,
+            ..Default::default()
+        };
+        let fw = Framework::new(
+            vec![
+                node("gdi", 0.0, Some(1.0)),
+                node("up", 1.0, Some(1.0)),
+                NodeSpec { code: "I".into(), ..Default::default() },
+            ],
+            vec![],
+        )
+        .expect("valid");
+        // 1.04 (female advantage) and 0.96 are equally far from parity
+        let x = [1.04, 0.96, 1.0, 0.80];
+        let ds = DataSet::new(
+            vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            vec!["gdi".into(), "up".into()],
+            Matrix::from_columns(4, &[x.to_vec(), x.to_vec()]).expect("equal"),
+        );
+        let spec = NormaliseSpec::default();
+        let (out, log) = normalise(&ds, &fw, &spec).expect("ok");
+        // distances 0.04, 0.04, 0, 0.2: −|x − 1| min-maxed over [−0.2, 0]
+        same(out.values.col(0), &[80.0, 80.0, 100.0, 0.0]);
+        // the same values read as "higher is better" put 1.04 first
+        same(out.values.col(1), &[100.0, 2.0 / 3.0 * 100.0, 5.0 / 6.0 * 100.0, 0.0]);
+        assert_eq!(log.closeness, vec![("gdi".to_string(), 1.0)]);
+        // dist2target: the target of a closeness indicator is distance 0
+        let spec = NormaliseSpec { method: NormaliseMethod::Dist2target, ..Default::default() };
+        let (out, _) = normalise(&ds, &fw, &spec).expect("ok");
+        same(out.values.col(0), &[0.8, 0.8, 1.0, 0.0]);
+        // a closeness indicator needs a target, and only indicators may have one
+        let e = Framework::new(vec![node("g", 0.0, None), NodeSpec { code: "I".into(), ..Default::default() }], vec![])
+            .unwrap_err();
+        assert!(e.message.contains("give it a target"), "{e}");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Inputs {
     pub framework: Framework,
     pub units: UnitTable,
     pub raw: DataSet,
+    /// Cells the source suppressed as below a threshold (missing in `raw`).
+    pub censored: Vec<crate::censor::Censored>,
 }
 
 /// The stages of a build, in order.
@@ -77,6 +79,8 @@ pub struct WeightRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct BuildLog {
     pub denominate: Option<DenominateLog>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub censor: Option<crate::censor::CensorLog>,
     pub impute: Option<ImputeLog>,
     pub screen: Option<ScreenLog>,
     pub treat: Option<TreatLog>,
@@ -186,13 +190,29 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
         .collect();
 
     let raw = inputs.raw.clone();
-    let denominated = match spec.denominate.as_ref().filter(|s| s.enabled) {
+    let mut denominated = match spec.denominate.as_ref().filter(|s| s.enabled) {
         Some(s) => {
             let (d, l) = denominate(&raw, fw, &inputs.units, s)?;
             log.denominate = Some(l);
             d
         }
         None => raw.clone(),
+    };
+    // values suppressed below a threshold: placed below every published one
+    let unplaced: Vec<(usize, usize)> = if inputs.censored.is_empty() {
+        Vec::new()
+    } else {
+        let den = spec.denominate.as_ref().filter(|s| s.enabled);
+        let (d, l) = crate::censor::place(&denominated, &inputs.censored, fw, &inputs.units, den)?;
+        let unplaced = l
+            .cells
+            .iter()
+            .filter(|p| p.value.is_none())
+            .filter_map(|p| Some((d.row_index(&p.unit)?, d.col_index(&p.code)?)))
+            .collect();
+        denominated = d;
+        log.censor = Some(l);
+        unplaced
     };
     let imputed = match spec.impute.as_ref().filter(|s| s.enabled) {
         Some(s) => {
@@ -205,7 +225,18 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
                     s.method
                 ));
             }
-            let (d, l) = impute(&denominated, &inputs.units, s)?;
+            let (mut d, mut l) = impute(&denominated, &inputs.units, s, s.min_group_or(spec.data.catalog.is_some()))?;
+            // a censored value no bound places gets no estimate either
+            if !unplaced.is_empty() {
+                l.imputed.retain(|c| {
+                    let (i, j) = (d.row_index(&c.unit), d.col_index(&c.code));
+                    !unplaced.iter().any(|&(r, k)| Some(r) == i && Some(k) == j)
+                });
+                for &(r, k) in &unplaced {
+                    d.values.set(r, k, f64::NAN);
+                }
+                l.still_missing = d.n_missing();
+            }
             if l.still_missing > 0 {
                 warnings.push(format!("impute: {} cells are still missing after imputation", l.still_missing));
             }
@@ -216,9 +247,36 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     };
     let screened = match spec.screen.as_ref().filter(|s| s.enabled) {
         Some(s) => {
-            let (d, l) = screen(&imputed, s)?;
+            // coverage counted on the observed data (before imputation; a
+            // value whose denominator is missing is not observed per head),
+            // or on the imputed data as COINr's documented order does
+            let on = s.on_or(spec.data.catalog.is_some());
+            let counted = match on {
+                crate::spec::ScreenOn::Raw => &denominated,
+                crate::spec::ScreenOn::Imputed => &imputed,
+            };
+            let (d, l) = screen(&imputed, s, counted, on, fw)?;
             if !l.removed.is_empty() {
-                warnings.push(format!("screen: removed {} units: {}", l.removed.len(), l.removed.join(", ")));
+                let why: Vec<String> = l
+                    .units
+                    .iter()
+                    .filter(|u| !u.included)
+                    .map(|u| {
+                        let short = if u.short_aggregates.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", too few in {}", u.short_aggregates.join(", "))
+                        };
+                        format!("{} ({:.0}%{short})", u.unit, 100.0 * u.coverage)
+                    })
+                    .collect();
+                warnings.push(format!(
+                    "screen: removed {} units, with the share of indicators {} (at least {:.0}% needed): {}",
+                    l.removed.len(),
+                    if on == crate::spec::ScreenOn::Raw { "observed" } else { "present after imputation" },
+                    100.0 * s.min_coverage,
+                    why.join(", ")
+                ));
             }
             log.screen = Some(l);
             d

@@ -120,6 +120,13 @@ pub struct DataSpec {
     /// reference year (default 3); also how far `interpolate` looks each way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u32>,
+    /// With `catalog`: when the rule finds no value within `max_age`, the
+    /// unit's own value up to this many years old (or an interpolation
+    /// between its own values up to this far each way) stands in, flagged
+    /// `older` or `interpolated`, before any estimate from other units
+    /// (COINr's `impute_panel`, ends held constant). Unset: no fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_age: Option<u32>,
     /// With `catalog`: build every one of these years (instead of `time`),
     /// normalised across all of them together unless
     /// `normalise.across_years = false`, so scores compare over time.
@@ -153,6 +160,8 @@ pub struct IndicatorRule {
     pub rule: Option<YearRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_age: Option<u32>,
 }
 
 /// One inline framework entry.
@@ -166,7 +175,9 @@ pub struct FrameworkEntry {
     pub parent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 1 (higher is better), -1 (lower is better), or 0 / `"target"`:
+    /// the closer to `target` the better (scored as −|x − target|).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "direction")]
     pub direction: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
@@ -183,6 +194,28 @@ pub struct FrameworkEntry {
 
 fn yes() -> bool {
     true
+}
+
+/// A framework entry's direction: a number, or `"higher"`, `"lower"`,
+/// `"target"` (1, -1, 0).
+fn direction<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Dir {
+        Number(f64),
+        Word(String),
+    }
+    match Dir::deserialize(d)? {
+        Dir::Number(x) => Ok(Some(x)),
+        Dir::Word(w) => match w.as_str() {
+            "higher" => Ok(Some(1.0)),
+            "lower" => Ok(Some(-1.0)),
+            "target" => Ok(Some(0.0)),
+            other => Err(serde::de::Error::custom(format!(
+                "direction {other:?}: expected 1, -1, 0 or \"higher\", \"lower\", \"target\""
+            ))),
+        },
+    }
 }
 
 impl FrameworkEntry {
@@ -261,6 +294,25 @@ pub struct ImputeSpec {
     /// Unit grouping column for `group_mean` / `group_median`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// A group (or, for `mean`/`median`, all units) gives an estimate only
+    /// when at least this many of its units have an observed value; a
+    /// smaller group is skipped for the next of `broader`. Default: 3 for
+    /// catalogue specs (so no estimate is one or two countries' values),
+    /// none for other specs (as COINr). At least 2 when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_group: Option<usize>,
+    /// Broader groups tried in order when the unit's group has too few
+    /// observed members: unit grouping columns, or `"all"` (every unit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broader: Vec<String>,
+}
+
+impl ImputeSpec {
+    /// `min_group` as used: the declared value, else 3 for catalogue specs
+    /// and 1 (no minimum) otherwise.
+    pub fn min_group_or(&self, catalogue: bool) -> usize {
+        self.min_group.unwrap_or(if catalogue { 3 } else { 1 })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -272,6 +324,16 @@ pub enum ScreenBy {
     NaAndZeros,
 }
 
+/// Which data screening counts coverage on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenOn {
+    /// The data as observed, before imputation (COINr's `dset = "Raw"`).
+    Raw,
+    /// The imputed data (COINr's documented order: screen after impute).
+    Imputed,
+}
+
 /// `[screen]`: drop units with too little data (or too many zeros).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -280,6 +342,16 @@ pub struct ScreenSpec {
     pub enabled: bool,
     #[serde(default)]
     pub by: ScreenBy,
+    /// Count coverage on the observed (`raw`) or the `imputed` data.
+    /// Default: `raw` for catalogue specs, `imputed` for others (COINr's
+    /// order, so COINr recipes give COINr's numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<ScreenOn>,
+    /// A unit also needs at least this many observed indicators in every
+    /// aggregate directly above the indicators (a pillar), or all of a
+    /// pillar's indicators when it has fewer. 0 = no such rule.
+    #[serde(default)]
+    pub min_per_aggregate: usize,
     /// Minimum share of indicators present (COINr `dat_thresh`).
     #[serde(default = "two_thirds")]
     pub min_coverage: f64,
@@ -292,6 +364,14 @@ pub struct ScreenSpec {
     /// Units dropped whatever their data.
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+impl ScreenSpec {
+    /// `on` as used: the declared value, else `raw` for catalogue specs and
+    /// `imputed` otherwise.
+    pub fn on_or(&self, catalogue: bool) -> ScreenOn {
+        self.on.unwrap_or(if catalogue { ScreenOn::Raw } else { ScreenOn::Imputed })
+    }
 }
 
 fn two_thirds() -> f64 {
@@ -684,6 +764,13 @@ impl Spec {
                 return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());
             }
         }
+        if let Some(i) = &self.impute {
+            if let Some(m) = i.min_group.filter(|m| *m < 2) {
+                return bad(format!(
+                    "impute.min_group must be at least 2, found {m}: an estimate from one unit would copy that unit's value into another"
+                ));
+            }
+        }
         if let Some(t) = &self.treat {
             if t.skew.is_nan() || t.skew <= 0.0 || !t.kurtosis.is_finite() {
                 return bad(format!(
@@ -776,6 +863,15 @@ impl Spec {
     /// `enabled = false`): what the manifest records.
     pub fn resolved(&self) -> Spec {
         let mut s = self.clone();
+        let catalogue = self.data.catalog.is_some();
+        if let Some(sc) = s.screen.as_mut() {
+            sc.on = Some(sc.on_or(catalogue));
+        }
+        if let Some(i) = s.impute.as_mut() {
+            if catalogue {
+                i.min_group = Some(i.min_group_or(true));
+            }
+        }
         s.denominate.get_or_insert(DenominateSpec { enabled: false, ..Default::default() });
         s.impute.get_or_insert(ImputeSpec { enabled: false, ..Default::default() });
         s.screen.get_or_insert(ScreenSpec { enabled: false, ..Default::default() });

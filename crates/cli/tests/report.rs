@@ -30,7 +30,12 @@ fn report_agrees_with_build() {
     let m: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(rep.join("report.json")).expect("json")).expect("model");
     let units: Vec<&str> = m["units"].as_array().expect("units").iter().filter_map(|u| u["code"].as_str()).collect();
-    assert_eq!(units.len(), 38);
+    // the units the build ranks (those that pass screening on observed data)
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(bld.join("manifest.json")).expect("manifest")).expect("json");
+    let ranked = manifest["units"].as_u64().expect("units") as usize;
+    assert!(ranked > 25 && ranked <= 38, "{ranked}");
+    assert_eq!(units.len(), ranked);
     // every score and rank of the build's scores.csv
     let scores = fs::read_to_string(bld.join("scores.csv")).expect("scores");
     let mut n = 0;
@@ -47,7 +52,7 @@ fn report_agrees_with_build() {
         assert_eq!(m["ranks"][c[1]][k].as_u64().map(|r| r.to_string()).unwrap_or_default(), c[4], "{line}");
         n += 1;
     }
-    assert_eq!(n, 38 * m["nodes"].as_array().map_or(0, Vec::len));
+    assert_eq!(n, ranked * m["nodes"].as_array().map_or(0, Vec::len));
     // the same rank intervals (same seed, same runs)
     let intervals = fs::read_to_string(bld.join("audit/rank_intervals.csv")).expect("intervals");
     let by_unit: BTreeMap<&str, &serde_json::Value> =

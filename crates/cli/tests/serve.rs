@@ -83,13 +83,15 @@ fn served_claim_check_matches_digindex_check() {
     );
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("digindex check"), "{body}");
-    // scores of the index, ranked 1..38
+    // scores of the index: every ranked unit, ranked 1..n
     let (status, body) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores", "");
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
     let mut ranks: Vec<u64> = v["rows"].as_array().expect("rows").iter().filter_map(|r| r["rank"].as_u64()).collect();
     ranks.sort_unstable();
-    assert_eq!(ranks, (1..=38).collect::<Vec<_>>());
+    let n = ranks.len() as u64;
+    assert!(n > 25, "{n} units ranked");
+    assert_eq!(ranks, (1..=n).collect::<Vec<_>>());
 }
 
 #[test]

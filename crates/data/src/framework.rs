@@ -11,7 +11,8 @@ pub struct NodeSpec {
     pub name: Option<String>,
     pub parent: Option<String>,
     pub level: Option<u32>,
-    /// 1 (higher is better) or -1 (lower is better). Defaults to 1.
+    /// 1 (higher is better), -1 (lower is better) or 0 (the closer to
+    /// `target` the better; needs a target). Defaults to 1.
     pub direction: Option<f64>,
     /// Weight relative to the siblings. Defaults to 1.
     pub weight: Option<f64>,
@@ -32,6 +33,8 @@ pub struct Node {
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     pub weight: f64,
+    /// 1 (higher is better), -1 (lower is better) or 0 (closest to
+    /// `target` is best).
     pub direction: f64,
     pub target: Option<f64>,
     pub denominator: Option<String>,
@@ -39,6 +42,11 @@ pub struct Node {
 }
 
 impl Node {
+    /// True when the indicator is scored by closeness to its target.
+    pub fn scored_by_target(&self) -> bool {
+        self.direction == 0.0
+    }
+
     pub fn param(&self, name: &str) -> Option<f64> {
         self.params.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
     }
@@ -248,8 +256,25 @@ impl Framework {
         let mut nodes = Vec::with_capacity(specs.len());
         for (i, s) in specs.into_iter().enumerate() {
             let direction = s.direction.unwrap_or(1.0);
-            if direction != 1.0 && direction != -1.0 {
-                return Err(err(i, &s.code, "direction", format!("direction must be 1 or -1, found {direction}")));
+            if direction != 1.0 && direction != -1.0 && direction != 0.0 {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "direction",
+                    format!("direction must be 1, -1 or 0 (closest to the target is best), found {direction}"),
+                ));
+            }
+            if direction == 0.0 && (level[i] != 1 || s.target.is_none()) {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "direction",
+                    if level[i] != 1 {
+                        "direction 0 (closest to a target) is for indicators, not aggregates".to_string()
+                    } else {
+                        format!("direction 0 scores {} by closeness to its target; give it a target", s.code)
+                    },
+                ));
             }
             let weight = s.weight.unwrap_or(1.0);
             if !weight.is_finite() || weight < 0.0 {

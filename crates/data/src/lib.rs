@@ -12,6 +12,8 @@
 //! * [`DataSet`] — a units × codes matrix of `f64`, stored column-major so
 //!   that every indicator is one contiguous slice. A missing value is `NaN`
 //!   (COINr's `NA`); no other sentinel is used.
+//! * [`provenance`] — where each value comes from: observed, an older own
+//!   value, interpolated, imputed, corrected, censored, excluded, missing.
 //!
 //! This crate does no I/O: readers in `digindex-io` build these values from
 //! files, and `digindex-build` computes with them.
@@ -19,6 +21,7 @@
 mod dataset;
 mod framework;
 pub mod panel;
+pub mod provenance;
 mod units;
 
 pub use dataset::{DataSet, Matrix};

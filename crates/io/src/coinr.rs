@@ -325,5 +325,5 @@ pub fn load(
     let values =
         Matrix::from_columns(codes.len(), &cols).ok_or_else(|| InputError::file(idata, "internal: ragged columns"))?;
     let raw = DataSet::new(codes.clone(), ind_codes, values);
-    Ok(Inputs { framework, units: UnitTable { codes, names, groups, denominators }, raw })
+    Ok(Inputs { framework, units: UnitTable { codes, names, groups, denominators }, raw, censored: vec![] })
 }

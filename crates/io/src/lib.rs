@@ -44,6 +44,13 @@ pub struct Loaded {
     pub files: Vec<InputFile>,
     /// How values were chosen for the reference year (catalogue specs), for the manifest.
     pub notes: Option<serde_json::Value>,
+    /// Where every raw cell's value came from (catalogue specs).
+    pub cells: Option<digindex_data::provenance::Cells>,
+    /// Corrections applied and data-quality findings (catalogue specs), for the manifest.
+    pub quality: Option<serde_json::Value>,
+    /// What the reader of the results should know about the data: findings
+    /// on values the index uses that no correction covers.
+    pub warnings: Vec<String>,
 }
 
 /// Reads a whole file, recording its hash.
@@ -113,5 +120,5 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
             });
         }
     };
-    Ok(Loaded { inputs, files, notes: None })
+    Ok(Loaded { inputs, files, notes: None, cells: None, quality: None, warnings: Vec::new() })
 }

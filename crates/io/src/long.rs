@@ -302,5 +302,5 @@ pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputF
         ));
     }
     let raw = DataSet::new(units.codes.clone(), ind_codes, matrix);
-    Ok(Inputs { framework, units, raw })
+    Ok(Inputs { framework, units, raw, censored: vec![] })
 }

@@ -6,6 +6,7 @@
 //!   stages/raw.csv      unit + one column per code, for each stage:
 //!   stages/denominated.csv, imputed.csv, screened.csv, treated.csv,
 //!   stages/normalised.csv, aggregated.csv
+//!   provenance.csv      unit,code,value,data_year,flag,detail: every value that enters the index
 //!   manifest.json       version, resolved spec, input hashes, step log, warnings
 //! ```
 //!
@@ -76,6 +77,40 @@ fn write_scores_of<W: Write>(w: W, builds: &[(Option<i32>, &Build)], fw: &Framew
         }
     }
     wtr.flush()
+}
+
+/// Writes `provenance.csv`: `unit,code,value,data_year,flag,detail`, one
+/// row per indicator cell that enters the index.
+pub fn write_provenance<W: Write>(w: W, rows: &[digindex_data::provenance::Provenance]) -> io::Result<()> {
+    let mut wtr = csv::Writer::from_writer(w);
+    wtr.write_record(["unit", "code", "value", "data_year", "flag", "detail"])?;
+    for r in rows {
+        wtr.write_record([
+            r.unit.as_str(),
+            r.code.as_str(),
+            &format_number(r.value),
+            &r.data_year.map(|y| y.to_string()).unwrap_or_default(),
+            r.flag.name(),
+            r.detail.as_str(),
+        ])?;
+    }
+    wtr.flush()
+}
+
+/// The provenance summary for a manifest: cells per flag, and the units
+/// whose values are more than a third estimates.
+pub fn provenance_summary(rows: &[digindex_data::provenance::Provenance]) -> serde_json::Value {
+    let mut flags = std::collections::BTreeMap::new();
+    for r in rows {
+        *flags.entry(r.flag.name()).or_insert(0usize) += 1;
+    }
+    let units: Vec<serde_json::Value> = digindex_build::provenance::estimated(rows)
+        .into_iter()
+        .map(|(u, e, n)| {
+            json!({"unit": u, "estimated": e, "of": n, "rests_on_estimates": digindex_build::provenance::rests_on_estimates(e, n)})
+        })
+        .collect();
+    json!({ "file": "provenance.csv", "flags": flags, "units": units })
 }
 
 /// What every manifest (build, several-year build, audit) starts with:

@@ -9,6 +9,7 @@ use digindex_data::Observation;
 use digindex_io::InputError;
 use serde::Deserialize;
 
+use crate::corrections::{Applied, Checked};
 use crate::countries::Countries;
 use crate::import::{GeoMap, Selector, import_table, read_geo_map};
 use digindex_io::table::Table;
@@ -47,6 +48,28 @@ pub struct Indicator {
     /// `ddf`: geo id map, relative to the catalogue's folder.
     #[serde(default)]
     pub geo: Option<String>,
+    /// Parts of countries (the Gaza Strip, the West Bank): `"sum"` adds
+    /// them up into the country (for counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<String>,
+    /// `github`: the publication threshold (values below it are suppressed,
+    /// so a missing row is "below", not "no data").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub censored_below: Option<f64>,
+    /// For the data-quality audit: the indicator is strictly positive, so
+    /// an exact zero (or a value far below every other country's) is
+    /// implausible.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub positive: bool,
+    /// For the data-quality audit: the values a correct figure can take
+    /// (e.g. `[0, 100]` for a percentage of the population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_range: Option<[f64; 2]>,
+    /// For the data-quality audit: `"linear"` to compare a year's values on
+    /// their own scale (default: the log scale for indicators that are
+    /// never negative, which are skewed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
 }
 
 impl Indicator {
@@ -58,6 +81,8 @@ impl Indicator {
             filter: self.filter.clone(),
             annual: self.annual.clone(),
             geo: self.geo.clone(),
+            parts: self.parts.clone(),
+            censored_below: self.censored_below,
         }
     }
 }
@@ -69,25 +94,57 @@ pub struct Catalog {
     pub datasets: Vec<Dataset>,
     #[serde(default, rename = "indicator")]
     pub indicators: Vec<Indicator>,
+    /// The corrections file (relative to the catalogue's folder), applied
+    /// to every indicator as it is imported.
+    #[serde(default, rename = "corrections")]
+    pub corrections_file: Option<String>,
+    /// Thresholds of the data-quality audit.
+    #[serde(default)]
+    pub quality: crate::quality::Settings,
     /// The folder the catalogue file is in (paths are relative to it).
     #[serde(skip)]
     pub root: PathBuf,
+    /// The corrections, once read ([`Catalog::read_corrections`]).
+    #[serde(skip)]
+    pub corrections: Vec<Checked>,
 }
 
 /// One indicator's data as loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub indicator: Indicator,
+    /// The observations, corrected.
     pub observations: Vec<Observation>,
     pub skipped: BTreeMap<String, usize>,
+    /// The corrections applied to them.
+    pub corrections: Vec<Applied>,
 }
 
 impl Catalog {
-    /// Reads and checks `catalog.toml` (unique codes, known datasets).
+    /// Reads and checks `catalog.toml` (unique codes, known datasets) and
+    /// the corrections file it names.
     pub fn read(path: &Path) -> Result<Catalog, InputError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
-        Catalog::parse(path, &text)
+        let mut c = Catalog::parse(path, &text)?;
+        if let Some(p) = c.corrections_path() {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| InputError::file(&p, format!("cannot read the corrections file: {e}")))?;
+            c.read_corrections(&p, &text, &Countries::shipped())?;
+        }
+        Ok(c)
+    }
+
+    /// The corrections file the catalogue names, if any.
+    pub fn corrections_path(&self) -> Option<PathBuf> {
+        self.corrections_file.as_ref().map(|f| self.root.join(f))
+    }
+
+    /// Checks the text of the corrections file and keeps its corrections.
+    pub fn read_corrections(&mut self, path: &Path, text: &str, countries: &Countries) -> Result<(), InputError> {
+        let codes: Vec<&str> = self.indicators.iter().map(|i| i.code.as_str()).collect();
+        self.corrections = crate::corrections::parse(path, text, &codes, countries)?;
+        Ok(())
     }
 
     /// Parses and checks the text of the catalogue at `path`.
@@ -179,7 +236,12 @@ impl Catalog {
                 }
                 None => None,
             };
-            let mut series = Series { indicator: (*i).clone(), observations: Vec::new(), skipped: BTreeMap::new() };
+            let mut series = Series {
+                indicator: (*i).clone(),
+                observations: Vec::new(),
+                skipped: BTreeMap::new(),
+                corrections: Vec::new(),
+            };
             let mut seen: std::collections::HashMap<(String, i32), u64> = std::collections::HashMap::new();
             for p in ps {
                 let imp = import_table(&tables[p], &i.selector(), countries, geo)?;
@@ -203,6 +265,7 @@ impl Catalog {
                     series.observations.push(o);
                 }
             }
+            series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
         }
@@ -219,6 +282,24 @@ impl Series {
             .filter(|o| o.unit == unit && o.year <= year && o.year >= year - max_age && !o.value.is_nan())
             .max_by_key(|o| o.year)
             .map(|o| (o.year, o.value))
+    }
+
+    /// The observations as the source gave them, before the corrections.
+    pub fn uncorrected(&self) -> Vec<Observation> {
+        let mut out = self.observations.clone();
+        for a in &self.corrections {
+            match out.iter_mut().find(|o| o.unit == a.unit && o.year == a.year) {
+                Some(o) => *o = a.source_observation.clone(),
+                None => out.push(a.source_observation.clone()),
+            }
+        }
+        out.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
+        out
+    }
+
+    /// The correction applied to a unit's value in a year, if any.
+    pub fn correction(&self, unit: &str, year: i32) -> Option<&Applied> {
+        self.corrections.iter().find(|a| a.unit == unit && a.year == year)
     }
 
     /// The latest year with any value.

@@ -23,6 +23,7 @@ const COUNTRIES: &str = include_str!("../../../data/reference/countries.csv");
 const ALIASES: &str = include_str!("../../../data/reference/country_aliases.csv");
 const REGEXES: &str = include_str!("../../../data/reference/country_regex.csv");
 const AGGREGATES: &str = include_str!("../../../data/reference/aggregates.csv");
+const PARTS: &str = include_str!("../../../data/reference/country_parts.csv");
 
 /// One country (or economy with a code of its own, such as Kosovo `XKX`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -47,6 +48,12 @@ pub enum Resolved<'a> {
         code: String,
         name: String,
     },
+    /// A part of a country that a source reports on its own (the Gaza
+    /// Strip and the West Bank of Palestine): `name` as the source spells it.
+    Part {
+        whole: &'a Country,
+        name: String,
+    },
 }
 
 /// The country registry.
@@ -62,6 +69,8 @@ pub struct Countries {
     /// Patterns with look-around (fancy-regex), tried one by one.
     regexes: Vec<(Regex, usize)>,
     aggregates: HashMap<String, (String, String)>,
+    /// Folded name of a part → its country.
+    parts: HashMap<String, usize>,
 }
 
 /// Folds a name for matching: accents removed, lower case, punctuation
@@ -131,7 +140,14 @@ impl Countries {
                 aggregates.insert(r[0].to_lowercase(), (r[0].to_string(), r[1].to_string()));
             }
         }
+        let mut parts = HashMap::new();
+        for r in table(PARTS) {
+            if let Some(i) = idx(&r[1]) {
+                parts.insert(fold(&r[0]), i);
+            }
+        }
         Countries {
+            parts,
             memo: std::sync::Mutex::new(HashMap::new()),
             list,
             by_code,
@@ -178,6 +194,9 @@ impl Countries {
             }
         }
         let f = fold(t);
+        if let Some(&i) = self.parts.get(&f) {
+            return Ok(Resolved::Part { whole: &self.list[i], name: t.to_string() });
+        }
         if let Some((code, name)) = self.aggregates.get(&f).or_else(|| self.aggregates.get(&t.to_lowercase())) {
             return Ok(Resolved::Aggregate { code: code.clone(), name: name.clone() });
         }
@@ -218,8 +237,13 @@ impl Countries {
         self.iso3(s)?.ok_or_else(|| format!("{s:?} is an aggregate, not a country"))
     }
 
-    /// Resolves to an alpha-3 code, or `None` for an aggregate (answers
-    /// are remembered, so repeated names cost a lookup).
+    /// The country a name is a part of (`"Gaza Strip"` → Palestine).
+    pub fn part_of(&self, s: &str) -> Option<&Country> {
+        self.parts.get(&fold(s)).map(|&i| &self.list[i])
+    }
+
+    /// Resolves to an alpha-3 code, or `None` for an aggregate or a part of
+    /// a country (answers are remembered, so repeated names cost a lookup).
     pub fn iso3(&self, s: &str) -> Result<Option<&str>, String> {
         if let Ok(memo) = self.memo.lock() {
             if let Some(r) = memo.get(s) {
@@ -228,7 +252,7 @@ impl Countries {
         }
         let r = match self.resolve(s) {
             Ok(Resolved::Country(c)) => Ok(Some(self.by_code[&c.iso3])),
-            Ok(Resolved::Aggregate { .. }) => Ok(None),
+            Ok(Resolved::Aggregate { .. } | Resolved::Part { .. }) => Ok(None),
             Err(e) => Err(e),
         };
         if let Ok(mut memo) = self.memo.lock() {
@@ -289,6 +313,13 @@ mod tests {
         for s in ["World", "European Union", "EU-27", "High income", "East Asia & Pacific", "WLD"] {
             assert!(matches!(c.resolve(s), Ok(Resolved::Aggregate { .. })), "{s}: {:?}", c.resolve(s));
         }
+        // parts of a country are neither the country nor an aggregate
+        for s in ["Gaza Strip", "Gaza Stripe", "West Bank", "West Banke", "gaza strip"] {
+            assert!(matches!(c.resolve(s), Ok(Resolved::Part { whole, .. }) if whole.iso3 == "PSE"), "{s}");
+            assert_eq!(c.iso3(s), Ok(None), "{s}");
+            assert_eq!(c.part_of(s).map(|w| w.iso3.as_str()), Some("PSE"));
+        }
+        assert_eq!(c.iso3("West Bank and Gaza"), Ok(Some("PSE")));
         let e = c.resolve("Atlantis").unwrap_err();
         assert!(e.contains("unknown country \"Atlantis\"; nearest known names:"), "{e}");
         assert!(c.resolve("").is_err());

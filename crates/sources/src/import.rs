@@ -57,6 +57,19 @@ pub struct Selector {
     /// as territories without a code of their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<String>,
+    /// Parts of countries reported on their own (the Gaza Strip and the
+    /// West Bank of Palestine): `"sum"` adds them up into the country, for
+    /// counts, in years the country has no value of its own; otherwise
+    /// they are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<String>,
+    /// `github`: the source publishes a value only at or above this
+    /// threshold (GitHub: 100 developers). A country without a row in a
+    /// quarter the file covers is then censored (below the threshold), not
+    /// missing; an annual value from fewer published quarters than the year
+    /// has is flagged with its bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub censored_below: Option<f64>,
 }
 
 /// Gapminder geo id → ISO3 code (`None`: no code of its own).
@@ -101,15 +114,40 @@ impl<'c> Keys<'c> {
     }
 }
 
+/// A row's unit: a country, or a part of one (its values are summed into
+/// the country where the indicator adds up).
+#[derive(Debug, Clone)]
+struct Unit {
+    iso3: String,
+    part: Option<String>,
+}
+
+impl From<String> for Unit {
+    fn from(iso3: String) -> Unit {
+        Unit { iso3, part: None }
+    }
+}
+
+/// The values of a country's parts in one year: (part, value, line).
+type Parts = BTreeMap<(String, i32), Vec<(String, f64, u64)>>;
+
 /// Collects observations, checking unit-years given twice.
 struct Collector {
     seen: HashMap<(String, i32), (f64, Option<String>, u64)>,
+    /// Parts of countries are summed into the country (`parts = "sum"`).
+    sum_parts: bool,
+    parts: Parts,
     out: Imported,
 }
 
 impl Collector {
-    fn new() -> Self {
-        Collector { seen: HashMap::new(), out: Imported::default() }
+    fn new(sel: &Selector) -> Self {
+        Collector {
+            seen: HashMap::new(),
+            sum_parts: sel.parts.as_deref() == Some("sum"),
+            parts: BTreeMap::new(),
+            out: Imported::default(),
+        }
     }
 
     fn skip(&mut self, key: &str) {
@@ -120,14 +158,25 @@ impl Collector {
         &mut self,
         path: &Path,
         line: u64,
-        unit: String,
+        unit: impl Into<Unit>,
         year: i32,
         value: f64,
         flag: Option<String>,
     ) -> Result<(), InputError> {
+        let unit = unit.into();
+        if let Some(part) = unit.part {
+            self.parts.entry((unit.iso3, year)).or_default().push((part, value, line));
+            return Ok(());
+        }
+        self.observe(path, line, Observation { unit: unit.iso3, year, value, flag, censored: None })
+    }
+
+    /// Adds an observation, checking that a unit-year given twice has the same value.
+    fn observe(&mut self, path: &Path, line: u64, o: Observation) -> Result<(), InputError> {
+        let (unit, year, value) = (&o.unit, o.year, o.value);
         match self.seen.get(&(unit.clone(), year)) {
             Some((v, f, first)) => {
-                let same = (v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan())) && *f == flag;
+                let same = (v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan())) && *f == o.flag;
                 if !same {
                     return Err(InputError::at(
                         path,
@@ -139,17 +188,44 @@ impl Collector {
                 Ok(())
             }
             None => {
-                self.seen.insert((unit.clone(), year), (value, flag.clone(), line));
-                self.out.observations.push(Observation { unit, year, value, flag });
+                self.seen.insert((unit.clone(), year), (value, o.flag.clone(), line));
+                self.out.observations.push(o);
                 Ok(())
             }
         }
     }
 
-    fn finish(mut self) -> Imported {
+    /// Sums each country's parts for the years the country has no value of
+    /// its own; a part's missing value makes the sum unknown.
+    fn finish(mut self, path: &Path) -> Result<Imported, InputError> {
+        for ((iso3, year), parts) in std::mem::take(&mut self.parts) {
+            if self.seen.contains_key(&(iso3.clone(), year)) {
+                for (name, _, _) in &parts {
+                    self.skip(&format!("{name} (part of {iso3}, which has its own value)"));
+                }
+                continue;
+            }
+            let mut names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.len() < parts.len() {
+                let line = parts.last().map_or(0, |p| p.2);
+                return Err(InputError::at(path, line, None, format!("{} {year} is given twice", parts[0].0)));
+            }
+            let value: f64 = parts.iter().map(|p| p.1).sum();
+            let terms: Vec<String> = parts.iter().map(|(n, v, _)| format!("{n} {}", crate::import::show(*v))).collect();
+            let flag = Some(format!("sum of parts: {}", terms.join(" + ")));
+            let line = parts[0].2;
+            self.observe(path, line, Observation { unit: iso3, year, value, flag, censored: None })?;
+        }
         self.out.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
-        self.out
+        Ok(self.out)
     }
+}
+
+/// A number as a short text (for flags and details).
+pub(crate) fn show(x: f64) -> String {
+    if x.is_nan() { "missing".into() } else { digindex_io::number::format_number(x) }
 }
 
 fn year(t: &Table<'_>, row: &digindex_io::table::Row, col: usize) -> Result<i32, InputError> {
@@ -171,14 +247,17 @@ fn unit_or_skip(
     t: &Table<'_>,
     row: &digindex_io::table::Row,
     col: usize,
-) -> Result<Option<String>, InputError> {
+) -> Result<Option<Unit>, InputError> {
     let key = row.cells[col].trim();
     match keys.get(key) {
-        Ok(Some(u)) => Ok(Some(u)),
-        Ok(None) => {
-            c.skip(key);
-            Ok(None)
-        }
+        Ok(Some(u)) => Ok(Some(u.into())),
+        Ok(None) => match keys.countries.part_of(key).filter(|_| c.sum_parts) {
+            Some(whole) => Ok(Some(Unit { iso3: whole.iso3.clone(), part: Some(key.to_string()) })),
+            None => {
+                c.skip(key);
+                Ok(None)
+            }
+        },
         Err(e) => Err(InputError::at(t.path, row.line, Some(&t.header[col]), e)),
     }
 }
@@ -246,7 +325,7 @@ pub fn import_table(
 ) -> Result<Imported, InputError> {
     let path = t.path;
     let mut keys = Keys::new(countries);
-    let mut c = Collector::new();
+    let mut c = Collector::new(sel);
     let need = |what: &str| -> Result<&String, InputError> {
         match what {
             "select" => sel.select.as_ref(),
@@ -260,11 +339,16 @@ pub fn import_table(
             for row in &t.rows {
                 let id = row.cells[g].trim();
                 let unit = match geo.and_then(|m| m.get(id)) {
-                    Some(Some(iso3)) if countries.get(iso3).is_some() => Some(iso3.clone()),
-                    Some(_) => {
-                        c.skip(id);
-                        None
-                    }
+                    Some(Some(iso3)) if countries.get(iso3).is_some() => Some(iso3.clone().into()),
+                    // an id the geo table gives no ISO3 code (Gapminder's
+                    // `kos`) may still be a country the registry knows
+                    Some(_) => match keys.get(id) {
+                        Ok(Some(iso3)) => Some(iso3.into()),
+                        _ => {
+                            c.skip(id);
+                            None
+                        }
+                    },
                     None => unit_or_skip(&mut keys, &mut c, t, row, g)?,
                 };
                 if let Some(u) = unit {
@@ -375,24 +459,98 @@ pub fn import_table(
                 _ => return Err(InputError::file(path, "format github needs both `filter` and `select`, or neither")),
             };
             let rule = annual_rule(path, sel)?;
-            // unit-year -> quarter values
-            // (unit, year) -> (quarter, value, line) of each quarter present
+            let below = match sel.censored_below {
+                Some(b) if !(b.is_finite() && b > 0.0) => {
+                    return Err(InputError::file(path, format!("censored_below = {b}: expected a number > 0")));
+                }
+                b => b,
+            };
+            // the quarters the file covers (any row, whatever the filter),
+            // and (unit, year) -> (quarter, value, line) of each quarter present
+            let mut covered: BTreeMap<i32, std::collections::BTreeSet<i32>> = BTreeMap::new();
             type Quarters = BTreeMap<(String, i32), Vec<(i32, f64, u64)>>;
             let mut quarters: Quarters = BTreeMap::new();
             for row in &t.rows {
+                let (yr, qn) = (year(t, row, y)?, year(t, row, q)?);
+                if !(1..=4).contains(&qn) {
+                    return Err(InputError::at(
+                        path,
+                        row.line,
+                        Some("quarter"),
+                        format!("expected 1 to 4, found {qn}"),
+                    ));
+                }
+                covered.entry(yr).or_default().insert(qn);
                 if let Some((fc, fv)) = &filter {
                     if &row.cells[*fc] != fv {
                         continue;
                     }
                 }
                 if let Some(u) = unit_or_skip(&mut keys, &mut c, t, row, k)? {
-                    let qn = year(t, row, q)?;
-                    quarters.entry((u, year(t, row, y)?)).or_default().push((qn, number(t, row, v)?, row.line));
+                    let e = quarters.entry((u.iso3, yr)).or_default();
+                    if let Some(first) = e.iter().find(|x| x.0 == qn) {
+                        return Err(InputError::at(
+                            path,
+                            row.line,
+                            None,
+                            format!("{} {yr} quarter {qn} is also on line {}", row.cells[k].trim(), first.2),
+                        ));
+                    }
+                    e.push((qn, number(t, row, v)?, row.line));
                 }
             }
-            for ((u, yr), qs) in quarters {
-                if let Some(value) = annualise(rule, qs.iter().map(|x| (x.0, x.1))) {
-                    c.push(path, qs[0].2, u, yr, value, None)?;
+            // a year gives an annual value when the file covers the quarters
+            // the rule needs: Q4, or all four for a mean or a sum
+            let needed: &[i32] = if rule == "q4" { &[4] } else { &[1, 2, 3, 4] };
+            let years: Vec<i32> =
+                covered.iter().filter(|(_, qs)| needed.iter().all(|n| qs.contains(n))).map(|(y, _)| *y).collect();
+            match below {
+                None => {
+                    for ((u, yr), qs) in quarters {
+                        if !years.contains(&yr) {
+                            continue;
+                        }
+                        if let Some(value) = annualise(rule, qs.iter().map(|x| (x.0, x.1))) {
+                            c.push(path, qs[0].2, u, yr, value, None)?;
+                        }
+                    }
+                }
+                Some(below) => {
+                    // every country without a published value for a covered
+                    // year is below the threshold: censored, not missing
+                    let parts = needed.len() as u32;
+                    for &yr in &years {
+                        for country in countries.all() {
+                            let qs: Vec<(i32, f64, u64)> = quarters
+                                .get(&(country.iso3.clone(), yr))
+                                .map(|qs| qs.iter().filter(|x| needed.contains(&x.0)).copied().collect())
+                                .unwrap_or_default();
+                            let published = qs.len() as u32;
+                            let total: f64 = qs.iter().map(|x| x.1).sum();
+                            let line = qs.first().map_or(0, |x| x.2);
+                            let missing = f64::from(parts - published);
+                            let per = if rule == "mean" { f64::from(parts) } else { 1.0 };
+                            let (value, censored) = if published == parts {
+                                (total / per, None)
+                            } else {
+                                let value =
+                                    if published == 0 { f64::NAN } else { (total + missing * below / 2.0) / per };
+                                let cen = digindex_data::panel::Censoring {
+                                    below,
+                                    published,
+                                    parts,
+                                    lower: total / per,
+                                    upper: (total + missing * below) / per,
+                                };
+                                (value, Some(cen))
+                            };
+                            c.observe(
+                                path,
+                                line,
+                                Observation { unit: country.iso3.clone(), year: yr, value, flag: None, censored },
+                            )?;
+                        }
+                    }
                 }
             }
         }
@@ -424,7 +582,7 @@ pub fn import_table(
             type Quarterly = BTreeMap<(String, i32), BTreeMap<i32, (f64, u64)>>;
             let mut totals: Quarterly = BTreeMap::new();
             for row in &t.rows {
-                let Some(s_unit) = unit_or_skip(&mut keys, &mut c, t, row, src)? else { continue };
+                let Some(Unit { iso3: s_unit, .. }) = unit_or_skip(&mut keys, &mut c, t, row, src)? else { continue };
                 let d_key = row.cells[dst].trim();
                 let d_unit = keys.get(d_key).map_err(|e| InputError::at(path, row.line, Some("destination"), e))?;
                 match d_unit {
@@ -598,7 +756,7 @@ pub fn import_table(
             ));
         }
     }
-    Ok(c.finish())
+    c.finish(path)
 }
 
 #[cfg(test)]
@@ -641,10 +799,7 @@ mod tests {
         s.filter = Some("INDICATOR".into());
         s.select = Some("IT_NET_USER".into());
         let r = import(p, sdmx, &s, &c, None).expect("sdmx");
-        assert_eq!(
-            r.observations[0],
-            Observation { unit: "IRN".into(), year: 2021, value: 78.6, flag: Some("E".into()) }
-        );
+        assert_eq!(r.observations[0], Observation { flag: Some("E".into()), ..Observation::new("IRN", 2021, 78.6) });
         assert_eq!(r.observations[1].unit, "JPN");
         assert_eq!(year_in_name(Path::new("data/egdi-2018.csv")), Some(2018));
         assert_eq!(year_in_name(Path::new("EGOV_DATA_2024.csv")), Some(2024));
@@ -660,7 +815,7 @@ mod tests {
         s.column = Some("LPI".into());
         let r =
             import(p, b"uName,uCode,Time,LPI\nAustria,AUT,2018,4.1\nAustria,AUT,2019,\n", &s, &c, None).expect("ok");
-        assert_eq!(r.observations, vec![Observation { unit: "AUT".into(), year: 2018, value: 4.1, flag: None }]);
+        assert_eq!(r.observations, vec![Observation::new("AUT", 2018, 4.1)]);
         // Latin-1 text, empty files: errors that say what to do
         let e = import(p, b"unit,year,value\nC\xf4te d'Ivoire,2020,1\n", &sel("long"), &c, None).unwrap_err();
         assert!(e.to_string().contains("not valid UTF-8; save the file as UTF-8"), "{e}");
@@ -675,14 +830,107 @@ mod tests {
     fn github_quarters_to_years() {
         let c = Countries::shipped();
         let p = Path::new("g.csv");
-        let text = b"developers,iso2_code,year,quarter\n10,NA,2024,1\n30,NA,2024,4\n5,EU,2024,4\n7,US,2025,1\n";
+        // the file covers 2024 Q1-Q4 and 2025 Q1 only
+        let text = b"developers,iso2_code,year,quarter\n10,NA,2024,1\n30,NA,2024,4\n20,NA,2024,2\n40,NA,2024,3\n5,EU,2024,4\n7,US,2025,1\n";
         let mut s = sel("github");
         let r = import(p, text, &s, &c, None).expect("ok");
-        assert_eq!(r.observations, vec![Observation { unit: "NAM".into(), year: 2024, value: 30.0, flag: None }]);
+        // q4: 2024's fourth quarter; 2025 has no Q4 in the file
+        assert_eq!(r.observations, vec![Observation::new("NAM", 2024, 30.0)]);
         s.annual = Some("mean".into());
         let r = import(p, text, &s, &c, None).expect("ok");
-        assert_eq!(r.observations.len(), 2);
-        assert_eq!(r.observations[0].value, 20.0);
+        // mean of the four quarters; no value for 2025, whose quarters are not all out
+        assert_eq!(r.observations, vec![Observation::new("NAM", 2024, 25.0)]);
         assert_eq!(r.skipped["EU"], 1);
+        // a quarter given twice, or a quarter 5, is an error naming the line
+        let e =
+            import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,1\n11,NA,2024,1\n", &s, &c, None).unwrap_err();
+        assert!(e.to_string().contains("line 3") && e.to_string().contains("also on line 2"), "{e}");
+        let e = import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,5\n", &s, &c, None).unwrap_err();
+        assert!(e.to_string().contains("expected 1 to 4"), "{e}");
+    }
+
+    #[test]
+    fn github_suppressed_quarters_are_censored() {
+        let c = Countries::shipped();
+        let p = Path::new("topics.csv");
+        // machine-learning: Iran published in Q1 and Q3 only, Turkey in all four;
+        // Japan only in another topic (so below 100 in this one every quarter)
+        let text = b"num_pushers,iso2_code,year,quarter,topic\n\
+109,IR,2023,1,machine-learning\n123,IR,2023,3,machine-learning\n\
+200,TR,2023,1,machine-learning\n210,TR,2023,2,machine-learning\n220,TR,2023,3,machine-learning\n230,TR,2023,4,machine-learning\n\
+500,JP,2023,2,web\n900,JP,2023,4,web\n";
+        let mut s = sel("github");
+        s.filter = Some("topic".into());
+        s.select = Some("machine-learning".into());
+        s.annual = Some("mean".into());
+        s.censored_below = Some(100.0);
+        let r = import(p, text, &s, &c, None).expect("ok");
+        let get = |u: &str| r.observations.iter().find(|o| o.unit == u && o.year == 2023).expect("an observation");
+        // all four published: a plain mean, nothing censored
+        assert_eq!((get("TUR").value, get("TUR").censored.is_none()), (215.0, true));
+        // two of four: the suppressed quarters count as 50, never a mean of the two published
+        let irn = get("IRN");
+        assert_eq!(irn.value, (109.0 + 123.0 + 50.0 + 50.0) / 4.0);
+        let cen = irn.censored.as_ref().expect("partly censored");
+        assert_eq!((cen.published, cen.parts, cen.lower, cen.upper), (2, 4, 58.0, 108.0));
+        assert!(!irn.is_censored());
+        assert!(cen.describe("quarter").starts_with("2 of 4 quarters published, the others < 100 (counted as 50)"));
+        // none published: censored below 100, with no value; every country of the registry
+        let jpn = get("JPN");
+        assert!(jpn.is_censored() && jpn.value.is_nan());
+        assert!(get("TUV").is_censored());
+        assert_eq!(
+            jpn.censored.as_ref().map(|c| c.describe("quarter")),
+            Some("< 100 (below the source's publication threshold)".into())
+        );
+        assert_eq!(r.observations.len(), c.all().len());
+        let mut bad = s.clone();
+        bad.censored_below = Some(-1.0);
+        assert!(import(p, text, &bad, &c, None).is_err());
+    }
+
+    #[test]
+    fn parts_of_a_country_add_up_only_for_counts() {
+        let c = Countries::shipped();
+        let p = Path::new("ncses.csv");
+        let text = b"indicator,entity,is_aggregate,year,value\n\
+ai,Gaza Stripe,0,2022,12\nai,West Banke,0,2022,35\nai,Gaza Strip,0,2021,31\nai,West Bank,0,2021,na\n\
+ai,Israel,0,2022,3000\n";
+        let mut s = sel("ncses");
+        s.select = Some("ai".into());
+        // without parts = "sum" the parts are skipped as before
+        let r = import(p, text, &s, &c, None).expect("ok");
+        assert!(r.observations.iter().all(|o| o.unit != "PSE"));
+        assert_eq!(r.skipped["Gaza Stripe"], 1);
+        s.parts = Some("sum".into());
+        let r = import(p, text, &s, &c, None).expect("ok");
+        let pse: Vec<&Observation> = r.observations.iter().filter(|o| o.unit == "PSE").collect();
+        assert_eq!(pse.len(), 2);
+        assert!(pse[0].value.is_nan(), "a missing part makes the sum unknown");
+        assert_eq!(pse[1].value, 47.0);
+        assert_eq!(pse[1].flag.as_deref(), Some("sum of parts: Gaza Stripe 12 + West Banke 35"));
+        // a country with its own value keeps it; its parts are skipped
+        let own = b"indicator,entity,is_aggregate,year,value\nai,Palestine,0,2022,50\nai,Gaza Strip,0,2022,12\n";
+        let r = import(p, own, &s, &c, None).expect("ok");
+        assert_eq!(r.observations.iter().find(|o| o.unit == "PSE").map(|o| o.value), Some(50.0));
+    }
+
+    #[test]
+    fn gapminder_ids_without_iso3_resolve_through_the_registry() {
+        let c = Countries::shipped();
+        let geo: GeoMap =
+            [("kos".to_string(), None), ("abkh".to_string(), None), ("irn".to_string(), Some("IRN".to_string()))]
+                .into_iter()
+                .collect();
+        let r = import(
+            Path::new("d.csv"),
+            b"geo,time,v\nkos,2018,1\nabkh,2018,2\nirn,2018,3\n",
+            &sel("ddf"),
+            &c,
+            Some(&geo),
+        )
+        .expect("ok");
+        assert_eq!(r.observations.iter().map(|o| o.unit.as_str()).collect::<Vec<_>>(), ["IRN", "XKX"]);
+        assert_eq!(r.skipped["abkh"], 1);
     }
 }

@@ -9,7 +9,9 @@
 //! compiled in, so the tool needs no files at run time to resolve names.
 
 pub mod catalog;
+pub mod corrections;
 pub mod countries;
 pub mod import;
 pub mod panel;
+pub mod quality;
 pub mod regions;

@@ -20,21 +20,39 @@
 //! The units carry grouping columns `wb_region`, `wb_income`, `un_region`
 //! and `un_subregion` (for `impute.method = "group_mean"`).
 //!
-//! For each indicator and unit the rule picks a value for the reference
-//! year and records the year it came from ([`Pick`]); denominators named in
-//! the framework are catalogue indicators too, picked the same way, so
-//! per-capita values are computed, not hand-made.
+//! For each indicator and unit a value for the reference year is found by
+//! a ladder that prefers the unit's own data, each step recorded in the
+//! cell's provenance ([`Cells`]):
+//!
+//! 1. the rule (`exact`, `latest`, `interpolate`) within `max_age` years:
+//!    `observed` (with its data year) or `interpolated`;
+//! 2. else, with `fallback_age`, the unit's own older value or an
+//!    interpolation between its own values that far back: `older` or
+//!    `interpolated`, said as standing in beyond the window;
+//! 3. else missing (`excluded` when a correction took the value away);
+//!    the build may then estimate it from a group of other units.
+//!
+//! A corrected value is `corrected`, a value the source suppressed below
+//! its threshold `censored` (and handed to the build as such, to be placed
+//! below every published value). Denominators named in the framework are
+//! catalogue indicators too, found the same way, so per-capita values are
+//! computed, not hand-made. The data-quality audit runs on the units'
+//! series ([`Loaded::findings`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use digindex_build::Inputs;
+use digindex_build::censor::Censored;
 use digindex_build::spec::{Spec, YearRule};
-use digindex_data::{DataSet, Framework, GroupColumn, Matrix, NodeSpec, NumericColumn, UnitTable};
+use digindex_data::provenance::{Cell, Cells, Flag};
+use digindex_data::{DataSet, Framework, GroupColumn, Matrix, NodeSpec, NumericColumn, Observation, UnitTable};
 use digindex_io::{InputError, InputFile, read_input, resolve};
 
 use crate::catalog::{Catalog, Series};
+use crate::corrections::Applied;
 use crate::countries::Countries;
+use crate::quality::Finding;
 use crate::regions;
 
 /// How a cell's value was found.
@@ -58,33 +76,74 @@ pub fn pick(obs: &[(i32, f64)], year: i32, rule: YearRule, max_age: i32) -> Opti
     if rule == YearRule::Interpolate {
         let after = obs.iter().filter(|(y, _)| *y > year && *y <= year + max_age).min_by_key(|(y, _)| *y);
         if let (Some(&(y0, v0)), Some(&(y1, v1))) = (before, after) {
-            let t = f64::from(year - y0) / f64::from(y1 - y0);
-            return Some((v0 + t * (v1 - v0), Pick::Interpolated(y0, y1)));
+            // a suppressed value (NaN) cannot be interpolated with
+            if !v0.is_nan() && !v1.is_nan() {
+                let t = f64::from(year - y0) / f64::from(y1 - y0);
+                return Some((v0 + t * (v1 - v0), Pick::Interpolated(y0, y1)));
+            }
         }
     }
     before.map(|&(y, v)| (v, Pick::Older(y)))
 }
 
-/// What the loader chose, per indicator: counts of exact, older,
-/// interpolated and missing cells.
+/// What the loader chose, per indicator: counts of cells by how their
+/// value was found.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PickSummary {
     pub rule: Option<YearRule>,
     pub max_age: u32,
+    /// Own values up to this old stand in when the window has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_age: Option<u32>,
+    /// The reference year's own value.
     pub exact: usize,
-    pub older: usize,
+    /// An own value from an earlier year within `max_age`.
+    pub earlier: usize,
+    /// Interpolated between own values.
     pub interpolated: usize,
+    /// An own value beyond `max_age` (within `fallback_age`).
+    pub older: usize,
+    /// A corrected value.
+    pub corrected: usize,
+    /// Below the source's publication threshold (wholly or partly).
+    pub censored: usize,
+    /// No value because a correction excluded the source's.
+    pub excluded: usize,
     pub missing: usize,
     /// The oldest year used.
     pub oldest: Option<i32>,
 }
 
-/// Inputs built from the catalogue, with the files read and the picks.
+/// Inputs built from the catalogue, with the files read, the picks, where
+/// every cell's value came from, the corrections applied and the
+/// data-quality findings on the units' data.
 #[derive(Clone)]
 pub struct Loaded {
     pub inputs: Inputs,
     pub files: Vec<InputFile>,
     pub picks: BTreeMap<String, PickSummary>,
+    /// Every cell of the indicators and denominators, for the units.
+    pub cells: Cells,
+    /// Corrections applied to the units' values of these indicators.
+    pub corrections: Vec<Applied>,
+    /// Data-quality findings on the units' values of these indicators
+    /// (every year; [`Loaded::findings_used`] picks those the build uses).
+    pub findings: Vec<Finding>,
+}
+
+impl Loaded {
+    /// The findings on values this year's build uses (the value of the
+    /// year a cell's value comes from).
+    pub fn findings_used(&self) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| {
+                self.cells
+                    .get(&f.unit, &f.indicator)
+                    .is_some_and(|c| c.data_year == Some(f.year) && (c.flag.is_own_data() || c.flag == Flag::Excluded))
+            })
+            .collect()
+    }
 }
 
 fn spec_error(spec_path: &Path, key: &str, message: String) -> InputError {
@@ -100,6 +159,131 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
         }
     };
     load_years(spec, spec_path, &[year]).map(|mut v| v.remove(0))
+}
+
+/// One observation of a unit, as the year rules see it.
+#[derive(Clone, Copy)]
+struct Point<'a> {
+    year: i32,
+    /// NaN when the source published only "below the threshold".
+    value: f64,
+    obs: &'a Observation,
+}
+
+/// A cell's value and where it came from; `below` for a value the source
+/// suppressed as below a threshold.
+struct Found {
+    value: f64,
+    cell: Cell,
+    pick: Option<Pick>,
+    fallback: bool,
+    below: Option<f64>,
+}
+
+fn show(x: f64) -> String {
+    crate::import::show(x)
+}
+
+/// The ladder of a cell: the rule within `max_age`; else the unit's own
+/// older value or an interpolation within `fallback_age`; else missing
+/// (group estimates come later, in the build). Corrections, censoring and
+/// exclusions are said in the cell.
+fn find(
+    points: &[Point<'_>],
+    series: &Series,
+    unit: &str,
+    year: i32,
+    rule: YearRule,
+    max_age: u32,
+    fallback_age: Option<u32>,
+) -> Found {
+    let pairs: Vec<(i32, f64)> = points.iter().map(|p| (p.year, p.value)).collect();
+    let mut fallback = false;
+    let mut got = pick(&pairs, year, rule, max_age as i32);
+    if got.is_none() {
+        if let Some(f) = fallback_age.filter(|f| *f > max_age) {
+            got = pick(&pairs, year, YearRule::Interpolate, f as i32);
+            fallback = got.is_some();
+        }
+    }
+    // an exclusion that took away a value the rules would have reached
+    let reach = fallback_age.unwrap_or(max_age).max(max_age) as i32;
+    let picked_year = got.map(|(_, p)| match p {
+        Pick::Exact => year,
+        Pick::Older(y) => y,
+        Pick::Interpolated(_, y1) => y1,
+    });
+    let excluded: Vec<String> = series
+        .corrections
+        .iter()
+        .filter(|a| a.unit == unit && a.after.is_none())
+        .filter(|a| a.year <= year && a.year >= year - reach && picked_year.is_none_or(|y| a.year > y))
+        .map(|a| format!("the {} value {} was excluded: {}", a.year, show(a.before), a.reason))
+        .collect();
+    let note = |mut d: String| {
+        for e in &excluded {
+            if !d.is_empty() {
+                d.push_str("; ");
+            }
+            d.push_str(e);
+        }
+        d
+    };
+    let Some((value, p)) = got else {
+        let flag = if excluded.is_empty() { Flag::Missing } else { Flag::Excluded };
+        return Found {
+            value: f64::NAN,
+            cell: Cell { flag, data_year: None, detail: note(String::new()) },
+            pick: None,
+            fallback: false,
+            below: None,
+        };
+    };
+    let at = |y: i32| points.iter().find(|q| q.year == y);
+    let window = if fallback {
+        format!(
+            ", beyond the {max_age}-year window (own values up to {} years old stand in)",
+            fallback_age.unwrap_or(0)
+        )
+    } else {
+        String::new()
+    };
+    let (flag, data_year, detail, below) = match p {
+        Pick::Interpolated(y0, y1) => (
+            Flag::Interpolated,
+            Some(y1),
+            format!(
+                "interpolated between its own values {} ({y0}) and {} ({y1}){window}",
+                show(at(y0).map_or(f64::NAN, |q| q.value)),
+                show(at(y1).map_or(f64::NAN, |q| q.value))
+            ),
+            None,
+        ),
+        Pick::Exact | Pick::Older(_) => {
+            let y = picked_year.unwrap_or(year);
+            let o = at(y).map(|q| q.obs);
+            let source_flag = o.and_then(|o| o.flag.as_deref()).map(|f| format!("source flag {f:?}"));
+            let corrected = series.correction(unit, y).filter(|a| a.action == crate::corrections::Action::Replace);
+            if let Some(a) = corrected {
+                let d = format!(
+                    "source value {} replaced by {} ({}): {}",
+                    show(a.before),
+                    show(value),
+                    a.source.as_deref().unwrap_or_default(),
+                    a.reason
+                );
+                (Flag::Corrected, Some(y), d, None)
+            } else if let Some(c) = o.and_then(|o| o.censored.as_ref()) {
+                let d = c.describe(if series.indicator.format.starts_with("github") { "quarter" } else { "part" });
+                (Flag::Censored, Some(y), format!("{d}{window}"), (c.published == 0).then_some(c.below))
+            } else if fallback {
+                (Flag::Older, Some(y), format!("own value {y}{window}"), None)
+            } else {
+                (Flag::Observed, Some(y), source_flag.unwrap_or_default(), None)
+            }
+        }
+    };
+    Found { value, cell: Cell { flag, data_year, detail: note(detail) }, pick: Some(p), fallback, below }
 }
 
 /// Builds the inputs of a catalogue spec for each of several years (the
@@ -125,9 +309,14 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     let text = String::from_utf8(read_input("catalogue", &cat_file, &mut files)?).map_err(|_| {
         InputError::file(&cat_file, "cannot read the catalogue: stream did not contain valid UTF-8".to_string())
     })?;
-    let catalog = Catalog::parse(&cat_file, &text)?;
+    let mut catalog = Catalog::parse(&cat_file, &text)?;
+    catalog.quality.check().map_err(|m| InputError::file(&cat_file, m))?;
     let countries = Countries::shipped();
-
+    if let Some(p) = catalog.corrections_path() {
+        let bytes = read_input("corrections", &p, &mut files)?;
+        let text = String::from_utf8(bytes).map_err(|_| InputError::file(&p, "the file is not valid UTF-8"))?;
+        catalog.read_corrections(&p, &text, &countries)?;
+    }
     // units
     let units: Vec<String> = match (&d.region, d.members.is_empty()) {
         (Some(r), true) if r.ends_with(".csv") => {
@@ -221,68 +410,97 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     }
     let series: Vec<Series> = catalog.load_some_from(&list, &countries, read)?;
 
-    // each series' observations by unit (the same for every year)
-    let by_unit: Vec<BTreeMap<&str, Vec<(i32, f64)>>> = series
+    // each series' observations by unit, censored ones included (the same for every year)
+    let by_unit: Vec<BTreeMap<&str, Vec<Point<'_>>>> = series
         .iter()
         .map(|s| {
-            let mut m: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
-            for o in s.observations.iter().filter(|o| !o.value.is_nan()) {
-                m.entry(o.unit.as_str()).or_default().push((o.year, o.value));
+            let mut m: BTreeMap<&str, Vec<Point<'_>>> = BTreeMap::new();
+            for o in s.observations.iter().filter(|o| !o.value.is_nan() || o.is_censored()) {
+                m.entry(o.unit.as_str()).or_default().push(Point { year: o.year, value: o.value, obs: o });
             }
             m
         })
         .collect();
+    // the rules of every series, checked once
+    let mut rules = Vec::with_capacity(series.len());
+    for s in &series {
+        let code = &s.indicator.code;
+        let r = d.rules.get(code);
+        let rule = r.and_then(|r| r.rule).or(d.rule).unwrap_or_default();
+        let max_age = r.and_then(|r| r.max_age).or(d.max_age).unwrap_or(3);
+        let fallback_age = r.and_then(|r| r.fallback_age).or(d.fallback_age);
+        if let Some(f) = fallback_age.filter(|f| *f <= max_age) {
+            return Err(spec_error(
+                spec_path,
+                "data.fallback_age",
+                format!("{code}: fallback_age ({f}) must be more than max_age ({max_age}) to reach further back"),
+            ));
+        }
+        rules.push((rule, max_age, fallback_age));
+    }
+    // the data-quality audit of the units' values, and the corrections applied to them
+    let unit_set: std::collections::HashSet<&str> = units.iter().map(String::as_str).collect();
+    let mut findings = Vec::new();
+    let mut corrections = Vec::new();
+    for s in &series {
+        findings.extend(crate::quality::audit(s, &catalog.quality, Some(&unit_set)));
+        corrections.extend(s.corrections.iter().filter(|a| unit_set.contains(a.unit.as_str())).cloned());
+    }
 
-    let n_ind = framework.indicators().len();
+    let n_ind = framework.indicator_codes().len();
+    let codes: Vec<String> = series.iter().map(|s| s.indicator.code.clone()).collect();
     let mut out = Vec::with_capacity(years.len());
     for &year in years {
-        // pick a value per unit and indicator
         let mut picks = BTreeMap::new();
-        let mut column = |si: usize, s: &Series| -> Vec<f64> {
-            let code = &s.indicator.code;
-            let r = d.rules.get(code);
-            let rule = r.and_then(|r| r.rule).or(d.rule).unwrap_or_default();
-            let max_age = r.and_then(|r| r.max_age).or(d.max_age).unwrap_or(3);
-            let by_unit = &by_unit[si];
-            let mut sum = PickSummary { rule: Some(rule), max_age, ..Default::default() };
-            let col = units
-                .iter()
-                .map(|u| match by_unit.get(u.as_str()).and_then(|obs| pick(obs, year, rule, max_age as i32)) {
-                    Some((v, p)) => {
-                        let oldest = match p {
-                            Pick::Exact => {
-                                sum.exact += 1;
-                                year
-                            }
-                            Pick::Older(y) => {
-                                sum.older += 1;
-                                y
-                            }
-                            Pick::Interpolated(y0, _) => {
-                                sum.interpolated += 1;
-                                y0
-                            }
-                        };
-                        sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
-                        v
+        let mut censored = Vec::new();
+        let mut cell_columns = Vec::with_capacity(series.len());
+        let mut cols: Vec<Vec<f64>> = Vec::with_capacity(series.len());
+        for (si, s) in series.iter().enumerate() {
+            let (rule, max_age, fallback_age) = rules[si];
+            let mut sum = PickSummary { rule: Some(rule), max_age, fallback_age, ..Default::default() };
+            let mut col = Vec::with_capacity(units.len());
+            let mut cells = Vec::with_capacity(units.len());
+            for (ui, u) in units.iter().enumerate() {
+                let points = by_unit[si].get(u.as_str()).map(Vec::as_slice).unwrap_or_default();
+                let f = find(points, s, u, year, rule, max_age, fallback_age);
+                match (f.cell.flag, f.pick) {
+                    (Flag::Missing, _) => sum.missing += 1,
+                    (Flag::Excluded, _) => sum.excluded += 1,
+                    (Flag::Corrected, _) => sum.corrected += 1,
+                    (Flag::Censored, _) => sum.censored += 1,
+                    (_, Some(Pick::Interpolated(..))) => sum.interpolated += 1,
+                    _ if f.fallback => sum.older += 1,
+                    (_, Some(Pick::Exact)) => sum.exact += 1,
+                    _ => sum.earlier += 1,
+                }
+                if let Some(y) = f.cell.data_year {
+                    let oldest = match f.pick {
+                        Some(Pick::Interpolated(y0, _)) => y0,
+                        _ => y,
+                    };
+                    sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
+                }
+                if let Some(below) = f.below {
+                    if si < n_ind {
+                        censored.push(Censored { row: ui, col: si, below });
                     }
-                    None => {
-                        sum.missing += 1;
-                        f64::NAN
-                    }
-                })
-                .collect();
-            picks.insert(code.clone(), sum);
-            col
-        };
-        let cols: Vec<Vec<f64>> = series[..n_ind].iter().enumerate().map(|(i, s)| column(i, s)).collect();
+                }
+                col.push(f.value);
+                cells.push(f.cell);
+            }
+            picks.insert(s.indicator.code.clone(), sum);
+            cols.push(col);
+            cell_columns.push(cells);
+        }
         let denominators: Vec<NumericColumn> = series[n_ind..]
             .iter()
-            .enumerate()
-            .map(|(i, s)| NumericColumn { name: s.indicator.code.clone(), values: column(n_ind + i, s) })
+            .zip(&cols[n_ind..])
+            .map(|(s, c)| NumericColumn { name: s.indicator.code.clone(), values: c.clone() })
             .collect();
-        let values = Matrix::from_columns(units.len(), &cols)
+        let values = Matrix::from_columns(units.len(), &cols[..n_ind])
             .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;
+        let cells = Cells::from_columns(units.clone(), codes.clone(), cell_columns)
+            .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged cells".into()))?;
         let raw = DataSet::new(units.clone(), framework.indicator_codes(), values);
         let names = units.iter().map(|u| countries.get(u).map(|c| c.name.clone())).collect();
         // grouping columns from the country registry (for group imputation)
@@ -301,9 +519,12 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
         ];
         let unit_table = UnitTable { codes: units.clone(), names, groups, denominators };
         out.push(Loaded {
-            inputs: Inputs { framework: framework.clone(), units: unit_table, raw },
+            inputs: Inputs { framework: framework.clone(), units: unit_table, raw, censored },
             files: files.clone(),
             picks,
+            cells,
+            corrections: corrections.clone(),
+            findings: findings.clone(),
         });
     }
     Ok(out)
@@ -325,5 +546,114 @@ mod tests {
         assert_eq!(pick(&obs, 2023, YearRule::Interpolate, 3), Some((22.0, Pick::Older(2021))));
         // a gap wider than max_age on one side: carried forward instead
         assert_eq!(pick(&obs, 2016, YearRule::Interpolate, 1), Some((10.0, Pick::Older(2015))));
+    }
+
+    fn series_of(obs: Vec<Observation>, corrections: Vec<Applied>) -> Series {
+        Series {
+            indicator: crate::catalog::Indicator {
+                code: "x".into(),
+                name: "x".into(),
+                unit: "u".into(),
+                dataset: "d".into(),
+                file: "f".into(),
+                more_files: vec![],
+                format: "github".into(),
+                column: None,
+                select: None,
+                filter: None,
+                annual: None,
+                geo: None,
+                parts: None,
+                censored_below: None,
+                positive: false,
+                valid_range: None,
+                scale: None,
+            },
+            observations: obs,
+            skipped: Default::default(),
+            corrections,
+        }
+    }
+
+    fn points(s: &Series) -> Vec<Point<'_>> {
+        s.observations.iter().map(|o| Point { year: o.year, value: o.value, obs: o }).collect()
+    }
+
+    #[test]
+    fn the_ladder_prefers_the_units_own_data_and_says_how() {
+        let s = series_of(vec![Observation::new("IND", 2018, 0.65), Observation::new("IND", 2020, 0.646)], vec![]);
+        let p = points(&s);
+        // within the window: observed, with its year
+        let f = find(&p, &s, "IND", 2022, YearRule::Latest, 3, Some(6));
+        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (0.646, Flag::Observed, Some(2020)));
+        // beyond the window: without a fallback age, missing (a group estimate may follow)
+        let f = find(&p, &s, "IND", 2024, YearRule::Latest, 3, None);
+        assert_eq!(f.cell.flag, Flag::Missing);
+        assert!(f.value.is_nan());
+        // with one, the own older value stands in, said as such
+        let f = find(&p, &s, "IND", 2024, YearRule::Latest, 3, Some(6));
+        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (0.646, Flag::Older, Some(2020)));
+        assert!(f.cell.detail.contains("own value 2020, beyond the 3-year window"), "{}", f.cell.detail);
+        // too old even for the fallback
+        assert_eq!(find(&p, &s, "IND", 2027, YearRule::Latest, 3, Some(6)).cell.flag, Flag::Missing);
+        // a gap inside the fallback reach is interpolated between own values
+        let s2 = series_of(vec![Observation::new("IDN", 2015, 1.0), Observation::new("IDN", 2023, 3.0)], vec![]);
+        let f = find(&points(&s2), &s2, "IDN", 2019, YearRule::Latest, 3, Some(4));
+        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (2.0, Flag::Interpolated, Some(2023)));
+    }
+
+    #[test]
+    fn corrections_censoring_and_exclusions_are_said() {
+        let excluded = Applied {
+            indicator: "x".into(),
+            unit: "WSM".into(),
+            year: 2024,
+            action: crate::corrections::Action::Exclude,
+            before: 76.67,
+            after: None,
+            reason: "a one-year spike".into(),
+            source: None,
+            file: "corrections.toml".into(),
+            line: 3,
+            source_observation: Observation::new("WSM", 2024, 76.67),
+        };
+        let replaced = Applied {
+            unit: "TON".into(),
+            year: 2023,
+            action: crate::corrections::Action::Replace,
+            before: 28.46,
+            after: Some(2.0),
+            source: Some("the ministry".into()),
+            ..excluded.clone()
+        };
+        let mut ton = Observation::new("TON", 2023, 2.0);
+        ton.flag = None;
+        let cen = Observation {
+            censored: Some(digindex_data::panel::Censoring {
+                below: 100.0,
+                published: 0,
+                parts: 4,
+                lower: 0.0,
+                upper: 100.0,
+            }),
+            ..Observation::new("PRK", 2024, f64::NAN)
+        };
+        let s = series_of(vec![Observation::new("WSM", 2023, 5.74), ton, cen], vec![excluded, replaced]);
+        let by = |u: &str| -> Vec<Point<'_>> { points(&s).into_iter().filter(|p| p.obs.unit == u).collect() };
+        // the excluded 2024 value gives way to 2023, and the cell says why
+        let f = find(&by("WSM"), &s, "WSM", 2024, YearRule::Latest, 3, None);
+        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (5.74, Flag::Observed, Some(2023)));
+        assert!(f.cell.detail.contains("the 2024 value 76.67 was excluded: a one-year spike"), "{}", f.cell.detail);
+        // with nothing left, the cell is excluded, not plain missing
+        let f = find(&by("WSM"), &s, "WSM", 2024, YearRule::Exact, 0, None);
+        assert_eq!(f.cell.flag, Flag::Excluded);
+        // a replaced value is corrected, with both values and the source
+        let f = find(&by("TON"), &s, "TON", 2024, YearRule::Latest, 3, None);
+        assert_eq!((f.value, f.cell.flag), (2.0, Flag::Corrected));
+        assert!(f.cell.detail.contains("28.46 replaced by 2 (the ministry)"), "{}", f.cell.detail);
+        // a suppressed value is censored, handed on with its bound
+        let f = find(&by("PRK"), &s, "PRK", 2024, YearRule::Latest, 3, None);
+        assert_eq!((f.cell.flag, f.below, f.cell.data_year), (Flag::Censored, Some(100.0), Some(2024)));
+        assert!(f.cell.detail.starts_with("< 100"), "{}", f.cell.detail);
     }
 }

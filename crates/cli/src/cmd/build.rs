@@ -41,6 +41,8 @@ pub fn run(args: Args) -> Result<()> {
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
+    let provenance = super::provenance(&spec, &loaded, &build);
+    super::annotate(&mut manifest, &loaded, &provenance);
     let out = args.common.out_dir();
     let fw = &loaded.inputs.framework;
     // the previous run's ranks, to report who moved
@@ -62,6 +64,9 @@ pub fn run(args: Args) -> Result<()> {
     // claims checked with the build, on the catalogue the spec uses
     let verdicts = super::check::spec_verdicts(&spec, &args.common.spec)?;
     digindex_io::output::write_output_and(&out, &build, fw, &manifest, |dir| {
+        digindex_io::output::write_file(dir, "provenance.csv", |w| {
+            digindex_io::output::write_provenance(w, &provenance)
+        })?;
         if let Some(a) = &audit {
             std::fs::create_dir(dir.join("audit"))?;
             digindex_io::audit::write_audit_into(&dir.join("audit"), &a.report())?;
@@ -74,8 +79,9 @@ pub fn run(args: Args) -> Result<()> {
     .with_context(|| format!("writing {}", out.display()))?;
     if !args.common.quiet {
         report(&spec, fw, &build, &out, t0.elapsed().as_secs_f64())?;
+        data_notes(&loaded, &provenance)?;
         if let Some(a) = &audit {
-            summary(&build, a, previous.as_deref())?;
+            summary(&build, a, previous.as_deref(), &provenance)?;
         }
         if !verdicts.is_empty() {
             out!("");
@@ -91,32 +97,77 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// What the reader must know about the data: findings on used values no
+/// correction covers, corrections, and how many values are estimates.
+fn data_notes(loaded: &digindex_io::Loaded, provenance: &[digindex_data::provenance::Provenance]) -> Result<()> {
+    for w in loaded.warnings.iter().take(8) {
+        out!("warning: {w}");
+    }
+    if loaded.warnings.len() > 8 {
+        out!("warning: … and {} more data findings (manifest.json: quality)", loaded.warnings.len() - 8);
+    }
+    if loaded.cells.is_none() {
+        return Ok(());
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for r in provenance {
+        *counts.entry(r.flag).or_insert(0usize) += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    let n_corr = loaded.quality.as_ref().and_then(|q| q["corrections"].as_array().map(Vec::len)).unwrap_or(0);
+    out!(
+        "values in the index: {} ({} corrections applied to these units' data; provenance.csv)",
+        parts.join(", "),
+        n_corr
+    );
+    let resting: Vec<String> = digindex_build::provenance::estimated(provenance)
+        .into_iter()
+        .filter(|(_, e, n)| digindex_build::provenance::rests_on_estimates(*e, *n))
+        .map(|(u, e, n)| format!("{u} ({e}/{n})"))
+        .collect();
+    if !resting.is_empty() {
+        out!("scores resting on estimates (more than a third of values): {}", resting.join(", "));
+    }
+    Ok(())
+}
+
 /// Top 10 with rank intervals, and the biggest movers since the previous run.
-fn summary(build: &digindex_build::Build, audit: &super::audit::Audit, previous: Option<&str>) -> Result<()> {
+fn summary(
+    build: &digindex_build::Build,
+    audit: &super::audit::Audit,
+    previous: Option<&str>,
+    provenance: &[digindex_data::provenance::Provenance],
+) -> Result<()> {
+    let estimated: std::collections::HashMap<String, (usize, usize)> =
+        digindex_build::provenance::estimated(provenance).into_iter().map(|(u, e, n)| (u, (e, n))).collect();
     let Some(o) = &audit.outcome else { return Ok(()) };
     let agg = build.stage(Stage::Aggregated);
     let Some(col) = agg.column(&o.target) else { return Ok(()) };
     out!("");
-    out!("{:>4}  {:<5} {:<32} {:>7}  {:>8}  {:>9}", "rank", "unit", "name", "score", "median", "5%-95%");
+    out!("{:>4}  {:<5} {:<32} {:>7}  {:>8}  {:>9}  {:>6}", "rank", "unit", "name", "score", "median", "5%-95%", "est.");
     let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
     order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
     let countries = digindex_sources::countries::Countries::shipped();
     for r in order.iter().take(10) {
         let score = agg.row_index(&r.unit).map_or(f64::NAN, |i| col[i]);
         let name = countries.get(&r.unit).map(|c| c.name.as_str()).unwrap_or("");
+        let est = estimated.get(&r.unit).map_or(String::new(), |&(e, n)| {
+            format!("{e}/{n}{}", if digindex_build::provenance::rests_on_estimates(e, n) { "*" } else { "" })
+        });
         out!(
-            "{:>4}  {:<5} {:<32} {:>7.2}  {:>8}  {:>4}-{:<4}",
+            "{:>4}  {:<5} {:<32} {:>7.2}  {:>8}  {:>4}-{:<4}  {:>6}",
             r.nominal_rank.map(|v| v.to_string()).unwrap_or_default(),
             r.unit,
             name,
             score,
             r.median_rank,
             r.q05,
-            r.q95
+            r.q95,
+            est
         );
     }
     out!(
-        "rank intervals over {} runs: {}",
+        "rank intervals over {} runs: {}; est. = values that are estimates (older own values, interpolations, group estimates), * = more than a third",
         o.replications.len(),
         o.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
     );
@@ -195,6 +246,19 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
     let (loaded, per_year) = super::load_years(spec, &args.common.spec, years)?;
     let fw = loaded[0].inputs.framework.clone();
     let builds = digindex_build::pipeline::build_years(spec, &per_year).map_err(|e| anyhow!("{e}"))?;
+    // every year's provenance, and what the manifest says of it
+    let mut provenance = Vec::with_capacity(builds.len());
+    let mut notes = serde_json::Map::new();
+    for ((y, b), l) in builds.iter().zip(&loaded) {
+        let l = super::loaded_of(l.clone());
+        let mut spec_y = spec.clone();
+        spec_y.data.time = Some(f64::from(*y));
+        let rows = super::provenance(&spec_y, &l, b);
+        let mut m = serde_json::json!({ "warnings": [] });
+        super::annotate(&mut m, &l, &rows);
+        notes.insert(y.to_string(), m);
+        provenance.push((*y, rows));
+    }
     let head = digindex_io::output::manifest_head(spec, &args.common.set, &spec_file, &loaded[0].files);
     let manifest = digindex_io::output::manifest_with(
         head,
@@ -203,6 +267,7 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
             "normalised_across_years": spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
             "data_picks": years.iter().zip(&loaded).map(|(y, l)| (y.to_string(), serde_json::to_value(&l.picks).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
             "logs": builds.iter().map(|(y, b)| (y.to_string(), serde_json::json!({"log": b.log, "warnings": b.warnings}))).collect::<serde_json::Map<_, _>>(),
+            "data": notes,
         }),
     );
     // the audit of every year, each variant built over all the years
@@ -222,6 +287,11 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
     };
     let verdicts = super::check::spec_verdicts(spec, &args.common.spec)?;
     digindex_io::output::write_years(&args.common.out_dir(), &builds, &fw, &manifest, |dir| {
+        for (y, rows) in &provenance {
+            digindex_io::output::write_file(&dir.join(y.to_string()), "provenance.csv", |w| {
+                digindex_io::output::write_provenance(w, rows)
+            })?;
+        }
         for (y, a) in &audits {
             let d = dir.join(y.to_string()).join("audit");
             std::fs::create_dir(&d)?;

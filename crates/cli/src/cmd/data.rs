@@ -1,4 +1,4 @@
-//! `digindex data list | show CODE | coverage` and `digindex regions [show NAME]`
+//! `digindex data list | show CODE | audit | coverage` and `digindex regions [show NAME]`
 //!
 //! The shipped data (the catalogue `data/catalog.toml`) and region sets:
 //! what there is, one indicator's values, and — before an index is built —
@@ -31,6 +31,26 @@ enum DataCommand {
         region: Option<String>,
         #[arg(long)]
         year: Option<i32>,
+    },
+    /// The data-quality audit: suspicious values (range, zero, jump, stale,
+    /// outlier) and the corrections applied, as CSV
+    /// `unit,indicator,year,value,rule,detail`.
+    Audit {
+        /// The catalogue (default: DATA/catalog.toml).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// Only the members of this region set (distributions are always every country's).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only these indicators (repeatable; default: all).
+        #[arg(long = "indicator", value_name = "CODE")]
+        indicators: Vec<String>,
+        /// Only values from this year on.
+        #[arg(long)]
+        since: Option<i32>,
+        /// Write the CSV here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Availability of every indicator for every member of a region.
     Coverage {
@@ -165,6 +185,111 @@ pub fn run(args: DataArgs) -> Result<()> {
                     None => out!("{u}  {:<32} -", name),
                 }
             }
+        }
+        DataCommand::Audit { catalog: cat_path, region: rname, indicators, since, out } => {
+            let cat = match cat_path {
+                Some(p) => Catalog::read(&p).map_err(|e| anyhow!("{e}"))?,
+                None => cat,
+            };
+            cat.quality.check().map_err(|e| anyhow!("{e}"))?;
+            let list: Vec<&digindex_sources::catalog::Indicator> = if indicators.is_empty() {
+                cat.indicators.iter().collect()
+            } else {
+                let codes: Vec<String> = cat.indicators.iter().map(|i| i.code.clone()).collect();
+                indicators
+                    .iter()
+                    .map(|c| {
+                        cat.indicator(c).ok_or_else(|| {
+                            anyhow!(
+                                "no indicator {c:?}{}; `digindex data list` shows them",
+                                digindex_data::suggest(c, codes.iter())
+                            )
+                        })
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let members: Option<std::collections::HashSet<&str>> = match &rname {
+                Some(n) => Some(region(&sets, n)?.members.iter().map(String::as_str).collect()),
+                None => None,
+            };
+            let all = cat.load_some(&list, &countries).map_err(|e| anyhow!("{e}"))?;
+            let mut rows: Vec<[String; 6]> = Vec::new();
+            let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+            let in_scope =
+                |u: &str, y: i32| members.as_ref().is_none_or(|m| m.contains(u)) && since.is_none_or(|s| y >= s);
+            for s in &all {
+                for f in digindex_sources::quality::audit(s, &cat.quality, members.as_ref()) {
+                    if !in_scope(&f.unit, f.year) {
+                        continue;
+                    }
+                    let c = counts.entry(f.rule.to_string()).or_default();
+                    c.0 += 1;
+                    c.1 += usize::from(f.corrected.is_some());
+                    let detail = match &f.corrected {
+                        Some(c) => format!("{}; corrected: {c}", f.detail),
+                        None => f.detail.clone(),
+                    };
+                    let value = digindex_io::number::format_number(f.value);
+                    rows.push([f.unit, f.indicator, f.year.to_string(), value, f.rule.to_string(), detail]);
+                }
+                for a in s.corrections.iter().filter(|a| in_scope(&a.unit, a.year)) {
+                    let what = a.describe();
+                    let evidence = cat
+                        .corrections
+                        .iter()
+                        .find(|c| c.line == a.line && c.file == a.file)
+                        .and_then(|c| c.evidence.as_deref())
+                        .map(|e| format!("; evidence: {e}"))
+                        .unwrap_or_default();
+                    counts.entry("correction".into()).or_default().0 += 1;
+                    rows.push([
+                        a.unit.clone(),
+                        a.indicator.clone(),
+                        a.year.to_string(),
+                        digindex_io::number::format_number(a.before),
+                        "correction".into(),
+                        format!("{what} ({}:{}){evidence}", a.file, a.line),
+                    ]);
+                }
+            }
+            rows.sort_by(|a, b| (&a[1], &a[0], &a[2], &a[4]).cmp(&(&b[1], &b[0], &b[2], &b[4])));
+            let write = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
+                let mut wtr = csv::Writer::from_writer(w);
+                wtr.write_record(["unit", "indicator", "year", "value", "rule", "detail"])?;
+                for r in &rows {
+                    wtr.write_record(r)?;
+                }
+                wtr.flush()
+            };
+            match &out {
+                Some(p) => digindex_io::output::write_file_atomically(p, |w| write(w))
+                    .map_err(|e| anyhow!("{}: cannot write: {e}", p.display()))?,
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = stdout.lock();
+                    if let Err(e) = write(&mut lock) {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            return Ok(());
+                        }
+                        return Err(e.into());
+                    }
+                }
+            }
+            let summary: Vec<String> =
+                counts
+                    .iter()
+                    .map(|(r, (n, c))| {
+                        if r == "correction" { format!("{n} corrections") } else { format!("{r} {n} ({c} corrected)") }
+                    })
+                    .collect();
+            eprintln!(
+                "{} rows over {} indicators{}: {}",
+                rows.len(),
+                all.len(),
+                rname.map(|r| format!(" for {r}")).unwrap_or_default(),
+                if summary.is_empty() { "nothing found".into() } else { summary.join(", ") }
+            );
         }
         DataCommand::Coverage { region: rname, year, max_age } => {
             let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;

@@ -28,6 +28,7 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use digindex_build::Spec;
+use digindex_data::provenance::Provenance;
 use digindex_io::{InputFile, Loaded};
 
 impl SpecArgs {
@@ -80,10 +81,33 @@ pub fn load(spec_path: &Path, sets: &[String]) -> Result<(Spec, InputFile, Loade
     Ok((spec, spec_file, loaded))
 }
 
-/// Catalogue data as the other commands take it, the picks as notes.
+/// Catalogue data as the other commands take it: the picks as notes, the
+/// corrections and data-quality findings for the manifest, and a warning
+/// for every finding on a value the index uses that no correction covers.
 pub fn loaded_of(l: digindex_sources::panel::Loaded) -> Loaded {
     let notes = serde_json::to_value(&l.picks).ok();
-    Loaded { inputs: l.inputs, files: l.files, notes }
+    let used = l.findings_used();
+    let warnings = used
+        .iter()
+        .filter(|f| f.corrected.is_none())
+        .map(|f| {
+            format!(
+                "data: {} {} {} = {}: {} ({})",
+                f.unit,
+                f.indicator,
+                f.year,
+                digindex_io::number::format_number(f.value),
+                f.rule,
+                f.detail
+            )
+        })
+        .collect();
+    let quality = serde_json::json!({
+        "corrections": l.corrections,
+        "findings_on_used_values": used,
+        "findings": l.findings.len(),
+    });
+    Loaded { inputs: l.inputs, files: l.files, notes, cells: Some(l.cells), quality: Some(quality), warnings }
 }
 
 /// The data a spec (read from SPEC, a file or framework folder) names.
@@ -94,4 +118,41 @@ pub fn load_data(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
     } else {
         digindex_io::load(spec, spec_path).map_err(|e| anyhow!("{e}"))?
     })
+}
+
+/// The provenance of every value a build puts into its index.
+pub fn provenance(spec: &Spec, loaded: &Loaded, build: &digindex_build::Build) -> Vec<Provenance> {
+    let year = spec.data.time.filter(|t| t.fract() == 0.0 && t.abs() < 1e6).map(|t| t as i32);
+    digindex_build::provenance::table(
+        build,
+        &loaded.inputs.framework,
+        &loaded.inputs.units,
+        loaded.cells.as_ref(),
+        year,
+    )
+}
+
+/// Adds what a reader must know about the data to a build's manifest: the
+/// provenance summary, the corrections and data-quality findings, and as
+/// warnings the findings no correction covers and the units whose values
+/// are more than a third estimates.
+pub fn annotate(manifest: &mut serde_json::Value, loaded: &Loaded, rows: &[Provenance]) {
+    let Some(m) = manifest.as_object_mut() else { return };
+    m.insert("provenance".into(), digindex_io::output::provenance_summary(rows));
+    if let Some(q) = &loaded.quality {
+        m.insert("quality".into(), q.clone());
+    }
+    let mut extra: Vec<serde_json::Value> = loaded.warnings.iter().map(|w| serde_json::json!(w)).collect();
+    for (u, e, n) in digindex_build::provenance::estimated(rows) {
+        if digindex_build::provenance::rests_on_estimates(e, n) {
+            extra.push(serde_json::json!(format!(
+                "provenance: {u}'s score rests on estimates: {e} of its {n} values are older own values, interpolations or group estimates"
+            )));
+        }
+    }
+    if let Some(serde_json::Value::Array(w)) = m.get_mut("warnings") {
+        w.extend(extra);
+    } else {
+        m.insert("warnings".into(), serde_json::Value::Array(extra));
+    }
 }
