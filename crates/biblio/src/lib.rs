@@ -77,6 +77,19 @@ impl BiblioError {
 #[derive(Debug, Clone)]
 struct Str<'a>(Cow<'a, str>);
 
+impl<'a> Str<'a> {
+    /// A country code as one key: trimmed and in upper case, so that `us`,
+    /// ` US` and `US` are one country before anything is totalled (already
+    /// clean codes stay borrowed).
+    fn country_code(self) -> Str<'a> {
+        let t = self.0.trim();
+        if t.len() == self.0.len() && !t.bytes().any(|b| b.is_ascii_lowercase()) {
+            return self;
+        }
+        Str(Cow::Owned(t.to_ascii_uppercase()))
+    }
+}
+
 impl std::ops::Deref for Str<'_> {
     type Target = str;
     fn deref(&self) -> &str {
@@ -195,6 +208,7 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
                         return Err(M::Error::duplicate_field("countries"));
                     }
                     let each = |c: Str<'a>| {
+                        let c = c.country_code();
                         if !c.is_empty() {
                             out.codes.push((author, c));
                         }
@@ -215,8 +229,8 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Authorship<'_, 'a> {
         }
         if out.codes.len() == first_code {
             for (_, i) in &out.institutions[first_institution..] {
-                if let Some(c) = i.country_code.as_ref().filter(|c| !c.is_empty()) {
-                    out.codes.push((author, c.clone()));
+                if let Some(c) = i.country_code.as_ref().map(|c| c.clone().country_code()).filter(|c| !c.is_empty()) {
+                    out.codes.push((author, c));
                 }
             }
         }
@@ -1714,6 +1728,25 @@ mod tests {
         let rows = indicators(&t, "oa");
         let cov = rows.iter().find(|r| r.0 == "IR" && r.1 == "oa_affiliation_coverage").expect("coverage row");
         assert!((cov.3 - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn country_codes_are_one_key_before_totalling() {
+        // `us` and `US` (and ` US`) are one country: one row, and one country per work
+        let lines = [
+            r#"{"id":"W1","publication_year":2021,"authorships":[{"countries":["us"]},{"countries":["US"]}]}"#,
+            r#"{"id":"W2","publication_year":2021,"authorships":[{"institutions":[{"country_code":" US"}]},{"countries":["ir"]}]}"#,
+        ];
+        for v in [Validation::Full, Validation::OnDemand] {
+            let opts = Options { validation: v, ..Default::default() };
+            let t = run_bytes("codes.jsonl", lines.join("\n").as_bytes(), &opts).expect("runs");
+            let keys: Vec<&String> = t.by_country_year.keys().map(|(c, _)| c).collect();
+            assert!(keys.iter().all(|k| *k == "US" || *k == "IR"), "{v:?}: {keys:?}");
+            let us = &t.by_country_year[&("US".to_string(), 2021)];
+            // W1 counts once for the US (whole), with both authors' shares; W2 half
+            assert_eq!((us.papers_whole, us.papers_fractional), (2.0, 1.5), "{v:?}");
+            assert_eq!(t.by_country_year[&("IR".to_string(), 2021)].papers_whole, 1.0);
+        }
     }
 
     #[test]
