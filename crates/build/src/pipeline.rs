@@ -237,9 +237,6 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
                 }
                 l.still_missing = d.n_missing();
             }
-            if l.still_missing > 0 {
-                warnings.push(format!("impute: {} cells are still missing after imputation", l.still_missing));
-            }
             log.impute = Some(l);
             d
         }
@@ -283,6 +280,16 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
         }
         None => imputed.clone(),
     };
+    // cells no estimate filled, among the units that are ranked
+    if log.impute.as_ref().is_some_and(|l| l.still_missing > 0) {
+        let n = screened.n_missing();
+        if n > 0 {
+            let min = log.impute.as_ref().map_or(1, |l| l.min_group);
+            warnings.push(format!(
+                "impute: {n} cells of the ranked units are still missing (no group with at least {min} observed members); their aggregates use the indicators present"
+            ));
+        }
+    }
     let treated = match spec.treat.as_ref().filter(|s| s.enabled) {
         Some(s) => {
             let (d, l) = treat(&screened, s)?;

@@ -111,6 +111,7 @@ pub fn table(
                 if !raw_value.is_nan() && flag != Flag::Imputed {
                     let den = units.denominator(by).and_then(|d| units.index_of(unit).map(|i| d.values[i]));
                     let den_year = cells.and_then(|c| c.get(unit, by)).and_then(|c| c.data_year);
+                    let by = cells.map_or(*by, |c| c.label(by));
                     add(format!(
                         "{} ÷ {by} {}{}{}",
                         num(raw_value),

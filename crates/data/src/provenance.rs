@@ -106,6 +106,9 @@ pub struct Cells {
     pub units: Vec<String>,
     pub codes: Vec<String>,
     cells: Vec<Cell>,
+    /// What each code is, in words with its unit ("population (millions)"),
+    /// for sentences about the values.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Cells {
@@ -115,7 +118,12 @@ impl Cells {
         if columns.len() != codes.len() || columns.iter().any(|c| c.len() != units.len()) {
             return None;
         }
-        Some(Cells { units, codes, cells: columns.into_iter().flatten().collect() })
+        Some(Cells { units, codes, cells: columns.into_iter().flatten().collect(), labels: Default::default() })
+    }
+
+    /// A code in words ([`Cells::labels`]), else the code itself.
+    pub fn label<'a>(&'a self, code: &'a str) -> &'a str {
+        self.labels.get(code).map_or(code, String::as_str)
     }
 
     /// The cell of a unit and code.

@@ -26,6 +26,16 @@
   const fmt3 = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
   const f1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : fmt.format(x));
   const fs = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : fmt3.format(x));
+  // provenance of a value: M.values[code] holds value, year, flag and detail per unit
+  const ESTIMATE = ["older", "interpolated", "imputed"];
+  const cell = (code, k) => {
+    const v = (M.values || {})[code];
+    if (!v) return { value: (M.raw[code] || [])[k] ?? null, year: null, flag: null, detail: "" };
+    return { value: v.value[k], year: v.year[k], flag: v.flag[k], detail: v.detail[k] || "" };
+  };
+  const FLAG_TEXT = { observed: "observed", older: "older own value", interpolated: "interpolated", imputed: "estimated from a group",
+    corrected: "corrected", censored: "below the source's threshold", excluded: "excluded (source error)", missing: "no value" };
+  const restsOnEstimates = (k) => { const e = (M.estimated || [])[k]; return e && e.rests_on_estimates ? e : null; };
 
   // ---- the model
   const units = M.units;
@@ -122,7 +132,7 @@
         } }));
     }));
     const body = el("tbody", { id: "ranking-body" });
-    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile." }), el("thead", {}, head), body)));
+    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile. \u201cestimates k/n\u201d: more than a third of the unit's values are estimates, not observations." }), el("thead", {}, head), body)));
     p.append(el("div", { class: "status", id: "ranking-status", role: "status" }));
     refill = fill;
     fill();
@@ -144,7 +154,9 @@
         const n = units.length;
         const cells = [
           el("td", { text: rank(target, k) ?? "–" }),
-          el("td", {}, el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) })),
+          el("td", {}, el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) }),
+            restsOnEstimates(k) ? el("span", { class: "est", title: `${restsOnEstimates(k).estimated} of its ${restsOnEstimates(k).of} values are estimates (older own values, interpolations, group estimates)` },
+              ` estimates ${restsOnEstimates(k).estimated}/${restsOnEstimates(k).of}`) : null),
           el("td", { text: f1(score(target, k)) }),
         ];
         if (M.intervals) cells.push(el("td", { class: "hide-narrow" }, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
@@ -305,14 +317,37 @@
         return el("tr", {}, el("td", { text: pl.name || pl.code }), el("td", { text: f1(v) }), el("td", { text: f1(med) }), el("td", { text: f1(best) }),
           el("td", { class: "hide-narrow" }, el("span", { class: "bar", style: `width:${w(v)}px` }), el("span", { class: "bar", style: `width:${Math.max(0, w(med) - w(v))}px;background:#c9d3df` })));
       })));
-    const ranked = indicators.map((n) => ({ n, r: rank(n.code, k), s: score(n.code, k) })).filter((x) => x.r !== null).sort((a, b) => a.r - b.r);
-    const list = (xs) => el("ul", {}, xs.map((x) => el("li", {}, `${x.n.name || x.n.code}: rank ${x.r} (score ${f1(x.s)}; raw ${fs((M.raw[x.n.code] || [])[k])}${x.n.unit ? " " + x.n.unit : ""})`)));
+    // strengths and weaknesses only among the unit's own observations, never estimates
+    const own = (n) => { const c = cell(n.code, k); return c.flag === null || !(ESTIMATE.includes(c.flag) || c.flag === "censored"); };
+    const ranked = indicators.map((n) => ({ n, r: rank(n.code, k), s: score(n.code, k), c: cell(n.code, k) }))
+      .filter((x) => x.r !== null && own(x.n)).sort((a, b) => a.r - b.r);
+    const valueText = (c, n) => `${fs(c.value)}${n.unit ? " " + n.unit : ""}${c.year ? ` (${c.year})` : ""}`;
+    const list = (xs) => el("ul", {}, xs.map((x) => el("li", {}, `${x.n.name || x.n.code}: rank ${x.r} (score ${f1(x.s)}; ${valueText(x.c, x.n)})`)));
     const strong = el("div", { class: "card" }, el("h3", { text: "Strongest indicators" }), list(ranked.slice(0, 3)));
-    const weak = el("div", { class: "card" }, el("h3", { text: "Weakest indicators" }), list(ranked.slice(-3).reverse()));
-    const missing = indicators.filter((n) => ((M.raw[n.code] || [])[k] ?? null) === null);
+    const weak = el("div", { class: "card" }, el("h3", { text: "Weakest indicators" }), list(ranked.length > 3 ? ranked.slice(-3).reverse() : []));
+    const est = restsOnEstimates(k);
+    if (est) head.append(el("p", { class: "est", id: "profile-estimates" }, `Caution: ${est.estimated} of its ${est.of} values are estimates (older own values, interpolations or group estimates), more than a third; its score rests on them.`));
     p.append(head, el("div", { class: "card" }, el("h3", { text: "Pillars against " + (S.region ? (regions.find((r) => r.id === S.region) || {}).title : "all units") }), el("div", { class: "tablewrap" }, bars)),
       el("div", { class: "grid" }, strong, weak));
-    if (missing.length) p.append(el("p", { class: "muted" }, `No data for ${missing.length} indicators (imputed or left out): ${missing.map((n) => n.name || n.code).join("; ")}`));
+    p.append(el("p", { class: "muted" }, "Strongest and weakest are chosen among the unit's own observations only; estimates are never listed as strengths or weaknesses."));
+    // every indicator: the value as used, its year and how it was obtained
+    const parentName = (n) => (byCode[n.parent] || {}).name || n.parent || "";
+    const rows = indicators.map((n) => {
+      const c = cell(n.code, k);
+      const flagged = c.flag && c.flag !== "observed";
+      return el("tr", { class: c.flag && (ESTIMATE.includes(c.flag) || c.flag === "missing" || c.flag === "excluded") ? "estimate" : null },
+        el("td", { class: "wrap" }, el("span", { class: "muted", text: parentName(n) }), el("br", {}), n.name || n.code),
+        el("td", { text: c.flag === "censored" && c.detail.startsWith("<") ? c.detail.split(" (")[0] : fs(c.value) }),
+        el("td", { class: "wrap", text: n.unit || "" }),
+        el("td", { text: c.year ?? "–" }),
+        el("td", { text: rank(n.code, k) ?? "–" }), el("td", { text: f1(score(n.code, k)) }),
+        el("td", { class: "how" }, el("span", { class: flagged ? "flag" : null, text: c.flag ? FLAG_TEXT[c.flag] || c.flag : "–" }),
+          c.detail ? el("div", { class: "detail", text: c.detail }) : null));
+    });
+    p.append(el("div", { class: "card" }, el("h3", { text: "Every indicator: the value as used, its year, and how it was obtained" }),
+      el("div", { class: "tablewrap" }, el("table", { id: "profile-values" },
+        el("thead", {}, el("tr", {}, ["Indicator", "Value", "Unit", "Year", "Rank", "Score", "How obtained"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, rows)))));
     const trend = (M.trend || []).filter((t) => t[1] === u.code && t[2] !== null);
     if (trend.length > 1) {
       const W = 320, H = 120, ys = trend.map((t) => t[2]), xs = trend.map((t) => t[0]);
@@ -346,6 +381,25 @@
     p.append(el("h2", { text: "Steps and settings" }), ...steps,
       el("details", {}, el("summary", { text: "The whole recipe (resolved spec)" }), el("pre", { text: JSON.stringify(spec, null, 2) })));
     if ((M.method.warnings || []).length) p.append(el("details", {}, el("summary", { text: `${M.method.warnings.length} warnings` }), el("ul", {}, M.method.warnings.map((w) => el("li", { text: w })))));
+    // units not ranked, and why
+    const screened = (((M.method.log || {}).screen || {}).units || []).filter((u) => !u.included);
+    if (screened.length) p.append(el("h2", { text: "Units not ranked" }), el("p", {}, "Too little observed data: ",
+      screened.map((u) => `${u.unit} (${Math.round(100 * u.coverage)}% of the indicators observed${(u.short_aggregates || []).length ? ", none in " + u.short_aggregates.join(", ") : ""})`).join("; "), "."));
+    // the data: corrections of source errors, and findings on the values used
+    const q = M.quality || {};
+    p.append(el("h2", { text: "Data quality" }));
+    const fixes = q.corrections || [];
+    if (fixes.length) {
+      const shown = fixes.filter((c) => units.some((u) => u.code === c.unit));
+      p.append(el("details", { id: "corrections" }, el("summary", { text: `${fixes.length} source values corrected for these members (${shown.length} of them ranked)` }),
+        el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, el("tr", {}, ["Unit", "Indicator", "Year", "Source value", "Action", "Reason"].map((h) => el("th", { scope: "col", text: h })))),
+          el("tbody", {}, fixes.map((c) => el("tr", {}, el("td", { text: c.unit }), el("td", { text: (byCode[c.indicator] || {}).name || c.indicator }), el("td", { text: c.year }),
+            el("td", { text: fs(c.before) }), el("td", { text: c.action === "replace" ? `replaced by ${fs(c.after)} (${c.source || ""})` : c.action }),
+            el("td", { class: "detail", text: c.reason }))))))));
+    } else p.append(el("p", { class: "muted", text: "No source value was corrected." }));
+    const open = (q.findings_on_used_values || []).filter((f) => !f.corrected);
+    p.append(el("p", {}, open.length ? `${open.length} values used are flagged by the data-quality audit and not corrected:` : "The data-quality audit flags no value used that is not corrected."));
+    if (open.length) p.append(el("ul", { id: "data-warnings" }, open.map((f) => el("li", { text: `${f.unit} ${(byCode[f.indicator] || {}).name || f.indicator} ${f.year} = ${fs(f.value)}: ${f.rule} — ${f.detail}` }))));
     // coherence
     const corr = (M.coherence.correlations || []).filter((c) => c.relation === "parent" && c.level === 1);
     p.append(el("h2", { text: "Coherence" }));
@@ -405,7 +459,12 @@
     if (typeof r !== "object") return String(r);
     const parts = [r.rule];
     if (r.max_age !== undefined) parts.push(`at most ${r.max_age} years old`);
-    if (r.exact !== undefined) parts.push(`${r.exact} exact, ${r.older || 0} older, ${r.interpolated || 0} interpolated, ${r.missing || 0} missing`);
+    if (r.fallback_age) parts.push(`own values up to ${r.fallback_age} years old stand in`);
+    if (r.exact !== undefined) {
+      const counts = [["exact", "of the reference year"], ["earlier", "earlier within the window"], ["interpolated", "interpolated"],
+        ["older", "older own values"], ["corrected", "corrected"], ["censored", "below the source's threshold"], ["excluded", "excluded"], ["missing", "missing"]];
+      parts.push(counts.filter(([k]) => r[k]).map(([k, t]) => `${r[k]} ${t}`).join(", "));
+    }
     return parts.filter(Boolean).join(", ");
   }
 
@@ -462,8 +521,11 @@
     return lines.join("\n") + "\n";
   }
   function rawCsv() {
-    const lines = ["unit,indicator,value"];
-    for (const [c, vals] of Object.entries(M.raw)) vals.forEach((v, k) => { if (v !== null) lines.push([units[k].code, c, v].map(csvField).join(",")); });
+    const lines = ["unit,indicator,value,unit_of_measure,data_year,flag,detail"];
+    for (const n of indicators) units.forEach((u, k) => {
+      const c = cell(n.code, k);
+      if (c.value !== null || c.flag) lines.push([u.code, n.code, c.value, n.unit || "", c.year, c.flag, c.detail].map(csvField).join(","));
+    });
     return lines.join("\n") + "\n";
   }
   function downloads() {
@@ -472,7 +534,7 @@
     const blobLink = (name, type, text, label) => el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name, text: label });
     const items = [
       blobLink(`${M.id}-scores.csv`, "text/csv", scoresCsv(), "Scores and ranks (CSV)"),
-      blobLink(`${M.id}-data.csv`, "text/csv", rawCsv(), "Indicator data as used (CSV, long)"),
+      blobLink(`${M.id}-data.csv`, "text/csv", rawCsv(), "Indicator data as used, with year and provenance (CSV, long)"),
       blobLink(`${M.id}.json`, "application/json", JSON.stringify(M, null, 1), "Everything on these pages (JSON)"),
     ];
     if (C.xlsx) items.push(el("a", { href: "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + C.xlsx, download: `${M.id}.xlsx`, text: "Workbook (XLSX)" }));

@@ -62,8 +62,11 @@ pub struct IndicatorInfo {
     pub code: String,
     /// Data set title and licence.
     pub source: String,
-    /// Unit of measurement.
+    /// Unit of measurement of the source's values.
     pub unit: String,
+    /// Unit of the values as used, when they are divided by a denominator
+    /// ("articles per million people").
+    pub unit_used: Option<String>,
     /// How values were picked for the reference year (rule, years used), if known.
     pub year_rule: Option<Value>,
 }
@@ -92,6 +95,11 @@ pub struct Report<'a> {
     /// Scores of the index by year, when built for several years:
     /// (year, unit, score).
     pub trend: Vec<(i32, String, f64)>,
+    /// Where every value that enters the index comes from.
+    pub provenance: &'a [digindex_data::provenance::Provenance],
+    /// Corrections applied and data-quality findings on the values used
+    /// (as in the manifest's `quality`), `null` when not known.
+    pub quality: Value,
 }
 
 fn num(x: f64) -> Value {
@@ -136,7 +144,8 @@ pub fn model(r: &Report<'_>) -> Value {
                 "effective": used.get(n.code.as_str()).and_then(|w| w.1).map(num),
                 "direction": n.direction,
                 "source": i.map(|i| i.source.clone()),
-                "unit": i.map(|i| i.unit.clone()),
+                "unit": i.map(|i| i.unit_used.clone().unwrap_or_else(|| i.unit.clone())),
+                "source_unit": i.map(|i| i.unit.clone()),
                 "year_rule": i.and_then(|i| i.year_rule.clone()),
             })
         })
@@ -170,6 +179,35 @@ pub fn model(r: &Report<'_>) -> Value {
             (c.clone(), Value::Array(v))
         })
         .collect();
+    // every value as used, with its year, flag and how it was obtained
+    let unit_pos: BTreeMap<&str, usize> = agg.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+    let mut values: BTreeMap<&str, [Vec<Value>; 4]> = BTreeMap::new();
+    for p in r.provenance {
+        let Some(&k) = unit_pos.get(p.unit.as_str()) else { continue };
+        let e = values.entry(p.code.as_str()).or_insert_with(|| {
+            let n = agg.units.len();
+            [vec![Value::Null; n], vec![Value::Null; n], vec![Value::Null; n], vec![Value::Null; n]]
+        });
+        e[0][k] = num(p.value);
+        e[1][k] = p.data_year.map_or(Value::Null, |y| json!(y));
+        e[2][k] = json!(p.flag.name());
+        e[3][k] = json!(p.detail);
+    }
+    let values: serde_json::Map<String, Value> = values
+        .into_iter()
+        .map(|(c, [v, y, f, d])| (c.to_string(), json!({"value": v, "year": y, "flag": f, "detail": d})))
+        .collect();
+    let estimated: Vec<Value> = {
+        let by_unit: BTreeMap<String, (usize, usize)> =
+            digindex_build::provenance::estimated(r.provenance).into_iter().map(|(u, e, n)| (u, (e, n))).collect();
+        agg.units
+            .iter()
+            .map(|u| match by_unit.get(u) {
+                Some(&(e, n)) => json!({"estimated": e, "of": n, "rests_on_estimates": digindex_build::provenance::rests_on_estimates(e, n)}),
+                None => Value::Null,
+            })
+            .collect()
+    };
     let intervals = r.intervals.map(|iv| {
         iv.iter()
             .map(|i| json!({"unit": i.unit, "q05": num(i.q05), "q95": num(i.q95), "median": num(i.median_rank)}))
@@ -185,6 +223,9 @@ pub fn model(r: &Report<'_>) -> Value {
         "scores": scores,
         "ranks": ranks,
         "raw": raw_values,
+        "values": values,
+        "estimated": estimated,
+        "quality": r.quality,
         "regions": r.regions,
         "intervals": intervals,
         "coherence": {"correlations": r.correlations, "alphas": r.alphas},

@@ -39,6 +39,8 @@ fn model_of(inputs: &digindex_build::Inputs, build: &digindex_build::Build) -> V
         claims: vec![],
         manifest: &manifest,
         trend: vec![],
+        provenance: &[],
+        quality: Value::Null,
     })
 }
 

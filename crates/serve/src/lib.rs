@@ -12,7 +12,7 @@
 //! | `GET /api/indices/{id}` | the framework tree, units and region sets |
 //! | `GET /api/indices/{id}/scores?code=&region=&year=` | scores and ranks |
 //! | `GET /api/indices/{id}/units` | the units with index score, rank, region sets |
-//! | `GET /api/indices/{id}/units/{unit}` | one unit's profile |
+//! | `GET /api/indices/{id}/units/{unit}` | one unit's profile: scores, ranks, and every value as used with its data year, flag and how it was obtained |
 //! | `GET /api/indices/{id}/claims` | claim verdicts with every reading |
 //! | `POST /api/check` | check a one-line claim on the data, every reading |
 //! | `POST /api/indices/{id}/reweight` | scores under other weights, and movers |
@@ -474,6 +474,19 @@ async fn unit(
     let per_code = |key: &str| -> serde_json::Map<String, Value> {
         m[key].as_object().into_iter().flatten().map(|(code, v)| (code.clone(), v[k].clone())).collect()
     };
+    // each indicator's value as used, with its year, flag and how it was obtained
+    let values: serde_json::Map<String, Value> = m["values"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(code, v)| {
+            let at = |f: &str| v[f][k].clone();
+            (
+                code.clone(),
+                json!({"value": at("value"), "data_year": at("year"), "flag": at("flag"), "detail": at("detail")}),
+            )
+        })
+        .collect();
     let interval = m["intervals"].as_array().into_iter().flatten().find(|x| x["unit"] == c).cloned();
     let regions = regions_of(m, &u["code"]);
     let trend: Vec<&Value> = m["trend"].as_array().into_iter().flatten().filter(|t| t[1] == c).collect();
@@ -481,7 +494,8 @@ async fn unit(
         &h,
         &json!({
             "unit": c, "name": u["name"], "scores": per_code("scores"), "ranks": per_code("ranks"),
-            "raw": per_code("raw"), "rank_interval": interval, "regions": regions, "trend": trend,
+            "raw": per_code("raw"), "values": values, "estimated": m["estimated"][k],
+            "rank_interval": interval, "regions": regions, "trend": trend,
         }),
     ))
 }
@@ -589,7 +603,7 @@ pub fn openapi_document() -> Value {
             "/api/indices/{id}/scores.csv": {"get": {"summary": "Scores as CSV", "parameters": [id], "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "404": err}}},
             "/api/indices/{id}/workbook.xlsx": {"get": {"summary": "Scores, data and framework as XLSX", "parameters": [id], "responses": {"200": {"description": "XLSX"}, "404": err}}},
             "/api/indices/{id}/units": {"get": {"summary": "The units: code, name, index score and rank, region sets", "parameters": [id], "responses": {"200": ok("units"), "404": err}}},
-            "/api/indices/{id}/units/{unit}": {"get": {"summary": "One unit's profile", "parameters": [id, {"name": "unit", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": ok("profile"), "404": err}}},
+            "/api/indices/{id}/units/{unit}": {"get": {"summary": "One unit's profile: scores, ranks, and every value as used with its data year, flag and provenance", "parameters": [id, {"name": "unit", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": ok("profile"), "404": err}}},
             "/api/indices/{id}/claims": {"get": {"summary": "Claim verdicts and every reading", "parameters": [id], "responses": {"200": ok("claims"), "404": err}}},
             "/api/check": {"post": {"summary": "Check a one-line ranking claim on the shipped data, under every reading",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Check"}}}},

@@ -26,6 +26,8 @@ fn app_with(sets: &[&str]) -> (Router, Value) {
     let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
     let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
     let manifest = json!({});
+    let provenance =
+        digindex_build::provenance::table(&build, &loaded.inputs.framework, &loaded.inputs.units, None, Some(2018));
     let units: Vec<UnitInfo> = loaded
         .inputs
         .units
@@ -50,6 +52,8 @@ fn app_with(sets: &[&str]) -> (Router, Value) {
         claims: vec![json!({"id": "c1", "text": "a claim", "holds_in": 1, "of": 2, "readings": []})],
         manifest: &manifest,
         trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
+        provenance: &provenance,
+        quality: serde_json::Value::Null,
     });
     let index = digindex_serve::Index::new("asem".into(), spec, vec![(2018, loaded.inputs)], build, model.clone())
         .expect("index");
@@ -152,6 +156,13 @@ async fn read_routes_answer() {
     assert_eq!(v["unit"], "AUT");
     assert!(close(&v["scores"]["Index"], &model["scores"]["Index"][0]));
     assert_eq!(v["trend"].as_array().map(Vec::len), Some(2));
+    // each value as used, with its year and flag (COINr's example: observed in 2018, or imputed)
+    let lpi = &v["values"]["LPI"];
+    assert_eq!((&lpi["flag"], &lpi["data_year"]), (&json!("observed"), &json!(2018)));
+    let flags: std::collections::BTreeSet<&str> =
+        v["values"].as_object().expect("values").values().filter_map(|x| x["flag"].as_str()).collect();
+    assert!(flags.iter().all(|f| ["observed", "imputed", "missing"].contains(f)), "{flags:?}");
+    assert!(v["estimated"]["of"].as_u64().is_some_and(|n| n > 40));
     let (s, v) = get(&app, "/api/indices/asem/claims").await;
     assert_eq!((s, &v["claims"][0]["id"]), (StatusCode::OK, &json!("c1")));
     // the OpenAPI document names every route the router has

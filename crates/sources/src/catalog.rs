@@ -22,6 +22,10 @@ pub struct Dataset {
     pub folder: String,
     pub licence: String,
     pub source: String,
+    /// What the source's flags on values mean (`e = "estimated by the ITU"`),
+    /// so that a flagged value is said to be what it is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
@@ -31,8 +35,13 @@ pub struct Indicator {
     pub name: String,
     pub unit: String,
     pub dataset: String,
-    /// Path relative to the dataset's folder.
+    /// Path relative to the dataset's folder (none for a derived indicator).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
+    /// `format = "difference"`: the two catalogue indicators whose
+    /// difference (the first minus the second, per unit and year) this is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub of: Vec<String>,
     /// Further files of the same series (e.g. one per survey edition).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub more_files: Vec<String>,
@@ -65,6 +74,11 @@ pub struct Indicator {
     /// (e.g. `[0, 100]` for a percentage of the population).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_range: Option<[f64; 2]>,
+    /// As a denominator: what one unit of it is, after "per" ("million
+    /// people" for a population in millions), so that a value divided by
+    /// it is labelled as what it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<String>,
     /// For the data-quality audit: `"linear"` to compare a year's values on
     /// their own scale (default: the log scale for indicators that are
     /// never negative, which are skewed).
@@ -161,6 +175,23 @@ impl Catalog {
                 return Err(InputError::file(path, format!("indicator {}: unknown dataset {:?}", i.code, i.dataset)));
             }
         }
+        for i in &c.indicators {
+            let bad = |m: String| Err(InputError::file(path, format!("indicator {}: {m}", i.code)));
+            match (i.is_derived(), i.file.is_empty(), i.of.len()) {
+                (true, _, n) if n != 2 => return bad(format!("format difference needs `of` = [two codes], found {n}")),
+                (true, false, _) => return bad("a derived indicator reads no file; remove `file`".into()),
+                (false, true, _) => return bad("`file` is missing".into()),
+                (false, _, n) if n > 0 => return bad("`of` is only for format = \"difference\"".into()),
+                _ => {}
+            }
+            for part in &i.of {
+                match c.indicators.iter().find(|x| &x.code == part) {
+                    None => return bad(format!("{part:?} in `of` is not a catalogue indicator")),
+                    Some(x) if x.is_derived() => return bad(format!("{part:?} in `of` is itself derived")),
+                    Some(_) => {}
+                }
+            }
+        }
         Ok(c)
     }
 
@@ -177,8 +208,18 @@ impl Catalog {
         self.files_of(i).remove(0)
     }
 
-    /// Every file an indicator is read from.
+    /// Every file an indicator is read from (a derived one's: its parts').
     pub fn files_of(&self, i: &Indicator) -> Vec<PathBuf> {
+        if i.is_derived() {
+            let mut v: Vec<PathBuf> =
+                i.of.iter().filter_map(|c| self.indicator(c)).flat_map(|x| self.files_of_direct(x)).collect();
+            v.dedup();
+            return v;
+        }
+        self.files_of_direct(i)
+    }
+
+    fn files_of_direct(&self, i: &Indicator) -> Vec<PathBuf> {
         let folder = self.dataset(&i.dataset).map(|d| d.folder.as_str()).unwrap_or_default();
         std::iter::once(&i.file).chain(&i.more_files).map(|f| self.root.join(folder).join(f)).collect()
     }
@@ -200,8 +241,49 @@ impl Catalog {
     }
 
     /// [`Catalog::load_some`], given the bytes of files already read (by
-    /// path); the others are read here.
+    /// path); the others are read here. A derived indicator is computed
+    /// from its parts (read once, whether listed or not).
     pub fn load_some_from(
+        &self,
+        list: &[&Indicator],
+        countries: &Countries,
+        files: BTreeMap<PathBuf, Vec<u8>>,
+    ) -> Result<Vec<Series>, InputError> {
+        let mut direct: Vec<&Indicator> = Vec::new();
+        for i in list {
+            let parts: Vec<&Indicator> =
+                if i.is_derived() { i.of.iter().filter_map(|c| self.indicator(c)).collect() } else { vec![*i] };
+            for p in parts {
+                if !direct.iter().any(|d| d.code == p.code) {
+                    direct.push(p);
+                }
+            }
+        }
+        let loaded = self.load_direct(&direct, countries, files)?;
+        let get = |code: &str| loaded.iter().find(|s| s.indicator.code == code);
+        let mut out = Vec::with_capacity(list.len());
+        for i in list {
+            if !i.is_derived() {
+                out.extend(get(&i.code).cloned());
+                continue;
+            }
+            let (Some(a), Some(b)) = (get(&i.of[0]), get(&i.of[1])) else {
+                return Err(InputError::file(&self.root, format!("indicator {}: its parts were not loaded", i.code)));
+            };
+            let mut series = Series {
+                indicator: (*i).clone(),
+                observations: difference(a, b),
+                skipped: BTreeMap::new(),
+                corrections: Vec::new(),
+            };
+            series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
+            out.push(series);
+        }
+        Ok(out)
+    }
+
+    /// Imports indicators read from files.
+    fn load_direct(
         &self,
         list: &[&Indicator],
         countries: &Countries,
@@ -270,6 +352,34 @@ impl Catalog {
             out.push(series);
         }
         Ok(out)
+    }
+}
+
+/// `a − b` for every unit and year both have a value (censored values and
+/// source flags are not carried over: the difference has none).
+fn difference(a: &Series, b: &Series) -> Vec<Observation> {
+    let bs: std::collections::HashMap<(&str, i32), f64> = b
+        .observations
+        .iter()
+        .filter(|o| o.value.is_finite() && o.censored.is_none())
+        .map(|o| ((o.unit.as_str(), o.year), o.value))
+        .collect();
+    a.observations
+        .iter()
+        .filter(|o| o.value.is_finite() && o.censored.is_none())
+        // rounded to 6 decimals: the parts have at most 2, and a float
+        // difference would show binary noise (77191.91000000003)
+        .filter_map(|o| {
+            bs.get(&(o.unit.as_str(), o.year))
+                .map(|v| Observation::new(o.unit.clone(), o.year, ((o.value - v) * 1e6).round() / 1e6))
+        })
+        .collect()
+}
+
+impl Indicator {
+    /// True for an indicator computed from others (`format = "difference"`).
+    pub fn is_derived(&self) -> bool {
+        self.format == "difference"
     }
 }
 

@@ -188,14 +188,17 @@ fn show(x: f64) -> String {
 /// older value or an interpolation within `fallback_age`; else missing
 /// (group estimates come later, in the build). Corrections, censoring and
 /// exclusions are said in the cell.
+/// How a series' value for a reference year is found: the rule, its
+/// `max_age` and the `fallback_age` of own older values.
+type Rules = (YearRule, u32, Option<u32>);
+
 fn find(
     points: &[Point<'_>],
     series: &Series,
+    flags: &BTreeMap<String, String>,
     unit: &str,
     year: i32,
-    rule: YearRule,
-    max_age: u32,
-    fallback_age: Option<u32>,
+    (rule, max_age, fallback_age): Rules,
 ) -> Found {
     let pairs: Vec<(i32, f64)> = points.iter().map(|p| (p.year, p.value)).collect();
     let mut fallback = false;
@@ -213,13 +216,31 @@ fn find(
         Pick::Older(y) => y,
         Pick::Interpolated(_, y1) => y1,
     });
-    let excluded: Vec<String> = series
+    let gone: Vec<&Applied> = series
         .corrections
         .iter()
         .filter(|a| a.unit == unit && a.after.is_none())
         .filter(|a| a.year <= year && a.year >= year - reach && picked_year.is_none_or(|y| a.year > y))
-        .map(|a| format!("the {} value {} was excluded: {}", a.year, show(a.before), a.reason))
         .collect();
+    // one note per reason: "the 2018-2024 values (0.00046 in 2024) were excluded: …"
+    let mut excluded: Vec<String> = Vec::new();
+    let mut reasons: Vec<&str> = gone.iter().map(|a| a.reason.as_str()).collect();
+    reasons.dedup();
+    for r in reasons {
+        let same: Vec<&&Applied> = gone.iter().filter(|a| a.reason == r).collect();
+        let (Some(first), Some(last)) = (same.first(), same.last()) else { continue };
+        excluded.push(if same.len() == 1 {
+            format!("the {} value {} was excluded: {r}", first.year, show(first.before))
+        } else {
+            format!(
+                "the {}-{} values ({} in {}) were excluded: {r}",
+                first.year,
+                last.year,
+                show(last.before),
+                last.year
+            )
+        });
+    }
     let note = |mut d: String| {
         for e in &excluded {
             if !d.is_empty() {
@@ -262,7 +283,10 @@ fn find(
         Pick::Exact | Pick::Older(_) => {
             let y = picked_year.unwrap_or(year);
             let o = at(y).map(|q| q.obs);
-            let source_flag = o.and_then(|o| o.flag.as_deref()).map(|f| format!("source flag {f:?}"));
+            let source_flag = o.and_then(|o| o.flag.as_deref()).map(|f| match flags.get(f) {
+                Some(meaning) => format!("the source marks it {f:?}: {meaning}"),
+                None => format!("source flag {f:?}"),
+            });
             let corrected = series.correction(unit, y).filter(|a| a.action == crate::corrections::Action::Replace);
             if let Some(a) = corrected {
                 let d = format!(
@@ -449,6 +473,11 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
 
     let n_ind = framework.indicator_codes().len();
     let codes: Vec<String> = series.iter().map(|s| s.indicator.code.clone()).collect();
+    let labels: BTreeMap<String, String> = series
+        .iter()
+        .map(|s| (s.indicator.code.clone(), format!("{} ({})", s.indicator.name.to_lowercase(), s.indicator.unit)))
+        .collect();
+    let no_flags = BTreeMap::new();
     let mut out = Vec::with_capacity(years.len());
     for &year in years {
         let mut picks = BTreeMap::new();
@@ -462,7 +491,8 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             let mut cells = Vec::with_capacity(units.len());
             for (ui, u) in units.iter().enumerate() {
                 let points = by_unit[si].get(u.as_str()).map(Vec::as_slice).unwrap_or_default();
-                let f = find(points, s, u, year, rule, max_age, fallback_age);
+                let flags = catalog.dataset(&s.indicator.dataset).map(|d| &d.flags).unwrap_or(&no_flags);
+                let f = find(points, s, flags, u, year, rules[si]);
                 match (f.cell.flag, f.pick) {
                     (Flag::Missing, _) => sum.missing += 1,
                     (Flag::Excluded, _) => sum.excluded += 1,
@@ -499,8 +529,9 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             .collect();
         let values = Matrix::from_columns(units.len(), &cols[..n_ind])
             .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged".into()))?;
-        let cells = Cells::from_columns(units.clone(), codes.clone(), cell_columns)
+        let mut cells = Cells::from_columns(units.clone(), codes.clone(), cell_columns)
             .ok_or_else(|| spec_error(spec_path, "data", "internal: ragged cells".into()))?;
+        cells.labels = labels.clone();
         let raw = DataSet::new(units.clone(), framework.indicator_codes(), values);
         let names = units.iter().map(|u| countries.get(u).map(|c| c.name.clone())).collect();
         // grouping columns from the country registry (for group imputation)
@@ -556,6 +587,7 @@ mod tests {
                 unit: "u".into(),
                 dataset: "d".into(),
                 file: "f".into(),
+                of: vec![],
                 more_files: vec![],
                 format: "github".into(),
                 column: None,
@@ -568,6 +600,7 @@ mod tests {
                 positive: false,
                 valid_range: None,
                 scale: None,
+                per: None,
             },
             observations: obs,
             skipped: Default::default(),
@@ -584,21 +617,24 @@ mod tests {
         let s = series_of(vec![Observation::new("IND", 2018, 0.65), Observation::new("IND", 2020, 0.646)], vec![]);
         let p = points(&s);
         // within the window: observed, with its year
-        let f = find(&p, &s, "IND", 2022, YearRule::Latest, 3, Some(6));
+        let f = find(&p, &s, &BTreeMap::new(), "IND", 2022, (YearRule::Latest, 3, Some(6)));
         assert_eq!((f.value, f.cell.flag, f.cell.data_year), (0.646, Flag::Observed, Some(2020)));
         // beyond the window: without a fallback age, missing (a group estimate may follow)
-        let f = find(&p, &s, "IND", 2024, YearRule::Latest, 3, None);
+        let f = find(&p, &s, &BTreeMap::new(), "IND", 2024, (YearRule::Latest, 3, None));
         assert_eq!(f.cell.flag, Flag::Missing);
         assert!(f.value.is_nan());
         // with one, the own older value stands in, said as such
-        let f = find(&p, &s, "IND", 2024, YearRule::Latest, 3, Some(6));
+        let f = find(&p, &s, &BTreeMap::new(), "IND", 2024, (YearRule::Latest, 3, Some(6)));
         assert_eq!((f.value, f.cell.flag, f.cell.data_year), (0.646, Flag::Older, Some(2020)));
         assert!(f.cell.detail.contains("own value 2020, beyond the 3-year window"), "{}", f.cell.detail);
         // too old even for the fallback
-        assert_eq!(find(&p, &s, "IND", 2027, YearRule::Latest, 3, Some(6)).cell.flag, Flag::Missing);
+        assert_eq!(
+            find(&p, &s, &BTreeMap::new(), "IND", 2027, (YearRule::Latest, 3, Some(6))).cell.flag,
+            Flag::Missing
+        );
         // a gap inside the fallback reach is interpolated between own values
         let s2 = series_of(vec![Observation::new("IDN", 2015, 1.0), Observation::new("IDN", 2023, 3.0)], vec![]);
-        let f = find(&points(&s2), &s2, "IDN", 2019, YearRule::Latest, 3, Some(4));
+        let f = find(&points(&s2), &s2, &BTreeMap::new(), "IDN", 2019, (YearRule::Latest, 3, Some(4)));
         assert_eq!((f.value, f.cell.flag, f.cell.data_year), (2.0, Flag::Interpolated, Some(2023)));
     }
 
@@ -641,18 +677,18 @@ mod tests {
         let s = series_of(vec![Observation::new("WSM", 2023, 5.74), ton, cen], vec![excluded, replaced]);
         let by = |u: &str| -> Vec<Point<'_>> { points(&s).into_iter().filter(|p| p.obs.unit == u).collect() };
         // the excluded 2024 value gives way to 2023, and the cell says why
-        let f = find(&by("WSM"), &s, "WSM", 2024, YearRule::Latest, 3, None);
+        let f = find(&by("WSM"), &s, &BTreeMap::new(), "WSM", 2024, (YearRule::Latest, 3, None));
         assert_eq!((f.value, f.cell.flag, f.cell.data_year), (5.74, Flag::Observed, Some(2023)));
         assert!(f.cell.detail.contains("the 2024 value 76.67 was excluded: a one-year spike"), "{}", f.cell.detail);
         // with nothing left, the cell is excluded, not plain missing
-        let f = find(&by("WSM"), &s, "WSM", 2024, YearRule::Exact, 0, None);
+        let f = find(&by("WSM"), &s, &BTreeMap::new(), "WSM", 2024, (YearRule::Exact, 0, None));
         assert_eq!(f.cell.flag, Flag::Excluded);
         // a replaced value is corrected, with both values and the source
-        let f = find(&by("TON"), &s, "TON", 2024, YearRule::Latest, 3, None);
+        let f = find(&by("TON"), &s, &BTreeMap::new(), "TON", 2024, (YearRule::Latest, 3, None));
         assert_eq!((f.value, f.cell.flag), (2.0, Flag::Corrected));
         assert!(f.cell.detail.contains("28.46 replaced by 2 (the ministry)"), "{}", f.cell.detail);
         // a suppressed value is censored, handed on with its bound
-        let f = find(&by("PRK"), &s, "PRK", 2024, YearRule::Latest, 3, None);
+        let f = find(&by("PRK"), &s, &BTreeMap::new(), "PRK", 2024, (YearRule::Latest, 3, None));
         assert_eq!((f.cell.flag, f.below, f.cell.data_year), (Flag::Censored, Some(100.0), Some(2024)));
         assert!(f.cell.detail.starts_with("< 100"), "{}", f.cell.detail);
     }

@@ -218,6 +218,8 @@ pub fn audit(series: &Series, settings: &Settings, units: Option<&HashSet<&str>>
     let present: Vec<&Observation> = obs.iter().filter(|o| o.value.is_finite()).collect();
     let wanted = |u: &str| units.is_none_or(|s| s.contains(u));
     let mut out = Vec::new();
+    // findings answered by corrections of other values: (unit, year, how)
+    let mut answered: Vec<(String, i32, String)> = Vec::new();
     let mut push = |o: &Observation, rule: Rule, detail: String| {
         if wanted(&o.unit) {
             let corrected = series.correction(&o.unit, o.year).map(|a| a.describe());
@@ -391,7 +393,21 @@ pub fn audit(series: &Series, settings: &Settings, units: Option<&HashSet<&str>>
                         os[end].year,
                         100.0 * (1.0 - equal as f64 / pairs as f64)
                     );
+                    // a value whose repeats are all corrected away is answered by them
+                    let corrected: Vec<&&Observation> =
+                        os[start..=end].iter().filter(|o| series.correction(&o.unit, o.year).is_some()).collect();
                     for o in &os[start..=end] {
+                        let mine = series.correction(&o.unit, o.year).is_some();
+                        if !mine && corrected.len() == run - 1 {
+                            if let Some(a) = corrected.first().and_then(|c| series.correction(&c.unit, c.year)) {
+                                let years: Vec<String> = corrected.iter().map(|c| c.year.to_string()).collect();
+                                answered.push((
+                                    o.unit.clone(),
+                                    o.year,
+                                    format!("its repeats ({}) are {}", years.join(", "), a.describe()),
+                                ));
+                            }
+                        }
                         push(o, Rule::Stale, detail.clone());
                     }
                 }
@@ -449,6 +465,11 @@ pub fn audit(series: &Series, settings: &Settings, units: Option<&HashSet<&str>>
             }
         }
     }
+    for f in out.iter_mut().filter(|f| f.rule == Rule::Stale && f.corrected.is_none()) {
+        if let Some((_, _, how)) = answered.iter().find(|(u, y, _)| *u == f.unit && *y == f.year) {
+            f.corrected = Some(how.clone());
+        }
+    }
     out.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)).then(a.rule.cmp(&b.rule)));
     out
 }
@@ -465,6 +486,7 @@ mod tests {
             unit: "u".into(),
             dataset: "d".into(),
             file: "f.csv".into(),
+            of: vec![],
             more_files: vec![],
             format: "long".into(),
             column: None,
@@ -477,6 +499,7 @@ mod tests {
             positive,
             valid_range,
             scale: None,
+            per: None,
         }
     }
 

@@ -64,6 +64,12 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
+    let mut spec_year = spec.clone();
+    if let Some(y) = last_year {
+        spec_year.data.time = Some(f64::from(y));
+    }
+    let provenance = super::provenance(&spec_year, &loaded, &build);
+    super::annotate(&mut manifest, &loaded, &provenance);
     let audit = match &spec.uncertainty {
         Some(_) => {
             // with several years, the variants build them all, as the nominal build
@@ -118,10 +124,18 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
             let code = &fw.node(i).code;
             let entry = catalog.as_ref().and_then(|c| c.indicator(code));
             let dataset = entry.and_then(|e| catalog.as_ref().and_then(|c| c.dataset(&e.dataset)));
+            // a value divided by a denominator is per one of its units
+            let by = build.log.denominate.iter().flat_map(|l| &l.indicators).find(|d| &d.code == code);
+            let unit_used = by.map(|d| {
+                let per = catalog.as_ref().and_then(|c| c.indicator(&d.by)).and_then(|i| i.per.clone());
+                let scale = if d.scale == 1.0 { String::new() } else { format!(" (× {})", d.scale) };
+                format!("{} per {}{scale}", entry.map_or("", |e| e.unit.as_str()), per.unwrap_or_else(|| d.by.clone()))
+            });
             IndicatorInfo {
                 code: code.clone(),
                 source: dataset.map(|d| format!("{} ({})", d.title, d.licence)).unwrap_or_default(),
                 unit: entry.map(|e| e.unit.clone()).unwrap_or_default(),
+                unit_used,
                 year_rule: picks.get(code).cloned(),
             }
         })
@@ -142,6 +156,8 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         claims,
         manifest: &manifest,
         trend,
+        provenance: &provenance,
+        quality: loaded.quality.clone().unwrap_or_default(),
     });
     Ok(Published { id, spec, years, build, model })
 }
