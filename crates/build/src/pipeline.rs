@@ -268,8 +268,9 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
                     })
                     .collect();
                 warnings.push(format!(
-                    "screen: removed {} units, with the share of indicators {} (at least {:.0}% needed): {}",
+                    "screen: removed {} unit{}, with the share of indicators {} (at least {:.0}% needed): {}",
                     l.removed.len(),
+                    if l.removed.len() == 1 { "" } else { "s" },
                     if on == crate::spec::ScreenOn::Raw { "observed" } else { "present after imputation" },
                     100.0 * s.min_coverage,
                     why.join(", ")
@@ -285,8 +286,10 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
         let n = screened.n_missing();
         if n > 0 {
             let min = log.impute.as_ref().map_or(1, |l| l.min_group);
+            let cells = if n == 1 { "1 cell of the ranked units is" } else { "cells of the ranked units are" };
+            let n = if n == 1 { String::new() } else { format!("{n} ") };
             warnings.push(format!(
-                "impute: {n} cells of the ranked units are still missing (no group with at least {min} observed members); their aggregates use the indicators present"
+                "impute: {n}{cells} still missing (no group with at least {min} observed members); their aggregates use the indicators present"
             ));
         }
     }

@@ -160,8 +160,36 @@ fn index_claims_use_the_built_index_and_its_rank_interval() {
     let scores = std::fs::read_to_string(out.join("scores.csv")).expect("scores");
     let rank = scores.lines().find(|l| l.starts_with("IRN,AI,")).expect("IRN row").rsplit(',').next().expect("rank");
     assert_eq!(r["rank"].as_u64().map(|k| k.to_string()).as_deref(), Some(rank));
-    // a region where the index cannot be built is a reading that does not hold, with the reason
+    // another region: the index is built for it, as a build with that region
     let v = json(&["IRN ranks 2 in index:frameworks/ai-ecosystem among persian_gulf"]);
+    let r = &v["claims"][0]["readings"][0];
+    let o = digindex(&[
+        "build",
+        "frameworks/ai-ecosystem",
+        "--set",
+        "data.region=\"persian_gulf\"",
+        "--out",
+        out.to_str().expect("utf8"),
+        "--no-audit",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scores = std::fs::read_to_string(out.join("scores.csv")).expect("scores");
+    let rank = scores.lines().find(|l| l.starts_with("IRN,AI,")).expect("IRN row").rsplit(',').next().expect("rank");
+    assert_eq!(r["rank"].as_u64().map(|k| k.to_string()).as_deref(), Some(rank));
+    assert_eq!(r["of"], 8);
+    // an index that cannot be built for the region is a reading that does not hold, with the reason:
+    // GitHub's LLM topic in 2022 is below the threshold of 100 everywhere in the Gulf
+    let spec = std::fs::read_to_string(root().join("frameworks/ai-ecosystem/index.toml")).expect("spec");
+    let catalog = root().join("data/catalog.toml");
+    let spec = spec
+        .replace("ncses_top1pct_cited_share_index_cis_journals_and_conf_whole", "github_topic_llm")
+        .replace("../../data/catalog.toml", &catalog.to_string_lossy().replace('\\', "/"));
+    let fw = dir.path().join("llm");
+    std::fs::create_dir(&fw).expect("dir");
+    std::fs::write(fw.join("index.toml"), spec).expect("write");
+    let claim = format!("IRN ranks 2 in index:{} among persian_gulf", fw.display());
+    let v = json(&[claim.as_str()]);
     let r = &v["claims"][0]["readings"][0];
     assert_eq!(r["holds"], false);
     assert!(r["note"].as_str().expect("note").contains("cannot be built"), "{r}");

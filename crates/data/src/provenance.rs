@@ -86,8 +86,8 @@ impl std::fmt::Display for Flag {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {
     pub flag: Flag,
-    /// The year the value is from (for an interpolation, the later of the
-    /// two years it lies between).
+    /// The year the value is from (none for an interpolation: the detail
+    /// names the two years it lies between).
     pub data_year: Option<i32>,
     /// How, in words ("own value 2020", "the 2024 value 0 was excluded: …").
     pub detail: String,

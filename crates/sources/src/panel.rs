@@ -272,7 +272,8 @@ fn find(
     let (flag, data_year, detail, below) = match p {
         Pick::Interpolated(y0, y1) => (
             Flag::Interpolated,
-            Some(y1),
+            // no one year: the value lies between two
+            None,
             format!(
                 "interpolated between its own values {} ({y0}) and {} ({y1}){window}",
                 show(at(y0).map_or(f64::NAN, |q| q.value)),
@@ -503,11 +504,11 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
                     (_, Some(Pick::Exact)) => sum.exact += 1,
                     _ => sum.earlier += 1,
                 }
-                if let Some(y) = f.cell.data_year {
-                    let oldest = match f.pick {
-                        Some(Pick::Interpolated(y0, _)) => y0,
-                        _ => y,
-                    };
+                let oldest = match f.pick {
+                    Some(Pick::Interpolated(y0, _)) => Some(y0),
+                    _ => f.cell.data_year,
+                };
+                if let Some(oldest) = oldest {
                     sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
                 }
                 if let Some(below) = f.below {
@@ -635,7 +636,8 @@ mod tests {
         // a gap inside the fallback reach is interpolated between own values
         let s2 = series_of(vec![Observation::new("IDN", 2015, 1.0), Observation::new("IDN", 2023, 3.0)], vec![]);
         let f = find(&points(&s2), &s2, &BTreeMap::new(), "IDN", 2019, (YearRule::Latest, 3, Some(4)));
-        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (2.0, Flag::Interpolated, Some(2023)));
+        assert_eq!((f.value, f.cell.flag, f.cell.data_year), (2.0, Flag::Interpolated, None));
+        assert!(f.cell.detail.contains("between its own values 1 (2015) and 3 (2023)"), "{}", f.cell.detail);
     }
 
     #[test]
