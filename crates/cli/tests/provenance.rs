@@ -339,3 +339,31 @@ fn the_tokyo_index_ranks_no_member_below_its_coverage_rule() {
     let wsm = prov.iter().find(|r| r["unit"] == "WSM" && r["code"].starts_with("high_technology")).expect("WSM");
     assert!(wsm["detail"].contains("76.67006 was excluded"), "{}", wsm["detail"]);
 }
+
+#[test]
+fn data_show_says_what_a_value_is() {
+    let o = digindex(
+        &root(),
+        &["data", "show", "github_topic_machine_learning", "--region", "middle_east", "--year", "2023"],
+    );
+    let text = ok(&o);
+    let line = |u: &str| text.lines().find(|l| l.starts_with(u)).unwrap_or_default().to_string();
+    // Iran: two quarters published (109, 123), the other two below 100: counted as 50, with bounds
+    assert!(line("IRN").contains("83  (2 of 4 quarters published, the others < 100"), "{}", line("IRN"));
+    assert!(line("IRN").contains("between 58 and 108"), "{}", line("IRN"));
+    // no quarter published: below the threshold, listed after every published value
+    assert!(line("ARE").ends_with("< 100"), "{}", line("ARE"));
+    let pos = |u: &str| text.lines().position(|l| l.starts_with(u)).expect(u);
+    assert!(pos("ARE") > pos("IRN"));
+    // an excluded value is said, with its reason
+    let o = digindex(
+        &root(),
+        &["data", "show", "high_technology_exports_percent_of_manufactured_exports", "--region", "apt"],
+    );
+    let text = ok(&o);
+    let wsm = text.lines().find(|l| l.starts_with("WSM")).expect("WSM");
+    assert!(
+        wsm.contains("2023  5.74202") && wsm.contains("the 2024 value 76.67006 excluded: a one-year spike"),
+        "{wsm}"
+    );
+}

@@ -28,7 +28,7 @@ pub struct Dataset {
     pub flags: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub code: String,

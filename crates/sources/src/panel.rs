@@ -582,27 +582,7 @@ mod tests {
 
     fn series_of(obs: Vec<Observation>, corrections: Vec<Applied>) -> Series {
         Series {
-            indicator: crate::catalog::Indicator {
-                code: "x".into(),
-                name: "x".into(),
-                unit: "u".into(),
-                dataset: "d".into(),
-                file: "f".into(),
-                of: vec![],
-                more_files: vec![],
-                format: "github".into(),
-                column: None,
-                select: None,
-                filter: None,
-                annual: None,
-                geo: None,
-                parts: None,
-                censored_below: None,
-                positive: false,
-                valid_range: None,
-                scale: None,
-                per: None,
-            },
+            indicator: crate::catalog::Indicator { code: "x".into(), format: "github".into(), ..Default::default() },
             observations: obs,
             skipped: Default::default(),
             corrections,

@@ -480,27 +480,7 @@ mod tests {
     use crate::catalog::Indicator;
 
     fn indicator(positive: bool, valid_range: Option<[f64; 2]>) -> Indicator {
-        Indicator {
-            code: "x".into(),
-            name: "x".into(),
-            unit: "u".into(),
-            dataset: "d".into(),
-            file: "f.csv".into(),
-            of: vec![],
-            more_files: vec![],
-            format: "long".into(),
-            column: None,
-            select: None,
-            filter: None,
-            annual: None,
-            geo: None,
-            parts: None,
-            censored_below: None,
-            positive,
-            valid_range,
-            scale: None,
-            per: None,
-        }
+        Indicator { code: "x".into(), format: "long".into(), positive, valid_range, ..Default::default() }
     }
 
     /// 20 countries A00..A19 over 2010-2020, values moving smoothly around 10-20.

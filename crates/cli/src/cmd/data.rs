@@ -168,22 +168,74 @@ pub fn run(args: DataArgs) -> Result<()> {
             if let Some(m) = members {
                 units = m.members.iter().map(String::as_str).collect();
             }
-            let mut rows: Vec<(&str, Option<(i32, f64)>)> = units
-                .iter()
-                .map(|u| (*u, s.value_at(u, year.unwrap_or(i32::MAX), if year.is_some() { 0 } else { i32::MAX })))
-                .collect();
+            // each unit's latest observation (a value, or "below the threshold"), or the year's
+            let latest = |u: &str| {
+                s.observations
+                    .iter()
+                    .filter(|o| o.unit == u && (!o.value.is_nan() || o.is_censored()))
+                    .filter(|o| year.is_none_or(|y| o.year == y))
+                    .max_by_key(|o| o.year)
+            };
+            // censored values rank below every published one, and tie
+            let key = |o: &digindex_data::Observation| if o.is_censored() { f64::NEG_INFINITY } else { o.value };
+            let mut rows: Vec<(&str, Option<&digindex_data::Observation>)> =
+                units.iter().map(|u| (*u, latest(u))).collect();
             rows.sort_by(|a, b| match (a.1, b.1) {
-                (Some(x), Some(y)) => y.1.total_cmp(&x.1),
+                (Some(x), Some(y)) => key(y).total_cmp(&key(x)).then(a.0.cmp(b.0)),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 _ => a.0.cmp(b.0),
             });
-            for (u, v) in rows {
+            let part = if ind.format.starts_with("github") { "quarter" } else { "part" };
+            for (u, o) in rows {
                 let name = countries.get(u).map(|c| c.name.as_str()).unwrap_or_default();
-                match v {
-                    Some((y, x)) => out!("{u}  {:<32} {y}  {}", name, digindex_io::number::format_number(x)),
-                    None => out!("{u}  {:<32} -", name),
+                let Some(o) = o else {
+                    let why = s.corrections.iter().find(|a| a.unit == u && year.is_none_or(|y| a.year == y));
+                    match why {
+                        Some(a) => out!("{u}  {:<32} -  (its values {})", name, a.describe()),
+                        None => out!("{u}  {:<32} -", name),
+                    }
+                    continue;
+                };
+                let mut notes = Vec::new();
+                let value = match &o.censored {
+                    Some(c) if c.published == 0 => format!("< {}", digindex_io::number::format_number(c.below)),
+                    Some(c) => {
+                        notes.push(c.describe(part));
+                        digindex_io::number::format_number(o.value)
+                    }
+                    None => digindex_io::number::format_number(o.value),
+                };
+                if let Some(f) = &o.flag {
+                    notes.push(match d.and_then(|d| d.flags.get(f)) {
+                        Some(m) => format!("source flag {f:?}: {m}"),
+                        None => format!("source flag {f:?}"),
+                    });
                 }
+                if let Some(a) = s.correction(u, o.year) {
+                    notes.push(a.describe());
+                }
+                // later values a correction took away, one note per correction
+                let gone: Vec<&digindex_sources::corrections::Applied> = s
+                    .corrections
+                    .iter()
+                    .filter(|a| a.unit == u && a.year > o.year && a.after.is_none() && year.is_none_or(|y| a.year == y))
+                    .collect();
+                let mut seen = std::collections::BTreeSet::new();
+                for a in &gone {
+                    if !seen.insert((a.file.as_str(), a.line)) {
+                        continue;
+                    }
+                    let same: Vec<i32> =
+                        gone.iter().filter(|b| b.line == a.line && b.file == a.file).map(|b| b.year).collect();
+                    let years = match (same.first(), same.last()) {
+                        (Some(f), Some(l)) if f != l => format!("the {f}-{l} values"),
+                        _ => format!("the {} value {}", a.year, digindex_io::number::format_number(a.before)),
+                    };
+                    notes.push(format!("{years} {}", a.describe()));
+                }
+                let notes = if notes.is_empty() { String::new() } else { format!("  ({})", notes.join("; ")) };
+                out!("{u}  {:<32} {}  {value}{notes}", name, o.year);
             }
         }
         DataCommand::Audit { catalog: cat_path, region: rname, indicators, since, out } => {
