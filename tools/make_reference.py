@@ -158,18 +158,19 @@ with open(os.path.join(out, 'aggregates.csv'), 'w', newline='', encoding='utf-8'
 
 # ---- parts of countries that sources report separately: summed into the
 # whole where the catalogue says the indicator adds up (counts), skipped otherwise
+# (spelling, the part it names, the country; a sum needs every part of its country)
 PARTS = [
-    ('Gaza Strip', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
-    ('Gaza Stripe', 'PSE', 'NCSES table 9968: "Gaza Strip" with a footnote letter glued on'),
-    ('West Bank', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
-    ('West Banke', 'PSE', 'NCSES table 9968: "West Bank" with a footnote letter glued on'),
+    ('Gaza Strip', 'Gaza Strip', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
+    ('Gaza Stripe', 'Gaza Strip', 'PSE', 'NCSES table 9968: "Gaza Strip" with a footnote letter glued on'),
+    ('West Bank', 'West Bank', 'PSE', 'NCSES S&E Indicators 2024 reports Palestine as its two territories'),
+    ('West Banke', 'West Bank', 'PSE', 'NCSES table 9968: "West Bank" with a footnote letter glued on'),
 ]
 with open(os.path.join(out, 'country_parts.csv'), 'w', newline='', encoding='utf-8') as f:
     w = csv.writer(f, lineterminator='\n')
-    w.writerow(['part', 'iso3', 'source'])
-    for part, iso3, source in PARTS:
+    w.writerow(['spelling', 'part', 'iso3', 'source'])
+    for spelling, part, iso3, source in PARTS:
         assert iso3 in countries, iso3
-        w.writerow([part, iso3, source])
+        w.writerow([spelling, part, iso3, source])
 
 # ---- region sets
 def region(name, members, title, source):

@@ -23,16 +23,20 @@ use digindex_data::{DataSet, Framework, Matrix, UnitTable};
 use serde::Serialize;
 
 use crate::BuildError;
-use crate::denominate::denominate;
+use crate::denominate::divisor;
 use crate::spec::DenominateSpec;
 
 /// A cell the source suppressed as below `below` (rows and columns of the
-/// raw data).
+/// raw data). A `partial` cell has a value (made with some of its parts
+/// suppressed, e.g. quarters counted at half the threshold): it is not
+/// placed, and it does not count as a published value when the others are.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Censored {
     pub row: usize,
     pub col: usize,
     pub below: f64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// One censored cell as handled.
@@ -75,28 +79,37 @@ pub fn place(
             format!("internal: censored cell {c:?} outside the data or without a bound"),
         ));
     }
-    // the bounds, divided as the values are
+    // the bounds, divided as the values are (a missing or zero denominator
+    // leaves the bound unknown)
     let mut bounds = Matrix::missing(nrow, ncol);
-    for c in censored {
-        bounds.set(c.row, c.col, c.below);
+    for c in censored.iter().filter(|c| !c.partial) {
+        let divided = match denominate_spec {
+            Some(s) => match divisor(&ds.codes[c.col], fw, units, s)? {
+                Some((_, den, scale)) => {
+                    let d = den.values.get(c.row).copied().unwrap_or(f64::NAN);
+                    if d.is_finite() && d != 0.0 { c.below / (d / scale) } else { f64::NAN }
+                }
+                None => c.below,
+            },
+            None => c.below,
+        };
+        bounds.set(c.row, c.col, divided);
     }
-    let bounds = DataSet::new(ds.units.clone(), ds.codes.clone(), bounds);
-    let bounds = match denominate_spec {
-        Some(s) => denominate(&bounds, fw, units, s)?.0,
-        None => bounds,
-    };
     for j in 0..ncol {
-        let cells: Vec<&Censored> = censored.iter().filter(|c| c.col == j).collect();
+        let all: Vec<&Censored> = censored.iter().filter(|c| c.col == j).collect();
+        let cells: Vec<&Censored> = all.iter().copied().filter(|c| !c.partial).collect();
         if cells.is_empty() {
             continue;
         }
         let col = ds.values.col(j);
+        // published values: not censored at all (a partly censored value is
+        // itself an estimate)
         let lowest = (0..nrow)
-            .filter(|i| !cells.iter().any(|c| c.row == *i))
+            .filter(|i| !all.iter().any(|c| c.row == *i))
             .map(|i| col[i])
             .filter(|v| !v.is_nan())
             .min_by(f64::total_cmp);
-        let bound = |i: usize| bounds.values.get(i, j);
+        let bound = |i: usize| bounds.get(i, j);
         let placeable = |i: usize| !bound(i).is_nan() && lowest.is_none_or(|m| bound(i) <= m);
         let smallest = cells.iter().map(|c| c.row).filter(|&i| placeable(i)).map(bound).min_by(f64::total_cmp);
         let stand_in = smallest.map(|b| lowest.map_or(b, |m| m.min(b)) / 2.0);
@@ -153,9 +166,9 @@ mod tests {
     fn censored_cells_rank_below_published_values_and_tie() {
         let (ds, fw, units) = setup();
         let censored: Vec<Censored> =
-            (0..3).flat_map(|row| [0, 1].map(|col| Censored { row, col, below: 100.0 })).collect();
+            (0..3).flat_map(|row| [0, 1].map(|col| Censored { row, col, below: 100.0, partial: false })).collect();
         let spec = DenominateSpec::default();
-        let (den, _) = denominate(&ds, &fw, &units, &spec).expect("ok");
+        let (den, _) = crate::denominate::denominate(&ds, &fw, &units, &spec).expect("ok");
         let (out, log) = place(&den, &censored, &fw, &units, Some(&spec)).expect("ok");
         // counts: every censored cell is below 100 <= 1,000: all get 50
         assert_eq!(&out.values.col(0)[..3], &[50.0, 50.0, 50.0]);
@@ -172,11 +185,32 @@ mod tests {
     }
 
     #[test]
+    fn partly_censored_values_are_no_published_floor_and_zero_denominators_leave_bounds_unknown() {
+        let (mut ds, fw, mut units) = setup();
+        // "mid" has a partly censored count of 83 (some quarters below 100, counted as 50)
+        ds.values.set(1, 0, 83.0);
+        let censored = vec![
+            Censored { row: 0, col: 0, below: 100.0, partial: false },
+            Censored { row: 1, col: 0, below: 100.0, partial: true },
+            Censored { row: 2, col: 1, below: 100.0, partial: false },
+        ];
+        let (out, log) = place(&ds, &censored, &fw, &units, None).expect("ok");
+        // compared with the published 1,000 only: "big" is placed at 50, "mid" keeps its 83
+        assert_eq!((out.values.get(0, 0), out.values.get(1, 0)), (50.0, 83.0));
+        assert_eq!(log.cells.iter().filter(|c| c.code == "count").count(), 1);
+        // a zero population: the bound per head is unknown, so the cell is not placed (and the build goes on)
+        units.denominators[0].values[2] = 0.0;
+        let (out, log) = place(&ds, &censored, &fw, &units, Some(&DenominateSpec::default())).expect("no error");
+        assert!(out.values.get(2, 1).is_nan());
+        assert!(log.cells.iter().any(|c| c.unit == "tiny" && c.value.is_none() && c.below.is_nan()));
+    }
+
+    #[test]
     fn without_censored_cells_the_step_is_the_identity() {
         let (ds, fw, units) = setup();
         let (out, log) = place(&ds, &[], &fw, &units, None).expect("ok");
         assert_eq!(format!("{:?}", out.values), format!("{:?}", ds.values));
         assert!(log.cells.is_empty());
-        assert!(place(&ds, &[Censored { row: 9, col: 0, below: 1.0 }], &fw, &units, None).is_err());
+        assert!(place(&ds, &[Censored { row: 9, col: 0, below: 1.0, partial: false }], &fw, &units, None).is_err());
     }
 }

@@ -57,24 +57,7 @@ pub fn denominate(
     let mut out = ds.clone();
     let mut log = DenominateLog::default();
     for (j, code) in ds.codes.iter().enumerate() {
-        let by = match spec.by.get(code) {
-            Some(b) if b == "none" => None,
-            Some(b) => Some(b.clone()),
-            None => fw.index_of(code).and_then(|n| fw.node(n).denominator.clone()),
-        };
-        let Some(by) = by else { continue };
-        let scale = spec.scales.get(code).copied().unwrap_or(spec.scale);
-        let Some(den) = units.denominator(&by) else {
-            let names: Vec<String> = units.denominators.iter().map(|d| d.name.clone()).collect();
-            return Err(BuildError::new(
-                step,
-                format!(
-                    "indicator {code} is to be divided by {by:?}, which is not a denominator column of the unit data (have: {}){}",
-                    if names.is_empty() { "none".to_string() } else { names.join(", ") },
-                    suggest(&by, names.iter())
-                ),
-            ));
-        };
+        let Some((by, den, scale)) = divisor(code, fw, units, spec)? else { continue };
         let col = out.values.col_mut(j);
         for (i, v) in col.iter_mut().enumerate() {
             let d = den.values[i];
@@ -92,6 +75,35 @@ pub fn denominate(
         log.indicators.push(DenominatedIndicator { code: code.clone(), by, scale });
     }
     Ok((out, log))
+}
+
+/// What indicator `code` is divided by: the denominator's name, its column
+/// and the scale factor (`None`: not divided).
+pub fn divisor<'u>(
+    code: &str,
+    fw: &Framework,
+    units: &'u UnitTable,
+    spec: &DenominateSpec,
+) -> Result<Option<(String, &'u digindex_data::NumericColumn, f64)>, BuildError> {
+    let by = match spec.by.get(code) {
+        Some(b) if b == "none" => None,
+        Some(b) => Some(b.clone()),
+        None => fw.index_of(code).and_then(|n| fw.node(n).denominator.clone()),
+    };
+    let Some(by) = by else { return Ok(None) };
+    let scale = spec.scales.get(code).copied().unwrap_or(spec.scale);
+    let Some(den) = units.denominator(&by) else {
+        let names: Vec<String> = units.denominators.iter().map(|d| d.name.clone()).collect();
+        return Err(BuildError::new(
+            "denominate",
+            format!(
+                "indicator {code} is to be divided by {by:?}, which is not a denominator column of the unit data (have: {}){}",
+                if names.is_empty() { "none".to_string() } else { names.join(", ") },
+                suggest(&by, names.iter())
+            ),
+        ));
+    };
+    Ok(Some((by, den, scale)))
 }
 
 #[cfg(test)]

@@ -284,12 +284,34 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     // cells no estimate filled, among the units that are ranked
     if log.impute.as_ref().is_some_and(|l| l.still_missing > 0) {
         let n = screened.n_missing();
-        if n > 0 {
-            let min = log.impute.as_ref().map_or(1, |l| l.min_group);
-            let cells = if n == 1 { "1 cell of the ranked units is" } else { "cells of the ranked units are" };
-            let n = if n == 1 { String::new() } else { format!("{n} ") };
+        // censored cells no bound places were left missing on purpose
+        let unplaced = log
+            .censor
+            .iter()
+            .flat_map(|l| &l.cells)
+            .filter(|c| c.value.is_none() && screened.row_index(&c.unit).is_some())
+            .count();
+        let no_group = n.saturating_sub(unplaced);
+        let min = log.impute.as_ref().map_or(1, |l| l.min_group);
+        let why = if min > 1 {
+            format!("no group with at least {min} observed members")
+        } else {
+            "no group, or no observed member in it".to_string()
+        };
+        let plural = |k: usize, one: &str, many: &str| if k == 1 { format!("1 {one}") } else { format!("{k} {many}") };
+        let mut parts = Vec::new();
+        if no_group > 0 {
+            parts.push(format!("{} without an estimate ({why})", plural(no_group, "cell", "cells")));
+        }
+        if unplaced > 0 {
+            parts
+                .push(format!("{} below a source's threshold that no bound places", plural(unplaced, "cell", "cells")));
+        }
+        if !parts.is_empty() {
             warnings.push(format!(
-                "impute: {n}{cells} still missing (no group with at least {min} observed members); their aggregates use the indicators present"
+                "impute: the ranked units have {} missing: {}; their aggregates use the indicators present",
+                plural(n, "value", "values"),
+                parts.join(", and ")
             ));
         }
     }

@@ -22,7 +22,8 @@ impl Observation {
     }
 
     /// True when the source published nothing for it but "below the
-    /// threshold": the value is unknown (`NaN`) and below `censored.below`.
+    /// threshold": the value is unknown (`NaN`) and below `censored.upper`
+    /// (the threshold, or for a sum of parts the threshold times the parts).
     pub fn is_censored(&self) -> bool {
         self.censored.as_ref().is_some_and(|c| c.published == 0)
     }
@@ -48,7 +49,7 @@ impl Censoring {
     /// "< 100", or "2 of 4 quarters published, the others < 100".
     pub fn describe(&self, part: &str) -> String {
         if self.published == 0 {
-            format!("< {} (below the source's publication threshold)", fmt(self.below))
+            format!("< {} (below the source's publication threshold)", fmt(self.upper))
         } else {
             format!(
                 "{} of {} {part}s published, the others < {} (counted as {}): the true value is between {} and {}",

@@ -49,8 +49,8 @@ pub struct Loaded {
     /// Corrections applied and data-quality findings (catalogue specs), for the manifest.
     pub quality: Option<serde_json::Value>,
     /// What the reader of the results should know about the data: findings
-    /// on values the index uses that no correction covers.
-    pub warnings: Vec<String>,
+    /// on values the index uses that no correction covers, as (unit, text).
+    pub warnings: Vec<(String, String)>,
 }
 
 /// Reads a whole file, recording its hash.

@@ -337,7 +337,7 @@
       const flagged = c.flag && c.flag !== "observed";
       return el("tr", { class: c.flag && (ESTIMATE.includes(c.flag) || c.flag === "missing" || c.flag === "excluded") ? "estimate" : null },
         el("td", { class: "wrap" }, el("span", { class: "muted", text: parentName(n) }), el("br", {}), n.name || n.code),
-        el("td", { text: c.flag === "censored" && c.detail.startsWith("<") ? c.detail.split(" (")[0] : fs(c.value) }),
+        el("td", { text: fs(c.value) }),
         el("td", { class: "wrap", text: n.unit || "" }),
         el("td", { text: c.year ?? "–" }),
         el("td", { text: rank(n.code, k) ?? "–" }), el("td", { text: f1(score(n.code, k)) }),
@@ -368,7 +368,7 @@
       const n = byCode[code];
       const kids = nodes.filter((c) => c.parent === code);
       const info = [`weight ${fs(n.weight)}`, n.effective !== null && n.effective !== undefined ? `effective ${fs(n.effective * 100)}%` : null,
-        n.level === 1 ? (n.direction < 0 ? "lower is better" : "higher is better") : null,
+        n.level === 1 ? (n.direction < 0 ? "lower is better" : n.direction === 0 ? `closest to ${fs(n.target)} is best` : "higher is better") : null,
         n.source ? `source: ${n.source}` : null, n.unit ? `unit: ${n.unit}` : null,
         n.year_rule ? `years: ${yearRule(n.year_rule)}` : null].filter(Boolean).join(" · ");
       return el("li", {}, el("strong", { text: n.name || n.code }), el("span", { class: "muted" }, ` (${n.code}) — ${info}`),
@@ -382,12 +382,18 @@
       el("details", {}, el("summary", { text: "The whole recipe (resolved spec)" }), el("pre", { text: JSON.stringify(spec, null, 2) })));
     if ((M.method.warnings || []).length) p.append(el("details", {}, el("summary", { text: `${M.method.warnings.length} warnings` }), el("ul", {}, M.method.warnings.map((w) => el("li", { text: w })))));
     // units not ranked, and why
-    const screened = (((M.method.log || {}).screen || {}).units || []).filter((u) => !u.included);
-    if (screened.length) p.append(el("h2", { text: "Units not ranked" }), el("p", {}, "Too little observed data: ",
-      screened.map((u) => `${u.unit} (${Math.round(100 * u.coverage)}% of the indicators observed${(u.short_aggregates || []).length ? ", none in " + u.short_aggregates.join(", ") : ""})`).join("; "), "."));
+    const screenLog = ((M.method.log || {}).screen || {});
+    const screenSpec = ((M.method.spec || {}).screen || {});
+    const screened = (screenLog.units || []).filter((u) => !u.included);
+    const counted = screenLog.on === "imputed" ? "present after imputation" : "observed";
+    if (screened.length) p.append(el("h2", { text: "Units not ranked" }), el("p", { id: "not-ranked" }, "Screened out (too little data, or excluded by the recipe): ",
+      screened.map((u) => `${u.unit} (${Math.round(100 * u.coverage)}% of the indicators ${counted}${(u.short_aggregates || []).length ? `, fewer than ${screenSpec.min_per_aggregate} in ` + u.short_aggregates.join(", ") : ""}${(screenSpec.exclude || []).includes(u.unit) ? ", excluded by the recipe" : ""})`).join("; "), "."));
     // the data: corrections of source errors, and findings on the values used
-    const q = M.quality || {};
     p.append(el("h2", { text: "Data quality" }));
+    if (!M.quality) {
+      p.append(el("p", { class: "muted", text: "The data of this recipe are not read from the catalogue, so no data-quality audit or correction applies to them." }));
+    }
+    const q = M.quality || { corrections: [], findings_on_used_values: [] };
     const fixes = q.corrections || [];
     if (fixes.length) {
       const shown = fixes.filter((c) => units.some((u) => u.code === c.unit));
@@ -396,9 +402,9 @@
           el("tbody", {}, fixes.map((c) => el("tr", {}, el("td", { text: c.unit }), el("td", { text: (byCode[c.indicator] || {}).name || c.indicator }), el("td", { text: c.year }),
             el("td", { text: fs(c.before) }), el("td", { text: c.action === "replace" ? `replaced by ${fs(c.after)} (${c.source || ""})` : c.action }),
             el("td", { class: "detail", text: c.reason }))))))));
-    } else p.append(el("p", { class: "muted", text: "No source value was corrected." }));
+    } else if (M.quality) p.append(el("p", { class: "muted", text: "No source value was corrected." }));
     const open = (q.findings_on_used_values || []).filter((f) => !f.corrected);
-    p.append(el("p", {}, open.length ? `${open.length} values used are flagged by the data-quality audit and not corrected:` : "The data-quality audit flags no value used that is not corrected."));
+    if (M.quality) p.append(el("p", {}, open.length ? `${open.length} values used are flagged by the data-quality audit and not corrected:` : "The data-quality audit flags no value used that is not corrected."));
     if (open.length) p.append(el("ul", { id: "data-warnings" }, open.map((f) => el("li", { text: `${f.unit} ${(byCode[f.indicator] || {}).name || f.indicator} ${f.year} = ${fs(f.value)}: ${f.rule} — ${f.detail}` }))));
     // coherence
     const corr = (M.coherence.correlations || []).filter((c) => c.relation === "parent" && c.level === 1);

@@ -143,6 +143,7 @@ pub fn model(r: &Report<'_>) -> Value {
                 "weight": num(used.get(n.code.as_str()).map_or(n.weight, |w| w.0)),
                 "effective": used.get(n.code.as_str()).and_then(|w| w.1).map(num),
                 "direction": n.direction,
+                "target": n.target.map(num),
                 "source": i.map(|i| i.source.clone()),
                 "unit": i.map(|i| i.unit_used.clone().unwrap_or_else(|| i.unit.clone())),
                 "source_unit": i.map(|i| i.unit.clone()),

@@ -132,6 +132,9 @@ pub struct Series {
     pub skipped: BTreeMap<String, usize>,
     /// The corrections applied to them.
     pub corrections: Vec<Applied>,
+    /// For a derived indicator: the corrections applied to the series it is
+    /// computed from (its values there carry a flag saying so).
+    pub part_corrections: Vec<Applied>,
 }
 
 impl Catalog {
@@ -275,6 +278,7 @@ impl Catalog {
                 observations: difference(a, b),
                 skipped: BTreeMap::new(),
                 corrections: Vec::new(),
+                part_corrections: a.corrections.iter().chain(&b.corrections).cloned().collect(),
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
             out.push(series);
@@ -323,6 +327,7 @@ impl Catalog {
                 observations: Vec::new(),
                 skipped: BTreeMap::new(),
                 corrections: Vec::new(),
+                part_corrections: Vec::new(),
             };
             let mut seen: std::collections::HashMap<(String, i32), u64> = std::collections::HashMap::new();
             for p in ps {
@@ -356,8 +361,23 @@ impl Catalog {
 }
 
 /// `a − b` for every unit and year both have a value (censored values and
-/// source flags are not carried over: the difference has none).
+/// source flags are not carried over: the difference has none). A value
+/// computed from a corrected one says so in its flag.
 fn difference(a: &Series, b: &Series) -> Vec<Observation> {
+    let mut out = difference_values(a, b);
+    for o in &mut out {
+        let fixed: Vec<String> = [a, b]
+            .iter()
+            .filter_map(|s| s.correction(&o.unit, o.year).map(|c| format!("{} {}", s.indicator.code, c.describe())))
+            .collect();
+        if !fixed.is_empty() {
+            o.flag = Some(format!("computed from a corrected value: {}", fixed.join("; ")));
+        }
+    }
+    out
+}
+
+fn difference_values(a: &Series, b: &Series) -> Vec<Observation> {
     let bs: std::collections::HashMap<(&str, i32), f64> = b
         .observations
         .iter()
@@ -415,5 +435,71 @@ impl Series {
     /// The latest year with any value.
     pub fn latest_year(&self) -> Option<i32> {
         self.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corrections::Action;
+
+    fn series(code: &str, obs: Vec<Observation>) -> Series {
+        Series {
+            indicator: Indicator { code: code.into(), format: "long".into(), ..Default::default() },
+            observations: obs,
+            skipped: BTreeMap::new(),
+            corrections: vec![],
+            part_corrections: vec![],
+        }
+    }
+
+    #[test]
+    fn a_difference_is_computed_where_both_parts_are_and_says_when_a_part_was_corrected() {
+        let whole = series("w", vec![Observation::new("A", 2022, 10.25), Observation::new("B", 2022, 5.0)]);
+        let mut frac = series(
+            "f",
+            vec![Observation::new("A", 2022, 4.1), Observation::new("C", 2022, 1.0), Observation::new("B", 2022, 2.0)],
+        );
+        frac.corrections.push(Applied {
+            indicator: "f".into(),
+            unit: "B".into(),
+            year: 2022,
+            action: Action::Replace,
+            before: 3.0,
+            after: Some(2.0),
+            reason: "a typing error".into(),
+            source: Some("the office".into()),
+            file: "c.toml".into(),
+            line: 1,
+            source_observation: Observation::new("B", 2022, 3.0),
+        });
+        let d = difference(&whole, &frac);
+        // only where both have a value; no binary noise (10.25 - 4.1 = 6.1499999...)
+        assert_eq!(d.iter().map(|o| (o.unit.as_str(), o.value)).collect::<Vec<_>>(), [("A", 6.15), ("B", 3.0)]);
+        assert!(d[0].flag.is_none());
+        assert!(
+            d[1].flag.as_deref().is_some_and(|f| f.contains("f replaced by 2 (the office): a typing error")),
+            "{:?}",
+            d[1]
+        );
+    }
+
+    #[test]
+    fn derived_entries_are_checked() {
+        let base = "[[dataset]]\nid = \"d\"\ntitle = \"t\"\nfolder = \"d\"\nlicence = \"l\"\nsource = \"s\"\n\
+[[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
+        let p = Path::new("catalog.toml");
+        let derived = |extra: &str| {
+            format!(
+                "{base}[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\nformat = \"difference\"\n{extra}"
+            )
+        };
+        assert!(Catalog::parse(p, &derived("of = [\"a\", \"a\"]\n")).is_ok());
+        let e = Catalog::parse(p, &derived("of = [\"a\"]\n")).unwrap_err().to_string();
+        assert!(e.contains("two codes"), "{e}");
+        let e = Catalog::parse(p, &derived("of = [\"a\", \"zz\"]\n")).unwrap_err().to_string();
+        assert!(e.contains("\"zz\" in `of` is not a catalogue indicator"), "{e}");
+        let e = Catalog::parse(p, &derived("file = \"x.csv\"\nof = [\"a\", \"a\"]\n")).unwrap_err().to_string();
+        assert!(e.contains("reads no file"), "{e}");
     }
 }

@@ -69,8 +69,8 @@ pub struct Countries {
     /// Patterns with look-around (fancy-regex), tried one by one.
     regexes: Vec<(Regex, usize)>,
     aggregates: HashMap<String, (String, String)>,
-    /// Folded name of a part → its country.
-    parts: HashMap<String, usize>,
+    /// Folded spelling of a part → (its country, the part it names).
+    parts: HashMap<String, (usize, String)>,
 }
 
 /// Folds a name for matching: accents removed, lower case, punctuation
@@ -142,8 +142,8 @@ impl Countries {
         }
         let mut parts = HashMap::new();
         for r in table(PARTS) {
-            if let Some(i) = idx(&r[1]) {
-                parts.insert(fold(&r[0]), i);
+            if let Some(i) = idx(&r[2]) {
+                parts.insert(fold(&r[0]), (i, r[1].to_string()));
             }
         }
         Countries {
@@ -194,8 +194,8 @@ impl Countries {
             }
         }
         let f = fold(t);
-        if let Some(&i) = self.parts.get(&f) {
-            return Ok(Resolved::Part { whole: &self.list[i], name: t.to_string() });
+        if let Some((i, part)) = self.parts.get(&f) {
+            return Ok(Resolved::Part { whole: &self.list[*i], name: part.clone() });
         }
         if let Some((code, name)) = self.aggregates.get(&f).or_else(|| self.aggregates.get(&t.to_lowercase())) {
             return Ok(Resolved::Aggregate { code: code.clone(), name: name.clone() });
@@ -237,9 +237,30 @@ impl Countries {
         self.iso3(s)?.ok_or_else(|| format!("{s:?} is an aggregate, not a country"))
     }
 
-    /// The country a name is a part of (`"Gaza Strip"` → Palestine).
-    pub fn part_of(&self, s: &str) -> Option<&Country> {
-        self.parts.get(&fold(s)).map(|&i| &self.list[i])
+    /// A country by its code or an exact (folded) name or alias only, never
+    /// by pattern: for keys that must not be guessed (`kos` is Kosovo, but
+    /// `korea_union` is not South Korea).
+    pub fn exact(&self, s: &str) -> Option<&Country> {
+        let t = s.trim();
+        if let Some(c) = self.get(&t.to_uppercase()).filter(|_| t.len() == 3) {
+            return Some(c);
+        }
+        self.aliases.get(&fold(t)).map(|&i| &self.list[i])
+    }
+
+    /// The country a spelling names a part of, and the part (`"Gaza
+    /// Stripe"` → Palestine, "Gaza Strip").
+    pub fn part_of(&self, s: &str) -> Option<(&Country, &str)> {
+        self.parts.get(&fold(s)).map(|(i, p)| (&self.list[*i], p.as_str()))
+    }
+
+    /// Every part of a country that sources report separately, once each.
+    pub fn parts_of(&self, iso3: &str) -> Vec<&str> {
+        let mut v: Vec<&str> =
+            self.parts.values().filter(|(i, _)| self.list[*i].iso3 == iso3).map(|(_, p)| p.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     /// Resolves to an alpha-3 code, or `None` for an aggregate or a part of
@@ -317,9 +338,11 @@ mod tests {
         for s in ["Gaza Strip", "Gaza Stripe", "West Bank", "West Banke", "gaza strip"] {
             assert!(matches!(c.resolve(s), Ok(Resolved::Part { whole, .. }) if whole.iso3 == "PSE"), "{s}");
             assert_eq!(c.iso3(s), Ok(None), "{s}");
-            assert_eq!(c.part_of(s).map(|w| w.iso3.as_str()), Some("PSE"));
+            assert_eq!(c.part_of(s).map(|(w, _)| w.iso3.as_str()), Some("PSE"));
         }
         assert_eq!(c.iso3("West Bank and Gaza"), Ok(Some("PSE")));
+        assert_eq!(c.part_of("Gaza Stripe").map(|(_, p)| p), Some("Gaza Strip"));
+        assert_eq!(c.parts_of("PSE"), ["Gaza Strip", "West Bank"]);
         let e = c.resolve("Atlantis").unwrap_err();
         assert!(e.contains("unknown country \"Atlantis\"; nearest known names:"), "{e}");
         assert!(c.resolve("").is_err());

@@ -129,18 +129,19 @@ pub struct Loaded {
     /// Data-quality findings on the units' values of these indicators
     /// (every year; [`Loaded::findings_used`] picks those the build uses).
     pub findings: Vec<Finding>,
+    /// The years each cell's value rests on, by (unit, code): one, or the
+    /// two ends of an interpolation.
+    pub years_used: BTreeMap<(String, String), Vec<i32>>,
 }
 
 impl Loaded {
-    /// The findings on values this year's build uses (the value of the
-    /// year a cell's value comes from).
+    /// The findings on values this year's build uses (the values of the
+    /// years a cell's value rests on).
     pub fn findings_used(&self) -> Vec<&Finding> {
         self.findings
             .iter()
             .filter(|f| {
-                self.cells
-                    .get(&f.unit, &f.indicator)
-                    .is_some_and(|c| c.data_year == Some(f.year) && (c.flag.is_own_data() || c.flag == Flag::Excluded))
+                self.years_used.get(&(f.unit.clone(), f.indicator.clone())).is_some_and(|ys| ys.contains(&f.year))
             })
             .collect()
     }
@@ -171,13 +172,13 @@ struct Point<'a> {
 }
 
 /// A cell's value and where it came from; `below` for a value the source
-/// suppressed as below a threshold.
+/// suppressed (wholly, or in part: `true`) as below a bound.
 struct Found {
     value: f64,
     cell: Cell,
     pick: Option<Pick>,
     fallback: bool,
-    below: Option<f64>,
+    below: Option<(f64, bool)>,
 }
 
 fn show(x: f64) -> String {
@@ -211,10 +212,12 @@ fn find(
     }
     // an exclusion that took away a value the rules would have reached
     let reach = fallback_age.unwrap_or(max_age).max(max_age) as i32;
+    // the year of the value found (for an interpolation, the earlier end:
+    // an exclusion between the two ends is said too)
     let picked_year = got.map(|(_, p)| match p {
         Pick::Exact => year,
         Pick::Older(y) => y,
-        Pick::Interpolated(_, y1) => y1,
+        Pick::Interpolated(y0, _) => y0,
     });
     let gone: Vec<&Applied> = series
         .corrections
@@ -300,7 +303,7 @@ fn find(
                 (Flag::Corrected, Some(y), d, None)
             } else if let Some(c) = o.and_then(|o| o.censored.as_ref()) {
                 let d = c.describe(if series.indicator.format.starts_with("github") { "quarter" } else { "part" });
-                (Flag::Censored, Some(y), format!("{d}{window}"), (c.published == 0).then_some(c.below))
+                (Flag::Censored, Some(y), format!("{d}{window}"), Some((c.upper, c.published > 0)))
             } else if fallback {
                 (Flag::Older, Some(y), format!("own value {y}{window}"), None)
             } else {
@@ -425,12 +428,15 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             ));
         }
     }
+    // every file read is hashed for the manifest (more files of a series,
+    // the parts of a derived indicator)
     let mut read = BTreeMap::new();
     for i in &list {
-        let p = catalog.file_of(i);
-        if !files.iter().any(|f| f.path == p.display().to_string()) {
-            let bytes = read_input(&format!("data {}", i.dataset), &p, &mut files)?;
-            read.insert(p, bytes);
+        for p in catalog.files_of(i) {
+            if !files.iter().any(|f| f.path == p.display().to_string()) {
+                let bytes = read_input(&format!("data {}", i.dataset), &p, &mut files)?;
+                read.insert(p, bytes);
+            }
         }
     }
     let series: Vec<Series> = catalog.load_some_from(&list, &countries, read)?;
@@ -469,7 +475,9 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     let mut corrections = Vec::new();
     for s in &series {
         findings.extend(crate::quality::audit(s, &catalog.quality, Some(&unit_set)));
-        corrections.extend(s.corrections.iter().filter(|a| unit_set.contains(a.unit.as_str())).cloned());
+        corrections.extend(
+            s.corrections.iter().chain(&s.part_corrections).filter(|a| unit_set.contains(a.unit.as_str())).cloned(),
+        );
     }
 
     let n_ind = framework.indicator_codes().len();
@@ -483,6 +491,7 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     for &year in years {
         let mut picks = BTreeMap::new();
         let mut censored = Vec::new();
+        let mut years_used = BTreeMap::new();
         let mut cell_columns = Vec::with_capacity(series.len());
         let mut cols: Vec<Vec<f64>> = Vec::with_capacity(series.len());
         for (si, s) in series.iter().enumerate() {
@@ -504,6 +513,13 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
                     (_, Some(Pick::Exact)) => sum.exact += 1,
                     _ => sum.earlier += 1,
                 }
+                let rests_on = match f.pick {
+                    Some(Pick::Interpolated(y0, y1)) => vec![y0, y1],
+                    _ => f.cell.data_year.into_iter().collect(),
+                };
+                if !rests_on.is_empty() {
+                    years_used.insert((u.clone(), s.indicator.code.clone()), rests_on);
+                }
                 let oldest = match f.pick {
                     Some(Pick::Interpolated(y0, _)) => Some(y0),
                     _ => f.cell.data_year,
@@ -511,9 +527,9 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
                 if let Some(oldest) = oldest {
                     sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
                 }
-                if let Some(below) = f.below {
+                if let Some((below, partial)) = f.below {
                     if si < n_ind {
-                        censored.push(Censored { row: ui, col: si, below });
+                        censored.push(Censored { row: ui, col: si, below, partial });
                     }
                 }
                 col.push(f.value);
@@ -557,6 +573,7 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             cells,
             corrections: corrections.clone(),
             findings: findings.clone(),
+            years_used,
         });
     }
     Ok(out)
@@ -586,6 +603,7 @@ mod tests {
             observations: obs,
             skipped: Default::default(),
             corrections,
+            part_corrections: vec![],
         }
     }
 
@@ -671,7 +689,7 @@ mod tests {
         assert!(f.cell.detail.contains("28.46 replaced by 2 (the ministry)"), "{}", f.cell.detail);
         // a suppressed value is censored, handed on with its bound
         let f = find(&by("PRK"), &s, &BTreeMap::new(), "PRK", 2024, (YearRule::Latest, 3, None));
-        assert_eq!((f.cell.flag, f.below, f.cell.data_year), (Flag::Censored, Some(100.0), Some(2024)));
+        assert_eq!((f.cell.flag, f.below, f.cell.data_year), (Flag::Censored, Some((100.0, false)), Some(2024)));
         assert!(f.cell.detail.starts_with("< 100"), "{}", f.cell.detail);
     }
 }

@@ -137,6 +137,9 @@ impl Settings {
         if self.jump_factor < 1.0 {
             return Err(format!("quality.jump_factor must be at least 1, found {}", self.jump_factor));
         }
+        if self.min_units < 3 {
+            return Err(format!("quality.min_units must be at least 3, found {}", self.min_units));
+        }
         if self.stale_years < 2 {
             return Err(format!("quality.stale_years must be at least 2, found {}", self.stale_years));
         }
@@ -308,6 +311,8 @@ pub fn audit(series: &Series, settings: &Settings, units: Option<&HashSet<&str>>
     if changes.len() >= settings.min_units {
         let n_changes = changes.len();
         let (lo, hi) = fences(&mut changes, settings.jump_iqr);
+        // no spread (most changes 0): no fences to be beyond
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (f64::NEG_INFINITY, f64::INFINITY) };
         for os in by_unit.values() {
             for (k, w) in os.windows(2).enumerate() {
                 let (a, b) = (w[0], w[1]);
@@ -433,6 +438,10 @@ pub fn audit(series: &Series, settings: &Settings, units: Option<&HashSet<&str>>
         let n = xs.len();
         let (lo, hi) = fences(&mut xs, settings.outlier_iqr);
         let (q1, q3) = (quantile(&xs, 0.25), quantile(&xs, 0.75));
+        // half the values or more are equal: no spread to measure distance in
+        if q3 <= q1 {
+            continue;
+        }
         let back = |x: f64| if log { x.exp() } else { x };
         // the gap to the nearest other value towards the bulk
         let gap = |x: f64| -> f64 {
@@ -501,6 +510,7 @@ mod tests {
             observations: obs,
             skipped: Default::default(),
             corrections: vec![],
+            part_corrections: vec![],
         }
     }
 
@@ -549,6 +559,19 @@ mod tests {
         let only: HashSet<&str> = ["A03"].into_iter().collect();
         let g = audit(&s, &Settings::default(), Some(&only));
         assert!(g.iter().all(|x| x.unit == "A03") && g.len() == 3);
+    }
+
+    #[test]
+    fn a_year_without_spread_reports_no_outliers() {
+        // most countries at the ceiling: quartiles equal, no outlier flood
+        let mut obs = panel();
+        for o in obs.iter_mut().filter(|o| o.year == 2015) {
+            o.value =
+                if o.unit.as_str() < "A16" { 1.0 } else { 0.4 + 0.01 * o.unit[1..].parse::<f64>().unwrap_or(0.0) };
+        }
+        let s = series(obs, false, Some([0.0, 1.0]));
+        assert!(audit(&s, &Settings::default(), None).iter().all(|f| !(f.rule == Rule::Outlier && f.year == 2015)));
+        assert!(Settings { min_units: 0, ..Settings::default() }.check().is_err());
     }
 
     #[test]

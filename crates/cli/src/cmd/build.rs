@@ -100,11 +100,12 @@ pub fn run(args: Args) -> Result<()> {
 /// What the reader must know about the data: findings on used values no
 /// correction covers, corrections, and how many values are estimates.
 fn data_notes(loaded: &digindex_io::Loaded, provenance: &[digindex_data::provenance::Provenance]) -> Result<()> {
-    for w in loaded.warnings.iter().take(8) {
+    let warnings = super::data_warnings(loaded, provenance);
+    for w in warnings.iter().take(8) {
         out!("warning: {w}");
     }
-    if loaded.warnings.len() > 8 {
-        out!("warning: … and {} more data findings (manifest.json: quality)", loaded.warnings.len() - 8);
+    if warnings.len() > 8 {
+        out!("warning: … and {} more data findings (manifest.json: quality)", warnings.len() - 8);
     }
     if loaded.cells.is_none() {
         return Ok(());
@@ -114,9 +115,14 @@ fn data_notes(loaded: &digindex_io::Loaded, provenance: &[digindex_data::provena
         *counts.entry(r.flag).or_insert(0usize) += 1;
     }
     let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{n} {f}")).collect();
-    let n_corr = loaded.quality.as_ref().and_then(|q| q["corrections"].as_array().map(Vec::len)).unwrap_or(0);
+    let ranked: std::collections::BTreeSet<&str> = provenance.iter().map(|r| r.unit.as_str()).collect();
+    let n_corr = loaded
+        .quality
+        .as_ref()
+        .and_then(|q| q["corrections"].as_array())
+        .map_or(0, |c| c.iter().filter(|x| x["unit"].as_str().is_some_and(|u| ranked.contains(u))).count());
     out!(
-        "values in the index: {} ({} corrections applied to these units' data; provenance.csv)",
+        "values in the index: {} (provenance.csv); {} source values of the ranked units corrected (all years; manifest.json: quality)",
         parts.join(", "),
         n_corr
     );

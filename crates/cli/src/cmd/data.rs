@@ -130,7 +130,8 @@ pub fn run(args: DataArgs) -> Result<()> {
             let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
             out!("{:<56} {:<10} {:>9} {:>5}  {}", "code", "dataset", "years", "units", "name (unit)");
             for s in &all {
-                let units: std::collections::BTreeSet<&str> = s.observations.iter().map(|o| o.unit.as_str()).collect();
+                let units: std::collections::BTreeSet<&str> =
+                    s.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.unit.as_str()).collect();
                 out!(
                     "{:<56} {:<10} {:>9} {:>5}  {} ({})",
                     s.indicator.code,
@@ -199,7 +200,7 @@ pub fn run(args: DataArgs) -> Result<()> {
                 };
                 let mut notes = Vec::new();
                 let value = match &o.censored {
-                    Some(c) if c.published == 0 => format!("< {}", digindex_io::number::format_number(c.below)),
+                    Some(c) if c.published == 0 => format!("< {}", digindex_io::number::format_number(c.upper)),
                     Some(c) => {
                         notes.push(c.describe(part));
                         digindex_io::number::format_number(o.value)

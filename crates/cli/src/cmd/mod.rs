@@ -91,7 +91,7 @@ pub fn loaded_of(l: digindex_sources::panel::Loaded) -> Loaded {
         .iter()
         .filter(|f| f.corrected.is_none())
         .map(|f| {
-            format!(
+            let text = format!(
                 "data: {} {} {} = {}: {} ({})",
                 f.unit,
                 f.indicator,
@@ -99,7 +99,8 @@ pub fn loaded_of(l: digindex_sources::panel::Loaded) -> Loaded {
                 digindex_io::number::format_number(f.value),
                 f.rule,
                 f.detail
-            )
+            );
+            (f.unit.clone(), text)
         })
         .collect();
     let quality = serde_json::json!({
@@ -139,10 +140,19 @@ pub fn provenance(spec: &Spec, loaded: &Loaded, build: &digindex_build::Build) -
 pub fn annotate(manifest: &mut serde_json::Value, loaded: &Loaded, rows: &[Provenance]) {
     let Some(m) = manifest.as_object_mut() else { return };
     m.insert("provenance".into(), digindex_io::output::provenance_summary(rows));
+    // only what concerns the units ranked (those in the provenance table)
+    let ranked: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.unit.as_str()).collect();
     if let Some(q) = &loaded.quality {
-        m.insert("quality".into(), q.clone());
+        let mut q = q.clone();
+        for key in ["corrections", "findings_on_used_values"] {
+            if let Some(serde_json::Value::Array(list)) = q.get_mut(key) {
+                list.retain(|x| x["unit"].as_str().is_some_and(|u| ranked.contains(u)));
+            }
+        }
+        m.insert("quality".into(), q);
     }
-    let mut extra: Vec<serde_json::Value> = loaded.warnings.iter().map(|w| serde_json::json!(w)).collect();
+    let mut extra: Vec<serde_json::Value> =
+        data_warnings(loaded, rows).into_iter().map(|w| serde_json::json!(w)).collect();
     for (u, e, n) in digindex_build::provenance::estimated(rows) {
         if digindex_build::provenance::rests_on_estimates(e, n) {
             extra.push(serde_json::json!(format!(
@@ -155,4 +165,10 @@ pub fn annotate(manifest: &mut serde_json::Value, loaded: &Loaded, rows: &[Prove
     } else {
         m.insert("warnings".into(), serde_json::Value::Array(extra));
     }
+}
+
+/// The data warnings about units that are ranked (in the provenance table).
+pub fn data_warnings<'a>(loaded: &'a Loaded, rows: &[Provenance]) -> Vec<&'a str> {
+    let ranked: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.unit.as_str()).collect();
+    loaded.warnings.iter().filter(|(u, _)| ranked.contains(u.as_str())).map(|(_, w)| w.as_str()).collect()
 }

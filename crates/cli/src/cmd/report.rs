@@ -126,7 +126,8 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
             let dataset = entry.and_then(|e| catalog.as_ref().and_then(|c| c.dataset(&e.dataset)));
             // a value divided by a denominator is per one of its units
             let by = build.log.denominate.iter().flat_map(|l| &l.indicators).find(|d| &d.code == code);
-            let unit_used = by.map(|d| {
+            // (said only where the catalogue gives the unit of the source's values)
+            let unit_used = by.filter(|_| entry.is_some()).map(|d| {
                 let per = catalog.as_ref().and_then(|c| c.indicator(&d.by)).and_then(|i| i.per.clone());
                 let scale = if d.scale == 1.0 { String::new() } else { format!(" (× {})", d.scale) };
                 format!("{} per {}{scale}", entry.map_or("", |e| e.unit.as_str()), per.unwrap_or_else(|| d.by.clone()))
