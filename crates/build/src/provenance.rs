@@ -86,16 +86,19 @@ pub fn table(
                 add(format!("estimated: {how}"));
                 (Flag::Imputed, None)
             } else if let Some(p) = placed.get(&(unit.as_str(), code)) {
+                let bound = if divided.contains_key(code) {
+                    format!("below {} after division", num(p.below))
+                } else {
+                    format!("below {}", num(p.below))
+                };
                 match p.value {
                     Some(v) => add(format!(
-                        "below {} after division, under the lowest published value {}: counted as {} (ranks below every published value, ties with the other censored values)",
-                        num(p.below),
+                        "{bound}, under the lowest published value {}: counted as {} (ranks below every published value, ties with the other censored values)",
                         p.lowest_published.map_or("(none)".into(), num),
                         num(v)
                     )),
                     None => add(format!(
-                        "below {} after division, which is above the lowest published value {}: its rank is unknown, so it is left missing and not estimated",
-                        num(p.below),
+                        "{bound}, which is not under the lowest published value {}: its rank is unknown, so it is left missing and not estimated",
                         p.lowest_published.map_or("(none)".into(), num)
                     )),
                 }
@@ -121,7 +124,8 @@ pub fn table(
                     ));
                 }
             }
-            out.push(Provenance { unit: unit.clone(), code: code.to_string(), value, data_year, flag, detail });
+            let below = placed.get(&(unit.as_str(), code)).map(|p| p.below).filter(|b| b.is_finite());
+            out.push(Provenance { unit: unit.clone(), code: code.to_string(), value, data_year, flag, detail, below });
         }
     }
     out

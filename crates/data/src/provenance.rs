@@ -145,6 +145,10 @@ pub struct Provenance {
     pub data_year: Option<i32>,
     pub flag: Flag,
     pub detail: String,
+    /// For a value the source suppressed: what it is below, in the units
+    /// of `value` (after division by a denominator), shown as "< 100".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
 }
 
 #[cfg(test)]

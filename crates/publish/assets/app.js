@@ -31,7 +31,7 @@
   const cell = (code, k) => {
     const v = (M.values || {})[code];
     if (!v) return { value: (M.raw[code] || [])[k] ?? null, year: null, flag: null, detail: "" };
-    return { value: v.value[k], year: v.year[k], flag: v.flag[k], detail: v.detail[k] || "" };
+    return { value: v.value[k], year: v.year[k], flag: v.flag[k], detail: v.detail[k] || "", below: v.below ? v.below[k] : null };
   };
   const FLAG_TEXT = { observed: "observed", older: "older own value", interpolated: "interpolated", imputed: "estimated from a group",
     corrected: "corrected", censored: "below the source's threshold", excluded: "excluded (source error)", missing: "no value" };
@@ -337,7 +337,7 @@
       const flagged = c.flag && c.flag !== "observed";
       return el("tr", { class: c.flag && (ESTIMATE.includes(c.flag) || c.flag === "missing" || c.flag === "excluded") ? "estimate" : null },
         el("td", { class: "wrap" }, el("span", { class: "muted", text: parentName(n) }), el("br", {}), n.name || n.code),
-        el("td", { text: fs(c.value) }),
+        el("td", { text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
         el("td", { class: "wrap", text: n.unit || "" }),
         el("td", { text: c.year ?? "–" }),
         el("td", { text: rank(n.code, k) ?? "–" }), el("td", { text: f1(score(n.code, k)) }),

@@ -182,21 +182,21 @@ pub fn model(r: &Report<'_>) -> Value {
         .collect();
     // every value as used, with its year, flag and how it was obtained
     let unit_pos: BTreeMap<&str, usize> = agg.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
-    let mut values: BTreeMap<&str, [Vec<Value>; 4]> = BTreeMap::new();
+    let mut values: BTreeMap<&str, [Vec<Value>; 5]> = BTreeMap::new();
     for p in r.provenance {
         let Some(&k) = unit_pos.get(p.unit.as_str()) else { continue };
-        let e = values.entry(p.code.as_str()).or_insert_with(|| {
-            let n = agg.units.len();
-            [vec![Value::Null; n], vec![Value::Null; n], vec![Value::Null; n], vec![Value::Null; n]]
-        });
+        let e = values
+            .entry(p.code.as_str())
+            .or_insert_with(|| std::array::from_fn(|_| vec![Value::Null; agg.units.len()]));
         e[0][k] = num(p.value);
         e[1][k] = p.data_year.map_or(Value::Null, |y| json!(y));
         e[2][k] = json!(p.flag.name());
         e[3][k] = json!(p.detail);
+        e[4][k] = p.below.map_or(Value::Null, num);
     }
     let values: serde_json::Map<String, Value> = values
         .into_iter()
-        .map(|(c, [v, y, f, d])| (c.to_string(), json!({"value": v, "year": y, "flag": f, "detail": d})))
+        .map(|(c, [v, y, f, d, b])| (c.to_string(), json!({"value": v, "year": y, "flag": f, "detail": d, "below": b})))
         .collect();
     let estimated: Vec<Value> = {
         let by_unit: BTreeMap<String, (usize, usize)> =

@@ -483,7 +483,7 @@ async fn unit(
             let at = |f: &str| v[f][k].clone();
             (
                 code.clone(),
-                json!({"value": at("value"), "data_year": at("year"), "flag": at("flag"), "detail": at("detail")}),
+                json!({"value": at("value"), "data_year": at("year"), "flag": at("flag"), "detail": at("detail"), "below": at("below")}),
             )
         })
         .collect();
