@@ -1,7 +1,7 @@
 //! Streaming throughput on OpenAlex-shaped data.
 //!
 //! Generate data first (not committed; any size):
-//!   python3 ../shared/tools/gen_openalex_like.py /tmp/oa200 --mb 200 --parts 2
+//!   python3 tools/gen_openalex_like.py /tmp/oa200 --mb 200 --parts 2
 //! then: `OPENALEX_BENCH_DIR=/tmp/oa200 cargo bench -p digindex-biblio`.
 //! It prints MB/s of uncompressed JSON for the full aggregation (default
 //! full validation, and on-demand validation), the same for AI works only

@@ -11,14 +11,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// COINr 1.1.14's outputs of its documented example, vendored beside the
+/// example (see `examples/asem/README.md`).
 fn reference_dir() -> PathBuf {
-    let p = root().join("../shared/data/coinr-asem/reference/default");
-    assert!(
-        p.is_dir(),
-        "COINr reference outputs not found at {} (../shared must sit beside the checkout)",
-        p.display()
-    );
-    p
+    root().join("examples/asem/reference/default")
 }
 
 fn build_with(sets: &[&str]) -> (Build, Inputs) {

@@ -34,7 +34,10 @@ fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for e in fs::read_dir(root().join("examples").join(name)).expect("example") {
         let e = e.expect("entry");
-        fs::copy(e.path(), dir.path().join(e.file_name())).expect("copy");
+        // the example's files (not the folder of COINr's reference outputs)
+        if e.path().is_file() {
+            fs::copy(e.path(), dir.path().join(e.file_name())).expect("copy");
+        }
     }
     dir
 }
