@@ -115,12 +115,14 @@ fn grouping(name: &str, ds: &DataSet, units: &UnitTable) -> Result<Grouping, Bui
 
 /// Fills the missing cells of `ds` (whose rows are units of `units`);
 /// `min_group` is the smallest number of observed values an estimate may
-/// rest on (see [`ImputeSpec::min_group_or`]).
+/// rest on (see [`ImputeSpec::min_group_or`]); the cells in `keep_missing`
+/// (row, column) get no estimate.
 pub fn impute(
     ds: &DataSet,
     units: &UnitTable,
     spec: &ImputeSpec,
     min_group: usize,
+    keep_missing: &[(usize, usize)],
 ) -> Result<(DataSet, ImputeLog), BuildError> {
     let mut out = ds.clone();
     let min_group = min_group.max(1);
@@ -171,7 +173,7 @@ pub fn impute(
                 .collect();
             let out_col = out.values.col_mut(j);
             for (i, cell) in out_col.iter_mut().enumerate() {
-                if !cell.is_nan() {
+                if !cell.is_nan() || keep_missing.contains(&(i, j)) {
                     continue;
                 }
                 let found = levels.iter().zip(&fills).find_map(|(g, f)| {
@@ -229,12 +231,12 @@ mod tests {
     #[test]
     fn column_mean_and_median() {
         let (ds, units) = setup();
-        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1).expect("ok");
+        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1, &[]).expect("ok");
         assert_eq!(out.values.col(0), &[1.0, 2.0, 13.0 / 3.0, 13.0 / 3.0, 10.0]);
         assert_eq!(out.values.col(1), &[17.0 / 3.0, 4.0, 8.0, 5.0, 17.0 / 3.0]);
         assert_eq!(log.imputed.len(), 4);
         assert_eq!(log.still_missing, 0);
-        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::Median, None), 1).expect("ok");
+        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::Median, None), 1, &[]).expect("ok");
         assert_eq!(out.values.col(0)[2], 2.0);
         assert_eq!(out.values.col(1)[0], 5.0);
     }
@@ -242,7 +244,7 @@ mod tests {
     #[test]
     fn group_mean_leaves_ungrouped_and_empty_groups() {
         let (ds, units) = setup();
-        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("g")), 1).expect("ok");
+        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("g")), 1, &[]).expect("ok");
         // x: group A mean of {1,2} = 1.5 fills u3; group B has no observed x
         assert_eq!(out.values.col(0)[2], 1.5);
         assert!(out.values.col(0)[3].is_nan());
@@ -263,9 +265,9 @@ mod tests {
     #[test]
     fn group_median_and_unknown_group() {
         let (ds, units) = setup();
-        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::GroupMedian, Some("g")), 1).expect("ok");
+        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::GroupMedian, Some("g")), 1, &[]).expect("ok");
         assert_eq!(out.values.col(1)[0], 6.0);
-        let e = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("gg")), 1).unwrap_err();
+        let e = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("gg")), 1, &[]).unwrap_err();
         assert!(e.message.contains("did you mean \"g\""), "{e}");
     }
 
@@ -275,48 +277,59 @@ mod tests {
         let (ds, units) = setup();
         let mut s = spec(ImputeMethod::GroupMean, Some("g"));
         // with no minimum (COINr) u3 gets A's mean of two values
-        let (out, _) = impute(&ds, &units, &s, 1).expect("ok");
+        let (out, _) = impute(&ds, &units, &s, 1, &[]).expect("ok");
         assert_eq!(out.values.col(0)[2], 1.5);
         // with min_group 3, group A is too small and nothing else is tried
-        let (out, log) = impute(&ds, &units, &s, 3).expect("ok");
+        let (out, log) = impute(&ds, &units, &s, 3, &[]).expect("ok");
         assert!(out.values.col(0)[2].is_nan());
         assert_eq!(log.min_group, 3);
         // a broader grouping that has three observed values fills both u3 and u4
         s.broader = vec!["all".into()];
-        let (out, log) = impute(&ds, &units, &s, 3).expect("ok");
+        let (out, log) = impute(&ds, &units, &s, 3, &[]).expect("ok");
         assert_eq!(out.values.col(0)[2], 13.0 / 3.0);
         assert_eq!(out.values.col(0)[3], 13.0 / 3.0);
         let cell = log.imputed.iter().find(|c| c.unit == "u3" && c.code == "x").expect("logged");
         assert_eq!((cell.grouping.as_str(), cell.group.as_str(), cell.members), ("all", "all", 3));
         assert_eq!(cell.describe(ImputeMethod::GroupMean), "mean of all units, 3 with data");
         // y: group A observes {4, 8}; with min_group 2 it fills u1 from its own group
-        let (out, log) = impute(&ds, &units, &s, 2).expect("ok");
+        let (out, log) = impute(&ds, &units, &s, 2, &[]).expect("ok");
         assert_eq!(out.values.col(1)[0], 6.0);
         let cell = log.imputed.iter().find(|c| c.unit == "u1" && c.code == "y").expect("logged");
         assert_eq!(cell.describe(ImputeMethod::GroupMean), "group mean of g = A, 2 members with data");
         // u5 has no group in g, so "all" fills it (y observed for u2, u3, u4)
         assert_eq!(out.values.col(1)[4], 17.0 / 3.0);
         // a single-member group never passes its value on: B observes only u4's y = 5
-        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("g")), 2).expect("ok");
+        let (out, _) = impute(&ds, &units, &spec(ImputeMethod::GroupMean, Some("g")), 2, &[]).expect("ok");
         assert!(out.values.col(0)[3].is_nan());
         // an unknown broader grouping is an error naming the known ones
         s.broader = vec!["regon".into()];
-        let e = impute(&ds, &units, &s, 3).unwrap_err();
+        let e = impute(&ds, &units, &s, 3, &[]).unwrap_err();
         assert!(e.message.contains("\"regon\"") && e.message.contains("have: g, all"), "{e}");
+    }
+
+    #[test]
+    fn cells_kept_missing_get_no_estimate() {
+        let (ds, units) = setup();
+        // u3's x (row 2, column 0) is left alone; u4's x is filled as usual
+        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1, &[(2, 0)]).expect("ok");
+        assert!(out.values.col(0)[2].is_nan());
+        assert_eq!(out.values.col(0)[3], 13.0 / 3.0);
+        assert!(log.imputed.iter().all(|c| !(c.unit == "u3" && c.code == "x")));
+        assert_eq!(log.still_missing, 1);
     }
 
     #[test]
     fn all_missing_indicator_is_an_error() {
         let (mut ds, units) = setup();
         ds.values.col_mut(0).fill(f64::NAN);
-        let e = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1).unwrap_err();
+        let e = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1, &[]).unwrap_err();
         assert!(e.message.contains("indicator x has no observed values"), "{e}");
     }
 
     #[test]
     fn none_is_identity() {
         let (ds, units) = setup();
-        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::None, None), 1).expect("ok");
+        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::None, None), 1, &[]).expect("ok");
         assert_eq!(format!("{:?}", out.values), format!("{:?}", ds.values));
         assert!(log.imputed.is_empty());
     }

@@ -225,18 +225,9 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
                     s.method
                 ));
             }
-            let (mut d, mut l) = impute(&denominated, &inputs.units, s, s.min_group_or(spec.data.catalog.is_some()))?;
             // a censored value no bound places gets no estimate either
-            if !unplaced.is_empty() {
-                l.imputed.retain(|c| {
-                    let (i, j) = (d.row_index(&c.unit), d.col_index(&c.code));
-                    !unplaced.iter().any(|&(r, k)| Some(r) == i && Some(k) == j)
-                });
-                for &(r, k) in &unplaced {
-                    d.values.set(r, k, f64::NAN);
-                }
-                l.still_missing = d.n_missing();
-            }
+            let min_group = s.min_group_or(spec.data.catalog.is_some());
+            let (d, l) = impute(&denominated, &inputs.units, s, min_group, &unplaced)?;
             log.impute = Some(l);
             d
         }

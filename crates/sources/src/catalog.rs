@@ -139,15 +139,15 @@ pub struct Series {
 
 impl Catalog {
     /// Reads and checks `catalog.toml` (unique codes, known datasets) and
-    /// the corrections file it names.
-    pub fn read(path: &Path) -> Result<Catalog, InputError> {
+    /// the corrections file it names (its units resolved with `countries`).
+    pub fn read(path: &Path, countries: &Countries) -> Result<Catalog, InputError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
         let mut c = Catalog::parse(path, &text)?;
         if let Some(p) = c.corrections_path() {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| InputError::file(&p, format!("cannot read the corrections file: {e}")))?;
-            c.read_corrections(&p, &text, &Countries::shipped())?;
+            c.read_corrections(&p, &text, countries)?;
         }
         Ok(c)
     }

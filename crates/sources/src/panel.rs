@@ -499,9 +499,9 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             let mut sum = PickSummary { rule: Some(rule), max_age, fallback_age, ..Default::default() };
             let mut col = Vec::with_capacity(units.len());
             let mut cells = Vec::with_capacity(units.len());
+            let flags = catalog.dataset(&s.indicator.dataset).map_or(&no_flags, |d| &d.flags);
             for (ui, u) in units.iter().enumerate() {
                 let points = by_unit[si].get(u.as_str()).map(Vec::as_slice).unwrap_or_default();
-                let flags = catalog.dataset(&s.indicator.dataset).map(|d| &d.flags).unwrap_or(&no_flags);
                 let f = find(points, s, flags, u, year, rules[si]);
                 match (f.cell.flag, f.pick) {
                     (Flag::Missing, _) => sum.missing += 1,
@@ -513,19 +513,14 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
                     (_, Some(Pick::Exact)) => sum.exact += 1,
                     _ => sum.earlier += 1,
                 }
-                let rests_on = match f.pick {
+                // the years the value rests on: one, or both ends of an interpolation
+                let rests_on: Vec<i32> = match f.pick {
                     Some(Pick::Interpolated(y0, y1)) => vec![y0, y1],
                     _ => f.cell.data_year.into_iter().collect(),
                 };
-                if !rests_on.is_empty() {
-                    years_used.insert((u.clone(), s.indicator.code.clone()), rests_on);
-                }
-                let oldest = match f.pick {
-                    Some(Pick::Interpolated(y0, _)) => Some(y0),
-                    _ => f.cell.data_year,
-                };
-                if let Some(oldest) = oldest {
+                if let Some(&oldest) = rests_on.first() {
                     sum.oldest = Some(sum.oldest.map_or(oldest, |o: i32| o.min(oldest)));
+                    years_used.insert((u.clone(), s.indicator.code.clone()), rests_on);
                 }
                 if let Some((below, partial)) = f.below {
                     if si < n_ind {

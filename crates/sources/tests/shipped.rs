@@ -9,7 +9,7 @@ use digindex_sources::countries::Countries;
 
 fn catalog() -> Catalog {
     let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/catalog.toml");
-    Catalog::read(&p).expect("catalogue")
+    Catalog::read(&p, &Countries::shipped()).expect("catalogue")
 }
 
 #[test]

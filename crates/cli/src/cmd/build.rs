@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Result<()> {
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
-    let provenance = super::provenance(&spec, &loaded, &build);
+    let provenance = super::provenance(&loaded, &build, super::reference_year(&spec));
     super::annotate(&mut manifest, &loaded, &provenance);
     let out = args.common.out_dir();
     let fw = &loaded.inputs.framework;
@@ -257,9 +257,7 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
     let mut notes = serde_json::Map::new();
     for ((y, b), l) in builds.iter().zip(&loaded) {
         let l = super::loaded_of(l.clone());
-        let mut spec_y = spec.clone();
-        spec_y.data.time = Some(f64::from(*y));
-        let rows = super::provenance(&spec_y, &l, b);
+        let rows = super::provenance(&l, b, Some(*y));
         let mut m = serde_json::json!({ "warnings": [] });
         super::annotate(&mut m, &l, &rows);
         notes.insert(y.to_string(), m);

@@ -64,8 +64,8 @@ impl Checker {
         let vtext = std::fs::read_to_string(vocabulary)
             .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
         let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
-        let catalog = super::data::catalog(data)?;
         let countries = Countries::shipped();
+        let catalog = super::data::catalog(data, &countries)?;
         let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
         let mut codes = codes(&vocab, &catalog);
         codes.push(vocab.population.clone());

@@ -85,12 +85,12 @@ fn region<'a>(sets: &'a [RegionSet], name: &str) -> Result<&'a RegionSet> {
 }
 
 /// The catalogue in a data folder, with a hint when it is missing.
-pub(super) fn catalog(dir: &std::path::Path) -> Result<Catalog> {
+pub(super) fn catalog(dir: &std::path::Path, countries: &Countries) -> Result<Catalog> {
     let p = dir.join("catalog.toml");
     if !p.is_file() {
         return Err(anyhow!("{} not found: run from the repository root or pass --data DIR", p.display()));
     }
-    Catalog::read(&p).map_err(|e| anyhow!("{e}"))
+    Catalog::read(&p, countries).map_err(|e| anyhow!("{e}"))
 }
 
 pub fn run_regions(args: RegionArgs) -> Result<()> {
@@ -124,7 +124,7 @@ fn years(s: &Series) -> String {
 
 pub fn run(args: DataArgs) -> Result<()> {
     let countries = Countries::shipped();
-    let cat = catalog(&args.data)?;
+    let cat = catalog(&args.data, &countries)?;
     match args.command {
         DataCommand::List => {
             let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
@@ -241,7 +241,7 @@ pub fn run(args: DataArgs) -> Result<()> {
         }
         DataCommand::Audit { catalog: cat_path, region: rname, indicators, since, out } => {
             let cat = match cat_path {
-                Some(p) => Catalog::read(&p).map_err(|e| anyhow!("{e}"))?,
+                Some(p) => Catalog::read(&p, &countries).map_err(|e| anyhow!("{e}"))?,
                 None => cat,
             };
             cat.quality.check().map_err(|e| anyhow!("{e}"))?;

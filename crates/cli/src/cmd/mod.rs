@@ -121,9 +121,9 @@ pub fn load_data(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
     })
 }
 
-/// The provenance of every value a build puts into its index.
-pub fn provenance(spec: &Spec, loaded: &Loaded, build: &digindex_build::Build) -> Vec<Provenance> {
-    let year = spec.data.time.filter(|t| t.fract() == 0.0 && t.abs() < 1e6).map(|t| t as i32);
+/// The provenance of every value a build puts into its index (`year`: the
+/// year the data are for, when the loader does not say cell by cell).
+pub fn provenance(loaded: &Loaded, build: &digindex_build::Build, year: Option<i32>) -> Vec<Provenance> {
     digindex_build::provenance::table(
         build,
         &loaded.inputs.framework,
@@ -131,6 +131,11 @@ pub fn provenance(spec: &Spec, loaded: &Loaded, build: &digindex_build::Build) -
         loaded.cells.as_ref(),
         year,
     )
+}
+
+/// A spec's reference year (`data.time`), when it is a whole year.
+pub fn reference_year(spec: &Spec) -> Option<i32> {
+    spec.data.time.filter(|t| t.fract() == 0.0 && t.abs() < 1e6).map(|t| t as i32)
 }
 
 /// Adds what a reader must know about the data to a build's manifest: the

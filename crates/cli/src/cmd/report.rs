@@ -64,11 +64,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
     if let (Some(notes), Some(m)) = (&loaded.notes, manifest.as_object_mut()) {
         m.insert("data_picks".into(), notes.clone());
     }
-    let mut spec_year = spec.clone();
-    if let Some(y) = last_year {
-        spec_year.data.time = Some(f64::from(y));
-    }
-    let provenance = super::provenance(&spec_year, &loaded, &build);
+    let provenance = super::provenance(&loaded, &build, last_year.or(super::reference_year(&spec)));
     super::annotate(&mut manifest, &loaded, &provenance);
     let audit = match &spec.uncertainty {
         Some(_) => {
@@ -114,7 +110,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         .collect();
     let picks = loaded.notes.clone().unwrap_or_default();
     let catalog = match &catalog_path {
-        Some(p) => Some(digindex_sources::catalog::Catalog::read(p).map_err(|e| anyhow!("{e}"))?),
+        Some(p) => Some(digindex_sources::catalog::Catalog::read(p, &countries).map_err(|e| anyhow!("{e}"))?),
         None => None,
     };
     let indicators: Vec<IndicatorInfo> = fw
