@@ -195,6 +195,28 @@ sets.append(region('persian_gulf', ['IRN', 'IRQ', 'KWT', 'SAU', 'BHR', 'QAT', 'A
 sets.append(region('gcc', ['SAU', 'KWT', 'BHR', 'QAT', 'ARE', 'OMN'], 'Gulf Cooperation Council (6 members)', 'GCC Charter (1981)'))
 sets.append(region('asean', ['BRN', 'KHM', 'IDN', 'LAO', 'MYS', 'MMR', 'PHL', 'SGP', 'THA', 'VNM'], 'ASEAN (10 members)', 'ASEAN Charter; Timor-Leste not included'))
 sets.append(region('saarc', ['AFG', 'BGD', 'BTN', 'IND', 'MDV', 'NPL', 'PAK', 'LKA'], 'SAARC (8 members)', 'SAARC Charter (1985, Afghanistan 2007)'))
+# Middle East as NCSES (S&E Indicators 2024) groups it: its "Middle East" row
+# equals the sum of these members' fractional article counts (2003-2022, to
+# within 2 articles); Turkey and Egypt are not in it, the South Caucasus is
+NCSES_ME = ['BHR', 'IRN', 'IRQ', 'ISR', 'JOR', 'KWT', 'LBN', 'OMN', 'PSE', 'QAT', 'SAU', 'SYR', 'ARE', 'YEM', 'ARM', 'AZE', 'GEO']
+sets.append(region('ncses_middle_east', NCSES_ME, 'Middle East as NCSES (S&E Indicators) groups it: 17 countries',
+    'NCSES S&E Indicators 2024: members whose fractional counts sum to its "Middle East" row (tested)'))
+ESCAP = ['AFG', 'ARM', 'AUS', 'AZE', 'BGD', 'BTN', 'BRN', 'KHM', 'CHN', 'PRK', 'FJI', 'FRA', 'GEO', 'IND', 'IDN', 'IRN', 'JPN',
+         'KAZ', 'KIR', 'KGZ', 'LAO', 'MYS', 'MDV', 'MHL', 'FSM', 'MNG', 'MMR', 'NRU', 'NPL', 'NLD', 'NZL', 'PAK', 'PLW', 'PNG',
+         'PHL', 'KOR', 'RUS', 'WSM', 'SGP', 'SLB', 'LKA', 'TJK', 'THA', 'TLS', 'TON', 'TUR', 'TKM', 'TUV', 'GBR', 'USA', 'UZB',
+         'VUT', 'VNM']
+assert len(ESCAP) == 53
+sets.append(region('escap', ESCAP, 'UN ESCAP: the 53 member states', 'unescap.org/about/member-states (53 members, 9 associate members)'))
+sets.append(region('escap_asia_pacific', [c for c in ESCAP if c not in ('FRA', 'NLD', 'GBR', 'USA')],
+    'UN ESCAP: the 49 regional member states (Asia and the Pacific)', 'unescap.org/about/member-states: members less France, the Netherlands, the UK and the US'))
+OIC = ['AFG', 'ALB', 'DZA', 'AZE', 'BHR', 'BGD', 'BEN', 'BRN', 'BFA', 'CMR', 'TCD', 'COM', 'CIV', 'DJI', 'EGY', 'GAB', 'GMB',
+       'GIN', 'GNB', 'GUY', 'IDN', 'IRN', 'IRQ', 'JOR', 'KAZ', 'KWT', 'KGZ', 'LBN', 'LBY', 'MYS', 'MDV', 'MLI', 'MRT', 'MAR',
+       'MOZ', 'NER', 'NGA', 'OMN', 'PAK', 'PSE', 'QAT', 'SAU', 'SEN', 'SLE', 'SOM', 'SDN', 'SUR', 'SYR', 'TJK', 'TGO', 'TUN',
+       'TUR', 'TKM', 'UGA', 'ARE', 'UZB', 'YEM']
+assert len(OIC) == 57
+sets.append(region('oic', OIC, 'Organisation of Islamic Cooperation: 57 member states', 'oic-oci.org member states (Syria suspended since 2012, still a member)'))
+sets.append(region('eco', ['AFG', 'AZE', 'IRN', 'KAZ', 'KGZ', 'PAK', 'TJK', 'TUR', 'TKM', 'UZB'], 'Economic Cooperation Organization (10 members)',
+    'eco.int member states (Treaty of Izmir, 1992 enlargement)'))
 def slug(s):
     return '_'.join(''.join(ch if ch.isalnum() else ' ' for ch in norm(s)).split())
 for col, prefix, title in [('un_region', 'un_', 'UN M49 region'), ('un_subregion', 'un_', 'UN M49 sub-region'),

@@ -2,10 +2,16 @@
 //! codes per set, described in `regions.csv` with a title, a member count
 //! and a source). Users add their own sets the same way (see
 //! [`RegionSet::parse`]).
+//!
+//! People name regions loosely: "the Middle East" has at least four
+//! definitions in the sources a claim may rest on. `aliases.csv` maps each
+//! name people use to every set it can mean; [`Regions::resolve`] turns a
+//! name as said into those sets, or says which names are near.
 
 use crate::countries::Countries;
 
 const INDEX: &str = include_str!("../../../data/regions/regions.csv");
+const ALIASES: &str = include_str!("../../../data/regions/aliases.csv");
 
 macro_rules! shipped {
     ($($name:literal),* $(,)?) => {
@@ -22,6 +28,11 @@ const FILES: &[(&str, &str)] = shipped![
     "gcc",
     "asean",
     "saarc",
+    "ncses_middle_east",
+    "escap",
+    "escap_asia_pacific",
+    "oic",
+    "eco",
     "un_africa",
     "un_americas",
     "un_asia",
@@ -117,6 +128,131 @@ pub fn shipped(countries: &Countries) -> Result<Vec<RegionSet>, String> {
     Ok(out)
 }
 
+/// A name people use for a region, and every set it can mean.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Alias {
+    /// The name, normalised (see [`normalise`]).
+    pub alias: String,
+    /// The sets it can mean, in the order a reader would try them.
+    pub regions: Vec<String>,
+    /// What the definitions are, in words.
+    pub meaning: String,
+}
+
+/// The shipped region sets and the names people use for them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Regions {
+    pub sets: Vec<RegionSet>,
+    pub aliases: Vec<Alias>,
+}
+
+/// A region name as compared: lower case, `&` as "and", hyphens,
+/// underscores and dots as spaces, without a leading "the" or a trailing
+/// "region" or "area".
+pub fn normalise(s: &str) -> String {
+    let s = s.to_lowercase().replace('&', " and ").replace(['-', '_', '.', '\u{2013}'], " ");
+    let mut words: Vec<&str> = s.split_whitespace().collect();
+    if words.first() == Some(&"the") {
+        words.remove(0);
+    }
+    while words.len() > 1 && matches!(words.last(), Some(&"region" | &"area")) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+impl Regions {
+    /// The shipped sets (`regions.csv`) and aliases (`aliases.csv`); every
+    /// alias must name shipped sets.
+    pub fn shipped(countries: &Countries) -> Result<Regions, String> {
+        let sets = shipped(countries)?;
+        let aliases = parse_aliases(ALIASES, &sets)?;
+        Ok(Regions { sets, aliases })
+    }
+
+    /// The set with this exact name.
+    pub fn set(&self, name: &str) -> Option<&RegionSet> {
+        self.sets.iter().find(|s| s.name == name)
+    }
+
+    /// The sets a region name as said can mean: a set's own name
+    /// (`middle_east`, any case), else every set of its alias ("the Middle
+    /// East", "West Asia", "MENA"). An unknown name gets the nearest names.
+    pub fn resolve(&self, said: &str) -> Result<Vec<&RegionSet>, String> {
+        let t = said.trim();
+        let lower = t.to_lowercase();
+        if let Some(s) = self.set(&lower) {
+            return Ok(vec![s]);
+        }
+        let n = normalise(t);
+        if let Some(a) = self.aliases.iter().find(|a| a.alias == n) {
+            return Ok(a.regions.iter().filter_map(|r| self.set(r)).collect());
+        }
+        // a set named with spaces for underscores ("un western asia")
+        if let Some(s) = self.sets.iter().find(|s| normalise(&s.name) == n) {
+            return Ok(vec![s]);
+        }
+        Err(format!("unknown region {said:?}{}", self.nearest(t)))
+    }
+
+    /// "; nearest: …" with up to three names near `said`, or nothing.
+    pub fn nearest(&self, said: &str) -> String {
+        let n = normalise(said);
+        let mut names: Vec<(usize, String)> = self
+            .aliases
+            .iter()
+            .map(|a| a.alias.clone())
+            .chain(self.sets.iter().map(|s| s.name.clone()))
+            .map(|name| {
+                let d = digindex_data::edit_distance(&n, &normalise(&name));
+                // a name containing what was said is near whatever its length
+                let d = if n.len() >= 3 && normalise(&name).contains(&n) { d.min(2) } else { d };
+                (d, name)
+            })
+            .filter(|(d, name)| *d <= 2.max(name.len() / 3))
+            .collect();
+        names.sort();
+        names.dedup_by(|a, b| a.1 == b.1);
+        if names.is_empty() {
+            "; `digindex check --list` lists the region names".into()
+        } else {
+            let list: Vec<String> = names.iter().take(3).map(|(_, n)| format!("{n:?}")).collect();
+            format!("; nearest: {} (`digindex check --list` lists them all)", list.join(", "))
+        }
+    }
+
+    /// The sets a country belongs to.
+    pub fn of(&self, iso3: &str) -> Vec<&RegionSet> {
+        self.sets.iter().filter(|s| s.contains(iso3)).collect()
+    }
+}
+
+/// Parses `aliases.csv` (`alias,regions,meaning`, regions separated by spaces).
+pub fn parse_aliases(text: &str, sets: &[RegionSet]) -> Result<Vec<Alias>, String> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut out: Vec<Alias> = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format!("aliases.csv, line {line}: {e}"))?;
+        let alias = normalise(rec.get(0).unwrap_or_default());
+        if alias.is_empty() {
+            return Err(format!("aliases.csv, line {line}: field alias: empty"));
+        }
+        let regions: Vec<String> = rec.get(1).unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        if regions.is_empty() {
+            return Err(format!("aliases.csv, line {line}: field regions: expected set names separated by spaces"));
+        }
+        if let Some(r) = regions.iter().find(|r| !sets.iter().any(|s| &s.name == *r)) {
+            return Err(format!("aliases.csv, line {line}: field regions: {r:?} is not a set in regions.csv"));
+        }
+        if out.iter().any(|a| a.alias == alias) {
+            return Err(format!("aliases.csv, line {line}: field alias: {alias:?} is given twice"));
+        }
+        out.push(Alias { alias, regions, meaning: rec.get(2).unwrap_or_default().to_string() });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +276,34 @@ mod tests {
         let m = RegionSet::parse("mine", "Mine", "me", "iso3\nIran\nKOR\n", &c).expect("names resolve");
         assert_eq!(m.members, ["IRN", "KOR"]);
         assert!(RegionSet::parse("bad", "", "", "iso3\nWorld\n", &c).unwrap_err().contains("aggregate"));
+        assert_eq!(get("ncses_middle_east").members.len(), 17);
+        assert_eq!(get("escap").members.len(), 53);
+        assert_eq!(get("escap_asia_pacific").members.len(), 49);
+        assert_eq!(get("oic").members.len(), 57);
+        assert_eq!(get("eco").members.len(), 10);
+    }
+
+    #[test]
+    fn names_as_people_say_them() {
+        let c = Countries::shipped();
+        let r = Regions::shipped(&c).expect("loads");
+        let names = |s: &str| -> Vec<String> {
+            r.resolve(s).expect("resolves").iter().map(|s| s.name.clone()).collect()
+        };
+        assert_eq!(names("middle_east"), ["middle_east"]);
+        assert_eq!(names("MIDDLE_EAST"), ["middle_east"]);
+        assert_eq!(names("the Middle East").len(), 4);
+        assert_eq!(names("West Asia"), ["un_western_asia"]);
+        assert_eq!(names("Western Asia region"), ["un_western_asia"]);
+        assert_eq!(names("Asia-Pacific"), ["apt", "escap_asia_pacific"]);
+        assert_eq!(names("the Gulf"), ["persian_gulf", "gcc"]);
+        assert_eq!(names("MENA"), ["wb_middle_east_north_africa_afghanistan_and_pakistan"]);
+        assert_eq!(names("un southern asia"), ["un_southern_asia"]);
+        let e = r.resolve("Midle East").unwrap_err();
+        assert!(e.contains("nearest: \"middle east\""), "{e}");
+        assert!(r.of("IRN").iter().any(|s| s.name == "eco"));
+        // a bad alias file names its line and field
+        let e = parse_aliases("alias,regions,meaning\nx,nowhere,\n", &r.sets).unwrap_err();
+        assert!(e.contains("line 2") && e.contains("nowhere"), "{e}");
     }
 }
