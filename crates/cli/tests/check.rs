@@ -58,7 +58,7 @@ fn ncses_ranks_match_the_raw_file() {
     let v = json(&["IRN ranks 2 in ncses_ai_articles_whole among persian_gulf in 2022"]);
     let r = &v["claims"][0]["readings"][0];
     assert_eq!((r["rank"].as_u64(), r["of"].as_u64()), (Some(u64::from(want)), Some(of as u64)));
-    assert_eq!(v["claims"][0]["holds_in"], if want == 2 { 1 } else { 0 });
+    assert_eq!(r["status"], if want == 2 { "holds" } else { "fails" });
     // Turkey for the Middle East, from the same raw rows
     let me = [
         "Iran",
@@ -86,7 +86,7 @@ fn ncses_ranks_match_the_raw_file() {
     let v = json(&["Turkey is top 1 in ncses_ai_articles_whole among middle_east in 2022"]);
     let r = &v["claims"][0]["readings"][0];
     assert_eq!((r["rank"].as_u64(), r["of"].as_u64()), (Some(u64::from(want)), Some(of as u64)));
-    assert_eq!(r["holds"], want == 1);
+    assert_eq!(r["status"], if want == 1 { "holds" } else { "fails" });
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn github_ranks_match_the_raw_file() {
         let v = json(&[&format!("{subject} ranks {want} in github_developers among persian_gulf in 2024")]);
         let r = &v["claims"][0]["readings"][0];
         assert_eq!((r["rank"].as_u64(), r["of"].as_u64()), (Some(u64::from(want)), Some(of as u64)), "{subject}");
-        assert_eq!(v["claims"][0]["holds_in"], 1);
+        assert_eq!((v["claims"][0]["holds_in"].as_u64(), v["claims"][0]["checkable"].as_u64()), (Some(1), Some(1)));
     }
 }
 
@@ -113,22 +113,250 @@ fn github_ranks_match_the_raw_file() {
 fn the_2025_claims_and_every_reading() {
     let v = json(&["claims/tokyo-2025.toml"]);
     let claims = v["claims"].as_array().expect("claims");
-    assert_eq!(claims.len(), 3);
+    assert_eq!(claims.len(), 4);
     for c in claims {
         let readings = c["readings"].as_array().expect("readings");
+        let count = |s: &str| readings.iter().filter(|r| r["status"] == s).count() as u64;
+        // three-valued: the verdict counts holds among the checkable, the rest apart
         assert_eq!(c["of"].as_u64(), Some(readings.len() as u64));
-        let holds = readings.iter().filter(|r| r["holds"] == true).count();
-        assert_eq!(c["holds_in"].as_u64(), Some(holds as u64));
-        // every reading names its region, metric variant and year
-        assert!(readings.iter().all(|r| r["region"].is_string() && r["variant"].is_string() && r["year"].is_number()));
+        assert_eq!(c["holds_in"].as_u64(), Some(count("holds")));
+        assert_eq!(c["checkable"].as_u64(), Some(count("holds") + count("fails")));
+        assert_eq!(c["cannot_check"].as_u64(), Some(count("cannot_check")));
+        for r in readings.iter().chain(c["latest"].as_array().expect("latest")) {
+            assert!(r["region"].is_string() && r["variant"].is_string() && r["year"].is_number(), "{r}");
+            // one data year per reading: every member (of every part) on it
+            for part in std::iter::once(r).chain(r["parts"].as_array().into_iter().flatten()) {
+                for m in part["members"].as_array().expect("members") {
+                    assert_eq!(m["year"], part["data_year"], "{part}");
+                }
+                if part["status"] == "cannot_check" {
+                    assert!(!part["reason"].as_str().expect("reason").is_empty(), "{part}");
+                }
+            }
+        }
     }
-    // papers: regions x variants (2 number + 3 quality) for 2023
-    assert_eq!(claims[0]["of"], 10);
-    // 2023 is not in the data: the year actually used is reported
-    assert!(claims[0]["readings"][0]["data_year"] == 2022);
+    // number and quality: a compound, with no Iran quality value after 2020 it cannot be checked
+    // in 2023, and the 2020 readings are the latest evidence
+    let papers = &claims[0];
+    assert_eq!(papers["checkable"], 0);
+    assert_eq!(papers["support"], "unchecked");
+    let latest = papers["latest"].as_array().expect("latest");
+    assert!(!latest.is_empty() && latest.iter().all(|r| r["year"] == 2020 && r["parts"].as_array().expect("parts").len() == 2));
+    // the firm proxy is labelled as one
+    assert!(claims[3]["readings"].as_array().expect("r").iter().all(|r| r["proxy"] == true));
     let text = String::from_utf8_lossy(&digindex(&["check", "claims/tokyo-2025.toml"]).stdout).to_string();
-    assert!(text.contains("verdict: IRN rank 2 holds in"), "{text}");
-    assert!(text.contains("latest available: 2020"), "quality data end in 2020: {text}");
+    assert!(text.contains("VERDICT: IRN rank 2 cannot be checked"), "{text}");
+    assert!(text.contains("latest evidence (2020)"), "{text}");
+    assert!(text.contains("more cannot be checked"), "{text}");
+    assert!(text.contains("ahead: TUR 1,659 · value 1,620; next below: SAU 1,506"), "{text}");
+    assert!(text.contains("IRN by year:"), "{text}");
+}
+
+/// The reading for one region of a one-claim check.
+fn reading<'a>(v: &'a serde_json::Value, region: &str) -> &'a serde_json::Value {
+    v["claims"][0]["readings"].as_array().expect("readings").iter().find(|r| r["region"] == region).expect("region")
+}
+
+#[test]
+fn middle_east_2022_whole_counts_with_the_margin() {
+    let v = json(&["IRN ranks 1 in ncses_ai_articles_whole among middle_east in 2022"]);
+    let r = reading(&v, "middle_east");
+    assert_eq!((r["status"].as_str(), r["rank"].as_u64(), r["of"].as_u64()), (Some("fails"), Some(2), Some(16)));
+    assert_eq!(r["subject_value"], 1620.0);
+    assert_eq!(r["ahead"], serde_json::json!([{"unit": "TUR", "value": 1659.0, "year": 2022, "rank": 1}]));
+    assert_eq!(r["next_below"]["unit"], "SAU");
+    let pct = r["margin"]["percent"].as_f64().expect("percent");
+    assert!((pct - (1659.0 - 1620.0) / 1620.0 * 100.0).abs() < 1e-9, "{pct}");
+    assert!(r["margin"]["text"].as_str().expect("text").starts_with("2.4% behind TUR"), "{r}");
+    // the members listed are the region's, best first, with values and the year
+    let members = r["members"].as_array().expect("members");
+    assert_eq!(members.len(), 16);
+    assert!(members.windows(2).all(|w| w[0]["value"].as_f64() >= w[1]["value"].as_f64()));
+    // and the sweep: Turkey leads in 2022, Iran in 2018 and 2020
+    let sweep = v["claims"][0]["sweeps"][0]["text"].as_str().expect("sweep").to_string();
+    assert!(sweep.starts_with("2nd in 2006, 2019 and 2021–2022; 1st in 2007–2018 and 2020"), "{sweep}");
+}
+
+#[test]
+fn compound_claims_need_every_part() {
+    // 2020: Iran 1st of the Middle East on whole counts, not on quality
+    let v = json(&["Iran ranks 1st in ai_papers and ai_paper_quality among middle_east in 2020"]);
+    let c = &v["claims"][0];
+    let readings = c["readings"].as_array().expect("readings");
+    assert_eq!(readings.len(), 2 * 4, "2 counts x 4 quality measures");
+    for r in readings {
+        let parts = r["parts"].as_array().expect("parts");
+        assert_eq!(parts.len(), 2);
+        let any_fails = parts.iter().any(|p| p["status"] == "fails");
+        let all_hold = parts.iter().all(|p| p["status"] == "holds");
+        let want = if any_fails { "fails" } else if all_hold { "holds" } else { "cannot_check" };
+        assert_eq!(r["status"], want, "{r}");
+    }
+    let whole = readings.iter().find(|r| r["variant"].as_str().expect("v").starts_with("ai_papers: whole")).expect("whole");
+    assert_eq!(whole["parts"][0]["status"], "holds");
+    assert_eq!(whole["parts"][1]["status"], "fails");
+    assert_eq!(whole["status"], "fails");
+    assert_eq!(c["holds_in"], 0);
+    // "either" is the other reading: each variant alone, and the count part holds alone
+    let v = json(&["Iran ranks 1st in ai_papers or ai_paper_quality among middle_east in 2020"]);
+    assert_eq!(v["claims"][0]["readings"].as_array().expect("r").len(), 2 + 4);
+    assert!(v["claims"][0]["holds_in"].as_u64() >= Some(1));
+}
+
+#[test]
+fn no_data_is_not_a_failure() {
+    let v = json(&["IRN ranks 2 in ai_paper_quality among middle_east in 2023"]);
+    let c = &v["claims"][0];
+    assert_eq!((c["checkable"].as_u64(), c["cannot_check"].as_u64(), c["holds_in"].as_u64()), (Some(0), Some(4), Some(0)));
+    assert_eq!(c["support"], "unchecked");
+    let r = &c["readings"][0];
+    assert_eq!(r["status"], "cannot_check");
+    assert!(r["reason"].as_str().expect("reason").contains("latest: 2020"), "{r}");
+    // the latest evidence, shown but not counted
+    assert_eq!(c["latest"].as_array().expect("latest").len(), 4);
+    assert_eq!(c["latest"][0]["year"], 2020);
+    // a reading with fewer than three members with data cannot be checked either
+    let v = json(&["ARE ranks 1 in github_topic_llm among gcc in 2023"]);
+    for r in v["claims"][0]["readings"].as_array().expect("readings") {
+        if r["of"].as_u64() < Some(3) {
+            assert_eq!(r["status"], "cannot_check", "{r}");
+        }
+    }
+}
+
+#[test]
+fn members_are_compared_on_one_year_unless_asked() {
+    // GitHub's machine-learning topic: Iran 2023; compared with the others' 2023 values
+    let v = json(&["IRN ranks 2 in github_topic_machine_learning among middle_east in 2024"]);
+    for r in v["claims"][0]["readings"].as_array().expect("r") {
+        for m in r["members"].as_array().expect("m") {
+            assert_eq!(m["year"], r["data_year"]);
+        }
+    }
+    // mixing years is an explicit opt-in, and says so
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("mixed.toml");
+    std::fs::write(
+        &f,
+        "[[claim]]\nid = \"mixed\"\nsubject = \"IRN\"\nrank = 2\nmetrics = [\"ncses_ai_articles_whole\"]\nregions = [\"middle_east\"]\nyears = [2024]\nmix_years = true\n",
+    )
+    .expect("write");
+    let v = json(&[f.to_str().expect("utf8")]);
+    let r = &v["claims"][0]["readings"][0];
+    assert_eq!(r["data_year"], 2022);
+    assert!(r["members"].as_array().expect("m").iter().all(|m| m["year"].as_i64() <= Some(2024)));
+}
+
+#[test]
+fn natural_phrasings_read_as_their_canonical_form() {
+    let readings = |claim: &str| -> serde_json::Value {
+        let v = json(&[claim]);
+        let c = &v["claims"][0];
+        serde_json::json!([c["readings"], c["canonical"]])
+    };
+    let same = [
+        (
+            "IRN ranks 2 in ai_papers among middle_east in 2022",
+            vec![
+                "Iran ranks 2nd in AI papers among middle_east in 2022",
+                "iran ranks second in AI articles among MIDDLE_EAST (2022)",
+                "IRAN is ranked 2nd for AI publications among middle_east in 2022.",
+                "Iran comes second among middle_east in ai papers in 2022",
+            ],
+        ),
+        (
+            "IRN ranks 2 in ai_papers among middle_east or ncses_middle_east or wb_middle_east_north_africa_afghanistan_and_pakistan or un_western_asia in 2022",
+            vec!["Iran is 2nd in AI papers in the Middle East in 2022"],
+        ),
+        ("TUR ranks 1 in ai_papers among un_western_asia in 2022", vec!["Turkey ranks first in AI papers among West Asia (2022)"]),
+        (
+            "KOR ranks top 3 in internet_use among apt or escap_asia_pacific in 2022",
+            vec!["South Korea is in the top three for internet users in Asia-Pacific in 2022"],
+        ),
+        (
+            "IRN ranks 2 in ai_papers among persian_gulf or gcc or un_southern_asia in 2022",
+            vec!["Iran ranks 2nd in AI papers in the Gulf or Southern Asia (2022)"],
+        ),
+        (
+            "IRN ranks 2 in ai_papers and ai_paper_quality among middle_east in 2020",
+            vec!["Iran ranks 2nd in AI papers and AI paper quality among middle_east in 2020"],
+        ),
+    ];
+    for (canonical, phrasings) in same {
+        let want = readings(canonical);
+        assert_eq!(want[1], canonical, "the canonical form reads back as itself");
+        for p in phrasings {
+            assert_eq!(readings(p), want, "{p}");
+        }
+    }
+    // index claims by a shipped framework's name
+    let by_name = json(&["IRN is top 5 in index:ai-ecosystem among persian_gulf"]);
+    let by_path = json(&["IRN is top 5 in index:frameworks/ai-ecosystem among persian_gulf"]);
+    assert_eq!(by_name["claims"][0]["readings"][0]["rank"], by_path["claims"][0]["readings"][0]["rank"]);
+    assert!(by_name["claims"][0]["readings"][0]["rank"].is_number());
+}
+
+#[test]
+fn the_names_a_claim_can_use_are_listed() {
+    let o = digindex(&["check", "--list"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for want in ["ai_papers", "AI articles", "internet users", "middle east", "ncses_middle_east", "[proxy]", "index:"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
+#[test]
+fn ncses_middle_east_is_the_set_its_aggregate_sums() {
+    // NCSES's "Middle East" row equals the sum of its members' fractional counts
+    let members: Vec<String> = std::fs::read_to_string(root().join("data/regions/ncses_middle_east.csv"))
+        .expect("set")
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    let names: HashMap<&str, &str> = [
+        ("BHR", "Bahrain"),
+        ("IRN", "Iran"),
+        ("IRQ", "Iraq"),
+        ("ISR", "Israel"),
+        ("JOR", "Jordan"),
+        ("KWT", "Kuwait"),
+        ("LBN", "Lebanon"),
+        ("OMN", "Oman"),
+        ("QAT", "Qatar"),
+        ("SAU", "Saudi Arabia"),
+        ("SYR", "Syria"),
+        ("ARE", "United Arab Emirates"),
+        ("YEM", "Yemen"),
+        ("ARM", "Armenia"),
+        ("AZE", "Azerbaijan"),
+        ("GEO", "Georgia"),
+    ]
+    .into_iter()
+    .collect();
+    let mut rdr = csv::Reader::from_path(root().join("data/ncses/ncses_country_timeseries_long.csv")).expect("ncses");
+    let mut by_year: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for rec in rdr.records() {
+        let r = rec.expect("row");
+        if &r[1] == "se_articles_all_fields_fractional" {
+            if let Ok(v) = r[6].parse() {
+                by_year.entry(r[5].to_string()).or_default().insert(r[2].to_string(), v);
+            }
+        }
+    }
+    assert_eq!(members.len(), 17);
+    for (year, vals) in &by_year {
+        let Some(total) = vals.get("Middle East") else { continue };
+        let sum: f64 = members
+            .iter()
+            .map(|m| match m.as_str() {
+                "PSE" => vals.get("Gaza Strip").copied().unwrap_or(0.0) + vals.get("West Bank").copied().unwrap_or(0.0),
+                iso3 => vals.get(names[iso3]).copied().unwrap_or(0.0),
+            })
+            .sum();
+        assert!((sum - total).abs() < 2.0, "{year}: {sum} vs {total}");
+    }
 }
 
 #[test]
@@ -139,11 +367,18 @@ fn impossible_claims_say_what_is_unknown() {
     let e = err("IRN ranks 1 in ai_paperz among middle_east");
     assert!(e.contains("unknown metric \"ai_paperz\"") && e.contains("did you mean \"ai_papers\""), "{e}");
     let e = err("IRN ranks 1 in ai_papers among middle_eest");
-    assert!(e.contains("unknown region \"middle_eest\"") && e.contains("did you mean \"middle_east\""), "{e}");
+    assert!(e.contains("unknown region \"middle_eest\"") && e.contains("nearest: \"middle east\""), "{e}");
+    assert!(e.contains("canonical form: \"IRN ranks 1 in METRIC among REGION\""), "{e}");
     let e = err("IRN ranks 1 in ai_papers among asean");
-    assert!(e.contains("member of none of the regions asean"), "{e}");
+    assert!(e.contains("member of none of the regions asean") && e.contains("it belongs to:") && e.contains("eco"), "{e}");
     let e = err("Iran is great");
-    assert!(e.contains("cannot read"), "{e}");
+    assert!(e.contains("cannot read") && e.contains("IRN ranks 2 in ai_papers among middle_east in 2022"), "{e}");
+    for zero in ["Iran ranks 0 in ai_papers", "Iran is top 0 in ai_papers", "Iran ranks zeroth in AI papers"] {
+        let e = err(zero);
+        assert!(e.contains("0 is not a rank"), "{zero}: {e}");
+    }
+    let e = err("IRN ranks 1 in index:nowhere");
+    assert!(e.contains("no such framework") && e.contains("index:ai-ecosystem"), "{e}");
     assert!(!digindex(&["check", "World ranks 1 in ai_papers"]).status.success());
 }
 
@@ -191,6 +426,6 @@ fn index_claims_use_the_built_index_and_its_rank_interval() {
     let claim = format!("IRN ranks 2 in index:{} among persian_gulf", fw.display());
     let v = json(&[claim.as_str()]);
     let r = &v["claims"][0]["readings"][0];
-    assert_eq!(r["holds"], false);
-    assert!(r["note"].as_str().expect("note").contains("cannot be built"), "{r}");
+    assert_eq!(r["status"], "cannot_check");
+    assert!(r["reason"].as_str().expect("reason").contains("cannot be built"), "{r}");
 }

@@ -74,7 +74,24 @@ fn served_claim_check_matches_digindex_check() {
     let cli: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(served, cli["claims"][0]);
     assert!(served["of"].as_u64().expect("of") >= 1);
-    // index metrics are not built on request
+    // index claims for the index served: its own ranking
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/api/check",
+        r#"{"claim":"Iran is in the top 10 in index:tokyo-statement among APT"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let served: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let reading = &served["readings"][0];
+    assert_eq!(reading["region"], "apt");
+    let (_, scores) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores", "");
+    let scores: serde_json::Value = serde_json::from_str(&scores).expect("json");
+    let irn = scores["rows"].as_array().expect("rows").iter().find(|r| r["unit"] == "IRN").expect("IRN row");
+    assert_eq!(reading["rank"], irn["rank"], "{reading}");
+    let holds = irn["rank"].as_u64().expect("rank") <= 10;
+    assert_eq!(reading["status"], if holds { "holds" } else { "fails" });
+    // other indices are not built on request
     let (status, body) = http(
         &server.addr,
         "POST",
@@ -82,7 +99,7 @@ fn served_claim_check_matches_digindex_check() {
         r#"{"claim":"IRN ranks 2 in index:frameworks/ai-ecosystem among persian_gulf"}"#,
     );
     assert_eq!(status, 400, "{body}");
-    assert!(body.contains("digindex check"), "{body}");
+    assert!(body.contains("answers index claims for tokyo-statement"), "{body}");
     // scores of the index: every ranked unit, ranked 1..n
     let (status, body) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores", "");
     assert_eq!(status, 200);

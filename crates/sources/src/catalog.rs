@@ -281,6 +281,7 @@ impl Catalog {
                 part_corrections: a.corrections.iter().chain(&b.corrections).cloned().collect(),
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
+            series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
         }
         Ok(out)
@@ -412,6 +413,15 @@ impl Series {
             .filter(|o| o.unit == unit && o.year <= year && o.year >= year - max_age && !o.value.is_nan())
             .max_by_key(|o| o.year)
             .map(|o| (o.year, o.value))
+    }
+
+    /// The observation of a unit in a year. Loaded series are sorted by unit
+    /// and year (the loader sorts them), so this is a binary search.
+    pub fn at(&self, unit: &str, year: i32) -> Option<&Observation> {
+        self.observations
+            .binary_search_by(|o| o.unit.as_str().cmp(unit).then(o.year.cmp(&year)))
+            .ok()
+            .map(|i| &self.observations[i])
     }
 
     /// The observations as the source gave them, before the corrections.

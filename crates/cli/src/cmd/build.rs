@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<()> {
             out!("");
             out!("claims (details: {}/claims.json, or digindex check FILE):", out.display());
             for v in &verdicts {
-                out!("  {} — holds in {} of {} readings: {}", v.id, v.holds_in, v.of, v.text);
+                out!("  {} — {}: {}", v.id, v.summary, v.text);
             }
         }
     }
@@ -335,7 +335,7 @@ fn run_years(args: &Args, spec: &Spec, spec_file: digindex_io::InputFile, t0: In
         if !verdicts.is_empty() {
             out!("claims (details: {}/claims.json):", args.common.out_dir().display());
             for v in &verdicts {
-                out!("  {} — holds in {} of {} readings: {}", v.id, v.holds_in, v.of, v.text);
+                out!("  {} — {}: {}", v.id, v.summary, v.text);
             }
         }
     }

@@ -40,9 +40,18 @@ pub fn run(args: Args) -> Result<()> {
         indices.push(digindex_serve::Index::new(p.id, p.spec, p.years, p.build, p.model).map_err(|e| anyhow!(e))?);
     }
     let ids: Vec<String> = indices.iter().map(|i| i.id.clone()).collect();
+    // index claims: the indices served, by id or folder name
+    let mut served = Vec::new();
+    for (id, s) in ids.iter().zip(&specs) {
+        served.push((id.clone(), s.clone()));
+        if let Some(name) = super::spec_file(s).parent().and_then(|p| p.file_name()) {
+            served.push((name.to_string_lossy().to_string(), s.clone()));
+        }
+    }
     // claims are checked on the whole catalogue, loaded once
-    let checker = super::check::Checker::load_all(&args.data, &args.vocabulary)
-        .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
+    let checker =
+        super::check::Checker::load(&args.data, &args.vocabulary, true, super::check::Indices::Only(served))
+            .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
     let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(move |line: &str| {
         let v = checker.check_line(line)?;
         serde_json::to_value(&v).map_err(|e| e.to_string())
