@@ -123,7 +123,12 @@ async function newPage(context) {
   check(alphaBars === 7, `method shows Cronbach's alpha of the index and its 6 pillars (${alphaBars} bars)`);
   await page.getByRole("tab", { name: "Claims" }).click();
   const claims = await page.locator("article.claim").count();
-  check(claims === 3, `claims page shows the 3 claims (${claims})`);
+  check(claims === 4, `claims page shows the 4 claims (${claims})`);
+  const papers = await page.locator("article.claim").first().textContent();
+  check(papers.includes("cannot be checked") && papers.includes("Latest evidence (2020)"), "a claim the data cannot check says so, with the latest evidence");
+  const green = await page.locator("article.claim .verdict.holds").count();
+  const minority = await page.locator("article.claim .verdict.some, article.claim .verdict.fails").count();
+  check(green === 0 && minority >= 2, `no claim held by a minority of readings is shown green (${green} green, ${minority} some/none)`);
   await page.screenshot({ path: join(artifacts, "report-claims.png"), fullPage: true });
   await page.getByRole("tab", { name: "Downloads" }).click();
   const links = await page.locator("#download-list a").count();
@@ -230,11 +235,11 @@ async function newPage(context) {
   await page.screenshot({ path: join(artifacts, "dashboard-after.png"), fullPage: true });
   // a claim checked on request
   await page.getByRole("tab", { name: "Claims" }).click();
-  await page.getByLabel("Claim", { exact: true }).fill("IRN ranks 2 in ai_papers among persian_gulf in 2022");
+  await page.getByLabel("Claim", { exact: true }).fill("Iran ranks 2nd in AI papers in the Middle East (2022)");
   await page.getByRole("button", { name: "Check" }).click();
   await page.waitForSelector("#claim-result article.claim");
   const verdict = await page.locator("#claim-result article.claim").textContent();
-  check(/Holds in \d+ of \d+ readings/.test(verdict), `a claim typed in the dashboard is checked (${verdict.slice(0, 80)})`);
+  check(/holds in .*checkable reading/.test(verdict) && verdict.includes("ahead: TUR 1,659"), `a claim typed in plain words in the dashboard is checked, with the evidence (${verdict.slice(0, 120)})`);
   await page.screenshot({ path: join(artifacts, "dashboard-claim.png"), fullPage: true });
   await page.getByRole("tab", { name: "Ranking" }).click();
   await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();

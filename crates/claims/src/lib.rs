@@ -378,16 +378,15 @@ impl Context<'_> {
         (members, missing)
     }
 
-    /// One reading: region, measure (one part, or a compound), claim year.
-    /// `window` is the oldest data year accepted.
+    /// One reading: region, measure (one part, or a compound), claim year;
+    /// `(window, year)` are the oldest and the newest data year accepted.
     fn reading(
         &self,
         subject: &str,
         asserted: Asserted,
         region: &RegionSet,
         parts: &[Part],
-        year: i32,
-        window: i32,
+        (window, year): (i32, i32),
         mix_years: bool,
     ) -> Reading {
         let metric = parts.iter().map(|p| p.metric.as_str()).collect::<Vec<_>>().join(" + ");
@@ -398,7 +397,8 @@ impl Context<'_> {
         };
         let proxy = parts.iter().any(|p| p.proxy);
         // the one data year: the latest in the window with the subject's value on every part
-        let data_year = (window..=year).rev().find(|&y| parts.iter().all(|p| self.cell(&p.variant, subject, y).is_some()));
+        let data_year =
+            (window..=year).rev().find(|&y| parts.iter().all(|p| self.cell(&p.variant, subject, y).is_some()));
         let Some(data_year) = data_year else {
             let latest = self.years_with_data(parts, subject).into_iter().find(|&y| y <= year);
             let span = if window == year { year.to_string() } else { format!("{window}–{year}") };
@@ -486,7 +486,8 @@ fn measures(claim: &Claim, ctx: &Context<'_>) -> Result<Vec<Vec<Part>>, ClaimErr
     }
     let mut combos: Vec<Vec<Part>> = vec![Vec::new()];
     for f in families {
-        combos = combos.into_iter().flat_map(|c| f.iter().map(move |p| [c.clone(), vec![p.clone()]].concat())).collect();
+        combos =
+            combos.into_iter().flat_map(|c| f.iter().map(move |p| [c.clone(), vec![p.clone()]].concat())).collect();
     }
     Ok(combos)
 }
@@ -586,7 +587,14 @@ pub fn check(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimError> {
         for parts in &measures {
             let first = v.readings.len();
             for &year in &years {
-                v.readings.push(ctx.reading(&subject, asserted, region, parts, year, year - max_age, claim.mix_years));
+                v.readings.push(ctx.reading(
+                    &subject,
+                    asserted,
+                    region,
+                    parts,
+                    (year - max_age, year),
+                    claim.mix_years,
+                ));
             }
             // none checkable: the latest year that is, up to the claim's last year
             if !v.readings[first..].iter().any(Reading::is_checkable) {
@@ -595,7 +603,7 @@ pub fn check(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimError> {
                     .years_with_data(parts, &subject)
                     .into_iter()
                     .filter(|&y| y <= last)
-                    .map(|y| ctx.reading(&subject, asserted, region, parts, y, y, false))
+                    .map(|y| ctx.reading(&subject, asserted, region, parts, (y, y), false))
                     .find(Reading::is_checkable)
                 {
                     v.latest.push(r);

@@ -95,7 +95,10 @@ fn regex(re: &str) -> Result<Regex, ClaimError> {
 
 /// Words that introduce a measure or a region.
 fn is_preposition(w: &str) -> bool {
-    matches!(w.to_lowercase().as_str(), "in" | "for" | "on" | "at" | "by" | "among" | "amongst" | "within" | "across" | "of")
+    matches!(
+        w.to_lowercase().as_str(),
+        "in" | "for" | "on" | "at" | "by" | "among" | "amongst" | "within" | "across" | "of"
+    )
 }
 
 /// Parses a one-line claim.
@@ -210,8 +213,9 @@ fn metrics(phrase: &str, lx: &Lexicon<'_>) -> Result<(Vec<String>, bool), ClaimE
     if phrase.is_empty() {
         return Err(ClaimError("no measure".into()));
     }
-    if let Ok(m) = lx.vocabulary.resolve_metric(phrase, lx.codes) {
-        return Ok((vec![m], false));
+    let single = lx.vocabulary.resolve_metric(phrase, lx.codes);
+    if let Ok(m) = &single {
+        return Ok((vec![m.clone()], false));
     }
     for (sep, all) in [(r"(?i)\s*(?:,|&|\band\b|\bboth\b)\s*", true), (r"(?i)\s*\bor\b\s*", false)] {
         let parts: Vec<&str> = regex(sep)?.split(phrase).map(str::trim).filter(|p| !p.is_empty()).collect();
@@ -220,7 +224,7 @@ fn metrics(phrase: &str, lx: &Lexicon<'_>) -> Result<(Vec<String>, bool), ClaimE
             return Ok((ms, all));
         }
     }
-    Err(lx.vocabulary.resolve_metric(phrase, lx.codes).unwrap_err())
+    single.map(|m| (vec![m], false))
 }
 
 /// A region phrase: one name, or several joined by "or"; "the region"
@@ -272,11 +276,8 @@ pub fn canonical(claim: &Claim, lx: &Lexicon<'_>) -> String {
         (Some(k), _) => k.to_string(),
         _ => "?".into(),
     };
-    let metrics: Vec<String> = claim
-        .metrics
-        .iter()
-        .map(|m| lx.vocabulary.resolve_metric(m, lx.codes).unwrap_or_else(|_| m.clone()))
-        .collect();
+    let metrics: Vec<String> =
+        claim.metrics.iter().map(|m| lx.vocabulary.resolve_metric(m, lx.codes).unwrap_or_else(|_| m.clone())).collect();
     let mut sets: Vec<String> = Vec::new();
     for r in &claim.regions {
         match lx.regions.resolve(r) {
@@ -285,11 +286,8 @@ pub fn canonical(claim: &Claim, lx: &Lexicon<'_>) -> String {
         }
     }
     sets.dedup();
-    let mut out = format!(
-        "{} ranks {asserted} in {}",
-        claim.subject,
-        metrics.join(if claim.all { " and " } else { " or " })
-    );
+    let mut out =
+        format!("{} ranks {asserted} in {}", claim.subject, metrics.join(if claim.all { " and " } else { " or " }));
     if !sets.is_empty() {
         out.push_str(&format!(" among {}", sets.join(" or ")));
     }

@@ -102,12 +102,10 @@ pub struct Judged {
 pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged {
     let (mut published, mut censored): (Vec<Member>, Vec<Member>) =
         members.into_iter().partition(|m| m.value.is_some_and(|v| !v.is_nan()));
-    published.sort_by(|a, b| {
-        b.value.unwrap_or(f64::NAN).total_cmp(&a.value.unwrap_or(f64::NAN)).then(a.unit.cmp(&b.unit))
-    });
-    censored.sort_by(|a, b| {
-        b.below.unwrap_or(f64::NAN).total_cmp(&a.below.unwrap_or(f64::NAN)).then(a.unit.cmp(&b.unit))
-    });
+    published
+        .sort_by(|a, b| b.value.unwrap_or(f64::NAN).total_cmp(&a.value.unwrap_or(f64::NAN)).then(a.unit.cmp(&b.unit)));
+    censored
+        .sort_by(|a, b| b.below.unwrap_or(f64::NAN).total_cmp(&a.below.unwrap_or(f64::NAN)).then(a.unit.cmp(&b.unit)));
     // competition ranks
     for i in 0..published.len() {
         published[i].rank = Some(if i > 0 && published[i].value == published[i - 1].value {
@@ -352,7 +350,7 @@ mod tests {
         assert_eq!(number(1659.0), "1,659");
         assert_eq!(number(1234567.0), "1,234,567");
         assert_eq!(number(-1000.0), "-1,000");
-        assert_eq!(number(3.14159), "3.14");
+        assert_eq!(number(4.56789), "4.57");
         assert_eq!(number(35137.4), "35,137");
         assert_eq!(number(0.8312), "0.831");
         assert_eq!(

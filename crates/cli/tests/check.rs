@@ -141,7 +141,10 @@ fn the_2025_claims_and_every_reading() {
     assert_eq!(papers["checkable"], 0);
     assert_eq!(papers["support"], "unchecked");
     let latest = papers["latest"].as_array().expect("latest");
-    assert!(!latest.is_empty() && latest.iter().all(|r| r["year"] == 2020 && r["parts"].as_array().expect("parts").len() == 2));
+    assert!(
+        !latest.is_empty()
+            && latest.iter().all(|r| r["year"] == 2020 && r["parts"].as_array().expect("parts").len() == 2)
+    );
     // the firm proxy is labelled as one
     assert!(claims[3]["readings"].as_array().expect("r").iter().all(|r| r["proxy"] == true));
     let text = String::from_utf8_lossy(&digindex(&["check", "claims/tokyo-2025.toml"]).stdout).to_string();
@@ -189,10 +192,17 @@ fn compound_claims_need_every_part() {
         assert_eq!(parts.len(), 2);
         let any_fails = parts.iter().any(|p| p["status"] == "fails");
         let all_hold = parts.iter().all(|p| p["status"] == "holds");
-        let want = if any_fails { "fails" } else if all_hold { "holds" } else { "cannot_check" };
+        let want = if any_fails {
+            "fails"
+        } else if all_hold {
+            "holds"
+        } else {
+            "cannot_check"
+        };
         assert_eq!(r["status"], want, "{r}");
     }
-    let whole = readings.iter().find(|r| r["variant"].as_str().expect("v").starts_with("ai_papers: whole")).expect("whole");
+    let whole =
+        readings.iter().find(|r| r["variant"].as_str().expect("v").starts_with("ai_papers: whole")).expect("whole");
     assert_eq!(whole["parts"][0]["status"], "holds");
     assert_eq!(whole["parts"][1]["status"], "fails");
     assert_eq!(whole["status"], "fails");
@@ -207,7 +217,10 @@ fn compound_claims_need_every_part() {
 fn no_data_is_not_a_failure() {
     let v = json(&["IRN ranks 2 in ai_paper_quality among middle_east in 2023"]);
     let c = &v["claims"][0];
-    assert_eq!((c["checkable"].as_u64(), c["cannot_check"].as_u64(), c["holds_in"].as_u64()), (Some(0), Some(4), Some(0)));
+    assert_eq!(
+        (c["checkable"].as_u64(), c["cannot_check"].as_u64(), c["holds_in"].as_u64()),
+        (Some(0), Some(4), Some(0))
+    );
     assert_eq!(c["support"], "unchecked");
     let r = &c["readings"][0];
     assert_eq!(r["status"], "cannot_check");
@@ -268,7 +281,10 @@ fn natural_phrasings_read_as_their_canonical_form() {
             "IRN ranks 2 in ai_papers among middle_east or ncses_middle_east or wb_middle_east_north_africa_afghanistan_and_pakistan or un_western_asia in 2022",
             vec!["Iran is 2nd in AI papers in the Middle East in 2022"],
         ),
-        ("TUR ranks 1 in ai_papers among un_western_asia in 2022", vec!["Turkey ranks first in AI papers among West Asia (2022)"]),
+        (
+            "TUR ranks 1 in ai_papers among un_western_asia in 2022",
+            vec!["Turkey ranks first in AI papers among West Asia (2022)"],
+        ),
         (
             "KOR ranks top 3 in internet_use among apt or escap_asia_pacific in 2022",
             vec!["South Korea is in the top three for internet users in Asia-Pacific in 2022"],
@@ -301,7 +317,8 @@ fn the_names_a_claim_can_use_are_listed() {
     let o = digindex(&["check", "--list"]);
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    for want in ["ai_papers", "AI articles", "internet users", "middle east", "ncses_middle_east", "[proxy]", "index:"] {
+    for want in ["ai_papers", "AI articles", "internet users", "middle east", "ncses_middle_east", "[proxy]", "index:"]
+    {
         assert!(text.contains(want), "{want}: {text}");
     }
 }
@@ -370,7 +387,10 @@ fn impossible_claims_say_what_is_unknown() {
     assert!(e.contains("unknown region \"middle_eest\"") && e.contains("nearest: \"middle east\""), "{e}");
     assert!(e.contains("canonical form: \"IRN ranks 1 in METRIC among REGION\""), "{e}");
     let e = err("IRN ranks 1 in ai_papers among asean");
-    assert!(e.contains("member of none of the regions asean") && e.contains("it belongs to:") && e.contains("eco"), "{e}");
+    assert!(
+        e.contains("member of none of the regions asean") && e.contains("it belongs to:") && e.contains("eco"),
+        "{e}"
+    );
     let e = err("Iran is great");
     assert!(e.contains("cannot read") && e.contains("IRN ranks 2 in ai_papers among middle_east in 2022"), "{e}");
     for zero in ["Iran ranks 0 in ai_papers", "Iran is top 0 in ai_papers", "Iran ranks zeroth in AI papers"] {

@@ -475,24 +475,60 @@
   }
 
   // ---- claims
+  const fmtNum = (x) => x === null || x === undefined ? "–" : Math.abs(x) >= 100 || Number.isInteger(x) ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+  const memberText = (m) => m.value === null || m.value === undefined ? `${m.unit} < ${fmtNum(m.below)}` : `${m.unit} ${fmtNum(m.value)}`;
+  const statusWord = { holds: "holds", fails: "fails", cannot_check: "cannot check" };
+  function rankText(r) {
+    if (r.rank_range) return `${r.rank_range[0]}–${r.rank_range[1]} of ${r.of}`;
+    return r.rank ? `${r.rank} of ${r.of}` : "–";
+  }
+  function evidenceText(r) {
+    const parts = [];
+    if (r.status === "cannot_check" || (r.parts && r.parts.length) || r.rank_range) parts.push(r.reason);
+    if (r.ahead && r.ahead.length) parts.push("ahead: " + r.ahead.map(memberText).join(", "));
+    if (r.subject_value !== null && r.subject_value !== undefined && r.next_below) parts.push(`value ${fmtNum(r.subject_value)}; next below: ${memberText(r.next_below)}`);
+    if (r.ties && r.ties.length) parts.push("tied with " + r.ties.join(", "));
+    if (r.margin) parts.push(r.margin.text);
+    if (r.proxy) parts.push("proxy data");
+    if (r.note) parts.push(r.note);
+    return parts.filter(Boolean).join(" · ");
+  }
+  function readingRows(r, sub) {
+    const cls = { holds: "holds", fails: "fails", cannot_check: "muted" }[r.status] || "";
+    const row = el("tr", sub ? { class: "part" } : {},
+      el("td", { text: sub ? "↳ " + r.region : r.region, title: r.region_title || "" }), el("td", { text: r.variant || r.metric }),
+      el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }), el("td", { text: rankText(r) }),
+      el("td", { class: cls, text: statusWord[r.status] || r.status }),
+      el("td", { style: "white-space:normal;text-align:left", text: evidenceText(r) }));
+    return [row, ...(r.parts || []).flatMap((p) => readingRows(p, true))];
+  }
+  function readingTable(rows) {
+    return el("div", { class: "tablewrap" }, el("table", {},
+      el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Status", "Evidence"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, rows.flatMap((r) => readingRows(r, false)))));
+  }
   function claimCard(c) {
     const rows = c.readings || [];
+    // colour grades the support: green only when every checkable reading holds
+    const grade = { all: "holds", most: "most", some: "some", none: "fails", unchecked: "unchecked" }[c.support] || "unchecked";
+    const latest = c.latest || [];
+    const sweeps = (c.sweeps || []).filter((s) => s.text);
     return el("article", { class: "card claim" },
       el("h3", { text: c.text || c.id }),
-      el("p", {}, el("span", { class: c.holds_in > 0 ? "holds" : "fails", text: `Holds in ${c.holds_in} of ${c.of} readings` }),
-        c.asserted ? ` — asserted: ${c.subject || ""} ${c.asserted}` : ""),
-      el("details", {}, el("summary", { text: "Every reading" }), el("div", { class: "tablewrap" }, el("table", {},
-        el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Of", "Holds", "Who is ahead / note"].map((h) => el("th", { scope: "col", text: h })))),
-        el("tbody", {}, rows.map((r) => el("tr", {},
-          el("td", { text: r.region }), el("td", { text: r.variant || r.metric }), el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }),
-          el("td", { text: r.rank ?? "–" }), el("td", { text: r.of ?? "" }), el("td", { class: r.holds ? "holds" : "fails", text: r.holds ? "yes" : "no" }),
-          el("td", { style: "white-space:normal;text-align:left", text: [(r.ahead || []).join(" "), r.note].filter(Boolean).join(" — ") }))))))));
+      c.canonical ? el("p", { class: "muted", text: "Read as: " + c.canonical }) : "",
+      el("p", {}, el("span", { class: "verdict " + grade, text: `${c.subject || ""} ${c.asserted || ""}: ${c.summary || ""}` })),
+      el("p", { class: "muted", text: `${c.holds_in} hold, ${c.checkable - c.holds_in} fail, ${c.cannot_check} cannot be checked (no value for the subject in the window, fewer than three members with data, or suppressed values) — of ${c.of} readings.` }),
+      c.outside && c.outside.length ? el("p", { class: "muted", text: `${c.subject} is not a member of ${c.outside.join(", ")}.` }) : "",
+      c.note ? el("p", { class: "muted", text: c.note }) : "",
+      el("details", {}, el("summary", { text: `Every reading (${rows.length})` }), readingTable(rows)),
+      latest.length ? el("details", { class: "latest" }, el("summary", { text: `Latest evidence (${[...new Set(latest.map((r) => r.year))].join(", ")}), not counted in the verdict` }), readingTable(latest)) : "",
+      sweeps.length ? el("details", {}, el("summary", { text: `${c.subject} by year` }), el("ul", {}, sweeps.map((s) => el("li", { text: `${s.region}, ${s.variant}: ${s.text}` })))) : "");
   }
   function claims() {
     const p = $("claims");
     p.replaceChildren();
     if (C.api) {
-      const input = el("input", { type: "search", id: "claim-text", "aria-label": "Claim", size: "50", placeholder: "IRN ranks 2 in ai_papers among persian_gulf in 2022" });
+      const input = el("input", { type: "search", id: "claim-text", "aria-label": "Claim", size: "50", placeholder: "Iran ranks 2nd in AI papers in the Middle East (2022)" });
       const result = el("div", { id: "claim-result", role: "status", "aria-live": "polite" });
       p.append(el("form", { class: "controls", onsubmit: async (e) => {
         e.preventDefault();
@@ -503,7 +539,7 @@
           if (!r.ok) throw new Error(j.error || r.statusText);
           result.replaceChildren(claimCard(j));
         } catch (err) { result.replaceChildren(el("p", { class: "fails", text: "Cannot check it: " + err.message })); }
-      } }, el("label", {}, "Check a claim on the shipped data (subject ranks K in metric among region in year)", input), el("button", { type: "submit", text: "Check" })), result);
+      } }, el("label", {}, "Check a claim on the shipped data (e.g. Iran ranks 2nd in AI papers in the Middle East (2022))", input), el("button", { type: "submit", text: "Check" })), result);
     }
     const list = M.claims || [];
     if (!list.length) { p.append(el("p", { class: "muted", text: "This recipe checks no claims." })); return; }

@@ -287,9 +287,8 @@ mod tests {
     fn names_as_people_say_them() {
         let c = Countries::shipped();
         let r = Regions::shipped(&c).expect("loads");
-        let names = |s: &str| -> Vec<String> {
-            r.resolve(s).expect("resolves").iter().map(|s| s.name.clone()).collect()
-        };
+        let names =
+            |s: &str| -> Vec<String> { r.resolve(s).expect("resolves").iter().map(|s| s.name.clone()).collect() };
         assert_eq!(names("middle_east"), ["middle_east"]);
         assert_eq!(names("MIDDLE_EAST"), ["middle_east"]);
         assert_eq!(names("the Middle East").len(), 4);

@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow};
 use digindex_claims::{
-    Asserted, Claim, ClaimsFile, Context, Lexicon, Member, Reading, Regions, Status, Verdict, Vocabulary, check,
-    judge, parse_line,
+    Asserted, Claim, ClaimsFile, Context, Lexicon, Member, Reading, Regions, Status, Verdict, Vocabulary, check, judge,
+    parse_line,
 };
 use digindex_sources::catalog::{Catalog, Series};
 use digindex_sources::countries::Countries;
@@ -104,7 +104,8 @@ impl Checker {
     fn ensure(&mut self, codes: &[String]) -> Result<()> {
         let mut list = Vec::new();
         for c in codes {
-            if self.series.contains_key(c) || list.iter().any(|i: &&digindex_sources::catalog::Indicator| &i.code == c) {
+            if self.series.contains_key(c) || list.iter().any(|i: &&digindex_sources::catalog::Indicator| &i.code == c)
+            {
                 continue;
             }
             list.push(self.catalog.indicator(c).ok_or_else(|| anyhow!("{c:?} is not in the catalogue"))?);
@@ -130,8 +131,7 @@ impl Checker {
         let mut out = Vec::new();
         for a in args {
             if a.ends_with(".toml") {
-                let text =
-                    std::fs::read_to_string(a).map_err(|e| anyhow!("{a}: cannot read the claims file: {e}"))?;
+                let text = std::fs::read_to_string(a).map_err(|e| anyhow!("{a}: cannot read the claims file: {e}"))?;
                 let f: ClaimsFile = toml::from_str(&text).map_err(|e| anyhow!("{a}: {e}"))?;
                 for (i, c) in f.claims.iter().enumerate() {
                     c.asserted().map_err(|e| anyhow!("{a}: claim {} ({:?}): {e}", i + 1, c.id))?;
@@ -147,7 +147,8 @@ impl Checker {
     /// Checks a one-line claim (the server's `POST /api/check`).
     pub fn check_line(&self, line: &str) -> std::result::Result<Verdict, String> {
         let c = parse_line(line, &self.lexicon()).map_err(|e| e.to_string())?;
-        let missing: Vec<&String> = c.metrics.iter().filter(|m| self.codes.contains(m) && !self.series.contains_key(*m)).collect();
+        let missing: Vec<&String> =
+            c.metrics.iter().filter(|m| self.codes.contains(m) && !self.series.contains_key(*m)).collect();
         if let Some(m) = missing.first() {
             return Err(format!("{m} is not loaded on this server"));
         }
@@ -215,14 +216,10 @@ impl Checker {
     /// The spec an `index:NAME` names.
     fn index_path(&self, name: &str) -> Result<PathBuf> {
         match &self.indices {
-            Indices::Only(list) => list
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, p)| p.clone())
-                .ok_or_else(|| {
-                    let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
-                    anyhow!("index:{name}: this server answers index claims for {}", names.join(", "))
-                }),
+            Indices::Only(list) => list.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).ok_or_else(|| {
+                let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+                anyhow!("index:{name}: this server answers index claims for {}", names.join(", "))
+            }),
             Indices::Any(frameworks) => {
                 let p = Path::new(name);
                 if super::spec_file(p).is_file() {

@@ -49,9 +49,8 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     // claims are checked on the whole catalogue, loaded once
-    let checker =
-        super::check::Checker::load(&args.data, &args.vocabulary, true, super::check::Indices::Only(served))
-            .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
+    let checker = super::check::Checker::load(&args.data, &args.vocabulary, true, super::check::Indices::Only(served))
+        .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
     let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(move |line: &str| {
         let v = checker.check_line(line)?;
         serde_json::to_value(&v).map_err(|e| e.to_string())
