@@ -293,6 +293,8 @@ struct Part {
 /// A cell: a published value, or a bound the source published instead.
 enum Cell {
     Value(f64),
+    /// A value with suppressed parts: the value, and the bounds of the truth.
+    Partial(f64, f64, f64),
     Below(f64),
 }
 
@@ -315,6 +317,8 @@ impl Context<'_> {
             Cell::Below(o.censored.as_ref()?.upper)
         } else if o.value.is_nan() {
             return None;
+        } else if let Some(c) = &o.censored {
+            Cell::Partial(o.value, c.lower, c.upper)
         } else {
             Cell::Value(o.value)
         };
@@ -326,6 +330,7 @@ impl Context<'_> {
         let per = |x: f64| x / (p * self.vocabulary.population_scale) * 1e6;
         (p > 0.0).then_some(match cell {
             Cell::Value(x) => Cell::Value(per(x)),
+            Cell::Partial(x, lo, hi) => Cell::Partial(per(x), per(lo), per(hi)),
             Cell::Below(b) => Cell::Below(per(b)),
         })
     }
@@ -371,6 +376,7 @@ impl Context<'_> {
             };
             match cell {
                 Some((y, Cell::Value(x))) => members.push(Member::value(u.clone(), x, y)),
+                Some((y, Cell::Partial(x, lo, hi))) => members.push(Member::partial(u.clone(), x, lo, hi, y)),
                 Some((y, Cell::Below(b))) => members.push(Member::censored(u.clone(), b, y)),
                 None => missing.push(u.clone()),
             }

@@ -12,6 +12,16 @@ use serde::Serialize;
 
 use crate::claim::Asserted;
 
+/// Where a member stands against the subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ordering {
+    Greater,
+    Less,
+    Equal,
+    /// Their intervals overlap: either may be ahead.
+    Open,
+}
+
 /// Fewer members with data than this: the reading cannot be checked.
 pub const MIN_MEMBERS: usize = 3;
 
@@ -37,24 +47,46 @@ pub struct Member {
     pub below: Option<f64>,
     /// Competition rank among the published values (none when suppressed).
     pub rank: Option<u32>,
+    /// Bounds of the true value when the source suppressed some of its
+    /// parts (an annual value with a suppressed quarter): the value counts
+    /// them at half the threshold, the truth lies between these.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 2]>,
 }
 
 impl Member {
     /// A published value.
     pub fn value(unit: impl Into<String>, value: f64, year: i32) -> Member {
-        Member { unit: unit.into(), value: Some(value), year, below: None, rank: None }
+        Member { unit: unit.into(), value: Some(value), year, below: None, rank: None, bounds: None }
     }
 
     /// A suppressed value, known only to be below `below`.
     pub fn censored(unit: impl Into<String>, below: f64, year: i32) -> Member {
-        Member { unit: unit.into(), value: None, year, below: Some(below), rank: None }
+        Member { unit: unit.into(), value: None, year, below: Some(below), rank: None, bounds: None }
+    }
+
+    /// A value some of whose parts were suppressed: `value` counts them at
+    /// half the threshold, the true value lies in `[lower, upper]`.
+    pub fn partial(unit: impl Into<String>, value: f64, lower: f64, upper: f64, year: i32) -> Member {
+        Member { bounds: Some([lower, upper]), ..Member::value(unit, value, year) }
+    }
+
+    /// The interval the true value lies in.
+    fn interval(&self) -> (f64, f64) {
+        match (self.value, self.bounds, self.below) {
+            (Some(_), Some([lo, hi]), _) => (lo, hi),
+            (Some(v), None, _) => (v, v),
+            (None, _, Some(b)) => (f64::NEG_INFINITY, b),
+            _ => (f64::NAN, f64::NAN),
+        }
     }
 
     /// "1,659 (2022)" or "< 100 (2022)".
     pub fn describe(&self) -> String {
-        match (self.value, self.below) {
-            (Some(v), _) => format!("{} {}", self.unit, number(v)),
-            (None, Some(b)) => format!("{} < {}", self.unit, number(b)),
+        match (self.value, self.below, self.bounds) {
+            (Some(v), _, Some([lo, hi])) => format!("{} {} ({}–{})", self.unit, number(v), number(lo), number(hi)),
+            (Some(v), _, None) => format!("{} {}", self.unit, number(v)),
+            (None, Some(b), _) => format!("{} < {}", self.unit, number(b)),
             _ => self.unit.clone(),
         }
     }
@@ -131,11 +163,30 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         ties: Vec::new(),
         margin: None,
     };
+    // where each member stands against the subject, on the intervals the
+    // true values lie in: surely above, surely below, level, or open
+    let place = |me: (f64, f64), m: &Member| -> Ordering {
+        let (lo, hi) = m.interval();
+        if lo > me.1 {
+            Ordering::Greater
+        } else if hi < me.0 {
+            Ordering::Less
+        } else if lo == hi && me.0 == me.1 && lo == me.0 {
+            Ordering::Equal
+        } else {
+            Ordering::Open
+        }
+    };
     if let Some(c) = censored.iter().find(|m| m.unit == subject) {
+        let me = c.interval();
+        let above = j.members.iter().filter(|m| m.unit != subject && place(me, m) == Ordering::Greater).count();
         j.subject_below = c.below;
         j.reason = format!(
-            "{subject}'s value is suppressed by the source (< {}): its rank is undetermined",
-            number(c.below.unwrap_or(f64::NAN))
+            "{subject}'s value is suppressed by the source (< {}): its rank is undetermined (at best {}, {} member{} surely above)",
+            number(c.below.unwrap_or(f64::NAN)),
+            ordinal(above as u32 + 1),
+            above,
+            if above == 1 { "" } else { "s" }
         );
         return j;
     }
@@ -144,12 +195,14 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         return j;
     };
     let v = me.value.unwrap_or(f64::NAN);
-    let best = me.rank.unwrap_or(1);
+    let mine = me.interval();
+    let others: Vec<&Member> = j.members.iter().filter(|m| m.unit != subject).collect();
+    let above = others.iter().filter(|m| place(mine, m) == Ordering::Greater).count() as u32;
+    let open: Vec<&Member> = others.iter().copied().filter(|m| place(mine, m) == Ordering::Open).collect();
+    let best = above + 1;
     j.subject_value = Some(v);
     j.ahead = published.iter().filter(|m| m.value.is_some_and(|x| x > v)).cloned().collect();
     j.ties = published.iter().filter(|m| m.unit != subject && m.value == Some(v)).map(|m| m.unit.clone()).collect();
-    // suppressed values that may lie above the subject's
-    let open: Vec<&Member> = censored.iter().filter(|m| m.below.is_some_and(|b| b > v)).collect();
     j.next_below = published
         .iter()
         .find(|m| m.value.is_some_and(|x| x < v))
@@ -160,7 +213,7 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
     if worst > best {
         j.rank_range = Some([best, worst]);
     }
-    j.margin = margin(subject, v, best, asserted, &published);
+    j.margin = margin(subject, v, me.rank.unwrap_or(best), asserted, &published);
     if of < MIN_MEMBERS {
         j.reason = format!(
             "only {of} member{} with data ({}): a rank among so few says little",
@@ -169,6 +222,14 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         );
         return j;
     }
+    let uncertain = |open: &[&Member]| -> String {
+        let list: Vec<String> = open.iter().map(|m| m.describe()).collect();
+        let mine = match me.bounds {
+            Some([lo, hi]) => format!("{subject}'s {} (between {} and {})", number(v), number(lo), number(hi)),
+            None => format!("{subject}'s {}", number(v)),
+        };
+        format!("suppressed values leave {} on either side of {mine}", list.join(", "))
+    };
     let (k, holds_best, holds_worst) = (asserted.k(), asserted.holds(best), asserted.holds(worst));
     // with suppressed values the rank lies in best..=worst
     let determined = match asserted {
@@ -176,12 +237,7 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         Asserted::Top(_) => holds_worst || !holds_best,
     };
     if !determined {
-        let list: Vec<String> = open.iter().map(|m| m.describe()).collect();
-        j.reason = format!(
-            "rank between {best} and {worst}: the source suppressed {} (may be above {subject}'s {})",
-            list.join(", "),
-            number(v)
-        );
+        j.reason = format!("rank between {best} and {worst}: {}", uncertain(&open));
         return j;
     }
     j.status = if holds_best && holds_worst { Status::Holds } else { Status::Fails };
@@ -189,8 +245,8 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
     if !j.ties.is_empty() {
         reason.push(format!("tied with {}", j.ties.join(", ")));
     }
-    if !open.is_empty() && j.status == Status::Fails {
-        reason.push(format!("rank {best}–{worst} with suppressed values"));
+    if !open.is_empty() {
+        reason.push(format!("rank {best}–{worst} either way: {}", uncertain(&open)));
     }
     j.reason = reason.join("; ");
     j
@@ -343,6 +399,33 @@ mod tests {
         // ... unless the claim fails either way
         assert_eq!(judge("IRN", Asserted::Rank(1), ms.clone()).status, Status::Fails);
         assert_eq!(judge("IRN", Asserted::Top(3), ms).status, Status::Holds);
+    }
+
+    #[test]
+    fn partly_suppressed_values_are_intervals() {
+        // GitHub ML topic 2023: Iran 2 of 4 quarters (83, between 58 and 108), Egypt 3 of 4
+        // (101, between 89 and 114), Israel 3 of 4 (123, 110-135), Turkey 4 of 4
+        let ms = vec![
+            Member::partial("IRN", 83.0, 58.0, 108.0, 2023),
+            Member::partial("EGY", 101.25, 88.75, 113.75, 2023),
+            Member::partial("ISR", 122.75, 110.25, 135.25, 2023),
+            m("TUR", 149.5),
+            Member::censored("SAU", 100.0, 2023),
+        ];
+        let j = judge("IRN", Asserted::Rank(2), ms.clone());
+        // Turkey and Israel surely above; Egypt and Saudi Arabia either side
+        assert_eq!((j.status, j.rank, j.rank_range), (Status::Fails, Some(3), Some([3, 5])));
+        assert!(j.reason.contains("EGY 101 (88.8–114)"), "{}", j.reason);
+        assert_eq!(judge("IRN", Asserted::Rank(3), ms.clone()).status, Status::CannotCheck);
+        assert_eq!(judge("IRN", Asserted::Top(5), ms).status, Status::Holds);
+        // the subject suppressed: how high it could be is said
+        let j = judge(
+            "SAU",
+            Asserted::Rank(1),
+            vec![m("TUR", 150.0), Member::censored("SAU", 100.0, 2023), m("ISR", 99.0)],
+        );
+        assert_eq!(j.status, Status::CannotCheck);
+        assert!(j.reason.contains("at best 2nd"), "{}", j.reason);
     }
 
     #[test]

@@ -449,3 +449,34 @@ fn index_claims_use_the_built_index_and_its_rank_interval() {
     assert_eq!(r["status"], "cannot_check");
     assert!(r["reason"].as_str().expect("reason").contains("cannot be built"), "{r}");
 }
+
+#[test]
+fn suppressed_quarters_make_ranks_intervals() {
+    // GitHub's ML topic, 2023, from the raw quarters: a suppressed quarter is below 100,
+    // so an annual mean lies between (published sum)/4 and (published sum + 100 per
+    // suppressed quarter)/4
+    let mut rdr = csv::Reader::from_path(root().join("data/github/topics.csv")).expect("topics");
+    let mut quarters: HashMap<String, Vec<f64>> = HashMap::new();
+    for rec in rdr.records() {
+        let r = rec.expect("row");
+        if &r[1] == "machine-learning" && &r[3] == "2023" {
+            quarters.entry(r[2].to_string()).or_default().push(r[0].parse().expect("count"));
+        }
+    }
+    let bounds = |iso2: &str| -> (f64, f64) {
+        let q = quarters.get(iso2).cloned().unwrap_or_default();
+        let sum: f64 = q.iter().sum();
+        (sum / 4.0, (sum + 100.0 * (4 - q.len()) as f64) / 4.0)
+    };
+    let iran = bounds("IR");
+    let me_iso2 = ["TR", "IL", "EG", "SA", "AE", "IQ", "QA", "JO", "LB", "OM", "KW", "PS", "BH", "YE", "SY"];
+    let surely_above = me_iso2.iter().filter(|c| bounds(c).0 > iran.1).count() as u64;
+    let open = me_iso2.iter().filter(|c| bounds(c).0 <= iran.1 && bounds(c).1 >= iran.0).count() as u64;
+    let v = json(&["IRN ranks 2 in github_topic_machine_learning among middle_east in 2023"]);
+    let r = reading(&v, "middle_east");
+    assert_eq!(r["data_year"], 2023);
+    assert_eq!(r["rank_range"], serde_json::json!([surely_above + 1, surely_above + 1 + open]), "{r}");
+    assert_eq!(r["status"], if surely_above + 1 > 2 { "fails" } else { "cannot_check" });
+    let irn = r["members"].as_array().expect("m").iter().find(|m| m["unit"] == "IRN").expect("IRN");
+    assert_eq!(irn["bounds"], serde_json::json!([iran.0, iran.1]));
+}
