@@ -326,7 +326,9 @@ impl Context<'_> {
             return Some(cell);
         }
         let pop = self.series.get(&self.vocabulary.population)?;
-        let (_, p) = pop.value_at(unit, year, self.vocabulary.max_age)?;
+        let p = (year - self.vocabulary.max_age.max(0)..=year)
+            .rev()
+            .find_map(|y| pop.at(unit, y).map(|o| o.value).filter(|x| !x.is_nan()))?;
         let per = |x: f64| x / (p * self.vocabulary.population_scale) * 1e6;
         (p > 0.0).then_some(match cell {
             Cell::Value(x) => Cell::Value(per(x)),
@@ -346,9 +348,9 @@ impl Context<'_> {
         for p in parts {
             let Some(s) = self.series.get(&p.variant.code) else { return Vec::new() };
             let mut ys: Vec<i32> = s
-                .observations
+                .of_unit(unit)
                 .iter()
-                .filter(|o| o.unit == unit && (!o.value.is_nan() || o.is_censored()))
+                .filter(|o| !o.value.is_nan() || o.is_censored())
                 .map(|o| o.year)
                 .filter(|&y| self.cell(&p.variant, unit, y).is_some())
                 .collect();

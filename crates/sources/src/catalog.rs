@@ -424,6 +424,13 @@ impl Series {
             .map(|i| &self.observations[i])
     }
 
+    /// A unit's observations, by year (a binary search, as for [`Series::at`]).
+    pub fn of_unit(&self, unit: &str) -> &[Observation] {
+        let from = self.observations.partition_point(|o| o.unit.as_str() < unit);
+        let to = self.observations.partition_point(|o| o.unit.as_str() <= unit);
+        &self.observations[from..to.max(from)]
+    }
+
     /// The observations as the source gave them, before the corrections.
     pub fn uncorrected(&self) -> Vec<Observation> {
         let mut out = self.observations.clone();
@@ -460,6 +467,24 @@ mod tests {
             skipped: BTreeMap::new(),
             corrections: vec![],
             part_corrections: vec![],
+        }
+    }
+
+    #[test]
+    fn lookups_by_unit_and_year_agree_with_a_scan() {
+        let mut obs = Vec::new();
+        for u in ["AFG", "IRN", "IRQ", "ZWE"] {
+            for y in [2001, 2003, 2004] {
+                obs.push(Observation::new(u, y, f64::from(y) + u.len() as f64));
+            }
+        }
+        let s = series("x", obs);
+        for u in ["AFG", "IRN", "IRQ", "ZWE", "AAA", "IRA", "ZZZ"] {
+            let scan: Vec<&Observation> = s.observations.iter().filter(|o| o.unit == u).collect();
+            assert_eq!(s.of_unit(u).iter().collect::<Vec<_>>(), scan, "{u}");
+            for y in 2000..2006 {
+                assert_eq!(s.at(u, y), s.observations.iter().find(|o| o.unit == u && o.year == y), "{u} {y}");
+            }
         }
     }
 
