@@ -209,6 +209,9 @@ assert len(ESCAP) == 53
 sets.append(region('escap', ESCAP, 'UN ESCAP: the 53 member states', 'unescap.org/about/member-states (53 members, 9 associate members)'))
 sets.append(region('escap_asia_pacific', [c for c in ESCAP if c not in ('FRA', 'NLD', 'GBR', 'USA')],
     'UN ESCAP: the 49 regional member states (Asia and the Pacific)', 'unescap.org/about/member-states: members less France, the Netherlands, the UK and the US'))
+sets.append(region('escap_south_and_south_west_asia', ['AFG', 'BGD', 'BTN', 'IND', 'IRN', 'MDV', 'NPL', 'PAK', 'LKA', 'TUR'],
+    'UN ESCAP subregion South and South-West Asia (10 countries, with Iran and Turkey)',
+    'unescap.org subregional office for South and South-West Asia (New Delhi): its member States'))
 OIC = ['AFG', 'ALB', 'DZA', 'AZE', 'BHR', 'BGD', 'BEN', 'BRN', 'BFA', 'CMR', 'TCD', 'COM', 'CIV', 'DJI', 'EGY', 'GAB', 'GMB',
        'GIN', 'GNB', 'GUY', 'IDN', 'IRN', 'IRQ', 'JOR', 'KAZ', 'KWT', 'KGZ', 'LBN', 'LBY', 'MYS', 'MDV', 'MLI', 'MRT', 'MAR',
        'MOZ', 'NER', 'NGA', 'OMN', 'PAK', 'PSE', 'QAT', 'SAU', 'SEN', 'SLE', 'SOM', 'SDN', 'SUR', 'SYR', 'TJK', 'TGO', 'TUN',

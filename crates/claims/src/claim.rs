@@ -30,6 +30,10 @@ pub struct Claim {
     /// if every part holds. `false`: each variant of each metric is a reading.
     #[serde(default)]
     pub all: bool,
+    /// `true`: only the per-capita variants of the metrics ("AI papers per
+    /// capita"); `false`: only the totals; unset: both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_capita: Option<bool>,
     /// Region names as said (set names or aliases such as "the Middle
     /// East"); each set a name can mean is a reading. Empty: the
     /// vocabulary's default regions ("the region").

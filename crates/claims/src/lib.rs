@@ -62,8 +62,12 @@ pub struct Reading {
     pub region_title: String,
     pub metric: String,
     pub variant: String,
-    /// The claim's year this reading stands for.
+    /// The claim's year this reading stands for (the first, when several
+    /// claim years rest on the same data year).
     pub year: i32,
+    /// Every claim year this reading stands for: years whose window finds
+    /// the same data year are one reading, counted once.
+    pub years: Vec<i32>,
     /// The one year all members are compared on.
     pub data_year: Option<i32>,
     pub rank: Option<u32>,
@@ -110,6 +114,7 @@ impl Reading {
             metric: metric.to_string(),
             variant: variant.to_string(),
             year,
+            years: vec![year],
             data_year: None,
             rank: None,
             rank_range: None,
@@ -251,7 +256,8 @@ impl Verdict {
         self.support = Support::of(self.holds_in, self.checkable);
         let (h, c) = (self.holds_in, self.checkable);
         let mut s = match self.support {
-            Support::Unchecked => "cannot be checked: no reading has the data".to_string(),
+            Support::Unchecked if self.of == 1 => "cannot be checked in its one reading".to_string(),
+            Support::Unchecked => format!("cannot be checked in any of its {} readings", self.of),
             Support::All if c == 1 => "holds in the one checkable reading".into(),
             Support::All => format!("holds in all {c} checkable readings"),
             Support::Most => format!("holds in most checkable readings: {h} of {c}"),
@@ -325,16 +331,22 @@ impl Context<'_> {
         if !v.per_capita {
             return Some(cell);
         }
-        let pop = self.series.get(&self.vocabulary.population)?;
-        let p = (year - self.vocabulary.max_age.max(0)..=year)
-            .rev()
-            .find_map(|y| pop.at(unit, y).map(|o| o.value).filter(|x| !x.is_nan()))?;
+        let (_, p) = self.population(unit, year)?;
         let per = |x: f64| x / (p * self.vocabulary.population_scale) * 1e6;
         (p > 0.0).then_some(match cell {
             Cell::Value(x) => Cell::Value(per(x)),
             Cell::Partial(x, lo, hi) => Cell::Partial(per(x), per(lo), per(hi)),
             Cell::Below(b) => Cell::Below(per(b)),
         })
+    }
+
+    /// The population a per-capita value divides by: the same year's, else
+    /// the latest within `max_age` years before it (the reading says so).
+    fn population(&self, unit: &str, year: i32) -> Option<(i32, f64)> {
+        let pop = self.series.get(&self.vocabulary.population)?;
+        (year - self.vocabulary.max_age.max(0)..=year)
+            .rev()
+            .find_map(|y| pop.at(unit, y).map(|o| (y, o.value)).filter(|(_, x)| !x.is_nan()))
     }
 
     /// The latest year in `from..=to` with a cell for the unit, and the cell.
@@ -434,9 +446,28 @@ impl Context<'_> {
                 let mut r = Reading::judged(region, &p.metric, p.variant.name(), year, Some(data_year), j, missing);
                 r.mixed_years = mix_years && r.members.iter().any(|m| m.year != data_year);
                 r.proxy = p.proxy;
+                let mut notes = Vec::new();
                 if r.mixed_years {
-                    r.note = "members compared on different years (mix_years)".into();
+                    notes.push("members compared on different years (mix_years)".to_string());
                 }
+                if p.variant.per_capita {
+                    let mut older: Vec<i32> = r
+                        .members
+                        .iter()
+                        .filter_map(|m| self.population(&m.unit, m.year).map(|(y, _)| y))
+                        .filter(|&y| y != data_year)
+                        .collect();
+                    older.sort_unstable();
+                    older.dedup();
+                    if !older.is_empty() {
+                        let ys: Vec<String> = older.iter().map(i32::to_string).collect();
+                        notes.push(format!(
+                            "per million people with the population of {} (the latest the source has)",
+                            ys.join(", ")
+                        ));
+                    }
+                }
+                r.note = notes.join("; ");
                 r
             })
             .collect();
@@ -479,7 +510,23 @@ fn measures(claim: &Claim, ctx: &Context<'_>) -> Result<Vec<Vec<Part>>, ClaimErr
         if m.starts_with("index:") {
             return Err(ClaimError(format!("{m}: index claims are checked on a built index (`digindex check`)")));
         }
-        let (name, variants, proxy) = ctx.variants(m)?;
+        let (name, mut variants, proxy) = ctx.variants(m)?;
+        if let Some(pc) = claim.per_capita {
+            if pc && !ctx.vocabulary.metrics.contains_key(&name) {
+                // a catalogue code per capita
+                for v in &mut variants {
+                    v.per_capita = true;
+                    v.label = format!("{} per million people", v.label);
+                }
+            }
+            variants.retain(|v| v.per_capita == pc);
+            if variants.is_empty() {
+                return Err(ClaimError(format!(
+                    "metric {name} has no {} variant",
+                    if pc { "per-capita" } else { "total" }
+                )));
+            }
+        }
         for v in &variants {
             if !ctx.series.contains_key(&v.code) {
                 return Err(ClaimError(format!("metric {name}: catalogue code {:?} is not loaded", v.code)));
@@ -595,14 +642,12 @@ pub fn check(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimError> {
         for parts in &measures {
             let first = v.readings.len();
             for &year in &years {
-                v.readings.push(ctx.reading(
-                    &subject,
-                    asserted,
-                    region,
-                    parts,
-                    (year - max_age, year),
-                    claim.mix_years,
-                ));
+                let r = ctx.reading(&subject, asserted, region, parts, (year - max_age, year), claim.mix_years);
+                // claim years whose windows find the same data year are one reading, counted once
+                match v.readings[first..].iter_mut().find(|x| x.data_year == r.data_year) {
+                    Some(same) => same.years.push(year),
+                    None => v.readings.push(r),
+                }
             }
             // none checkable: the latest year that is, up to the claim's last year
             if !v.readings[first..].iter().any(Reading::is_checkable) {

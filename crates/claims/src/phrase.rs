@@ -105,13 +105,20 @@ fn is_preposition(w: &str) -> bool {
 pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
     let text = line.trim().trim_matches(|c| c == '"' || c == '\'' || c == '“' || c == '”').trim_end_matches('.').trim();
     // years: "in 2022", "(2022)", "(2020-2022)", "in 2020 to 2022"
+    // years: "in 2022", "(2022)", ", 2022", "(2020-2022)", "in 2020 to 2022", "between
+    // 2020 and 2022" (ranges), "in 2020 and 2022" (two years)
     let year_re = regex(
-        r"(?i)(?:\(\s*|\b(?:in|for|during|as of)\s+)?\b((?:19|20)\d\d)\b(?:\s*(?:-|–|to)\s*((?:19|20)\d\d)\b)?\s*\)?",
+        r"(?i)(?:,\s*|\(\s*|\b(?:in|for|during|as of|(?P<between>between|from))\s+)?\b(?P<a>(?:19|20)\d\d)\b(?:\s*(?P<sep>-|–|to|and)\s*(?P<b>(?:19|20)\d\d)\b)?\s*\)?",
     )?;
     let mut years = Vec::new();
     for c in year_re.captures_iter(text) {
-        let from: i32 = c[1].parse().map_err(|_| ClaimError(format!("bad year in {text:?}")))?;
-        let to: i32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(from);
+        let from: i32 = c["a"].parse().map_err(|_| ClaimError(format!("bad year in {text:?}")))?;
+        let to: i32 = c.name("b").and_then(|m| m.as_str().parse().ok()).unwrap_or(from);
+        let list = c.name("sep").is_some_and(|s| s.as_str().eq_ignore_ascii_case("and")) && c.name("between").is_none();
+        if list {
+            years.extend([from, to]);
+            continue;
+        }
         if to < from || to - from > 50 {
             return Err(ClaimError(format!("years {from}–{to} in {text:?}: expected an increasing range")));
         }
@@ -121,7 +128,7 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
     let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     // subject, verb, rank
     let rank_re = regex(
-        r"(?i)^(?P<subject>.+?)\s+(?:is\s+ranked|was\s+ranked|ranks|ranked|is|was|comes|came|places|placed|stands|sits|finishes|finished)\s+(?:(?:in|among|within)\s+)?(?:the\s+)?(?:(?P<top>top)\s+|(?:number|no\.?|#)\s*)?(?P<k>[#]?[0-9a-z]+)(?:\s+(?:place|position|spot))?(?:\s+(?P<rest>.*))?$",
+        r"(?i)^(?P<subject>.+?)\s+(?:is\s+ranked|was\s+ranked|ranks|ranked|is|was|comes|came|places|placed|stands|sits|finishes|finished|takes|took|holds|held|occupies|occupied)\s+(?:(?:in|among|within)\s+)?(?:one\s+of\s+)?(?:the\s+)?(?:(?P<top>top)\s+|(?:number|no\.?|#)\s*)?(?P<k>[#]?[0-9a-z]+)(?:\s+(?:place|position|spot|rank|countries|nations|economies))?(?:\s+(?P<rest>.*))?$",
     )?;
     let Some(c) = rank_re.captures(&rest) else {
         return Err(ClaimError(format!(
@@ -129,6 +136,12 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
         )));
     };
     let said_subject = c["subject"].trim();
+    let said_subject = said_subject
+        .strip_prefix("the ")
+        .or_else(|| said_subject.strip_prefix("The "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && lx.countries.iso3(said_subject).is_err())
+        .unwrap_or(said_subject);
     let k = rank_word(c["k"].trim_start_matches('#')).ok_or_else(|| {
         ClaimError(format!(
             "cannot read {text:?}: {:?} is not a rank; write the rank as 2, 2nd or second, e.g. {EXAMPLE:?}",
@@ -177,7 +190,7 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
             }
         }
     }
-    let ((metrics, all), regions) = match found {
+    let (measure, regions) = match found {
         Some(f) => f,
         None => match metrics(&words[1..].join(" "), lx) {
             Ok(ms) => (ms, Vec::new()),
@@ -197,8 +210,9 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
         subject,
         rank: (!top).then_some(k),
         top: top.then_some(k),
-        metrics,
-        all,
+        metrics: measure.metrics,
+        all: measure.all,
+        per_capita: measure.per_capita,
         regions,
         years,
         mix_years: false,
@@ -206,25 +220,54 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
     })
 }
 
-/// A measure phrase: one metric, several joined by "and" (a compound,
-/// `true`) or by "or".
-fn metrics(phrase: &str, lx: &Lexicon<'_>) -> Result<(Vec<String>, bool), ClaimError> {
-    let phrase = phrase.trim();
+/// What a measure phrase says: metrics, whether all must hold, and
+/// whether it is per capita.
+struct Measure {
+    metrics: Vec<String>,
+    all: bool,
+    per_capita: Option<bool>,
+}
+
+/// A measure phrase: one metric, several joined by "and" (a compound) or
+/// by "or", "the number and quality of X" (a compound of "number of X" and
+/// "quality of X"), any of them followed by "per capita" / "per million
+/// people".
+fn metrics(phrase: &str, lx: &Lexicon<'_>) -> Result<Measure, ClaimError> {
+    let mut phrase = phrase.trim();
     if phrase.is_empty() {
         return Err(ClaimError("no measure".into()));
     }
+    let mut per_capita = None;
+    let pc =
+        regex(r"(?i)\s+(?:per\s+capita|per\s+(?:million\s+)?(?:people|inhabitants|persons?|head)|per\s+million)$")?;
+    if let Some(m) = pc.find(phrase) {
+        per_capita = Some(true);
+        phrase = phrase[..m.start()].trim();
+    } else if let Some(m) = regex(r"(?i)\s+(?:in\s+total|in\s+absolute\s+terms|\(total\))$")?.find(phrase) {
+        per_capita = Some(false);
+        phrase = phrase[..m.start()].trim();
+    }
+    let one = |ms: Vec<String>, all: bool| Measure { metrics: ms, all, per_capita };
     let single = lx.vocabulary.resolve_metric(phrase, lx.codes);
     if let Ok(m) = &single {
-        return Ok((vec![m.clone()], false));
+        return Ok(one(vec![m.clone()], false));
     }
-    for (sep, all) in [(r"(?i)\s*(?:,|&|\band\b|\bboth\b)\s*", true), (r"(?i)\s*\bor\b\s*", false)] {
+    // "the number and quality of AI papers"
+    if let Some(c) = regex(r"(?i)^(?:the\s+)?(\w+)\s+and\s+(?:the\s+)?(\w+)\s+of\s+(.+)$")?.captures(phrase) {
+        let a = lx.vocabulary.resolve_metric(&format!("{} of {}", &c[1], &c[3]), lx.codes);
+        let b = lx.vocabulary.resolve_metric(&format!("{} of {}", &c[2], &c[3]), lx.codes);
+        if let (Ok(a), Ok(b)) = (a, b) {
+            return Ok(one(vec![a, b], true));
+        }
+    }
+    for (sep, all) in [(r"(?i)\s*(?:,|\s&\s|\band\b|\bboth\b)\s*", true), (r"(?i)\s*\bor\b\s*", false)] {
         let parts: Vec<&str> = regex(sep)?.split(phrase).map(str::trim).filter(|p| !p.is_empty()).collect();
         if parts.len() > 1 {
             let ms = parts.iter().map(|p| lx.vocabulary.resolve_metric(p, lx.codes)).collect::<Result<Vec<_>, _>>()?;
-            return Ok((ms, all));
+            return Ok(one(ms, all));
         }
     }
-    single.map(|m| (vec![m], false))
+    single.map(|m| one(vec![m], false))
 }
 
 /// A region phrase: one name, or several joined by "or"; "the region"
@@ -288,6 +331,11 @@ pub fn canonical(claim: &Claim, lx: &Lexicon<'_>) -> String {
     sets.dedup();
     let mut out =
         format!("{} ranks {asserted} in {}", claim.subject, metrics.join(if claim.all { " and " } else { " or " }));
+    match claim.per_capita {
+        Some(true) => out.push_str(" per capita"),
+        Some(false) => out.push_str(" in total"),
+        None => {}
+    }
     if !sets.is_empty() {
         out.push_str(&format!(" among {}", sets.join(" or ")));
     }

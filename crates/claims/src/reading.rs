@@ -163,57 +163,57 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         ties: Vec::new(),
         margin: None,
     };
+    let Some(me) = j.members.iter().find(|m| m.unit == subject).cloned() else {
+        j.reason = format!("no value for {subject}");
+        return j;
+    };
     // where each member stands against the subject, on the intervals the
     // true values lie in: surely above, surely below, level, or open
-    let place = |me: (f64, f64), m: &Member| -> Ordering {
+    let mine = me.interval();
+    let place = |m: &Member| -> Ordering {
         let (lo, hi) = m.interval();
-        if lo > me.1 {
+        if lo > mine.1 {
             Ordering::Greater
-        } else if hi < me.0 {
+        } else if hi < mine.0 {
             Ordering::Less
-        } else if lo == hi && me.0 == me.1 && lo == me.0 {
+        } else if lo == hi && mine.0 == mine.1 && lo == mine.0 {
             Ordering::Equal
         } else {
             Ordering::Open
         }
     };
-    if let Some(c) = censored.iter().find(|m| m.unit == subject) {
-        let me = c.interval();
-        let above = j.members.iter().filter(|m| m.unit != subject && place(me, m) == Ordering::Greater).count();
-        j.subject_below = c.below;
-        j.reason = format!(
-            "{subject}'s value is suppressed by the source (< {}): its rank is undetermined (at best {}, {} member{} surely above)",
-            number(c.below.unwrap_or(f64::NAN)),
-            ordinal(above as u32 + 1),
-            above,
-            if above == 1 { "" } else { "s" }
-        );
-        return j;
-    }
-    let Some(me) = published.iter().find(|m| m.unit == subject) else {
-        j.reason = format!("no value for {subject}");
-        return j;
-    };
-    let v = me.value.unwrap_or(f64::NAN);
-    let mine = me.interval();
     let others: Vec<&Member> = j.members.iter().filter(|m| m.unit != subject).collect();
-    let above = others.iter().filter(|m| place(mine, m) == Ordering::Greater).count() as u32;
-    let open: Vec<&Member> = others.iter().copied().filter(|m| place(mine, m) == Ordering::Open).collect();
-    let best = above + 1;
-    j.subject_value = Some(v);
-    j.ahead = published.iter().filter(|m| m.value.is_some_and(|x| x > v)).cloned().collect();
-    j.ties = published.iter().filter(|m| m.unit != subject && m.value == Some(v)).map(|m| m.unit.clone()).collect();
-    j.next_below = published
-        .iter()
-        .find(|m| m.value.is_some_and(|x| x < v))
-        .or_else(|| censored.iter().find(|m| m.below.is_some_and(|b| b <= v)))
-        .cloned();
+    let ahead: Vec<Member> = others.iter().filter(|m| place(m) == Ordering::Greater).map(|m| (*m).clone()).collect();
+    let open: Vec<&Member> = others.iter().copied().filter(|m| place(m) == Ordering::Open).collect();
+    let ties: Vec<String> = others.iter().filter(|m| place(m) == Ordering::Equal).map(|m| m.unit.clone()).collect();
+    let best = ahead.len() as u32 + 1;
     let worst = best + open.len() as u32;
-    j.rank = Some(best);
+    j.ahead = ahead;
+    j.ties = ties;
+    j.next_below = j.members.iter().find(|m| m.unit != subject && place(m) == Ordering::Less).cloned();
     if worst > best {
         j.rank_range = Some([best, worst]);
     }
-    j.margin = margin(subject, v, me.rank.unwrap_or(best), asserted, &published);
+    let describe_me = match (me.value, me.bounds, me.below) {
+        (Some(v), Some([lo, hi]), _) => {
+            format!("{subject}'s {} (between {} and {})", number(v), number(lo), number(hi))
+        }
+        (Some(v), None, _) => format!("{subject}'s {}", number(v)),
+        (None, _, Some(b)) => format!("{subject}'s value, suppressed by the source as < {}", number(b)),
+        _ => subject.to_string(),
+    };
+    let uncertain = |open: &[&Member]| -> String {
+        let list: Vec<String> = open.iter().map(|m| m.describe()).collect();
+        format!("suppressed values leave {} on either side of {describe_me}", list.join(", "))
+    };
+    match me.value {
+        Some(v) => {
+            j.subject_value = Some(v);
+            j.rank = Some(best);
+            j.margin = margin(subject, v, me.rank.unwrap_or(best), asserted, &published);
+        }
+        None => j.subject_below = me.below,
+    }
     if of < MIN_MEMBERS {
         j.reason = format!(
             "only {of} member{} with data ({}): a rank among so few says little",
@@ -222,22 +222,34 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         );
         return j;
     }
-    let uncertain = |open: &[&Member]| -> String {
-        let list: Vec<String> = open.iter().map(|m| m.describe()).collect();
-        let mine = match me.bounds {
-            Some([lo, hi]) => format!("{subject}'s {} (between {} and {})", number(v), number(lo), number(hi)),
-            None => format!("{subject}'s {}", number(v)),
-        };
-        format!("suppressed values leave {} on either side of {mine}", list.join(", "))
-    };
-    let (k, holds_best, holds_worst) = (asserted.k(), asserted.holds(best), asserted.holds(worst));
+    let k = asserted.k();
+    if k as usize > of {
+        j.status = Status::Fails;
+        j.reason = format!("there is no {} among {of} members with data", ordinal(k));
+        return j;
+    }
+    if j.ties.len() + 1 == of {
+        j.reason = format!("all {of} members have the same value: a rank says nothing");
+        return j;
+    }
+    if let Asserted::Top(k) = asserted {
+        if k as usize >= of {
+            j.reason = format!("a top-{k} claim among {of} members with data cannot fail");
+            return j;
+        }
+    }
     // with suppressed values the rank lies in best..=worst
+    let (holds_best, holds_worst) = (asserted.holds(best), asserted.holds(worst));
     let determined = match asserted {
         Asserted::Rank(_) => worst == best || k < best || k > worst,
         Asserted::Top(_) => holds_worst || !holds_best,
     };
     if !determined {
-        j.reason = format!("rank between {best} and {worst}: {}", uncertain(&open));
+        j.reason = if me.value.is_none() {
+            format!("rank undetermined, between {best} and {worst}: {describe_me}")
+        } else {
+            format!("rank between {best} and {worst}: {}", uncertain(&open))
+        };
         return j;
     }
     j.status = if holds_best && holds_worst { Status::Holds } else { Status::Fails };
@@ -323,13 +335,7 @@ pub fn number(x: f64) -> String {
         }
         return if x < 0.0 { format!("-{out}") } else { out };
     }
-    if a >= 10.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
+    if a >= 1.0 { format!("{x:.2}") } else { format!("{x:.3}") }
 }
 
 #[cfg(test)]
@@ -379,14 +385,23 @@ mod tests {
         let j = judge("IRN", Asserted::Rank(1), vec![m("IRN", 5.0), m("SAU", 2.0)]);
         assert_eq!((j.status, j.rank), (Status::CannotCheck, Some(1)));
         assert!(j.reason.contains("only 2 members"));
-        // the subject suppressed
-        let j = judge(
-            "IRN",
-            Asserted::Rank(2),
-            vec![Member::censored("IRN", 100.0, 2022), m("ISR", 500.0), m("TUR", 300.0)],
-        );
-        assert_eq!((j.status, j.rank), (Status::CannotCheck, None));
+        // the subject suppressed: the rank is open unless the claim fails either way
+        let ms = vec![Member::censored("IRN", 100.0, 2022), m("ISR", 500.0), m("TUR", 300.0), m("SAU", 90.0)];
+        let j = judge("IRN", Asserted::Rank(3), ms.clone());
+        assert_eq!((j.status, j.rank, j.rank_range), (Status::CannotCheck, None, Some([3, 4])));
         assert_eq!(j.subject_below, Some(100.0));
+        assert!(j.reason.contains("suppressed by the source as < 100"), "{}", j.reason);
+        let j = judge("IRN", Asserted::Rank(2), ms);
+        assert_eq!(j.status, Status::Fails, "at best 3rd: 2nd fails either way");
+        // claims that cannot fail, or cannot be true
+        let ms = vec![m("A", 3.0), m("B", 2.0), m("C", 1.0)];
+        assert_eq!(judge("B", Asserted::Top(3), ms.clone()).status, Status::CannotCheck);
+        let j = judge("B", Asserted::Rank(4), ms);
+        assert_eq!(j.status, Status::Fails);
+        assert!(j.reason.contains("no 4th among 3"), "{}", j.reason);
+        let j = judge("B", Asserted::Rank(1), vec![m("A", 0.0), m("B", 0.0), m("C", 0.0)]);
+        assert_eq!(j.status, Status::CannotCheck);
+        assert!(j.reason.contains("same value"), "{}", j.reason);
         // suppressed members below the subject's value rank below it
         let ms = vec![m("IRN", 116.0), m("ISR", 500.0), Member::censored("SAU", 100.0, 2022)];
         let j = judge("IRN", Asserted::Rank(2), ms);
@@ -417,15 +432,15 @@ mod tests {
         assert_eq!((j.status, j.rank, j.rank_range), (Status::Fails, Some(3), Some([3, 5])));
         assert!(j.reason.contains("EGY 101 (88.8–114)"), "{}", j.reason);
         assert_eq!(judge("IRN", Asserted::Rank(3), ms.clone()).status, Status::CannotCheck);
-        assert_eq!(judge("IRN", Asserted::Top(5), ms).status, Status::Holds);
-        // the subject suppressed: how high it could be is said
+        assert_eq!(judge("IRN", Asserted::Top(3), ms.clone()).status, Status::CannotCheck);
+        assert_eq!(judge("IRN", Asserted::Top(2), ms).status, Status::Fails);
+        // the subject suppressed: below Turkey surely, so 1st fails either way
         let j = judge(
             "SAU",
             Asserted::Rank(1),
             vec![m("TUR", 150.0), Member::censored("SAU", 100.0, 2023), m("ISR", 99.0)],
         );
-        assert_eq!(j.status, Status::CannotCheck);
-        assert!(j.reason.contains("at best 2nd"), "{}", j.reason);
+        assert_eq!((j.status, j.rank_range), (Status::Fails, Some([2, 3])));
     }
 
     #[test]
@@ -434,6 +449,7 @@ mod tests {
         assert_eq!(number(1234567.0), "1,234,567");
         assert_eq!(number(-1000.0), "-1,000");
         assert_eq!(number(4.56789), "4.57");
+        assert_eq!(number(99.7237), "99.72");
         assert_eq!(number(35137.4), "35,137");
         assert_eq!(number(0.8312), "0.831");
         assert_eq!(

@@ -186,7 +186,7 @@ fn compound_claims_need_every_part() {
     let v = json(&["Iran ranks 1st in ai_papers and ai_paper_quality among middle_east in 2020"]);
     let c = &v["claims"][0];
     let readings = c["readings"].as_array().expect("readings");
-    assert_eq!(readings.len(), 2 * 4, "2 counts x 4 quality measures");
+    assert_eq!(readings.len(), 2 * 6, "2 counts x 6 quality measures");
     for r in readings {
         let parts = r["parts"].as_array().expect("parts");
         assert_eq!(parts.len(), 2);
@@ -209,7 +209,7 @@ fn compound_claims_need_every_part() {
     assert_eq!(c["holds_in"], 0);
     // "either" is the other reading: each variant alone, and the count part holds alone
     let v = json(&["Iran ranks 1st in ai_papers or ai_paper_quality among middle_east in 2020"]);
-    assert_eq!(v["claims"][0]["readings"].as_array().expect("r").len(), 2 + 4);
+    assert_eq!(v["claims"][0]["readings"].as_array().expect("r").len(), 2 + 6);
     assert!(v["claims"][0]["holds_in"].as_u64() >= Some(1));
 }
 
@@ -219,14 +219,14 @@ fn no_data_is_not_a_failure() {
     let c = &v["claims"][0];
     assert_eq!(
         (c["checkable"].as_u64(), c["cannot_check"].as_u64(), c["holds_in"].as_u64()),
-        (Some(0), Some(4), Some(0))
+        (Some(0), Some(6), Some(0))
     );
     assert_eq!(c["support"], "unchecked");
     let r = &c["readings"][0];
     assert_eq!(r["status"], "cannot_check");
     assert!(r["reason"].as_str().expect("reason").contains("latest: 2020"), "{r}");
     // the latest evidence, shown but not counted
-    assert_eq!(c["latest"].as_array().expect("latest").len(), 4);
+    assert_eq!(c["latest"].as_array().expect("latest").len(), 6);
     assert_eq!(c["latest"][0]["year"], 2020);
     // a reading with fewer than three members with data cannot be checked either
     let v = json(&["ARE ranks 1 in github_topic_llm among gcc in 2023"]);
@@ -295,7 +295,40 @@ fn natural_phrasings_read_as_their_canonical_form() {
         ),
         (
             "IRN ranks 2 in ai_papers and ai_paper_quality among middle_east in 2020",
-            vec!["Iran ranks 2nd in AI papers and AI paper quality among middle_east in 2020"],
+            vec![
+                "Iran ranks 2nd in AI papers and AI paper quality among middle_east in 2020",
+                "Iran ranks 2nd in the number and quality of AI papers among middle_east (2020)",
+            ],
+        ),
+        (
+            "IRN ranks top 3 in ai_papers among middle_east in 2020-2022",
+            vec![
+                "Iran is one of the top three in AI papers among middle_east between 2020 and 2022",
+                "Iran is among the top 3 countries in AI papers among middle_east, 2020-2022",
+            ],
+        ),
+        (
+            "IRN ranks 2 in ai_papers among middle_east in 2020 in 2022",
+            vec!["Iran takes 2nd place in AI papers among middle_east in 2020 and 2022"],
+        ),
+        (
+            "IRN ranks 10 in ai_papers per capita among middle_east in 2022",
+            vec!["Iran ranks 10th in AI articles per million people among middle_east (2022)"],
+        ),
+        (
+            "ARE ranks 1 in internet_use among gcc in 2022",
+            vec!["the UAE ranks 1st in internet users among gcc in 2022"],
+        ),
+        (
+            "IRN ranks 2 in research_spending and internet_use among apt in 2020",
+            vec!["Iran ranks 2nd in R&D spending and internet users among APT (2020)"],
+        ),
+        (
+            "IRN ranks 2 in ai_papers among wb_middle_east_north_africa_afghanistan_and_pakistan in 2022",
+            vec![
+                "Iran ranks 2nd in AI papers in Middle East/North Africa (2022)",
+                "Iran ranks 2nd in AI papers in MENA (2022)",
+            ],
         ),
     ];
     for (canonical, phrasings) in same {
@@ -479,4 +512,46 @@ fn suppressed_quarters_make_ranks_intervals() {
     assert_eq!(r["status"], if surely_above + 1 > 2 { "fails" } else { "cannot_check" });
     let irn = r["members"].as_array().expect("m").iter().find(|m| m["unit"] == "IRN").expect("IRN");
     assert_eq!(irn["bounds"], serde_json::json!([iran.0, iran.1]));
+}
+
+#[test]
+fn a_suppressed_subject_fails_when_it_is_below_the_asserted_place_either_way() {
+    // 2024: Iran's ML-topic quarters are all below 100; India and Pakistan published
+    // values above 100 in every quarter, so Iran is at best 3rd of Southern Asia
+    let mut rdr = csv::Reader::from_path(root().join("data/github/topics.csv")).expect("topics");
+    let mut quarters: HashMap<String, Vec<f64>> = HashMap::new();
+    for rec in rdr.records() {
+        let r = rec.expect("row");
+        if &r[1] == "machine-learning" && &r[3] == "2024" {
+            quarters.entry(r[2].to_string()).or_default().push(r[0].parse().expect("count"));
+        }
+    }
+    assert!(!quarters.contains_key("IR"), "Iran is suppressed in every 2024 quarter");
+    let surely_above = ["AF", "BD", "BT", "IN", "LK", "MV", "NP", "PK"]
+        .iter()
+        .filter(|c| quarters.get(**c).is_some_and(|q| q.iter().sum::<f64>() / 4.0 > 100.0))
+        .count() as u64;
+    assert!(surely_above >= 2);
+    let v = json(&["IRN ranks 2 in github_topic_machine_learning among un_southern_asia in 2024"]);
+    let r = reading(&v, "un_southern_asia");
+    assert_eq!((r["status"].as_str(), r["subject_below"].as_f64()), (Some("fails"), Some(100.0)), "{r}");
+    assert_eq!(r["rank_range"][0].as_u64(), Some(surely_above + 1), "{r}");
+}
+
+#[test]
+fn a_data_year_is_counted_once_and_an_index_keeps_to_its_year() {
+    // 2022-2024 all find 2022 data: one reading, standing for the three claim years
+    let v = json(&["IRN ranks 2 in ncses_ai_articles_whole among middle_east in 2022-2024"]);
+    let c = &v["claims"][0];
+    assert_eq!(c["of"], 1);
+    assert_eq!(c["readings"][0]["years"], serde_json::json!([2022, 2023, 2024]));
+    assert_eq!(c["readings"][0]["data_year"], 2022);
+    // an index is of its reference year (2022 for the AI ecosystem)
+    let v = json(&["IRN is top 3 in index:ai-ecosystem among persian_gulf (2010)"]);
+    let r = &v["claims"][0]["readings"][0];
+    assert_eq!(r["status"], "cannot_check");
+    assert!(r["reason"].as_str().expect("reason").contains("built for 2022"), "{r}");
+    let v = json(&["IRN is top 3 in index:ai-ecosystem among persian_gulf (2030)"]);
+    let c = &v["claims"][0];
+    assert_eq!((c["of"].as_u64(), c["latest"].as_array().map(Vec::len)), (Some(0), Some(1)), "{c}");
 }

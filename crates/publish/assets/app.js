@@ -475,8 +475,9 @@
   }
 
   // ---- claims
-  const fmtNum = (x) => x === null || x === undefined ? "–" : Math.abs(x) >= 100 || Number.isInteger(x) ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
-  const memberText = (m) => m.value === null || m.value === undefined ? `${m.unit} < ${fmtNum(m.below)}` : `${m.unit} ${fmtNum(m.value)}`;
+  const fmtNum = (x) => x === null || x === undefined ? "–" : Math.abs(x) >= 100 || Number.isInteger(x) ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+  const memberText = (m) => m.value === null || m.value === undefined ? `${m.unit} < ${fmtNum(m.below)}`
+    : m.bounds ? `${m.unit} ${fmtNum(m.value)} (${fmtNum(m.bounds[0])}–${fmtNum(m.bounds[1])})` : `${m.unit} ${fmtNum(m.value)}`;
   const statusWord = { holds: "holds", fails: "fails", cannot_check: "cannot check" };
   function rankText(r) {
     if (r.rank_range) return `${r.rank_range[0]}–${r.rank_range[1]} of ${r.of}`;
@@ -486,7 +487,7 @@
     const parts = [];
     if (r.status === "cannot_check" || (r.parts && r.parts.length) || r.rank_range) parts.push(r.reason);
     if (r.ahead && r.ahead.length) parts.push("ahead: " + r.ahead.map(memberText).join(", "));
-    if (r.subject_value !== null && r.subject_value !== undefined && r.next_below) parts.push(`value ${fmtNum(r.subject_value)}; next below: ${memberText(r.next_below)}`);
+    if (r.subject_value !== null && r.subject_value !== undefined) parts.push(`value ${fmtNum(r.subject_value)}` + (r.next_below ? `; next below: ${memberText(r.next_below)}` : ""));
     if (r.ties && r.ties.length) parts.push("tied with " + r.ties.join(", "));
     if (r.margin) parts.push(r.margin.text);
     if (r.proxy) parts.push("proxy data");
@@ -497,7 +498,7 @@
     const cls = { holds: "holds", fails: "fails", cannot_check: "muted" }[r.status] || "";
     const row = el("tr", sub ? { class: "part" } : {},
       el("td", { text: sub ? "↳ " + r.region : r.region, title: r.region_title || "" }), el("td", { text: r.variant || r.metric }),
-      el("td", { text: r.year ?? "" }), el("td", { text: r.data_year ?? "–" }), el("td", { text: rankText(r) }),
+      el("td", { text: r.years && r.years.length > 1 ? `${r.years[0]}–${r.years[r.years.length - 1]}` : r.year ?? "" }), el("td", { text: r.data_year ?? "–" }), el("td", { text: rankText(r) }),
       el("td", { class: cls, text: statusWord[r.status] || r.status }),
       el("td", { style: "white-space:normal;text-align:left", text: evidenceText(r) }));
     return [row, ...(r.parts || []).flatMap((p) => readingRows(p, true))];

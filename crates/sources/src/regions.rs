@@ -33,6 +33,7 @@ const FILES: &[(&str, &str)] = shipped![
     "escap_asia_pacific",
     "oic",
     "eco",
+    "escap_south_and_south_west_asia",
     "un_africa",
     "un_americas",
     "un_asia",
@@ -146,11 +147,11 @@ pub struct Regions {
     pub aliases: Vec<Alias>,
 }
 
-/// A region name as compared: lower case, `&` as "and", hyphens,
+/// A region name as compared: lower case, `&` and `/` as "and", hyphens,
 /// underscores and dots as spaces, without a leading "the" or a trailing
 /// "region" or "area".
 pub fn normalise(s: &str) -> String {
-    let s = s.to_lowercase().replace('&', " and ").replace(['-', '_', '.', '\u{2013}'], " ");
+    let s = s.to_lowercase().replace(['&', '/'], " and ").replace(['-', '_', '.', '\u{2013}'], " ");
     let mut words: Vec<&str> = s.split_whitespace().collect();
     if words.first() == Some(&"the") {
         words.remove(0);
@@ -297,6 +298,8 @@ mod tests {
         assert_eq!(names("Asia-Pacific"), ["apt", "escap_asia_pacific"]);
         assert_eq!(names("the Gulf"), ["persian_gulf", "gcc"]);
         assert_eq!(names("MENA"), ["wb_middle_east_north_africa_afghanistan_and_pakistan"]);
+        assert_eq!(names("Middle East/North Africa"), names("MENA"));
+        assert_eq!(names("South-West Asia"), ["escap_south_and_south_west_asia"]);
         assert_eq!(names("un southern asia"), ["un_southern_asia"]);
         let e = r.resolve("Midle East").unwrap_err();
         assert!(e.contains("nearest: \"middle east\""), "{e}");

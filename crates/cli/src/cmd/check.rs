@@ -203,10 +203,39 @@ impl Checker {
         let asserted = c.asserted().map_err(|e| anyhow!("{e}"))?;
         let (sets, _) = digindex_claims::regions_of(c, &v.subject, &self.regions, &self.vocab.default_regions)
             .map_err(|e| anyhow!("{e}"))?;
+        let max_age = self.vocab.max_age.max(0);
         for m in &index_metrics {
             let path = self.index_path(&m["index:".len()..])?;
             for region in &sets {
-                v.readings.push(self.index_reading(&path, m, region, &v.subject, asserted)?);
+                let mut r = self.index_reading(&path, m, region, &v.subject, asserted)?;
+                // the index is of its reference year: it stands for the claim's years whose
+                // window holds that year; before them it is the latest evidence
+                let ry = r.year;
+                let covered: Vec<i32> = c.years.iter().copied().filter(|&y| y - max_age <= ry && ry <= y).collect();
+                if c.years.is_empty() || !covered.is_empty() {
+                    if !covered.is_empty() {
+                        r.years = covered;
+                        r.year = r.years[0];
+                    }
+                    v.readings.push(r);
+                } else if c.years.iter().all(|&y| ry < y - max_age) {
+                    v.latest.push(r);
+                } else {
+                    let mut years = c.years.clone();
+                    years.sort_unstable();
+                    let mut u = Reading::unchecked(
+                        region,
+                        m,
+                        &r.variant,
+                        years[0],
+                        format!(
+                            "the index is built for {ry}; the claim is about {}",
+                            years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                    u.years = years;
+                    v.readings.push(u);
+                }
             }
         }
         v.tally();
@@ -410,8 +439,12 @@ fn evidence(r: &Reading) -> String {
     if !r.ahead.is_empty() {
         parts.push(format!("ahead: {}", r.ahead.iter().map(Member::describe).collect::<Vec<_>>().join(", ")));
     }
-    if let (Some(v), Some(b)) = (r.subject_value, &r.next_below) {
-        parts.push(format!("value {}; next below: {}", digindex_claims::reading::number(v), b.describe()));
+    match (r.subject_value, r.subject_below, &r.next_below) {
+        (Some(v), _, Some(b)) => {
+            parts.push(format!("value {}; next below: {}", digindex_claims::reading::number(v), b.describe()))
+        }
+        (Some(v), _, None) => parts.push(format!("value {}", digindex_claims::reading::number(v))),
+        _ => {}
     }
     if !r.ties.is_empty() {
         parts.push(format!("tied with {}", r.ties.join(", ")));
@@ -431,11 +464,15 @@ fn reading_line(r: &Reading, indent: &str) -> String {
         (Some(k), None) => format!("{k}/{}", r.of),
         (None, _) => "-".into(),
     };
+    let years = match (r.years.first(), r.years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{}", b % 100),
+        _ => r.year.to_string(),
+    };
     format!(
-        "{indent}{:<22} {:<48} {:>4} {:>4} {:>7}  {:<12} {}",
+        "{indent}{:<22} {:<48} {:>7} {:>4} {:>7}  {:<12} {}",
         clip(&r.region, 22),
         clip(&r.variant, 48),
-        r.year,
+        years,
         r.data_year.map(|y| y.to_string()).unwrap_or("-".into()),
         rank,
         status_word(r.status),
@@ -454,7 +491,7 @@ pub fn print(verdicts: &[Verdict]) -> Result<()> {
             out!("  not a member of: {}", v.outside.join(", "));
         }
         out!(
-            "  {:<22} {:<48} {:>4} {:>4} {:>7}  {:<12} {}",
+            "  {:<22} {:<48} {:>7} {:>4} {:>7}  {:<12} {}",
             "region",
             "measure",
             "year",
