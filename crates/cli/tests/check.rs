@@ -483,19 +483,25 @@ fn index_claims_use_the_built_index_and_its_rank_interval() {
     assert!(r["reason"].as_str().expect("reason").contains("cannot be built"), "{r}");
 }
 
+/// GitHub's published machine-learning-topic quarters of a year, by ISO2 code, from the raw file.
+fn ml_quarters(year: &str) -> HashMap<String, Vec<f64>> {
+    let mut rdr = csv::Reader::from_path(root().join("data/github/topics.csv")).expect("topics");
+    let mut quarters: HashMap<String, Vec<f64>> = HashMap::new();
+    for rec in rdr.records() {
+        let r = rec.expect("row");
+        if &r[1] == "machine-learning" && &r[3] == year {
+            quarters.entry(r[2].to_string()).or_default().push(r[0].parse().expect("count"));
+        }
+    }
+    quarters
+}
+
 #[test]
 fn suppressed_quarters_make_ranks_intervals() {
     // GitHub's ML topic, 2023, from the raw quarters: a suppressed quarter is below 100,
     // so an annual mean lies between (published sum)/4 and (published sum + 100 per
     // suppressed quarter)/4
-    let mut rdr = csv::Reader::from_path(root().join("data/github/topics.csv")).expect("topics");
-    let mut quarters: HashMap<String, Vec<f64>> = HashMap::new();
-    for rec in rdr.records() {
-        let r = rec.expect("row");
-        if &r[1] == "machine-learning" && &r[3] == "2023" {
-            quarters.entry(r[2].to_string()).or_default().push(r[0].parse().expect("count"));
-        }
-    }
+    let quarters = ml_quarters("2023");
     let bounds = |iso2: &str| -> (f64, f64) {
         let q = quarters.get(iso2).cloned().unwrap_or_default();
         let sum: f64 = q.iter().sum();
@@ -518,14 +524,7 @@ fn suppressed_quarters_make_ranks_intervals() {
 fn a_suppressed_subject_fails_when_it_is_below_the_asserted_place_either_way() {
     // 2024: Iran's ML-topic quarters are all below 100; India and Pakistan published
     // values above 100 in every quarter, so Iran is at best 3rd of Southern Asia
-    let mut rdr = csv::Reader::from_path(root().join("data/github/topics.csv")).expect("topics");
-    let mut quarters: HashMap<String, Vec<f64>> = HashMap::new();
-    for rec in rdr.records() {
-        let r = rec.expect("row");
-        if &r[1] == "machine-learning" && &r[3] == "2024" {
-            quarters.entry(r[2].to_string()).or_default().push(r[0].parse().expect("count"));
-        }
-    }
+    let quarters = ml_quarters("2024");
     assert!(!quarters.contains_key("IR"), "Iran is suppressed in every 2024 quarter");
     let surely_above = ["AF", "BD", "BT", "IN", "LK", "MV", "NP", "PK"]
         .iter()
