@@ -214,6 +214,9 @@ pub struct SweepYear {
     pub of: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_range: Option<[u32; 2]>,
+    /// Every member has the same value: no rank.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_tied: bool,
 }
 
 /// The verdict on a claim.
@@ -302,6 +305,9 @@ enum Cell {
     /// A value with suppressed parts: the value, and the bounds of the truth.
     Partial(f64, f64, f64),
     Below(f64),
+    /// A value exists but cannot be expressed (a count with no population
+    /// to divide by): the member has data, its place is unknown.
+    Unknown(&'static str),
 }
 
 impl Context<'_> {
@@ -331,12 +337,15 @@ impl Context<'_> {
         if !v.per_capita {
             return Some(cell);
         }
-        let (_, p) = self.population(unit, year)?;
+        let Some((_, p)) = self.population(unit, year).filter(|(_, p)| *p > 0.0) else {
+            return Some(Cell::Unknown("a value, but no population to divide it by"));
+        };
         let per = |x: f64| x / (p * self.vocabulary.population_scale) * 1e6;
-        (p > 0.0).then_some(match cell {
+        Some(match cell {
             Cell::Value(x) => Cell::Value(per(x)),
             Cell::Partial(x, lo, hi) => Cell::Partial(per(x), per(lo), per(hi)),
             Cell::Below(b) => Cell::Below(per(b)),
+            Cell::Unknown(why) => Cell::Unknown(why),
         })
     }
 
@@ -392,6 +401,7 @@ impl Context<'_> {
                 Some((y, Cell::Value(x))) => members.push(Member::value(u.clone(), x, y)),
                 Some((y, Cell::Partial(x, lo, hi))) => members.push(Member::partial(u.clone(), x, lo, hi, y)),
                 Some((y, Cell::Below(b))) => members.push(Member::censored(u.clone(), b, y)),
+                Some((y, Cell::Unknown(why))) => members.push(Member::unknown(u.clone(), y, why)),
                 None => missing.push(u.clone()),
             }
         }
@@ -441,7 +451,11 @@ impl Context<'_> {
         let mut judged: Vec<Reading> = parts
             .iter()
             .map(|p| {
-                let (members, missing) = self.members(region, p, data_year, mix_years.then_some(window));
+                let (members, missing) = if mix_years {
+                    self.members(region, p, year, Some(window))
+                } else {
+                    self.members(region, p, data_year, None)
+                };
                 let j = judge(subject, asserted, members);
                 let mut r = Reading::judged(region, &p.metric, p.variant.name(), year, Some(data_year), j, missing);
                 r.mixed_years = mix_years && r.members.iter().any(|m| m.year != data_year);
@@ -687,7 +701,8 @@ fn sweep(ctx: &Context<'_>, subject: &str, region: &RegionSet, p: &Part) -> Swee
         .map(|y| {
             let (members, _) = ctx.members(region, p, y, None);
             let j = judge(subject, Asserted::Rank(1), members);
-            SweepYear { year: y, rank: j.rank, of: j.of, rank_range: j.rank_range }
+            let all_tied = j.of > 1 && j.ties.len() + 1 == j.of;
+            SweepYear { year: y, rank: j.rank.filter(|_| !all_tied), of: j.of, rank_range: j.rank_range, all_tied }
         })
         .collect();
     years.sort_by_key(|y| y.year);
@@ -706,9 +721,10 @@ pub fn sweep_text(years: &[SweepYear]) -> String {
     let mut groups: Vec<(String, Vec<i32>)> = Vec::new();
     for y in years {
         let label = match (y.rank, y.rank_range) {
+            _ if y.all_tied => "all level".into(),
             (_, Some([a, b])) => format!("{}–{}", reading::ordinal(a), reading::ordinal(b)),
             (Some(k), None) => reading::ordinal(k),
-            (None, _) => "suppressed".into(),
+            (None, _) => "undetermined".into(),
         };
         match groups.iter_mut().find(|(l, _)| *l == label) {
             Some((_, ys)) => ys.push(y.year),
@@ -755,7 +771,7 @@ mod tests {
 
     #[test]
     fn sweeps_in_words() {
-        let y = |year, rank| SweepYear { year, rank: Some(rank), of: 9, rank_range: None };
+        let y = |year, rank| SweepYear { year, rank: Some(rank), of: 9, rank_range: None, all_tied: false };
         let ys = [y(2018, 1), y(2019, 2), y(2020, 1), y(2021, 2), y(2022, 2), y(2016, 1), y(2017, 1)];
         assert_eq!(sweep_text(&ys), "2nd in 2019 and 2021–2022; 1st in 2016–2018 and 2020");
         assert_eq!(sweep_text(&[]), "");

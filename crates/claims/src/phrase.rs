@@ -108,12 +108,17 @@ pub fn parse_line(line: &str, lx: &Lexicon<'_>) -> Result<Claim, ClaimError> {
     // years: "in 2022", "(2022)", ", 2022", "(2020-2022)", "in 2020 to 2022", "between
     // 2020 and 2022" (ranges), "in 2020 and 2022" (two years)
     let year_re = regex(
-        r"(?i)(?:,\s*|\(\s*|\b(?:in|for|during|as of|(?P<between>between|from))\s+)?\b(?P<a>(?:19|20)\d\d)\b(?:\s*(?P<sep>-|–|to|and)\s*(?P<b>(?:19|20)\d\d)\b)?\s*\)?",
+        r"(?i)(?:,\s*|\(\s*|\b(?:in|for|during|as of|(?P<between>between|from))\s+)?\b(?P<a>(?:19|20)\d\d)\b(?:\s*(?P<sep>-|–|to|and)\s*(?P<b>(?:19|20)?\d\d)\b)?\s*\)?",
     )?;
     let mut years = Vec::new();
     for c in year_re.captures_iter(text) {
         let from: i32 = c["a"].parse().map_err(|_| ClaimError(format!("bad year in {text:?}")))?;
-        let to: i32 = c.name("b").and_then(|m| m.as_str().parse().ok()).unwrap_or(from);
+        // "2021-22": the century of the first year
+        let to: i32 = c
+            .name("b")
+            .and_then(|m| m.as_str().parse::<i32>().ok())
+            .map(|b| if b < 100 { from - from % 100 + b } else { b })
+            .unwrap_or(from);
         let list = c.name("sep").is_some_and(|s| s.as_str().eq_ignore_ascii_case("and")) && c.name("between").is_none();
         if list {
             years.extend([from, to]);
@@ -247,6 +252,10 @@ fn metrics(phrase: &str, lx: &Lexicon<'_>) -> Result<Measure, ClaimError> {
         per_capita = Some(false);
         phrase = phrase[..m.start()].trim();
     }
+    // "in terms of AI papers", "in the field of"
+    if let Some(m) = regex(r"(?i)^(?:terms|the\s+field|the\s+area)\s+of\s+")?.find(phrase) {
+        phrase = phrase[m.end()..].trim();
+    }
     let one = |ms: Vec<String>, all: bool| Measure { metrics: ms, all, per_capita };
     let single = lx.vocabulary.resolve_metric(phrase, lx.codes);
     if let Ok(m) = &single {
@@ -286,7 +295,10 @@ fn regions(phrase: &str, lx: &Lexicon<'_>) -> Result<Vec<String>, ClaimError> {
             return Ok(p.trim().to_string());
         }
         // "Middle East countries", "Gulf states"
-        let trimmed = regex(r"(?i)\s+(?:countries|nations|states|economies)$")?.replace(p, "").to_string();
+        let trimmed =
+            regex(r"(?i)\s+(?:countries|nations|states|economies|members|member\s+states|member\s+countries)$")?
+                .replace(p, "")
+                .to_string();
         lx.regions.resolve(&trimmed).map(|_| trimmed.trim().to_string()).map_err(ClaimError)
     };
     let mut out = Vec::new();

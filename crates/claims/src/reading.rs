@@ -52,17 +52,34 @@ pub struct Member {
     /// them at half the threshold, the truth lies between these.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bounds: Option<[f64; 2]>,
+    /// Why a member with data has no comparable value (no population for
+    /// a per-capita value): its place is unknown, either side of anyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
 }
 
 impl Member {
     /// A published value.
     pub fn value(unit: impl Into<String>, value: f64, year: i32) -> Member {
-        Member { unit: unit.into(), value: Some(value), year, below: None, rank: None, bounds: None }
+        Member { unit: unit.into(), value: Some(value), year, below: None, rank: None, bounds: None, unknown: None }
     }
 
     /// A suppressed value, known only to be below `below`.
     pub fn censored(unit: impl Into<String>, below: f64, year: i32) -> Member {
-        Member { unit: unit.into(), value: None, year, below: Some(below), rank: None, bounds: None }
+        Member { unit: unit.into(), value: None, year, below: Some(below), rank: None, bounds: None, unknown: None }
+    }
+
+    /// A member with data whose comparable value is unknown, and why.
+    pub fn unknown(unit: impl Into<String>, year: i32, why: &str) -> Member {
+        Member {
+            unit: unit.into(),
+            value: None,
+            year,
+            below: None,
+            rank: None,
+            bounds: None,
+            unknown: Some(why.into()),
+        }
     }
 
     /// A value some of whose parts were suppressed: `value` counts them at
@@ -87,7 +104,7 @@ impl Member {
             (Some(v), _, Some([lo, hi])) => format!("{} {} ({}–{})", self.unit, number(v), number(lo), number(hi)),
             (Some(v), _, None) => format!("{} {}", self.unit, number(v)),
             (None, Some(b), _) => format!("{} < {}", self.unit, number(b)),
-            _ => self.unit.clone(),
+            _ => format!("{} (unknown: {})", self.unit, self.unknown.as_deref().unwrap_or("no value")),
         }
     }
 }
@@ -200,17 +217,31 @@ pub fn judge(subject: &str, asserted: Asserted, members: Vec<Member>) -> Judged 
         }
         (Some(v), None, _) => format!("{subject}'s {}", number(v)),
         (None, _, Some(b)) => format!("{subject}'s value, suppressed by the source as < {}", number(b)),
-        _ => subject.to_string(),
+        _ => format!("{subject}'s value, unknown: {}", me.unknown.as_deref().unwrap_or("no value")),
     };
     let uncertain = |open: &[&Member]| -> String {
         let list: Vec<String> = open.iter().map(|m| m.describe()).collect();
-        format!("suppressed values leave {} on either side of {describe_me}", list.join(", "))
+        format!("{} could be on either side of {describe_me}", list.join(", "))
     };
     match me.value {
         Some(v) => {
             j.subject_value = Some(v);
             j.rank = Some(best);
             j.margin = margin(subject, v, me.rank.unwrap_or(best), asserted, &published);
+            // a margin between values that count suppressed parts at half the threshold
+            if let Some(m) = &mut j.margin {
+                let other = published.iter().find(|x| x.unit == m.unit).map(Member::interval);
+                if let Some((lo, hi)) = other {
+                    if me.bounds.is_some() || lo < hi {
+                        let overlap = lo <= mine.1 && hi >= mine.0;
+                        m.text.push_str(if overlap {
+                            " — on values counting suppressed quarters at half the threshold; their true ranges overlap"
+                        } else {
+                            " — on values counting suppressed quarters at half the threshold"
+                        });
+                    }
+                }
+            }
         }
         None => j.subject_below = me.below,
     }
@@ -430,7 +461,7 @@ mod tests {
         let j = judge("IRN", Asserted::Rank(2), ms.clone());
         // Turkey and Israel surely above; Egypt and Saudi Arabia either side
         assert_eq!((j.status, j.rank, j.rank_range), (Status::Fails, Some(3), Some([3, 5])));
-        assert!(j.reason.contains("EGY 101 (88.75–114)"), "{}", j.reason);
+        assert!(j.reason.contains("EGY 101 (88.75–114), SAU < 100 could be on either side"), "{}", j.reason);
         assert_eq!(judge("IRN", Asserted::Rank(3), ms.clone()).status, Status::CannotCheck);
         assert_eq!(judge("IRN", Asserted::Top(3), ms.clone()).status, Status::CannotCheck);
         assert_eq!(judge("IRN", Asserted::Top(2), ms).status, Status::Fails);
@@ -441,6 +472,18 @@ mod tests {
             vec![m("TUR", 150.0), Member::censored("SAU", 100.0, 2023), m("ISR", 99.0)],
         );
         assert_eq!((j.status, j.rank_range), (Status::Fails, Some([2, 3])));
+    }
+
+    #[test]
+    fn a_member_without_a_comparable_value_could_be_anywhere() {
+        // a count with no population to divide it by: per capita, its place is unknown
+        let ms = vec![m("KOR", 49.6), m("JPN", 31.1), m("CHN", 29.0), Member::unknown("TWN", 2022, "no population")];
+        let j = judge("JPN", Asserted::Rank(3), ms.clone());
+        assert_eq!((j.status, j.rank_range), (Status::CannotCheck, Some([2, 3])));
+        assert!(j.reason.contains("TWN (unknown: no population)"), "{}", j.reason);
+        assert_eq!(judge("JPN", Asserted::Rank(1), ms.clone()).status, Status::Fails);
+        let j = judge("TWN", Asserted::Rank(1), ms);
+        assert_eq!((j.status, j.rank, j.rank_range), (Status::CannotCheck, None, Some([1, 4])));
     }
 
     #[test]

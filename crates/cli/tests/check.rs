@@ -554,3 +554,41 @@ fn a_data_year_is_counted_once_and_an_index_keeps_to_its_year() {
     let c = &v["claims"][0];
     assert_eq!((c["of"].as_u64(), c["latest"].as_array().map(Vec::len)), (Some(0), Some(1)), "{c}");
 }
+
+#[test]
+fn a_count_without_a_population_is_not_dropped_per_capita() {
+    // NCSES counts Taiwan's papers; the population source has no Taiwan: per capita its
+    // place is unknown, so Japan's rank is open, not decided without it
+    let v = json(&["Japan ranks 3rd in AI papers per capita in Eastern Asia in 2022"]);
+    let r = reading(&v, "un_eastern_asia");
+    let twn =
+        r["members"].as_array().expect("m").iter().find(|m| m["unit"] == "TWN").expect("TWN is a member with data");
+    assert!(twn["unknown"].as_str().expect("why").contains("no population"), "{twn}");
+    assert_eq!(r["status"], "cannot_check", "{r}");
+    assert_eq!(r["rank_range"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn mixing_years_takes_each_members_latest_in_the_window() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("mixed.toml");
+    std::fs::write(
+        &f,
+        "[[claim]]\nid = \"rd\"\nsubject = \"IRN\"\nrank = 2\nmetrics = [\"gb_xpd_rsdv_gd_zs\"]\nregions = [\"middle_east\"]\nyears = [2022]\nmix_years = true\n",
+    )
+    .expect("write");
+    let v = json(&[f.to_str().expect("utf8")]);
+    let r = &v["claims"][0]["readings"][0];
+    let years: Vec<i64> = r["members"].as_array().expect("m").iter().filter_map(|m| m["year"].as_i64()).collect();
+    assert!(years.iter().all(|y| (2020..=2022).contains(y)), "{years:?}");
+    // each member's latest: the data year of a reading with that member as the subject
+    let members = r["members"].as_array().expect("m");
+    assert!(members.len() >= 5);
+    for m in members.iter().take(5) {
+        let own = json(&[&format!(
+            "{} ranks 1 in gb_xpd_rsdv_gd_zs among middle_east in 2022",
+            m["unit"].as_str().expect("unit")
+        )]);
+        assert_eq!(m["year"], own["claims"][0]["readings"][0]["data_year"], "{m}");
+    }
+}

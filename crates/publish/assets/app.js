@@ -476,7 +476,7 @@
 
   // ---- claims
   const fmtNum = (x) => x === null || x === undefined ? "–" : Math.abs(x) >= 100 || Number.isInteger(x) ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
-  const memberText = (m) => m.value === null || m.value === undefined ? `${m.unit} < ${fmtNum(m.below)}`
+  const memberText = (m) => m.unknown ? `${m.unit} (unknown: ${m.unknown})` : m.value === null || m.value === undefined ? `${m.unit} < ${fmtNum(m.below)}`
     : m.bounds ? `${m.unit} ${fmtNum(m.value)} (${fmtNum(m.bounds[0])}–${fmtNum(m.bounds[1])})` : `${m.unit} ${fmtNum(m.value)}`;
   const statusWord = { holds: "holds", fails: "fails", cannot_check: "cannot check" };
   function rankText(r) {
@@ -489,6 +489,7 @@
     if (r.ahead && r.ahead.length) parts.push("ahead: " + r.ahead.map(memberText).join(", "));
     if (r.subject_value !== null && r.subject_value !== undefined) parts.push(`value ${fmtNum(r.subject_value)}` + (r.next_below ? `; next below: ${memberText(r.next_below)}` : ""));
     if (r.ties && r.ties.length) parts.push("tied with " + r.ties.join(", "));
+    if (r.missing && r.missing.length && r.data_year) parts.push("no data: " + r.missing.join(", "));
     if (r.margin) parts.push(r.margin.text);
     if (r.proxy) parts.push("proxy data");
     if (r.note) parts.push(r.note);

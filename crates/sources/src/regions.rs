@@ -193,6 +193,18 @@ impl Regions {
         if let Some(s) = self.sets.iter().find(|s| normalise(&s.name) == n) {
             return Ok(vec![s]);
         }
+        // a UN or World Bank region by its own name ("Eastern Asia", "Sub-Saharan Africa"): every such set
+        let by_name: Vec<&RegionSet> = self
+            .sets
+            .iter()
+            .filter(|s| {
+                let name = normalise(&s.name);
+                name.strip_prefix("un ").or_else(|| name.strip_prefix("wb ")).is_some_and(|rest| rest == n)
+            })
+            .collect();
+        if !by_name.is_empty() {
+            return Ok(by_name);
+        }
         Err(format!("unknown region {said:?}{}", self.nearest(t)))
     }
 
@@ -301,6 +313,8 @@ mod tests {
         assert_eq!(names("Middle East/North Africa"), names("MENA"));
         assert_eq!(names("South-West Asia"), ["escap_south_and_south_west_asia"]);
         assert_eq!(names("un southern asia"), ["un_southern_asia"]);
+        assert_eq!(names("Eastern Asia"), ["un_eastern_asia"]);
+        assert_eq!(names("Western Europe"), ["un_western_europe"]);
         let e = r.resolve("Midle East").unwrap_err();
         assert!(e.contains("nearest: \"middle east\""), "{e}");
         assert!(r.of("IRN").iter().any(|s| s.name == "eco"));

@@ -449,6 +449,9 @@ fn evidence(r: &Reading) -> String {
     if !r.ties.is_empty() {
         parts.push(format!("tied with {}", r.ties.join(", ")));
     }
+    if !r.missing.is_empty() && r.data_year.is_some() {
+        parts.push(format!("no data: {}", r.missing.join(", ")));
+    }
     if let Some(m) = &r.margin {
         parts.push(m.text.clone());
     }
