@@ -276,7 +276,12 @@ impl Verdict {
             years.sort_unstable();
             years.dedup();
             let ys: Vec<String> = years.iter().map(i32::to_string).collect();
-            s.push_str(&format!("; latest evidence from {}", ys.join(", ")));
+            let held = self.latest.iter().filter(|r| r.status == Status::Holds).count();
+            s.push_str(&format!(
+                "; the latest evidence ({}, not counted) holds in {held} of its {} readings",
+                ys.join(", "),
+                self.latest.len()
+            ));
         }
         self.summary = s;
     }

@@ -490,6 +490,18 @@ pub fn print(verdicts: &[Verdict]) -> Result<()> {
         out!("{} — {}", if v.id.is_empty() { "claim" } else { &v.id }, v.text);
         out!("  read as: {}", v.canonical);
         out!("  VERDICT: {} {} {}", v.subject, v.asserted, v.summary);
+        out!(
+            "  readings: {} — {} hold, {} fail, {} cannot be checked{}",
+            v.of,
+            v.holds_in,
+            v.checkable - v.holds_in,
+            v.cannot_check,
+            if v.latest.is_empty() {
+                String::new()
+            } else {
+                format!("; {} latest-evidence readings apart", v.latest.len())
+            }
+        );
         if !v.outside.is_empty() {
             out!("  not a member of: {}", v.outside.join(", "));
         }
