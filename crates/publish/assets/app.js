@@ -486,8 +486,10 @@
   function evidenceText(r) {
     const parts = [];
     if (r.status === "cannot_check" || (r.parts && r.parts.length) || r.rank_range) parts.push(r.reason);
-    if (r.ahead && r.ahead.length) parts.push("ahead: " + r.ahead.map(memberText).join(", "));
-    if (r.subject_value !== null && r.subject_value !== undefined) parts.push(`value ${fmtNum(r.subject_value)}` + (r.next_below ? `; next below: ${memberText(r.next_below)}` : ""));
+    // with mixed years, every member's year
+    const mt = (m) => r.mixed_years ? `${memberText(m)} (${m.year})` : memberText(m);
+    if (r.ahead && r.ahead.length) parts.push("ahead: " + r.ahead.map(mt).join(", "));
+    if (r.subject_value !== null && r.subject_value !== undefined) parts.push(`value ${fmtNum(r.subject_value)}` + (r.next_below ? `; next below: ${mt(r.next_below)}` : ""));
     if (r.ties && r.ties.length) parts.push("tied with " + r.ties.join(", "));
     if (r.missing && r.missing.length && r.data_year) parts.push("no data: " + r.missing.join(", "));
     if (r.margin) parts.push(r.margin.text);

@@ -436,12 +436,14 @@ fn evidence(r: &Reading) -> String {
     if r.proxy {
         parts.push("proxy data".into());
     }
+    // with mixed years, every member's year
+    let member = |m: &Member| if r.mixed_years { format!("{} ({})", m.describe(), m.year) } else { m.describe() };
     if !r.ahead.is_empty() {
-        parts.push(format!("ahead: {}", r.ahead.iter().map(Member::describe).collect::<Vec<_>>().join(", ")));
+        parts.push(format!("ahead: {}", r.ahead.iter().map(member).collect::<Vec<_>>().join(", ")));
     }
     match (r.subject_value, r.subject_below, &r.next_below) {
         (Some(v), _, Some(b)) => {
-            parts.push(format!("value {}; next below: {}", digindex_claims::reading::number(v), b.describe()))
+            parts.push(format!("value {}; next below: {}", digindex_claims::reading::number(v), member(b)))
         }
         (Some(v), _, None) => parts.push(format!("value {}", digindex_claims::reading::number(v))),
         _ => {}
