@@ -247,14 +247,7 @@ fn members_are_compared_on_one_year_unless_asked() {
         }
     }
     // mixing years is an explicit opt-in, and says so
-    let dir = tempfile::tempdir().expect("tmp");
-    let f = dir.path().join("mixed.toml");
-    std::fs::write(
-        &f,
-        "[[claim]]\nid = \"mixed\"\nsubject = \"IRN\"\nrank = 2\nmetrics = [\"ncses_ai_articles_whole\"]\nregions = [\"middle_east\"]\nyears = [2024]\nmix_years = true\n",
-    )
-    .expect("write");
-    let v = json(&[f.to_str().expect("utf8")]);
+    let v = mixed_years_claim("ncses_ai_articles_whole", 2024);
     let r = &v["claims"][0]["readings"][0];
     assert_eq!(r["data_year"], 2022);
     assert!(r["members"].as_array().expect("m").iter().all(|m| m["year"].as_i64() <= Some(2024)));
@@ -568,16 +561,21 @@ fn a_count_without_a_population_is_not_dropped_per_capita() {
     assert_eq!(r["rank_range"].as_array().map(Vec::len), Some(2));
 }
 
-#[test]
-fn mixing_years_takes_each_members_latest_in_the_window() {
+/// Checks "IRN ranks 2 in METRIC among middle_east in YEAR" with `mix_years = true`
+/// (an option of claim files only).
+fn mixed_years_claim(metric: &str, year: i32) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("tmp");
     let f = dir.path().join("mixed.toml");
-    std::fs::write(
-        &f,
-        "[[claim]]\nid = \"rd\"\nsubject = \"IRN\"\nrank = 2\nmetrics = [\"gb_xpd_rsdv_gd_zs\"]\nregions = [\"middle_east\"]\nyears = [2022]\nmix_years = true\n",
-    )
-    .expect("write");
-    let v = json(&[f.to_str().expect("utf8")]);
+    let claim = format!(
+        "[[claim]]\nid = \"mixed\"\nsubject = \"IRN\"\nrank = 2\nmetrics = [\"{metric}\"]\nregions = [\"middle_east\"]\nyears = [{year}]\nmix_years = true\n"
+    );
+    std::fs::write(&f, claim).expect("write");
+    json(&[f.to_str().expect("utf8")])
+}
+
+#[test]
+fn mixing_years_takes_each_members_latest_in_the_window() {
+    let v = mixed_years_claim("gb_xpd_rsdv_gd_zs", 2022);
     let r = &v["claims"][0]["readings"][0];
     let years: Vec<i64> = r["members"].as_array().expect("m").iter().filter_map(|m| m["year"].as_i64()).collect();
     assert!(years.iter().all(|y| (2020..=2022).contains(y)), "{years:?}");
