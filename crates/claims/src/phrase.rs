@@ -12,6 +12,9 @@
 //! are each a reading. Whatever cannot be read is an error that shows the
 //! canonical form, which [`canonical`] writes for any claim.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use regex::Regex;
 
 use crate::claim::{Claim, Vocabulary};
@@ -89,8 +92,17 @@ fn rank_word(w: &str) -> Option<u32> {
 
 const EXAMPLE: &str = "IRN ranks 2 in ai_papers among middle_east in 2022";
 
-fn regex(re: &str) -> Result<Regex, ClaimError> {
-    Regex::new(re).map_err(|e| ClaimError(format!("internal: {e}")))
+/// A pattern of the parser, compiled once per process (a `Regex` clone
+/// shares the compiled program).
+fn regex(re: &'static str) -> Result<Regex, ClaimError> {
+    static COMPILED: LazyLock<Mutex<HashMap<&'static str, Regex>>> = LazyLock::new(Default::default);
+    let mut compiled = COMPILED.lock().map_err(|_| ClaimError("internal: the pattern cache is poisoned".into()))?;
+    if let Some(r) = compiled.get(re) {
+        return Ok(r.clone());
+    }
+    let r = Regex::new(re).map_err(|e| ClaimError(format!("internal: {e}")))?;
+    compiled.insert(re, r.clone());
+    Ok(r)
 }
 
 /// Words that introduce a measure or a region.
