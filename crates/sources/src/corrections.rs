@@ -347,7 +347,7 @@ reason = "transcription error"
     fn parse_and_apply() {
         let c = Countries::shipped();
         let p = Path::new("corrections.toml");
-        let list = parse(p, FILE, &["co2", "gci"], &c).expect("valid");
+        let list = parse(p, FILE, &["co2", "gci"], c).expect("valid");
         assert_eq!(list[0].unit, "NRU");
         assert_eq!(list[0].line, 2);
         assert_eq!(list[1].line, 9);
@@ -367,7 +367,7 @@ reason = "transcription error"
         assert!(e.to_string().contains("line 2") && e.to_string().contains("matches no value"), "{e}");
         // a confirmation keeps the value and records the review
         let confirm = "[[correction]]\nindicator = \"co2\"\nunit = \"AFG\"\nyears = 2022\naction = \"confirm\"\nreason = \"genuine\"\n";
-        let list2 = parse(p, confirm, &["co2"], &c).expect("valid");
+        let list2 = parse(p, confirm, &["co2"], c).expect("valid");
         let mut a2 = vec![obs("AFG", 2022, 0.622)];
         let applied = apply("co2", &mut a2, &list2).expect("applies");
         assert_eq!(
@@ -384,7 +384,7 @@ reason = "transcription error"
     fn bad_entries_name_the_line_and_field() {
         let c = Countries::shipped();
         let p = Path::new("corrections.toml");
-        let e = |text: &str| parse(p, text, &["co2", "gci"], &c).unwrap_err().to_string();
+        let e = |text: &str| parse(p, text, &["co2", "gci"], c).unwrap_err().to_string();
         let one = |extra: &str| format!("[[correction]]\nindicator = \"co2\"\nunit = \"NRU\"\nyears = 2020\n{extra}");
         assert!(e(&one("action = \"exclude\"\n")).contains("reason"), "no reason");
         let m = e(&one("action = \"replace\"\nreason = \"r\"\n"));

@@ -89,8 +89,15 @@ fn table(text: &str) -> Vec<csv::StringRecord> {
 }
 
 impl Countries {
-    /// The shipped registry.
-    pub fn shipped() -> Countries {
+    /// The shipped registry, built once per process (reading its tables
+    /// and compiling its ~250 patterns takes a tenth of a second) and shared.
+    pub fn shipped() -> &'static Countries {
+        static SHIPPED: std::sync::LazyLock<Countries> = std::sync::LazyLock::new(Countries::build);
+        &SHIPPED
+    }
+
+    /// Builds the registry from the shipped tables.
+    fn build() -> Countries {
         let mut list = Vec::new();
         for r in table(COUNTRIES) {
             list.push(Country {
@@ -286,6 +293,14 @@ impl Countries {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_registry_is_built_once_per_process() {
+        let a = Countries::shipped();
+        let b = std::thread::spawn(|| Countries::shipped() as *const Countries as usize).join().expect("thread");
+        assert!(std::ptr::eq(a, Countries::shipped()));
+        assert_eq!(a as *const Countries as usize, b);
+    }
 
     #[test]
     fn codes_names_and_aliases() {

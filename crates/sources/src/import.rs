@@ -793,14 +793,14 @@ mod tests {
     fn ddf_resolves_skips_and_checks_duplicates() {
         let c = Countries::shipped();
         let p = Path::new("x.csv");
-        let r = import(p, b"geo,time,v\nirn,2020,1.5\nkos,2020,2\nussr,1980,3\n", &sel("ddf"), &c, None).expect("ok");
+        let r = import(p, b"geo,time,v\nirn,2020,1.5\nkos,2020,2\nussr,1980,3\n", &sel("ddf"), c, None).expect("ok");
         assert_eq!(r.observations.len(), 2);
         assert_eq!(r.observations[0].unit, "IRN");
         assert_eq!(r.observations[1].unit, "XKX");
         assert_eq!(r.skipped["ussr"], 1);
-        let e = import(p, b"geo,time,v\nirn,2020,1.5\nirn,2020,2\n", &sel("ddf"), &c, None).unwrap_err();
+        let e = import(p, b"geo,time,v\nirn,2020,1.5\nirn,2020,2\n", &sel("ddf"), c, None).unwrap_err();
         assert!(e.to_string().contains("line 3") && e.to_string().contains("second, different value"), "{e}");
-        let e = import(p, b"geo,time,v\natlantis,2020,1\n", &sel("ddf"), &c, None).unwrap_err();
+        let e = import(p, b"geo,time,v\natlantis,2020,1\n", &sel("ddf"), c, None).unwrap_err();
         assert!(e.to_string().contains("line 2, column \"geo\": unknown country"), "{e}");
     }
 
@@ -808,24 +808,24 @@ mod tests {
     fn generic_and_official_formats() {
         let c = Countries::shipped();
         let p = Path::new("w.csv");
-        let r = import(p, b"unit,2019,2020\nJapan,1,\nKOR,3,4\nWorld,9,9\n", &sel("wide"), &c, None).expect("wide");
+        let r = import(p, b"unit,2019,2020\nJapan,1,\nKOR,3,4\nWorld,9,9\n", &sel("wide"), c, None).expect("wide");
         assert_eq!(r.observations.len(), 3);
         assert_eq!(r.skipped["World"], 1);
         let bulk = b"Country Name,Country Code,Indicator Name,Indicator Code,2020,2021\nIran,IRN,Internet,IT.NET.USER.ZS,70,78.6\nWorld,WLD,Internet,IT.NET.USER.ZS,60,63\nIran,IRN,Other,X,1,2\n";
         let mut s = sel("wdi_bulk");
         s.select = Some("IT.NET.USER.ZS".into());
-        let r = import(p, bulk, &s, &c, None).expect("bulk");
+        let r = import(p, bulk, &s, c, None).expect("bulk");
         assert_eq!(r.observations.iter().map(|o| o.value).collect::<Vec<_>>(), vec![70.0, 78.6]);
         let sdmx = b"DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS\nITU:X,IR,IT_NET_USER,2021,78.6,E\nITU:X,IR,OTHER,2021,1,\nITU:X,JP,IT_NET_USER,2021-Q4,82.9,\n";
         let mut s = sel("sdmx");
         s.filter = Some("INDICATOR".into());
         s.select = Some("IT_NET_USER".into());
-        let r = import(p, sdmx, &s, &c, None).expect("sdmx");
+        let r = import(p, sdmx, &s, c, None).expect("sdmx");
         assert_eq!(r.observations[0], Observation { flag: Some("E".into()), ..Observation::new("IRN", 2021, 78.6) });
         assert_eq!(r.observations[1].unit, "JPN");
         assert_eq!(year_in_name(Path::new("data/egdi-2018.csv")), Some(2018));
         assert_eq!(year_in_name(Path::new("EGOV_DATA_2024.csv")), Some(2024));
-        let e = import(p, b"unit,2020\nJapan,abc\n", &sel("wide"), &c, None).unwrap_err();
+        let e = import(p, b"unit,2020\nJapan,abc\n", &sel("wide"), c, None).unwrap_err();
         assert!(e.to_string().contains("line 2, column \"2020\": expected a number"), "{e}");
     }
 
@@ -835,16 +835,15 @@ mod tests {
         let p = Path::new("iData.csv");
         let mut s = sel("coinr");
         s.column = Some("LPI".into());
-        let r =
-            import(p, b"uName,uCode,Time,LPI\nAustria,AUT,2018,4.1\nAustria,AUT,2019,\n", &s, &c, None).expect("ok");
+        let r = import(p, b"uName,uCode,Time,LPI\nAustria,AUT,2018,4.1\nAustria,AUT,2019,\n", &s, c, None).expect("ok");
         assert_eq!(r.observations, vec![Observation::new("AUT", 2018, 4.1)]);
         // Latin-1 text, empty files: errors that say what to do
-        let e = import(p, b"unit,year,value\nC\xf4te d'Ivoire,2020,1\n", &sel("long"), &c, None).unwrap_err();
+        let e = import(p, b"unit,year,value\nC\xf4te d'Ivoire,2020,1\n", &sel("long"), c, None).unwrap_err();
         assert!(e.to_string().contains("not valid UTF-8; save the file as UTF-8"), "{e}");
-        let e = import(p, b"", &sel("long"), &c, None).unwrap_err();
+        let e = import(p, b"", &sel("long"), c, None).unwrap_err();
         assert!(e.to_string().contains("the file is empty"), "{e}");
         // a byte-order mark is fine
-        let r = import(p, "\u{feff}unit,year,value\nIRN,2020,1\n".as_bytes(), &sel("long"), &c, None).expect("BOM");
+        let r = import(p, "\u{feff}unit,year,value\nIRN,2020,1\n".as_bytes(), &sel("long"), c, None).expect("BOM");
         assert_eq!(r.observations.len(), 1);
     }
 
@@ -855,19 +854,18 @@ mod tests {
         // the file covers 2024 Q1-Q4 and 2025 Q1 only
         let text = b"developers,iso2_code,year,quarter\n10,NA,2024,1\n30,NA,2024,4\n20,NA,2024,2\n40,NA,2024,3\n5,EU,2024,4\n7,US,2025,1\n";
         let mut s = sel("github");
-        let r = import(p, text, &s, &c, None).expect("ok");
+        let r = import(p, text, &s, c, None).expect("ok");
         // q4: 2024's fourth quarter; 2025 has no Q4 in the file
         assert_eq!(r.observations, vec![Observation::new("NAM", 2024, 30.0)]);
         s.annual = Some("mean".into());
-        let r = import(p, text, &s, &c, None).expect("ok");
+        let r = import(p, text, &s, c, None).expect("ok");
         // mean of the four quarters; no value for 2025, whose quarters are not all out
         assert_eq!(r.observations, vec![Observation::new("NAM", 2024, 25.0)]);
         assert_eq!(r.skipped["EU"], 1);
         // a quarter given twice, or a quarter 5, is an error naming the line
-        let e =
-            import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,1\n11,NA,2024,1\n", &s, &c, None).unwrap_err();
+        let e = import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,1\n11,NA,2024,1\n", &s, c, None).unwrap_err();
         assert!(e.to_string().contains("line 3") && e.to_string().contains("also on line 2"), "{e}");
-        let e = import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,5\n", &s, &c, None).unwrap_err();
+        let e = import(p, b"developers,iso2_code,year,quarter\n10,NA,2024,5\n", &s, c, None).unwrap_err();
         assert!(e.to_string().contains("expected 1 to 4"), "{e}");
     }
 
@@ -886,7 +884,7 @@ mod tests {
         s.select = Some("machine-learning".into());
         s.annual = Some("mean".into());
         s.censored_below = Some(100.0);
-        let r = import(p, text, &s, &c, None).expect("ok");
+        let r = import(p, text, &s, c, None).expect("ok");
         let get = |u: &str| r.observations.iter().find(|o| o.unit == u && o.year == 2023).expect("an observation");
         // all four published: a plain mean, nothing censored
         assert_eq!((get("TUR").value, get("TUR").censored.is_none()), (215.0, true));
@@ -908,7 +906,7 @@ mod tests {
         assert_eq!(r.observations.len(), c.all().len());
         let mut bad = s.clone();
         bad.censored_below = Some(-1.0);
-        assert!(import(p, text, &bad, &c, None).is_err());
+        assert!(import(p, text, &bad, c, None).is_err());
     }
 
     #[test]
@@ -921,11 +919,11 @@ ai,Israel,0,2022,3000\n";
         let mut s = sel("ncses");
         s.select = Some("ai".into());
         // without parts = "sum" the parts are skipped as before
-        let r = import(p, text, &s, &c, None).expect("ok");
+        let r = import(p, text, &s, c, None).expect("ok");
         assert!(r.observations.iter().all(|o| o.unit != "PSE"));
         assert_eq!(r.skipped["Gaza Stripe"], 1);
         s.parts = Some("sum".into());
-        let r = import(p, text, &s, &c, None).expect("ok");
+        let r = import(p, text, &s, c, None).expect("ok");
         let pse: Vec<&Observation> = r.observations.iter().filter(|o| o.unit == "PSE").collect();
         assert_eq!(pse.len(), 2);
         assert!(pse[0].value.is_nan(), "a missing part makes the sum unknown");
@@ -933,7 +931,7 @@ ai,Israel,0,2022,3000\n";
         assert_eq!(pse[1].flag.as_deref(), Some("sum of parts: Gaza Strip 12 + West Bank 35"));
         // a part without a row makes the sum unknown; two spellings of one part count once
         let one = b"indicator,entity,is_aggregate,year,value\nai,West Bank,0,2022,35\nai,Gaza Strip,0,2021,3\nai,Gaza Stripe,0,2021,3\nai,West Bank,0,2021,4\n";
-        let r = import(p, one, &s, &c, None).expect("ok");
+        let r = import(p, one, &s, c, None).expect("ok");
         let pse: Vec<&Observation> = r.observations.iter().filter(|o| o.unit == "PSE").collect();
         assert_eq!(pse[0].value, 7.0, "{:?}", pse[0]);
         assert!(
@@ -942,11 +940,11 @@ ai,Israel,0,2022,3000\n";
             pse[1]
         );
         let clash = b"indicator,entity,is_aggregate,year,value\nai,Gaza Strip,0,2021,3\nai,Gaza Stripe,0,2021,4\nai,West Bank,0,2021,4\n";
-        let e = import(p, clash, &s, &c, None).unwrap_err();
+        let e = import(p, clash, &s, c, None).unwrap_err();
         assert!(e.to_string().contains("also on line"), "{e}");
         // a country with its own value keeps it; its parts are skipped
         let own = b"indicator,entity,is_aggregate,year,value\nai,Palestine,0,2022,50\nai,Gaza Strip,0,2022,12\n";
-        let r = import(p, own, &s, &c, None).expect("ok");
+        let r = import(p, own, &s, c, None).expect("ok");
         assert_eq!(r.observations.iter().find(|o| o.unit == "PSE").map(|o| o.value), Some(50.0));
     }
 
@@ -959,7 +957,7 @@ ai,Israel,0,2022,3000\n";
             .chain(std::iter::once(("irn".to_string(), Some("IRN".to_string()))))
             .collect();
         let text = b"geo,time,v\nkos,2018,1\nabkh,2018,2\nirn,2018,3\nkorea_union,2018,4\npse_west_bank,2018,5\n";
-        let r = import(Path::new("d.csv"), text, &sel("ddf"), &c, Some(&geo)).expect("ok");
+        let r = import(Path::new("d.csv"), text, &sel("ddf"), c, Some(&geo)).expect("ok");
         assert_eq!(r.observations.iter().map(|o| o.unit.as_str()).collect::<Vec<_>>(), ["IRN", "XKX"]);
         // never guessed by pattern: a former union and a part are not countries
         for k in ["abkh", "korea_union", "pse_west_bank"] {

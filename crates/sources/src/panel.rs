@@ -343,7 +343,7 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
     if let Some(p) = catalog.corrections_path() {
         let bytes = read_input("corrections", &p, &mut files)?;
         let text = String::from_utf8(bytes).map_err(|_| InputError::file(&p, "the file is not valid UTF-8"))?;
-        catalog.read_corrections(&p, &text, &countries)?;
+        catalog.read_corrections(&p, &text, countries)?;
     }
     // units
     let units: Vec<String> = match (&d.region, d.members.is_empty()) {
@@ -352,12 +352,12 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             let p = resolve(dir, r);
             let bytes = read_input("region", &p, &mut files)?;
             let text = String::from_utf8(bytes).map_err(|_| InputError::file(&p, "the file is not valid UTF-8"))?;
-            regions::RegionSet::parse(r, r, &p.display().to_string(), &text, &countries)
+            regions::RegionSet::parse(r, r, &p.display().to_string(), &text, countries)
                 .map_err(|e| InputError::file(&p, e))?
                 .members
         }
         (Some(r), true) => {
-            let sets = regions::shipped(&countries).map_err(|e| spec_error(spec_path, "data.region", e))?;
+            let sets = regions::shipped(countries).map_err(|e| spec_error(spec_path, "data.region", e))?;
             let names: Vec<String> = sets.iter().map(|s| s.name.clone()).collect();
             sets.into_iter().find(|s| &s.name == r).map(|s| s.members).ok_or_else(|| {
                 spec_error(
@@ -439,7 +439,7 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             }
         }
     }
-    let series: Vec<Series> = catalog.load_some_from(&list, &countries, read)?;
+    let series: Vec<Series> = catalog.load_some_from(&list, countries, read)?;
 
     // each series' observations by unit, censored ones included (the same for every year)
     let by_unit: Vec<BTreeMap<&str, Vec<Point<'_>>>> = series

@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn shipped_sets_and_counts() {
         let c = Countries::shipped();
-        let sets = shipped(&c).expect("all sets load");
+        let sets = shipped(c).expect("all sets load");
         assert_eq!(sets.len(), FILES.len());
         let get = |n: &str| sets.iter().find(|s| s.name == n).expect("set");
         assert_eq!(get("apt").members.len(), 38);
@@ -286,9 +286,9 @@ mod tests {
         assert!(get("apt").contains("IRN") && !get("apt").contains("TLS"));
         assert!(get("apt_all").contains("HKG") && !get("apt").contains("HKG"));
         assert_eq!(get("wb_high_income").members.len(), 86);
-        let m = RegionSet::parse("mine", "Mine", "me", "iso3\nIran\nKOR\n", &c).expect("names resolve");
+        let m = RegionSet::parse("mine", "Mine", "me", "iso3\nIran\nKOR\n", c).expect("names resolve");
         assert_eq!(m.members, ["IRN", "KOR"]);
-        assert!(RegionSet::parse("bad", "", "", "iso3\nWorld\n", &c).unwrap_err().contains("aggregate"));
+        assert!(RegionSet::parse("bad", "", "", "iso3\nWorld\n", c).unwrap_err().contains("aggregate"));
         assert_eq!(get("ncses_middle_east").members.len(), 17);
         assert_eq!(get("escap").members.len(), 53);
         assert_eq!(get("escap_asia_pacific").members.len(), 49);
@@ -299,7 +299,7 @@ mod tests {
     #[test]
     fn names_as_people_say_them() {
         let c = Countries::shipped();
-        let r = Regions::shipped(&c).expect("loads");
+        let r = Regions::shipped(c).expect("loads");
         let names =
             |s: &str| -> Vec<String> { r.resolve(s).expect("resolves").iter().map(|s| s.name.clone()).collect() };
         assert_eq!(names("middle_east"), ["middle_east"]);

@@ -9,14 +9,14 @@ use digindex_sources::countries::Countries;
 
 fn catalog() -> Catalog {
     let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/catalog.toml");
-    Catalog::read(&p, &Countries::shipped()).expect("catalogue")
+    Catalog::read(&p, Countries::shipped()).expect("catalogue")
 }
 
 #[test]
 fn every_indicator_imports_with_zero_unresolved_names() {
     let c = Countries::shipped();
     let cat = catalog();
-    let all = cat.load_all(&c).expect("every shipped file imports; any unknown country name fails the import");
+    let all = cat.load_all(c).expect("every shipped file imports; any unknown country name fails the import");
     assert_eq!(all.len(), cat.indicators.len());
     for s in &all {
         assert!(!s.observations.is_empty(), "{} has no observations", s.indicator.code);
@@ -127,7 +127,7 @@ fn the_audit_finds_the_known_source_errors() {
         "hdr_le",
     ];
     let list: Vec<_> = codes.iter().map(|code| cat.indicator(code).expect("in the catalogue")).collect();
-    let all = cat.load_some(&list, &c).expect("imports");
+    let all = cat.load_some(&list, c).expect("imports");
     let findings: Vec<_> = all.iter().flat_map(|s| digindex_sources::quality::audit(s, &cat.quality, None)).collect();
     let caught = |unit: &str, code: &str, year: i32, rule: &str| {
         findings
@@ -204,7 +204,7 @@ fn mutated_source_files_import_or_fail_never_panic() {
                 }
                 files.insert(p, m);
             }
-            match cat.load_some_from(&[i], &c, files) {
+            match cat.load_some_from(&[i], c, files) {
                 Ok(_) => ok += 1,
                 Err(e) => {
                     // errors name the file

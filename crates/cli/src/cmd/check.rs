@@ -57,7 +57,7 @@ pub enum Indices {
 /// and the indices built for index claims.
 pub struct Checker {
     vocab: Vocabulary,
-    countries: Countries,
+    countries: &'static Countries,
     regions: Regions,
     catalog: Catalog,
     codes: Vec<String>,
@@ -74,8 +74,8 @@ impl Checker {
             .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
         let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
         let countries = Countries::shipped();
-        let catalog = super::data::catalog(data, &countries)?;
-        let regions = Regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+        let catalog = super::data::catalog(data, countries)?;
+        let regions = Regions::shipped(countries).map_err(|e| anyhow!(e))?;
         for r in &vocab.default_regions {
             regions.resolve(r).map_err(|e| anyhow!("{}: default_regions: {e}", vocabulary.display()))?;
         }
@@ -113,17 +113,17 @@ impl Checker {
         if list.is_empty() {
             return Ok(());
         }
-        let loaded = self.catalog.load_some(&list, &self.countries).map_err(|e| anyhow!("{e}"))?;
+        let loaded = self.catalog.load_some(&list, self.countries).map_err(|e| anyhow!("{e}"))?;
         self.series.extend(loaded.into_iter().map(|s| (s.indicator.code.clone(), s)));
         Ok(())
     }
 
     fn lexicon(&self) -> Lexicon<'_> {
-        Lexicon { vocabulary: &self.vocab, codes: &self.codes, regions: &self.regions, countries: &self.countries }
+        Lexicon { vocabulary: &self.vocab, codes: &self.codes, regions: &self.regions, countries: self.countries }
     }
 
     fn context(&self) -> Context<'_> {
-        Context { countries: &self.countries, regions: &self.regions, vocabulary: &self.vocab, series: &self.series }
+        Context { countries: self.countries, regions: &self.regions, vocabulary: &self.vocab, series: &self.series }
     }
 
     /// Reads claims from arguments: files or one-line claims.

@@ -95,7 +95,7 @@ pub(super) fn catalog(dir: &std::path::Path, countries: &Countries) -> Result<Ca
 
 pub fn run_regions(args: RegionArgs) -> Result<()> {
     let countries = Countries::shipped();
-    let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+    let sets = regions::shipped(countries).map_err(|e| anyhow!(e))?;
     match args.command {
         None => {
             for s in &sets {
@@ -124,10 +124,10 @@ fn years(s: &Series) -> String {
 
 pub fn run(args: DataArgs) -> Result<()> {
     let countries = Countries::shipped();
-    let cat = catalog(&args.data, &countries)?;
+    let cat = catalog(&args.data, countries)?;
     match args.command {
         DataCommand::List => {
-            let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
+            let all = cat.load_all(countries).map_err(|e| anyhow!("{e}"))?;
             out!("{:<56} {:<10} {:>9} {:>5}  {}", "code", "dataset", "years", "units", "name (unit)");
             for s in &all {
                 let units: std::collections::BTreeSet<&str> =
@@ -152,14 +152,14 @@ pub fn run(args: DataArgs) -> Result<()> {
                 let codes: Vec<String> = cat.indicators.iter().map(|i| i.code.clone()).collect();
                 anyhow!("no indicator {code:?}{}", digindex_data::suggest(&code, codes.iter()))
             })?;
-            let s = cat.load(ind, &countries).map_err(|e| anyhow!("{e}"))?;
+            let s = cat.load(ind, countries).map_err(|e| anyhow!("{e}"))?;
             let d = cat.dataset(&ind.dataset);
             out!("{} — {} ({})", ind.code, ind.name, ind.unit);
             if let Some(d) = d {
                 out!("source: {} — {} — licence {}", d.title, d.source, d.licence);
             }
             out!("file: {} (format {}); years {}", cat.file_of(ind).display(), ind.format, years(&s));
-            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let sets = regions::shipped(countries).map_err(|e| anyhow!(e))?;
             let members: Option<&RegionSet> = match &rname {
                 Some(n) => Some(region(&sets, n)?),
                 None => None,
@@ -241,7 +241,7 @@ pub fn run(args: DataArgs) -> Result<()> {
         }
         DataCommand::Audit { catalog: cat_path, region: rname, indicators, since, out } => {
             let cat = match cat_path {
-                Some(p) => Catalog::read(&p, &countries).map_err(|e| anyhow!("{e}"))?,
+                Some(p) => Catalog::read(&p, countries).map_err(|e| anyhow!("{e}"))?,
                 None => cat,
             };
             cat.quality.check().map_err(|e| anyhow!("{e}"))?;
@@ -261,12 +261,12 @@ pub fn run(args: DataArgs) -> Result<()> {
                     })
                     .collect::<Result<_>>()?
             };
-            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let sets = regions::shipped(countries).map_err(|e| anyhow!(e))?;
             let members: Option<std::collections::HashSet<&str>> = match &rname {
                 Some(n) => Some(region(&sets, n)?.members.iter().map(String::as_str).collect()),
                 None => None,
             };
-            let all = cat.load_some(&list, &countries).map_err(|e| anyhow!("{e}"))?;
+            let all = cat.load_some(&list, countries).map_err(|e| anyhow!("{e}"))?;
             let mut rows: Vec<[String; 6]> = Vec::new();
             let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
             let in_scope =
@@ -345,9 +345,9 @@ pub fn run(args: DataArgs) -> Result<()> {
             );
         }
         DataCommand::Coverage { region: rname, year, max_age } => {
-            let sets = regions::shipped(&countries).map_err(|e| anyhow!(e))?;
+            let sets = regions::shipped(countries).map_err(|e| anyhow!(e))?;
             let r = region(&sets, &rname)?;
-            let all = cat.load_all(&countries).map_err(|e| anyhow!("{e}"))?;
+            let all = cat.load_all(countries).map_err(|e| anyhow!("{e}"))?;
             out!("{} — {} ({} members); ■ = value, · = none", r.name, r.title, r.members.len());
             out!("members in column order: {}", r.members.join(" "));
             let width = all.iter().map(|s| s.indicator.code.len()).max().unwrap_or(10);

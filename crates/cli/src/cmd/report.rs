@@ -102,7 +102,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
             }
         })
         .collect();
-    let regions: Vec<Region> = digindex_sources::regions::shipped(&countries)
+    let regions: Vec<Region> = digindex_sources::regions::shipped(countries)
         .map_err(|e| anyhow!("{e}"))?
         .into_iter()
         .filter(|r| r.members.iter().filter(|m| agg.units.contains(m)).count() >= 2)
@@ -110,7 +110,7 @@ pub fn prepare(spec_arg: &Path, sets: &[String], quiet: bool) -> Result<Publishe
         .collect();
     let picks = loaded.notes.clone().unwrap_or_default();
     let catalog = match &catalog_path {
-        Some(p) => Some(digindex_sources::catalog::Catalog::read(p, &countries).map_err(|e| anyhow!("{e}"))?),
+        Some(p) => Some(digindex_sources::catalog::Catalog::read(p, countries).map_err(|e| anyhow!("{e}"))?),
         None => None,
     };
     let indicators: Vec<IndicatorInfo> = fw
