@@ -492,13 +492,13 @@ pub struct NormaliseSpec {
     #[serde(default)]
     pub method: NormaliseMethod,
     /// `minmax`: output range `[lo, hi]`.
-    #[serde(default = "zero_hundred")]
+    #[serde(default = "zero_hundred", deserialize_with = "pair")]
     pub range: [f64; 2],
     /// `zscore`: output mean and standard deviation.
-    #[serde(default = "zero_one")]
+    #[serde(default = "zero_one", deserialize_with = "pair")]
     pub mean_sd: [f64; 2],
     /// `scaled`: `(x − lo) / (hi − lo) × scale_factor`.
-    #[serde(default = "zero_hundred")]
+    #[serde(default = "zero_hundred", deserialize_with = "pair")]
     pub bounds: [f64; 2],
     #[serde(default = "hundred")]
     pub scale_factor: f64,
@@ -529,6 +529,23 @@ pub struct NormaliseSpec {
     pub indicators: BTreeMap<String, NormaliseOverride>,
 }
 
+/// Exactly two numbers: a longer or shorter array is an error (a file's
+/// `[1, 2, 3]` would otherwise be read as `[1, 2]`).
+fn pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    let v: Vec<f64> = Vec::deserialize(d)?;
+    match v[..] {
+        [a, b] => Ok([a, b]),
+        _ => Err(serde::de::Error::invalid_length(v.len(), &"two numbers, [lo, hi]")),
+    }
+}
+
+fn some_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
+    pair(d).map(Some)
+}
+
+/// The most replications an uncertainty or sensitivity analysis may ask for.
+pub const MAX_RUNS: usize = 1_000_000;
+
 fn zero_hundred() -> [f64; 2] {
     [0.0, 100.0]
 }
@@ -544,11 +561,11 @@ fn hundred() -> f64 {
 pub struct NormaliseOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<NormaliseMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
     pub range: Option<[f64; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
     pub mean_sd: Option<[f64; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
     pub bounds: Option<[f64; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_factor: Option<f64>,
@@ -759,6 +776,9 @@ impl Spec {
                 }
             }
         }
+        if let Some(t) = self.data.time.filter(|t| !(t.fract() == 0.0 && (1000.0..=9999.0).contains(t))) {
+            return bad(format!("data.time is the reference year, a whole number such as 2024, found {t}"));
+        }
         if let Some(i) = self.impute.as_ref().filter(|i| i.enabled) {
             if matches!(i.method, ImputeMethod::GroupMean | ImputeMethod::GroupMedian) && i.group.is_none() {
                 return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());
@@ -790,6 +810,16 @@ impl Spec {
             if p.bounds[0] == p.bounds[1] {
                 return bad(format!("normalise.bounds must differ, found {:?}", p.bounds));
             }
+            let factors = std::iter::once(("normalise.scale_factor".to_string(), Some(p.scale_factor))).chain(
+                p.indicators.iter().map(|(c, o)| (format!("normalise.indicators.{c}.scale_factor"), o.scale_factor)),
+            );
+            for (key, f) in factors {
+                if let Some(f) = f.filter(|f| !f.is_finite() || *f == 0.0) {
+                    return bad(format!(
+                        "{key} must be a finite number other than 0 (it multiplies every score), found {f}"
+                    ));
+                }
+            }
             if n.method == NormaliseMethod::Dist2ref && p.ref_unit.is_none() {
                 return bad("normalise.method = \"dist2ref\" needs normalise.ref_unit = \"<unit code>\"".into());
             }
@@ -797,6 +827,12 @@ impl Spec {
         if let Some(u) = &self.uncertainty {
             if u.runs < 2 {
                 return bad(format!("uncertainty.runs must be at least 2, found {}", u.runs));
+            }
+            if u.runs > MAX_RUNS {
+                return bad(format!(
+                    "uncertainty.runs must be at most {MAX_RUNS} (every run is a whole rebuild and is kept), found {}",
+                    u.runs
+                ));
             }
             let mut names = std::collections::HashSet::new();
             for (i, inp) in u.inputs.iter().enumerate() {
@@ -1138,5 +1174,32 @@ method = "minmax"
         assert!(e.message.contains("not a weight set"), "{}", e.message);
         let e = Spec::parse(BASE, &["normalise.range=[5,1]".into()]).unwrap_err();
         assert!(e.message.contains("lo < hi"), "{}", e.message);
+    }
+
+    #[test]
+    fn numbers_that_would_give_silent_nonsense_are_refused() {
+        let e = |set: &str| Spec::parse(BASE, &[set.into()]).unwrap_err().message;
+        assert!(e("normalise.scale_factor=0").contains("other than 0"));
+        assert!(e("normalise.indicators={ X = { scale_factor = 0 } }").contains("indicators.X.scale_factor"));
+        assert!(e("data.time=99999").contains("reference year"));
+        assert!(e("data.time=2024.5").contains("reference year"));
+        assert!(Spec::parse(BASE, &["data.time=2024".into()]).is_ok());
+        let e = e("uncertainty={ runs = 10000000000000, input = [] }");
+        assert!(e.contains("at most 1000000"), "{e}");
+    }
+
+    #[test]
+    fn a_pair_is_two_numbers_in_the_file_too() {
+        for (key, table) in [("range", "[normalise]"), ("mean_sd", "[normalise]"), ("bounds", "[normalise]")] {
+            for bad in ["[1, 2, 3]", "[1]", "[]"] {
+                let text = BASE.replace("[normalise]", &format!("{table}\n{key} = {bad}"));
+                let e = Spec::parse(&text, &[]).unwrap_err();
+                assert!(e.message.contains("two numbers"), "{key} = {bad}: {}", e.message);
+            }
+        }
+        let text = BASE.replace("[normalise]", "[normalise]\nindicators = { X = { range = [0, 1, 2] } }");
+        assert!(Spec::parse(&text, &[]).unwrap_err().message.contains("two numbers"));
+        let text = BASE.replace("[normalise]", "[normalise]\nrange = [1, 10]");
+        assert_eq!(Spec::parse(&text, &[]).expect("valid").normalise.expect("n").range, [1.0, 10.0]);
     }
 }

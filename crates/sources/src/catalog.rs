@@ -72,7 +72,7 @@ pub struct Indicator {
     pub positive: bool,
     /// For the data-quality audit: the values a correct figure can take
     /// (e.g. `[0, 100]` for a percentage of the population).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
     pub valid_range: Option<[f64; 2]>,
     /// As a denominator: what one unit of it is, after "per" ("million
     /// people" for a population in millions), so that a value divided by
@@ -455,6 +455,15 @@ impl Series {
     }
 }
 
+/// Exactly two numbers (a file's `[0, 100, 5]` would otherwise be read as `[0, 100]`).
+fn some_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
+    let v: Vec<f64> = serde::Deserialize::deserialize(d)?;
+    match v[..] {
+        [a, b] => Ok(Some([a, b])),
+        _ => Err(serde::de::Error::invalid_length(v.len(), &"two numbers, [lo, hi]")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,5 +545,18 @@ mod tests {
         assert!(e.contains("\"zz\" in `of` is not a catalogue indicator"), "{e}");
         let e = Catalog::parse(p, &derived("file = \"x.csv\"\nof = [\"a\", \"a\"]\n")).unwrap_err().to_string();
         assert!(e.contains("reads no file"), "{e}");
+    }
+
+    #[test]
+    fn a_valid_range_is_two_numbers() {
+        let base = "[[dataset]]\nid = \"d\"\ntitle = \"t\"\nfolder = \"d\"\nlicence = \"l\"\nsource = \"s\"\n\
+[[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
+        let p = Path::new("catalog.toml");
+        let c = Catalog::parse(p, &format!("{base}valid_range = [0, 100]\n")).expect("valid");
+        assert_eq!(c.indicators[0].valid_range, Some([0.0, 100.0]));
+        for bad in ["[0, 100, 5]", "[0]"] {
+            let e = Catalog::parse(p, &format!("{base}valid_range = {bad}\n")).unwrap_err().to_string();
+            assert!(e.contains("two numbers"), "{bad}: {e}");
+        }
     }
 }
