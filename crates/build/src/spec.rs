@@ -543,6 +543,10 @@ fn some_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>,
     pair(d).map(Some)
 }
 
+/// The largest Box-Cox power accepted (|lambda|): beyond it `x^lambda` of
+/// ordinary data overflows and the transform gives nothing.
+pub const MAX_LAMBDA: f64 = 10.0;
+
 /// The most replications an uncertainty or sensitivity analysis may ask for.
 pub const MAX_RUNS: usize = 1_000_000;
 
@@ -797,6 +801,15 @@ impl Spec {
                     "treat.skew must be > 0 and treat.kurtosis finite, found {} and {}",
                     t.skew, t.kurtosis
                 ));
+            }
+            let lambdas = std::iter::once(("treat.lambda".to_string(), Some(t.lambda)))
+                .chain(t.indicators.iter().map(|(c, o)| (format!("treat.indicators.{c}.lambda"), o.lambda)));
+            for (key, l) in lambdas {
+                if let Some(l) = l.filter(|l| !(l.is_finite() && l.abs() <= MAX_LAMBDA)) {
+                    return bad(format!(
+                        "{key} must be a number between -{MAX_LAMBDA} and {MAX_LAMBDA} (a Box-Cox power beyond that overflows), found {l}"
+                    ));
+                }
             }
         }
         if let Some(n) = &self.normalise {
@@ -1184,6 +1197,10 @@ method = "minmax"
         assert!(e("data.time=99999").contains("reference year"));
         assert!(e("data.time=2024.5").contains("reference year"));
         assert!(Spec::parse(BASE, &["data.time=2024".into()]).is_ok());
+        assert!(e("treat.lambda=1000").contains("between -10 and 10"));
+        assert!(e("treat.lambda=nan").contains("treat.lambda"));
+        assert!(e("treat.indicators={ X = { lambda = -50 } }").contains("treat.indicators.X.lambda"));
+        assert!(Spec::parse(BASE, &["treat.lambda=0.5".into()]).is_ok());
         let e = e("uncertainty={ runs = 10000000000000, input = [] }");
         assert!(e.contains("at most 1000000"), "{e}");
     }

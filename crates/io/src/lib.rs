@@ -53,9 +53,42 @@ pub struct Loaded {
     pub warnings: Vec<(String, String)>,
 }
 
+/// The largest input file read whole (1 GiB): anything larger is not a
+/// spec, a catalogue or a table this tool reads into memory.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a whole regular file of at most [`MAX_INPUT_BYTES`]. A device, a
+/// FIFO or a folder is refused at once (`/dev/zero` would be read until
+/// memory runs out, a FIFO would block).
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file (a folder, device or pipe)"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("{} bytes, more than the {MAX_INPUT_BYTES} an input file may have", meta.len()),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::new(ErrorKind::InvalidInput, "the file grew beyond the input limit while read"));
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole text file (see [`read_file`]).
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_file(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text: {e}")))
+}
+
 /// Reads a whole file, recording its hash.
 pub fn read_input(role: &str, path: &Path, files: &mut Vec<InputFile>) -> Result<Vec<u8>, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read the {role} file: {e}")))?;
+    let bytes = read_file(path).map_err(|e| InputError::file(path, format!("cannot read the {role} file: {e}")))?;
     files.push(InputFile {
         role: role.to_string(),
         path: path.display().to_string(),
@@ -121,4 +154,29 @@ pub fn load(spec: &Spec, spec_path: &Path) -> Result<Loaded, InputError> {
         }
     };
     Ok(Loaded { inputs, files, notes: None, cells: None, quality: None, warnings: Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn devices_and_folders_are_refused_at_once() {
+        // /dev/zero would be read until memory runs out
+        let e = read_input("catalogue", Path::new("/dev/zero"), &mut Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("/dev/zero") && e.contains("not a regular file"), "{e}");
+        let dir = std::env::temp_dir();
+        assert!(read_file(&dir).unwrap_err().to_string().contains("not a regular file"));
+    }
+
+    #[test]
+    fn a_regular_file_is_read_whole() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "héllo").expect("write");
+        assert_eq!(read_text(&p).expect("reads"), "héllo");
+        std::fs::write(&p, [0xff, 0xfe]).expect("write");
+        assert!(read_text(&p).unwrap_err().to_string().contains("not UTF-8"));
+    }
 }

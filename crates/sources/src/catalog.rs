@@ -141,11 +141,11 @@ impl Catalog {
     /// Reads and checks `catalog.toml` (unique codes, known datasets) and
     /// the corrections file it names (its units resolved with `countries`).
     pub fn read(path: &Path, countries: &Countries) -> Result<Catalog, InputError> {
-        let text = std::fs::read_to_string(path)
+        let text = digindex_io::read_text(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
         let mut c = Catalog::parse(path, &text)?;
         if let Some(p) = c.corrections_path() {
-            let text = std::fs::read_to_string(&p)
+            let text = digindex_io::read_text(&p)
                 .map_err(|e| InputError::file(&p, format!("cannot read the corrections file: {e}")))?;
             c.read_corrections(&p, &text, countries)?;
         }
@@ -294,7 +294,8 @@ impl Catalog {
         countries: &Countries,
         mut files: BTreeMap<PathBuf, Vec<u8>>,
     ) -> Result<Vec<Series>, InputError> {
-        let read = |path: &Path| std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
+        let read =
+            |path: &Path| digindex_io::read_file(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
         let mut geos: BTreeMap<PathBuf, GeoMap> = BTreeMap::new();
         let paths: Vec<Vec<PathBuf>> = list.iter().map(|i| self.files_of(i)).collect();
         for p in paths.iter().flatten() {

@@ -70,7 +70,7 @@ impl Checker {
     /// Loads the vocabulary, the regions, the catalogue in `data` and the
     /// series the vocabulary names (and every series with `all`).
     pub fn load(data: &Path, vocabulary: &Path, all: bool, indices: Indices) -> Result<Checker> {
-        let vtext = std::fs::read_to_string(vocabulary)
+        let vtext = digindex_io::read_text(vocabulary)
             .map_err(|e| anyhow!("{}: cannot read the metric vocabulary: {e}", vocabulary.display()))?;
         let vocab: Vocabulary = toml::from_str(&vtext).map_err(|e| anyhow!("{}: {e}", vocabulary.display()))?;
         let countries = Countries::shipped();
@@ -131,7 +131,8 @@ impl Checker {
         let mut out = Vec::new();
         for a in args {
             if a.ends_with(".toml") {
-                let text = std::fs::read_to_string(a).map_err(|e| anyhow!("{a}: cannot read the claims file: {e}"))?;
+                let text = digindex_io::read_text(Path::new(a))
+                    .map_err(|e| anyhow!("{a}: cannot read the claims file: {e}"))?;
                 let f: ClaimsFile = toml::from_str(&text).map_err(|e| anyhow!("{a}: {e}"))?;
                 for (i, c) in f.claims.iter().enumerate() {
                     c.asserted().map_err(|e| anyhow!("{a}: claim {} ({:?}): {e}", i + 1, c.id))?;
