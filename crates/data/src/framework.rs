@@ -193,6 +193,21 @@ impl Framework {
                 None => height[i],
             };
         }
+        // a parent declared at level 1 is an indicator: the child named the wrong parent
+        for (i, s) in specs.iter().enumerate() {
+            if let Some(p) = parent[i].filter(|&p| level[p] == 1 && specs[p].level == Some(1)) {
+                return Err(err(
+                    i,
+                    &s.code,
+                    "parent",
+                    format!(
+                        "parent {} is an indicator (level 1); a parent must be an aggregate{}",
+                        specs[p].code,
+                        suggest_parent(&specs, &level, i)
+                    ),
+                ));
+            }
+        }
         for (i, s) in specs.iter().enumerate() {
             if level[i] == 1 && !children[i].is_empty() {
                 return Err(err(
@@ -407,6 +422,13 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>)
     hit.map(|c| format!(" (did you mean {c:?}?)")).unwrap_or_default()
 }
 
+/// ", e.g. P" with the aggregates one level above entry `i`, or nothing.
+fn suggest_parent(specs: &[NodeSpec], level: &[u32], i: usize) -> String {
+    let above: Vec<&str> =
+        specs.iter().zip(level).filter(|(_, l)| **l == level[i] + 1).map(|(s, _)| s.code.as_str()).take(5).collect();
+    if above.is_empty() { String::new() } else { format!(" at level {}, e.g. {}", level[i] + 1, above.join(", ")) }
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -452,6 +474,15 @@ mod tests {
         assert!((ind_sum - 1.0).abs() < 1e-15);
         assert_eq!(ew[0], Some(0.25));
         assert_eq!(ew[2], Some(0.5));
+    }
+
+    #[test]
+    fn a_parent_that_is_an_indicator_is_blamed_on_the_child() {
+        // y names the indicator x as its parent: the error is y's, on its parent field
+        let specs = vec![n("x", Some("P"), Some(1)), n("y", Some("x"), Some(1)), n("P", None, Some(2))];
+        let e = Framework::new(specs, vec![]).unwrap_err();
+        assert_eq!((e.code.as_str(), e.field), ("y", "parent"), "{e}");
+        assert!(e.message.contains("parent x is an indicator (level 1)"), "{e}");
     }
 
     #[test]
