@@ -170,6 +170,19 @@ fn failed_build_keeps_the_previous_output() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not a digindex output"), "{}", stderr(&o));
     assert!(other.join("notes.txt").exists());
+    // a folder that merely holds a manifest.json or audit.json (a web app's) is not one either
+    let app = dir.path().join("app");
+    fs::create_dir_all(app.join("src")).expect("mkdir");
+    fs::write(app.join("manifest.json"), r#"{"name": "my app", "start_url": "/"}"#).expect("write");
+    fs::write(app.join("audit.json"), "{}").expect("write");
+    fs::write(app.join("README.md"), "keep me").expect("write");
+    let o = build(&spec, &app, &[], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a digindex output"), "{}", stderr(&o));
+    assert!(app.join("README.md").exists() && app.join("src").is_dir());
+    // digindex's own output carries the marker and is replaced
+    assert!(out.join(".digindex-output").is_file());
+    assert!(build(&spec, &out, &[], &["-q"]).status.success());
 }
 
 #[test]

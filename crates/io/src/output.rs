@@ -262,19 +262,36 @@ pub fn write_file_atomically(
     Ok(())
 }
 
+/// The file every output directory carries: only a directory holding it
+/// (or empty) is replaced by the next run.
+pub const MARKER: &str = ".digindex-output";
+
+/// Whether `dir` is a digindex output: it holds the [`MARKER`], or (written
+/// before the marker existed) a `manifest.json` that digindex wrote.
+pub fn is_digindex_output(dir: &Path) -> bool {
+    if dir.join(MARKER).is_file() {
+        return true;
+    }
+    let Ok(text) = crate::read_text(&dir.join("manifest.json")) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.contains_key("digindex_version") || o.contains_key("report")))
+        .unwrap_or(false)
+}
+
 /// Fills a fresh temporary directory with `fill` and renames it to `out`
 /// (see the module docs). An existing `out` is replaced only if it is
-/// empty or holds a `manifest.json` or `audit.json` (a previous digindex
-/// output).
+/// empty or a digindex output ([`is_digindex_output`]): a folder that
+/// merely holds a file called `manifest.json` is not.
 pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
     if out.exists() {
         if !out.is_dir() {
             return Err(io::Error::other(format!("{} exists and is not a directory", out.display())));
         }
         let empty = fs::read_dir(out)?.next().is_none();
-        if !empty && !out.join("manifest.json").exists() && !out.join("audit.json").exists() {
+        if !empty && !is_digindex_output(out) {
             return Err(io::Error::other(format!(
-                "{} exists, is not empty and holds no manifest.json or audit.json (not a digindex output); choose another --out",
+                "{} exists, is not empty and is not a digindex output (no {MARKER} file); choose another --out",
                 out.display()
             )));
         }
@@ -286,6 +303,13 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
     fs::create_dir_all(&parent)?;
     let tmp = tempfile::Builder::new().prefix(".digindex-build-").tempdir_in(&parent)?;
     fill(tmp.path())?;
+    fs::write(
+        tmp.path().join(MARKER),
+        format!(
+            "Written by digindex {}. This folder is replaced whole by the next run that writes here.\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )?;
     // Swap into place. Both temporary directories stay guarded (removed on
     // drop) until the end, so no failure leaves them behind.
     if out.exists() {
