@@ -213,3 +213,24 @@ fn types_are_checked() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no type given"));
 }
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("works.jsonl");
+    fs::copy(samples().join("works_full_api.jsonl"), &input).expect("copy");
+    let before = fs::read(&input).expect("read");
+    for (flag, path) in [("--out", input.clone()), ("--institutions", input.clone())] {
+        let out = dir.path().join("o.csv");
+        let mut args = vec!["openalex", input.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"];
+        if flag == "--out" {
+            args[3] = path.to_str().expect("utf8");
+        } else {
+            args.extend([flag, path.to_str().expect("utf8")]);
+        }
+        let o = digindex(&args);
+        assert!(!o.status.success(), "{flag}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("the output is also an input"), "{flag}");
+        assert_eq!(fs::read(&input).expect("read"), before, "{flag}: the input is untouched");
+    }
+}

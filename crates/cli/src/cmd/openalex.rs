@@ -149,6 +149,16 @@ pub fn run(args: Args) -> Result<()> {
     if files.is_empty() {
         return Err(anyhow!("no .gz or .jsonl files found in the inputs"));
     }
+    // an output that is also an input would be overwritten while (or before) it is read
+    let summary_path = PathBuf::from(format!("{}.json", args.out.display()));
+    let inputs: Vec<PathBuf> = files.iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
+    for o in std::iter::once(&args.out).chain(std::iter::once(&summary_path)).chain(args.institutions.iter()) {
+        if let Ok(c) = std::fs::canonicalize(o) {
+            if inputs.contains(&c) {
+                return Err(anyhow!("{}: the output is also an input; choose another --out", o.display()));
+            }
+        }
+    }
     let size: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let passes = if args.dedup { 2 } else { 1 };
     let bar = if args.quiet {
