@@ -258,8 +258,42 @@ pub fn write_file_atomically(
         fill(&mut w)?;
         w.flush()?;
     }
+    // a temporary file is created readable by its owner only; the result is an ordinary file
+    ordinary_mode(tmp.path(), false)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Gives a file (`dir = false`) or directory the mode an ordinary
+/// `create` would have under the process's umask (`0644`/`0755` under the
+/// usual `022`), on Unix. Temporary files and directories are created
+/// private; an output must not stay so.
+fn ordinary_mode(path: &Path, dir: bool) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = file_mode();
+        // directories: x wherever r
+        let mode = if dir { file | ((file & 0o444) >> 2) } else { file };
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, dir);
+    Ok(())
+}
+
+/// The mode of a file `File::create` makes (0666 less the umask), probed
+/// once per process; 0644 if the probe fails.
+#[cfg(unix)]
+fn file_mode() -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    static MODE: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| {
+        let probe = std::env::temp_dir().join(format!(".digindex-umask-{}", std::process::id()));
+        let mode = fs::File::create(&probe).and_then(|f| f.metadata()).map(|m| m.permissions().mode() & 0o666);
+        let _ = fs::remove_file(&probe);
+        mode.unwrap_or(0o644)
+    });
+    *MODE
 }
 
 /// The file every output directory carries: only a directory holding it
@@ -303,6 +337,8 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
     fs::create_dir_all(&parent)?;
     let tmp = tempfile::Builder::new().prefix(".digindex-build-").tempdir_in(&parent)?;
     fill(tmp.path())?;
+    // a temporary directory is created private; the output is an ordinary one
+    ordinary_mode(tmp.path(), true)?;
     fs::write(
         tmp.path().join(MARKER),
         format!(
@@ -329,4 +365,27 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
     // `tmp`'s path was renamed away; dropping the guard finds nothing to remove
     drop(tmp);
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod mode_tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn outputs_get_ordinary_modes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("a.csv");
+        write_file_atomically(&file, |w| w.write_all(b"x\n")).expect("writes");
+        // the mode a plain create gives here (0644 under the usual umask), not 0600
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "").expect("write");
+        let want = fs::metadata(&plain).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(fs::metadata(&file).expect("meta").permissions().mode() & 0o777, want);
+        let out = dir.path().join("out");
+        write_atomically(&out, |d| fs::write(d.join("b.csv"), "y\n")).expect("writes");
+        let want_dir = want | ((want & 0o444) >> 2);
+        assert_eq!(fs::metadata(&out).expect("meta").permissions().mode() & 0o777, want_dir);
+        assert!(out.join(MARKER).is_file());
+    }
 }
