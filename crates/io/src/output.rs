@@ -296,6 +296,38 @@ fn file_mode() -> u32 {
     *MODE
 }
 
+const BUILD_PREFIX: &str = ".digindex-build-";
+const OLD_PREFIX: &str = ".digindex-old-";
+
+/// Removes what killed runs left in `parent`: temporary output folders
+/// whose process (the pid in their name) is gone. Folders of running
+/// processes, or whose owner cannot be told (no `/proc`), are left alone
+/// unless a day old.
+fn clean_litter(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)) else { continue };
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let proc_known = Path::new("/proc/self").exists();
+        let gone = match pid {
+            Some(pid) if proc_known => pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists(),
+            _ => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600),
+        };
+        if gone {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// The file every output directory carries: only a directory holding it
 /// (or empty) is replaced by the next run.
 pub const MARKER: &str = ".digindex-output";
@@ -335,7 +367,8 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
         _ => std::path::PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let tmp = tempfile::Builder::new().prefix(".digindex-build-").tempdir_in(&parent)?;
+    clean_litter(&parent);
+    let tmp = tempfile::Builder::new().prefix(&format!("{BUILD_PREFIX}{}-", std::process::id())).tempdir_in(&parent)?;
     fill(tmp.path())?;
     // a temporary directory is created private; the output is an ordinary one
     ordinary_mode(tmp.path(), true)?;
@@ -351,7 +384,8 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
     if out.exists() {
         // rename() replaces an empty directory, so the guard's own
         // directory can receive the old output
-        let old = tempfile::Builder::new().prefix(".digindex-old-").tempdir_in(&parent)?;
+        let old =
+            tempfile::Builder::new().prefix(&format!("{OLD_PREFIX}{}-", std::process::id())).tempdir_in(&parent)?;
         fs::rename(out, old.path())?;
         if let Err(e) = fs::rename(tmp.path(), out) {
             let _ = fs::rename(old.path(), out);
@@ -387,5 +421,23 @@ mod mode_tests {
         let want_dir = want | ((want & 0o444) >> 2);
         assert_eq!(fs::metadata(&out).expect("meta").permissions().mode() & 0o777, want_dir);
         assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn litter_of_killed_runs_is_cleaned_at_the_next_run() {
+        let dir = tempfile::tempdir().expect("tmp");
+        // a process id that cannot be running (above the kernel's maximum), and our own
+        let dead = dir.path().join(format!("{BUILD_PREFIX}4294967295-abc"));
+        let old = dir.path().join(format!("{OLD_PREFIX}4294967295-xyz"));
+        let alive = dir.path().join(format!("{BUILD_PREFIX}{}-def", std::process::id()));
+        for d in [&dead, &old, &alive] {
+            fs::create_dir(d).expect("mkdir");
+            fs::write(d.join("scores.csv"), "x").expect("write");
+        }
+        write_atomically(&dir.path().join("out"), |d| fs::write(d.join("a"), "y")).expect("writes");
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists() && !old.exists(), "a dead run's folders are removed");
+        }
+        assert!(alive.exists(), "a running process's folder is left alone");
     }
 }
