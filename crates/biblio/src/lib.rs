@@ -1548,11 +1548,16 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
             } else {
                 let mut stack = vec![i.clone()];
                 let mut found = Vec::new();
+                // folders reached through symbolic links are walked once (a link back up is a loop)
+                let mut seen_dirs: std::collections::HashSet<PathBuf> = std::fs::canonicalize(i).into_iter().collect();
                 while let Some(d) = stack.pop() {
                     let rd = std::fs::read_dir(&d).map_err(|e| BiblioError::file(&d, e))?;
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
+                            if !std::fs::canonicalize(&p).is_ok_and(|c| seen_dirs.insert(c)) {
+                                continue;
+                            }
                             // the walk would read authors, institutions… as works
                             if p.file_name().is_some_and(|n| n == "works")
                                 && OTHER_ENTITIES.iter().any(|o| d.join(o).is_dir())
@@ -1566,7 +1571,8 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                                 ));
                             }
                             stack.push(p);
-                        } else if p.extension().is_some_and(|x| x == "gz" || x == "jsonl") {
+                        } else if p.extension().is_some_and(|x| x == "gz" || x == "jsonl") && p.is_file() {
+                            // regular files only: opening a pipe would block
                             found.push(p);
                         }
                     }
@@ -1576,10 +1582,15 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
             }
         } else if i.is_file() {
             out.push(i.clone());
+        } else if i.exists() {
+            return Err(BiblioError::file(i, "not a regular file (a device or pipe): give .gz or .jsonl files"));
         } else {
             return Err(BiblioError::file(i, "no such file or directory"));
         }
     }
+    // a file named twice, or reached twice through links, is read once
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
