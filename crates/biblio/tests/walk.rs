@@ -19,7 +19,7 @@ fn symlinked_folders_and_repeated_names_count_each_file_once() {
     std::os::unix::fs::symlink(&works, part.join("loop")).expect("symlink");
     // a second name for the same file
     std::os::unix::fs::symlink(part.join("part_000.jsonl"), part.join("again.jsonl")).expect("symlink");
-    let files = input_files(&[works.clone()]).expect("walks");
+    let files = input_files(std::slice::from_ref(&works)).expect("walks");
     assert_eq!(files.len(), 1, "{files:?}");
     // the same file named twice on the command line
     let f = part.join("part_000.jsonl");
