@@ -223,7 +223,18 @@ pub fn aggregate(
         for &a in fw.level(level) {
             let node = fw.node(a);
             let ch = &node.children;
-            let w: Vec<f64> = ch.iter().map(|&c| weights[c]).collect();
+            let mut w: Vec<f64> = ch.iter().map(|&c| weights[c]).collect();
+            if let Some((&c, x)) = ch.iter().zip(&w).find(|(_, x)| !x.is_finite() || **x < 0.0) {
+                return Err(BuildError::new(
+                    step,
+                    format!("the weight of {} is {x}; a weight must be a finite number ≥ 0", fw.node(c).code),
+                ));
+            }
+            // weights are relative: huge ones whose sum overflows are scaled by their maximum
+            if !stats::sum(w.iter().copied()).is_finite() {
+                let max = w.iter().copied().fold(0.0, f64::max);
+                w.iter_mut().for_each(|x| *x /= max);
+            }
             if stats::sum(w.iter().copied()) <= 0.0 {
                 return Err(BuildError::new(
                     step,
@@ -356,6 +367,28 @@ mod tests {
 
     fn spec() -> AggregateSpec {
         AggregateSpec::default()
+    }
+
+    #[test]
+    fn huge_weights_are_relative_weights_too() {
+        // sibling weights of 1e308 sum to infinity: scaled by their maximum, not dropped
+        let f = fw();
+        let ds = DataSet::new(
+            vec!["u".into()],
+            vec!["a".into(), "b".into(), "c".into()],
+            Matrix::from_columns(1, &[vec![4.0], vec![8.0], vec![10.0]]).expect("equal"),
+        );
+        let (plain, _) = aggregate(&ds, &f, &f.weights(), &spec()).expect("ok");
+        // a = 0.57e308, b = 1.7e308: their sum overflows
+        let mut w: Vec<f64> = f.weights().iter().map(|x| x * (1.7e308 / 3.0)).collect();
+        let (big, _) = aggregate(&ds, &f, &w, &spec()).expect("ok");
+        for code in ["P", "Q", "I"] {
+            let (a, b) = (plain.column(code).expect("col")[0], big.column(code).expect("col")[0]);
+            assert!(close(a, b), "{code}: {a} vs {b}");
+        }
+        // a weight that is not a finite number is an error
+        w[0] = f64::INFINITY;
+        assert!(aggregate(&ds, &f, &w, &spec()).unwrap_err().message.contains("finite"));
     }
 
     #[test]

@@ -379,21 +379,29 @@ impl Framework {
     /// sibling weights sum to zero.
     pub fn effective_weights(&self, weights: &[f64]) -> Vec<Option<f64>> {
         let mut out = vec![None; self.nodes.len()];
+        // siblings' weights and their sum; scaled by their maximum when the sum would overflow
+        let siblings = |ids: &[usize]| -> Option<(Vec<f64>, f64)> {
+            let mut w: Vec<f64> = ids.iter().map(|&i| weights[i]).collect();
+            if !w.iter().copied().sum::<f64>().is_finite() {
+                let max = w.iter().copied().fold(0.0, f64::max);
+                w.iter_mut().for_each(|x| *x /= max);
+            }
+            let s: f64 = w.iter().sum();
+            (s > 0.0 && s.is_finite()).then_some((w, s))
+        };
         let top = self.level(self.max_level);
-        let top_sum: f64 = top.iter().map(|&i| weights[i]).sum();
         let mut stack = Vec::new();
-        for &t in top {
-            if top_sum > 0.0 {
-                out[t] = Some(weights[t] / top_sum);
+        if let Some((w, s)) = siblings(top) {
+            for (&t, x) in top.iter().zip(w) {
+                out[t] = Some(x / s);
                 stack.push(t);
             }
         }
         while let Some(p) = stack.pop() {
             let ch = &self.nodes[p].children;
-            let s: f64 = ch.iter().map(|&c| weights[c]).sum();
-            if s > 0.0 {
-                for &c in ch {
-                    out[c] = out[p].map(|w| w * weights[c] / s);
+            if let Some((w, s)) = siblings(ch) {
+                for (&c, x) in ch.iter().zip(w) {
+                    out[c] = out[p].map(|wp| wp * x / s);
                     stack.push(c);
                 }
             }
@@ -474,6 +482,12 @@ mod tests {
         assert!((ind_sum - 1.0).abs() < 1e-15);
         assert_eq!(ew[0], Some(0.25));
         assert_eq!(ew[2], Some(0.5));
+        // huge weights are relative weights too: a sum that overflows does not drop a branch
+        let huge: Vec<f64> = f.weights().iter().map(|w| w * 1.7e308).collect();
+        let eh = f.effective_weights(&huge);
+        for (a, b) in ew.iter().zip(&eh) {
+            assert!((a.expect("w") - b.expect("w")).abs() < 1e-15, "{a:?} vs {b:?}");
+        }
     }
 
     #[test]
