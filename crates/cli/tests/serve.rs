@@ -160,3 +160,19 @@ fn spawn_quiet_stdout() -> std::process::ChildStdout {
     let _ = c.wait();
     out
 }
+
+#[test]
+fn binding_beyond_loopback_is_warned_about() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digindex"))
+        .current_dir(root())
+        .args(["serve", "frameworks/tokyo-statement", "--addr", "0.0.0.0:0", "-q"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("a line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("warning: listening on 0.0.0.0") && line.contains("no authentication"), "{line}");
+}

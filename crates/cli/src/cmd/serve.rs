@@ -61,6 +61,13 @@ pub fn run(args: Args) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {} (in use? try --addr 127.0.0.1:0)", args.addr))?;
         let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            // said even with --quiet: nothing else guards the server
+            eprintln!(
+                "warning: listening on {local}, beyond this machine: anyone who can reach it can use the server \
+                 (there is no authentication); --addr 127.0.0.1:PORT keeps it local"
+            );
+        }
         if !args.quiet {
             // a closed stdout (the caller stopped reading) must not stop the server
             use std::io::Write as _;
