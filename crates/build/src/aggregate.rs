@@ -230,11 +230,7 @@ pub fn aggregate(
                     format!("the weight of {} is {x}; a weight must be a finite number ≥ 0", fw.node(c).code),
                 ));
             }
-            // weights are relative: huge ones whose sum overflows are scaled by their maximum
-            if !stats::sum(w.iter().copied()).is_finite() {
-                let max = w.iter().copied().fold(0.0, f64::max);
-                w.iter_mut().for_each(|x| *x /= max);
-            }
+            digindex_data::relative_weights(&mut w);
             if stats::sum(w.iter().copied()) <= 0.0 {
                 return Err(BuildError::new(
                     step,

@@ -492,13 +492,13 @@ pub struct NormaliseSpec {
     #[serde(default)]
     pub method: NormaliseMethod,
     /// `minmax`: output range `[lo, hi]`.
-    #[serde(default = "zero_hundred", deserialize_with = "pair")]
+    #[serde(default = "zero_hundred", deserialize_with = "digindex_data::pair::pair")]
     pub range: [f64; 2],
     /// `zscore`: output mean and standard deviation.
-    #[serde(default = "zero_one", deserialize_with = "pair")]
+    #[serde(default = "zero_one", deserialize_with = "digindex_data::pair::pair")]
     pub mean_sd: [f64; 2],
     /// `scaled`: `(x − lo) / (hi − lo) × scale_factor`.
-    #[serde(default = "zero_hundred", deserialize_with = "pair")]
+    #[serde(default = "zero_hundred", deserialize_with = "digindex_data::pair::pair")]
     pub bounds: [f64; 2],
     #[serde(default = "hundred")]
     pub scale_factor: f64,
@@ -529,20 +529,6 @@ pub struct NormaliseSpec {
     pub indicators: BTreeMap<String, NormaliseOverride>,
 }
 
-/// Exactly two numbers: a longer or shorter array is an error (a file's
-/// `[1, 2, 3]` would otherwise be read as `[1, 2]`).
-fn pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
-    let v: Vec<f64> = Vec::deserialize(d)?;
-    match v[..] {
-        [a, b] => Ok([a, b]),
-        _ => Err(serde::de::Error::invalid_length(v.len(), &"two numbers, [lo, hi]")),
-    }
-}
-
-fn some_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
-    pair(d).map(Some)
-}
-
 /// The largest Box-Cox power accepted (|lambda|): beyond it `x^lambda` of
 /// ordinary data overflows and the transform gives nothing.
 pub const MAX_LAMBDA: f64 = 10.0;
@@ -565,11 +551,11 @@ fn hundred() -> f64 {
 pub struct NormaliseOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<NormaliseMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "digindex_data::pair::some_pair")]
     pub range: Option<[f64; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "digindex_data::pair::some_pair")]
     pub mean_sd: Option<[f64; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "digindex_data::pair::some_pair")]
     pub bounds: Option<[f64; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_factor: Option<f64>,

@@ -608,12 +608,17 @@ pub fn regions_of<'r>(
 /// A verdict with no readings yet: the subject, the assertion, the
 /// regions it is outside of, the text and the canonical form.
 pub fn verdict_for(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimError> {
+    begin(claim, ctx).map(|(v, _)| v)
+}
+
+/// [`verdict_for`], and the region sets that contain the subject.
+fn begin<'r>(claim: &Claim, ctx: &Context<'r>) -> Result<(Verdict, Vec<&'r RegionSet>), ClaimError> {
     let subject = subject_of(claim, ctx.countries)?;
     let asserted = claim.asserted()?;
     if claim.metrics.is_empty() {
         return Err(ClaimError("the claim names no metric".into()));
     }
-    let (_, outside) = regions_of(claim, &subject, ctx.regions, &ctx.vocabulary.default_regions)?;
+    let (sets, outside) = regions_of(claim, &subject, ctx.regions, &ctx.vocabulary.default_regions)?;
     let joiner = if claim.all { " and " } else { " or " };
     let text = if claim.text.is_empty() {
         format!("{} {asserted} in {}", claim.subject, claim.metrics.join(joiner))
@@ -643,15 +648,14 @@ pub fn verdict_for(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimErr
         note: claim.note.clone(),
     };
     v.tally();
-    Ok(v)
+    Ok((v, sets))
 }
 
 /// Checks a claim under every reading it allows.
 pub fn check(claim: &Claim, ctx: &Context<'_>) -> Result<Verdict, ClaimError> {
-    let mut v = verdict_for(claim, ctx)?;
+    let (mut v, sets) = begin(claim, ctx)?;
     let subject = v.subject.clone();
     let asserted = claim.asserted()?;
-    let (sets, _) = regions_of(claim, &subject, ctx.regions, &ctx.vocabulary.default_regions)?;
     let measures = measures(claim, ctx)?;
     let mut years = if claim.years.is_empty() { ctx.vocabulary.default_years.clone() } else { claim.years.clone() };
     years.sort_unstable();

@@ -382,10 +382,7 @@ impl Framework {
         // siblings' weights and their sum; scaled by their maximum when the sum would overflow
         let siblings = |ids: &[usize]| -> Option<(Vec<f64>, f64)> {
             let mut w: Vec<f64> = ids.iter().map(|&i| weights[i]).collect();
-            if !w.iter().copied().sum::<f64>().is_finite() {
-                let max = w.iter().copied().fold(0.0, f64::max);
-                w.iter_mut().for_each(|x| *x /= max);
-            }
+            relative_weights(&mut w);
             let s: f64 = w.iter().sum();
             (s > 0.0 && s.is_finite()).then_some((w, s))
         };
@@ -428,6 +425,16 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>)
         _ => None,
     };
     hit.map(|c| format!(" (did you mean {c:?}?)")).unwrap_or_default()
+}
+
+/// Sibling weights are relative: when their sum overflows (weights near
+/// `f64::MAX`), they are divided by their maximum so that it does not.
+/// Ordinary weights are left exactly as they are.
+pub fn relative_weights(w: &mut [f64]) {
+    if !w.iter().copied().sum::<f64>().is_finite() {
+        let max = w.iter().copied().fold(0.0, f64::max);
+        w.iter_mut().for_each(|x| *x /= max);
+    }
 }
 
 /// ", e.g. P" with the aggregates one level above entry `i`, or nothing.

@@ -20,12 +20,13 @@
 
 mod dataset;
 mod framework;
+pub mod pair;
 pub mod panel;
 pub mod provenance;
 mod units;
 
 pub use dataset::{DataSet, Matrix};
-pub use framework::{Framework, FrameworkError, Node, NodeSpec, edit_distance, suggest};
+pub use framework::{Framework, FrameworkError, Node, NodeSpec, edit_distance, relative_weights, suggest};
 pub use panel::Observation;
 pub use units::{GroupColumn, NumericColumn, UnitTable};
 

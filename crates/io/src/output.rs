@@ -305,6 +305,7 @@ const OLD_PREFIX: &str = ".digindex-old-";
 /// unless a day old.
 fn clean_litter(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else { return };
+    let proc_known = Path::new("/proc/self").exists();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         let Some(rest) = name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)) else { continue };
@@ -312,7 +313,6 @@ fn clean_litter(parent: &Path) {
             continue;
         }
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let proc_known = Path::new("/proc/self").exists();
         let gone = match pid {
             Some(pid) if proc_known => pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists(),
             _ => e

@@ -72,7 +72,7 @@ pub struct Indicator {
     pub positive: bool,
     /// For the data-quality audit: the values a correct figure can take
     /// (e.g. `[0, 100]` for a percentage of the population).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some_pair")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "digindex_data::pair::some_pair")]
     pub valid_range: Option<[f64; 2]>,
     /// As a denominator: what one unit of it is, after "per" ("million
     /// people" for a population in millions), so that a value divided by
@@ -453,15 +453,6 @@ impl Series {
     /// The latest year with any value.
     pub fn latest_year(&self) -> Option<i32> {
         self.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).max()
-    }
-}
-
-/// Exactly two numbers (a file's `[0, 100, 5]` would otherwise be read as `[0, 100]`).
-fn some_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
-    let v: Vec<f64> = serde::Deserialize::deserialize(d)?;
-    match v[..] {
-        [a, b] => Ok(Some([a, b])),
-        _ => Err(serde::de::Error::invalid_length(v.len(), &"two numbers, [lo, hi]")),
     }
 }
 

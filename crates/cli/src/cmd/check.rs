@@ -195,10 +195,10 @@ impl Checker {
         index_claim.metrics = data_metrics.clone();
         let whole = digindex_claims::verdict_for(c, &ctx).map_err(|e| anyhow!("{e}"))?;
         let mut v = if data_metrics.is_empty() {
-            whole.clone()
+            whole
         } else {
             let mut v = check(&index_claim, &ctx).map_err(|e| anyhow!("{e}"))?;
-            (v.text, v.canonical) = (whole.text.clone(), whole.canonical.clone());
+            (v.text, v.canonical) = (whole.text, whole.canonical);
             v
         };
         let asserted = c.asserted().map_err(|e| anyhow!("{e}"))?;
