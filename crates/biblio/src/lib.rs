@@ -1210,6 +1210,39 @@ pub struct Options {
     /// With AI rules: also sum every work, AI or not, in the same pass
     /// ([`Totals::all_works`]).
     pub all_works: bool,
+    /// What one line may hold; a line beyond either limit is malformed.
+    pub limits: Limits,
+}
+
+/// Bounds on one line, so that no input can take unbounded memory or
+/// stack: a line longer than `max_line_bytes`, or nested deeper than
+/// `max_depth`, is a malformed line (counted and reported, or with
+/// `strict` an error), and reading goes on at the next line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest line, in bytes (default [`Limits::LINE_BYTES`]). Memory per
+    /// reading thread is about this much.
+    pub max_line_bytes: usize,
+    /// Deepest nesting of arrays and objects (default [`Limits::DEPTH`]).
+    pub max_depth: usize,
+}
+
+impl Limits {
+    /// 64 MiB: OpenAlex's longest work records (thousands of authors with
+    /// their institutions) are a few MB.
+    pub const LINE_BYTES: usize = 64 << 20;
+    /// 32 levels: an OpenAlex work nests 5 deep (work, authorships, an
+    /// authorship, institutions, lineage).
+    pub const DEPTH: usize = 32;
+    /// The deepest setting allowed: the parser recurses once per level, and
+    /// 48 levels fit a worker thread's stack even in a debug build.
+    pub const MAX_DEPTH: usize = 48;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line_bytes: Limits::LINE_BYTES, max_depth: Limits::DEPTH }
+    }
 }
 
 impl Options {
@@ -1268,19 +1301,43 @@ fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
     BiblioError::file(path, message)
 }
 
-/// Streams one file line by line through `each(line_no, bytes)`, reporting
-/// progress every few thousand lines and at the end.
+/// One line as [`stream`] hands it out: its bytes (trimmed), or its length
+/// when that is beyond the cap (its bytes were not kept).
+enum Line<'a> {
+    Text(&'a [u8]),
+    TooLong(u64),
+}
+
+impl<'a> Line<'a> {
+    /// The bytes, or the malformed-line message.
+    fn text(self, max: usize) -> Result<&'a [u8], String> {
+        match self {
+            Line::Text(s) => Ok(s),
+            Line::TooLong(n) => {
+                Err(format!("the line is {n} bytes long, more than the limit of {max} (--max-line-bytes)"))
+            }
+        }
+    }
+}
+
+/// Streams one file line by line through `each(line_no, line)`, reporting
+/// progress every few thousand lines and at the end. A line longer than
+/// `max_line` bytes is not kept in memory: it is skipped to its end and
+/// handed out as [`Line::TooLong`].
 fn stream(
     path: &Path,
+    max_line: usize,
     progress: &(dyn Fn(Progress) + Sync),
-    mut each: impl FnMut(u64, &[u8]) -> Result<(), BiblioError>,
+    mut each: impl FnMut(u64, Line<'_>) -> Result<(), BiblioError>,
 ) -> Result<u64, BiblioError> {
     let read = Arc::new(AtomicU64::new(0));
     let mut r = open(path, Arc::clone(&read))?;
     // lines are handed out in place from `buf[start..filled]`; a partial
     // last line moves to the front before the next read
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; (1 << 20).min(max_line.max(1 << 12))];
     let (mut start, mut filled) = (0usize, 0usize);
+    // bytes of a line over the cap skipped so far (None: not skipping)
+    let mut skipping: Option<u64> = None;
     let mut line = 0u64;
     let mut bytes = 0u64;
     let mut reported = Progress::default();
@@ -1297,8 +1354,14 @@ fn stream(
             start = 0;
         }
         if filled == buf.len() {
-            // a line longer than the buffer
-            buf.resize(buf.len() * 2, 0);
+            if buf.len() < max_line {
+                // a line longer than the buffer
+                buf.resize(buf.len().saturating_mul(2).min(max_line), 0);
+            } else {
+                // a line longer than the cap: drop what is read of it
+                skipping = Some(skipping.unwrap_or(0) + filled as u64);
+                filled = 0;
+            }
         }
         let n = loop {
             match r.read(&mut buf[filled..]) {
@@ -1314,19 +1377,22 @@ fn stream(
             let end = match memchr::memchr(b'\n', rest) {
                 Some(i) => i + 1,
                 // the last line may lack its newline
-                None if at_end && !rest.is_empty() => rest.len(),
+                None if at_end && (!rest.is_empty() || skipping.is_some()) => rest.len(),
                 None => break,
             };
             let raw = &rest[..end];
             start += end;
-            bytes += end as u64;
             line += 1;
             if line % 2048 == 0 {
                 report(line, &mut reported);
             }
+            let length = skipping.take().unwrap_or(0) + end as u64;
+            bytes += length;
             let s = raw.trim_ascii();
-            if !s.is_empty() {
-                each(line, s)?;
+            if length > max_line as u64 {
+                each(line, Line::TooLong(length))?;
+            } else if !s.is_empty() {
+                each(line, Line::Text(s))?;
             }
         }
     }
@@ -1348,8 +1414,8 @@ fn winners(
         .enumerate()
         .map(|(index, p)| {
             let mut copies = dedup::Copies::default();
-            stream(p, progress, |line, s| {
-                let judged = judge(s, opts, reads);
+            stream(p, opts.limits.max_line_bytes, progress, |line, s| {
+                let judged = s.text(opts.limits.max_line_bytes).and_then(|s| judge(s, opts, reads));
                 if let (Err(e), true) = (&judged, opts.strict) {
                     return Err(BiblioError::Line { path: p.display().to_string(), line, message: e.clone() });
                 }
@@ -1381,6 +1447,11 @@ struct Judged<'a> {
 /// authorships only of a work that is counted), so both passes of `dedup`
 /// judge lines here.
 fn judge<'a>(s: &'a [u8], opts: &Options, reads: Reads) -> Result<Judged<'a>, String> {
+    // the parsers recurse per level: bound the depth before any of them runs
+    let max_depth = opts.limits.max_depth.min(Limits::MAX_DEPTH);
+    if scan::nests_deeper_than(s, max_depth) {
+        return Err(format!("arrays or objects nest deeper than {max_depth} levels (--max-depth)"));
+    }
     let mut work = match opts.validation {
         Validation::OnDemand => Work::on_demand(s, reads)?,
         Validation::Full => {
@@ -1446,12 +1517,13 @@ pub fn run_with_flat(
             let mut key = (String::new(), 0);
             let mut all = opts.sums_all_works().then(Totals::default);
             let path = p.display().to_string();
-            let bytes = stream(p, progress, |line, s| {
+            let bytes = stream(p, opts.limits.max_line_bytes, progress, |line, s| {
                 t.lines += 1;
-                let Judged { work: w, year, ai } = match judge(s, opts, reads) {
-                    Ok(j) => j,
-                    Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
-                };
+                let Judged { work: w, year, ai } =
+                    match s.text(opts.limits.max_line_bytes).and_then(|s| judge(s, opts, reads)) {
+                        Ok(j) => j,
+                        Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
+                    };
                 if let (Some(merged), Some(id)) = (&opts.merged, &w.id) {
                     if merged.contains(id) {
                         t.merged_skipped += 1;
@@ -1640,7 +1712,8 @@ pub fn shares(part: &Totals, all: &Totals, name: &str) -> Vec<(String, String, i
 /// parallel, like [`run`]): the baseline a run is measured against.
 /// Returns the bytes of JSON.
 pub fn decompress_only(files: &[PathBuf]) -> Result<u64, BiblioError> {
-    let sizes: Vec<u64> = files.par_iter().map(|p| stream(p, &|_| {}, |_, _| Ok(()))).collect::<Result<_, _>>()?;
+    let sizes: Vec<u64> =
+        files.par_iter().map(|p| stream(p, Limits::LINE_BYTES, &|_| {}, |_, _| Ok(()))).collect::<Result<_, _>>()?;
     Ok(sizes.iter().sum())
 }
 
@@ -1712,6 +1785,55 @@ mod tests {
         let bad = text.replacen(&work(2500, &"t".repeat(2500 % 700)), "{\"id\":", 1);
         let e = run_bytes("bad.jsonl", bad.as_bytes(), &Options { strict: true, ..Default::default() }).unwrap_err();
         assert!(e.to_string().contains("line 2501"), "{e}");
+    }
+
+    #[test]
+    fn deep_and_overlong_lines_are_malformed_not_fatal() {
+        let good = r#"{"id":"W1","publication_year":2020,"authorships":[{"countries":["IR"]}]}"#;
+        let deep =
+            |d: usize| format!(r#"{{"id":"W2","publication_year":2020,"x":{}{}}}"#, "[".repeat(d), "]".repeat(d));
+        let long = format!(r#"{{"id":"W3","publication_year":2020,"title":"{}"}}"#, "x".repeat(100_000));
+        // 30,000 levels overflowed the stack; a bare `[[[…` too; a long line
+        // last, without its newline
+        let text = format!("{good}\n{}\n{}\n{good}\n{}\n{good}\n{long}", deep(30_000), "[".repeat(30_000), deep(31));
+        let limits = Limits { max_line_bytes: 65_536, max_depth: 32 };
+        for validation in [Validation::Full, Validation::OnDemand] {
+            let opts = Options { validation, limits, ..Default::default() };
+            let t = run_bytes("deep.jsonl", text.as_bytes(), &opts).expect("runs");
+            // the 32-deep line (object + 31 arrays) is within the limit
+            assert_eq!((t.lines, t.works_kept, t.malformed), (7, 4, 3), "{validation:?}");
+            assert!(
+                t.malformed_examples[0].contains("line 2: arrays or objects nest deeper than 32"),
+                "{:?}",
+                t.malformed_examples
+            );
+            assert!(
+                t.malformed_examples[1].contains("line 3: arrays or objects nest deeper"),
+                "{:?}",
+                t.malformed_examples
+            );
+            assert!(
+                t.malformed_examples[2].contains("line 7: the line is 100046 bytes long, more than the limit of 65536"),
+                "{:?}",
+                t.malformed_examples
+            );
+            assert_eq!(t.bytes, text.len() as u64);
+            let strict = Options { strict: true, ..opts };
+            let e = run_bytes("deep.jsonl", text.as_bytes(), &strict).unwrap_err();
+            assert!(e.to_string().contains("line 2"), "{e}");
+        }
+        // a line of 3 MB with a cap of 1 MB is skipped without being kept,
+        // and the lines around it count; line numbers hold across refills
+        let big = format!(r#"{{"id":"W4","title":"{}"}}"#, "y".repeat(3 << 20));
+        let text = format!("{good}\n{big}\n{good}\n");
+        let opts = Options { limits: Limits { max_line_bytes: 1 << 20, max_depth: 32 }, ..Default::default() };
+        let t = run_bytes("big.jsonl", text.as_bytes(), &opts).expect("runs");
+        assert_eq!((t.lines, t.works_kept, t.malformed), (3, 2, 1));
+        assert!(t.malformed_examples[0].contains("line 2: the line is"), "{:?}", t.malformed_examples);
+        // the depth setting cannot go beyond what the stack holds
+        let deeper = Options { limits: Limits { max_line_bytes: 1 << 20, max_depth: 10_000 }, ..Default::default() };
+        let t = run_bytes("deeper.jsonl", deep(1000).as_bytes(), &deeper).expect("runs");
+        assert_eq!(t.malformed, 1);
     }
 
     #[test]

@@ -263,6 +263,53 @@ fn closes_matched_in_block(open: u64, close: u64) -> u64 {
     (!close).wrapping_add(open) & close & !open
 }
 
+/// Whether brackets outside strings nest deeper than `max` anywhere in
+/// `line` (a JSON value or not). Parsers recurse once per level, so a line
+/// of 30,000 `[` would overflow the stack; this check comes first. It costs
+/// one classification per 64 bytes: a block whose opens cannot take the
+/// depth past `max` is counted whole, and only a block that might is walked
+/// bracket by bracket.
+pub fn nests_deeper_than(line: &[u8], max: usize) -> bool {
+    let max = i64::try_from(max).unwrap_or(i64::MAX);
+    let mut depth: i64 = 0;
+    let mut in_string = 0u64;
+    let mut esc_carry = false;
+    let mut block = [b' '; 64];
+    for chunk in line.chunks(64) {
+        let b: &[u8; 64] = if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
+            full
+        } else {
+            block[..chunk.len()].copy_from_slice(chunk);
+            block[chunk.len()..].fill(b' ');
+            &block
+        };
+        let m = classify(b);
+        let esc = escaped(m.backslash, &mut esc_carry);
+        let strings = prefix_xor(m.quote & !esc) ^ in_string;
+        in_string = if strings >> 63 == 1 { !0 } else { 0 };
+        let (open, close) = (m.open & !strings, m.close & !strings);
+        let n_open = i64::from(m.n_open) - sparse_ones(m.open & strings);
+        if depth + n_open <= max {
+            depth += n_open - (i64::from(m.n_close) - sparse_ones(m.close & strings));
+            continue;
+        }
+        let mut events = open | close;
+        while events != 0 {
+            let bit = events & events.wrapping_neg();
+            events &= events - 1;
+            if open & bit != 0 {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            } else {
+                depth -= 1;
+            }
+        }
+    }
+    false
+}
+
 /// Calls `field(key, value)` for each top-level field of the JSON object
 /// in `line` (both without surrounding whitespace; the key with its quotes).
 pub fn fields<'a>(
@@ -513,6 +560,27 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn nesting_depth() {
+        let nested = |d: usize| format!("{{\"a\":{}1{}}}", "[".repeat(d - 1), "]".repeat(d - 1));
+        for d in [1, 2, 31, 32, 33, 64, 65, 200] {
+            let line = nested(d);
+            for max in [1, 32, 64] {
+                assert_eq!(nests_deeper_than(line.as_bytes(), max), d > max, "depth {d}, max {max}");
+            }
+        }
+        // brackets inside strings (escaped quotes too) do not nest
+        let quoted = format!("{{\"t\":\"\\\"{}\",\"u\":[[1]]}}", "[".repeat(500));
+        assert!(!nests_deeper_than(quoted.as_bytes(), 3));
+        assert!(nests_deeper_than(quoted.as_bytes(), 2));
+        // depth that returns and rises again across 64-byte blocks
+        let waves = "[[[[[[[[[[]]]]]]]]]]".repeat(40);
+        assert!(!nests_deeper_than(waves.as_bytes(), 10));
+        assert!(nests_deeper_than(waves.as_bytes(), 9));
+        // 30,000 levels: answered without recursion
+        assert!(nests_deeper_than("[".repeat(30_000).as_bytes(), 32));
     }
 
     #[test]

@@ -60,7 +60,16 @@ fn arithmetic_ws(x: &[f64], w: &[f64], ws: f64) -> f64 {
     if x.iter().all(|v| v.is_nan()) {
         return f64::NAN;
     }
-    stats::sum(present(x, w).map(|(v, w)| (w / ws) * v))
+    let m = stats::sum(present(x, w).map(|(v, w)| (w / ws) * v));
+    if m.is_finite() {
+        return m;
+    }
+    // finite values whose weighted sum overflows: in units of the largest
+    let k = present(x, w).map(|(v, _)| v.abs()).fold(0.0, f64::max);
+    if !k.is_finite() || k == 0.0 {
+        return m;
+    }
+    k * stats::sum(present(x, w).map(|(v, w)| (w / ws) * (v / k)))
 }
 
 /// Weighted geometric mean over the present values (all must be > 0).
@@ -108,7 +117,20 @@ pub fn generalised(x: &[f64], w: &[f64], p: f64) -> Result<f64, usize> {
     }
     let pw = |v: f64| if p == 2.0 { v * v } else { v.powf(p) };
     let ws = stats::sum(w.iter().copied());
-    Ok((stats::sum(x.iter().zip(w).map(|(v, w)| w * pw(*v))) / ws).powf(1.0 / p))
+    let m = (stats::sum(x.iter().zip(w).map(|(v, w)| w * pw(*v))) / ws).powf(1.0 / p);
+    let underflow = m == 0.0 && x.iter().zip(w).any(|(v, w)| *v != 0.0 && *w > 0.0);
+    if m.is_finite() && !underflow {
+        return Ok(m);
+    }
+    // xᵖ overflowed or underflowed (p = 200 on [0, 100] data): the same
+    // mean in units of k, the largest |x| for p > 0 (every (x/k)ᵖ ≤ 1) or
+    // the smallest for p < 0 (every (x/k)ᵖ ≤ 1 again)
+    let mags = x.iter().map(|v| v.abs());
+    let k = if p > 0.0 { mags.fold(0.0, f64::max) } else { mags.fold(f64::INFINITY, f64::min) };
+    if !k.is_finite() || k == 0.0 {
+        return Ok(m);
+    }
+    Ok(k * (stats::sum(x.iter().zip(w).map(|(v, w)| w * pw(v / k))) / ws).powf(1.0 / p))
 }
 
 /// Copeland scores of the rows of `cols` (one slice per child).
@@ -287,6 +309,23 @@ pub fn aggregate(
                             ),
                         )
                     })?;
+                    // finite children, a result that is not a number: an
+                    // overflow, never a silently missing score
+                    let complete = method != AggregateMethod::Generalised || present == xs.len();
+                    if out.is_infinite() || out.is_nan() && present > 0 && complete {
+                        return Err(BuildError::new(
+                            step,
+                            format!(
+                                "unit {}: the {:?} mean of the children of {} ({}) is {}: the arithmetic overflows; \
+                                 rescale the data or normalise it first",
+                                ds.units[u],
+                                method,
+                                node.code,
+                                xs.iter().map(|v| digindex_data::shown(*v)).collect::<Vec<_>>().join(", "),
+                                digindex_data::shown(*out)
+                            ),
+                        ));
+                    }
                 }
             }
             log.missing += out_col.iter().filter(|v| v.is_nan()).count();
@@ -325,6 +364,24 @@ mod tests {
         assert!(arithmetic(&[NAN, NAN], &[1.0, 1.0]).is_nan());
         assert_eq!(geometric(&[1.0, 0.0], &[1.0; 2]), Err(1));
         assert_eq!(harmonic(&[1.0, -2.0], &[1.0; 2]), Err(1));
+    }
+
+    #[test]
+    fn means_of_huge_and_high_powers_do_not_overflow() {
+        // p = 200 on [0, 100] data: 100^200 overflows, the mean does not
+        let g = generalised(&[100.0, 50.0], &[1.0, 1.0], 200.0).expect("ok");
+        assert!(close(g, 100.0 * ((1.0 + 0.5f64.powi(200)) / 2.0).powf(1.0 / 200.0)), "{g}");
+        assert!(g > 99.0 && g < 100.0);
+        // and underflow: 0.5^2000 is 0 in floating point
+        let g = generalised(&[0.5, 0.25], &[1.0, 1.0], 2000.0).expect("ok");
+        assert!(close(g, 0.5 * 0.5f64.powf(1.0 / 2000.0)), "{g}");
+        // p = -200: scaled by the smallest value
+        let g = generalised(&[1e-3, 1.0], &[1.0, 1.0], -200.0).expect("ok");
+        assert!(close(g, 1e-3 * 2f64.powf(1.0 / 200.0)), "{g}");
+        // arithmetic mean of values near the largest number
+        assert!(close(arithmetic(&[1.5e308, 1.7e308], &[1.0, 1.0]) / 1e308, 1.6));
+        // ordinary data: the plain formula, unchanged
+        assert_eq!(generalised(&[1.0, 3.0], &[1.0, 1.0], 2.0).expect("ok"), 5f64.sqrt());
     }
 
     #[test]

@@ -89,6 +89,10 @@ impl NormaliseConfig {
             NormaliseMethod::Minmax if !finite(&self.range) || self.range[0] >= self.range[1] => {
                 Err(format!("range must be [lo, hi] with lo < hi, found {:?}", self.range))
             }
+            NormaliseMethod::Minmax if !(self.range[1] - self.range[0]).is_finite() => Err(format!(
+                "range {:?} is wider than the largest number (about 1.8e308); give a narrower range",
+                self.range
+            )),
             NormaliseMethod::Zscore if !finite(&self.mean_sd) || self.mean_sd[1] <= 0.0 => {
                 Err(format!("mean_sd must be [mean, sd] with sd > 0, found {:?}", self.mean_sd))
             }
@@ -140,7 +144,12 @@ pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, Stri
         NormaliseMethod::Minmax => {
             let (mn, mx) = need_range("min-max normalisation")?;
             let [lo, hi] = c.range;
-            x.iter().map(|v| (v - mn) / (mx - mn) * (hi - lo) + lo).collect()
+            if (mx - mn).is_finite() {
+                x.iter().map(|v| (v - mn) / (mx - mn) * (hi - lo) + lo).collect()
+            } else {
+                // values spread wider than the largest number: in halves
+                x.iter().map(|v| (v / 2.0 - mn / 2.0) / (mx / 2.0 - mn / 2.0) * (hi - lo) + lo).collect()
+            }
         }
         NormaliseMethod::Zscore => {
             let m = stats::mean(x);
@@ -159,7 +168,11 @@ pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, Stri
         }
         NormaliseMethod::Dist2max => {
             let (mn, mx) = need_range("distance to maximum")?;
-            x.iter().map(|v| 1.0 - (mx - v) / (mx - mn)).collect()
+            if (mx - mn).is_finite() {
+                x.iter().map(|v| 1.0 - (mx - v) / (mx - mn)).collect()
+            } else {
+                x.iter().map(|v| 1.0 - (mx / 2.0 - v / 2.0) / (mx / 2.0 - mn / 2.0)).collect()
+            }
         }
         NormaliseMethod::Dist2ref => {
             let r = c.ref_row.ok_or("dist2ref needs normalise.ref_unit")?;
@@ -332,6 +345,20 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             None => xd.extend(ds.values.col(j).iter().map(|v| v * dir)),
         }
         let col = normalise_column(&xd, &cfg).map_err(|m| BuildError::new(step, format!("indicator {code}: {m}")))?;
+        // finite in, not finite out: an overflow, never a silent gap
+        if let Some(u) = xd.iter().zip(&col).position(|(x, y)| x.is_finite() && !y.is_finite()) {
+            return Err(BuildError::new(
+                step,
+                format!(
+                    "indicator {code}, unit {}: {} gives {} under {:?} normalisation with these settings: the \
+                     arithmetic overflows; rescale the data (e.g. divide by 1e6) or use smaller parameters",
+                    ds.units[u],
+                    digindex_data::shown(ds.values.col(j)[u]),
+                    digindex_data::shown(col[u]),
+                    cfg.method
+                ),
+            ));
+        }
         out.values.col_mut(j).copy_from_slice(&col);
     }
     Ok((out, log))
@@ -515,6 +542,39 @@ mod tests {
         // a reference unit is only needed by dist2ref
         let spec: NormaliseSpec = toml::from_str("ref_unit = \"nowhere\"").expect("spec");
         assert!(normalise(&ds, &fw, &spec).is_ok());
+    }
+
+    #[test]
+    fn huge_values_and_settings_overflow_loudly_or_not_at_all() {
+        use digindex_data::{Matrix, NodeSpec};
+        // values spread wider than the largest number still normalise
+        let x = [1e308, -1e308, 0.0, NAN];
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Minmax)).expect("ok"), &[100.0, 0.0, 50.0, NAN]);
+        same(&normalise_column(&x, &cfg(NormaliseMethod::Dist2max)).expect("ok"), &[1.0, 0.0, 0.5, NAN]);
+        let z = normalise_column(&x, &cfg(NormaliseMethod::Zscore)).expect("ok");
+        same(&z, &[1.0, -1.0, 0.0, NAN]);
+        // a range wider than the largest number is refused
+        let mut c = cfg(NormaliseMethod::Minmax);
+        c.range = [-1e308, 1e308];
+        assert!(c.check().unwrap_err().contains("wider than the largest number"));
+        // z-scores to mean 1e308, sd 1e308 overflow: an error naming the unit
+        let fw = Framework::new(
+            vec![
+                NodeSpec { code: "a".into(), parent: Some("I".into()), ..Default::default() },
+                NodeSpec { code: "I".into(), ..Default::default() },
+            ],
+            vec![],
+        )
+        .expect("valid");
+        let ds = DataSet::new(
+            vec!["u1".into(), "u2".into(), "u3".into()],
+            vec!["a".into()],
+            Matrix::from_columns(3, &[vec![1.0, 2.0, 3.0]]).expect("equal"),
+        );
+        let spec = NormaliseSpec { method: NormaliseMethod::Zscore, mean_sd: [1e308, 1e308], ..Default::default() };
+        let e = normalise(&ds, &fw, &spec).unwrap_err();
+        assert!(e.message.contains("indicator a, unit u3: 3 gives inf"), "{e}");
+        assert!(e.message.contains("overflows"), "{e}");
     }
 
     #[test]

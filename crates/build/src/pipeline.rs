@@ -311,8 +311,11 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
             let (d, l) = treat(&screened, s)?;
             for r in &l.indicators {
                 if r.method != crate::spec::TreatMethod::None && r.before.is_some_and(|c| c.pass.is_none()) {
-                    warnings
-                        .push(format!("treat: {}: skew/kurtosis undefined (constant values); left untreated", r.code));
+                    warnings.push(format!(
+                        "treat: {}: skew and kurtosis cannot be computed (all values equal, or too few values); left \
+                         untreated",
+                        r.code
+                    ));
                 }
                 if let Some(c) = r.after_fallback.filter(|c| c.pass == Some(false)) {
                     warnings.push(format!(

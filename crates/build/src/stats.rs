@@ -43,9 +43,28 @@ pub fn mean(xs: &[f64]) -> f64 {
     }
     let m = sum(present(xs)) / n as f64;
     if !m.is_finite() {
-        return m;
+        // finite values whose sum overflows: the mean of x/k, times k
+        return match scaled(xs) {
+            Some((k, ys)) => k * mean(&ys),
+            None => m,
+        };
     }
-    m + sum(present(xs).map(|x| x - m)) / n as f64
+    let refined = m + sum(present(xs).map(|x| x - m)) / n as f64;
+    // (the deviations of values near ±1e308 can overflow)
+    if refined.is_finite() { refined } else { m }
+}
+
+/// For finite values too large to sum or square: k = the largest |x| and
+/// the values divided by it (so every |x/k| ≤ 1). `None` when a value is
+/// infinite or all are zero or missing. Statistics fall back to this only
+/// when the plain computation overflows, so that ordinary data give R's
+/// results to the last bit.
+fn scaled(xs: &[f64]) -> Option<(f64, Vec<f64>)> {
+    let k = present(xs).map(f64::abs).fold(0.0, f64::max);
+    if !k.is_finite() || k == 0.0 || present(xs).any(|x| !x.is_finite()) {
+        return None;
+    }
+    Some((k, xs.iter().map(|x| x / k).collect()))
 }
 
 /// Sample standard deviation (n − 1) of the non-missing values.
@@ -55,7 +74,14 @@ pub fn sd(xs: &[f64]) -> f64 {
         return f64::NAN;
     }
     let m = mean(xs);
-    (sum(present(xs).map(|x| (x - m) * (x - m))) / (n - 1) as f64).sqrt()
+    let s = (sum(present(xs).map(|x| (x - m) * (x - m))) / (n - 1) as f64).sqrt();
+    if s.is_finite() {
+        return s;
+    }
+    match scaled(xs) {
+        Some((k, ys)) => k * sd(&ys),
+        None => s,
+    }
 }
 
 /// Median of the non-missing values (mean of the middle two for even n).
@@ -102,11 +128,18 @@ pub fn skew_kurt(xs: &[f64]) -> (Option<f64>, Option<f64>) {
     let m = mean(xs);
     let s2 = sum(present(xs).map(|x| (x - m) * (x - m)));
     let s3 = sum(present(xs).map(|x| (x - m).powf(3.0)));
+    let s4 = if n < 4 { 0.0 } else { sum(present(xs).map(|x| (x - m).powf(4.0))) };
+    if ![s2, s3, s4].iter().all(|v| v.is_finite()) {
+        // both are free of scale: the same numbers for x/k, whose powers
+        // cannot overflow
+        if let Some((_, ys)) = scaled(xs) {
+            return skew_kurt(&ys);
+        }
+    }
     let g1 = nf.sqrt() * s3 / s2.powf(1.5) * (nf * (nf - 1.0)).sqrt() / (nf - 2.0);
     if n < 4 {
         return (Some(g1), None);
     }
-    let s4 = sum(present(xs).map(|x| (x - m).powf(4.0)));
     let r = nf * s4 / (s2 * s2);
     let g2 = ((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0));
     (Some(g1), Some(g2))
@@ -164,6 +197,26 @@ mod tests {
         assert!(close(skew(&[1.0, 2.0, 3.0, 10.0]).expect("n>=3"), g));
         assert!(skew(&[1.0, 2.0]).is_none());
         assert!(kurt(&[1.0, 2.0, 3.0]).is_none());
+    }
+
+    #[test]
+    fn moments_of_huge_values_do_not_overflow() {
+        // the same data times 1e103 and times 1e306: skewness and kurtosis
+        // are free of scale; the mean and sd scale with the data
+        let x = [1.0, 2.0, 3.0, 10.0, -4.0];
+        for k in [1e103, 1e306] {
+            let big: Vec<f64> = x.iter().map(|v| v * k).collect();
+            assert!(close(mean(&big) / k, mean(&x)), "{k}");
+            assert!(close(sd(&big) / k, sd(&x)), "{k}");
+            let (s, ku) = skew_kurt(&big);
+            assert!(close(s.expect("n>=3"), skew(&x).expect("n>=3")), "{k}: {s:?}");
+            assert!(close(ku.expect("n>=4"), kurt(&x).expect("n>=4")), "{k}: {ku:?}");
+        }
+        let both = [1e308, -1e308, 1e308, -1e308];
+        assert_eq!(mean(&both), 0.0);
+        assert!(close(sd(&both) / 1e308, (4.0f64 / 3.0).sqrt()));
+        // a constant column is still constant (NaN skew), not an overflow
+        assert!(skew(&[1e300; 5]).expect("n>=3").is_nan());
     }
 
     #[test]

@@ -213,6 +213,24 @@ fn mark_name(m: TreatMethod, x: &[f64]) -> &'static str {
 }
 
 fn apply(x: &[f64], method: TreatMethod, cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<String>), String> {
+    let out = apply_unchecked(x, method, cfg)?;
+    // finite in, not finite out (Box-Cox with a large lambda, a log of
+    // values spread wider than the largest number): an error, not a column
+    // the check then calls undecidable and leaves untreated
+    if let Some((v, y)) = x.iter().zip(&out.0).find(|(v, y)| v.is_finite() && !y.is_finite()) {
+        let detail =
+            if method == TreatMethod::Boxcox { format!(" with lambda = {}", cfg.lambda) } else { String::new() };
+        return Err(format!(
+            "the {method:?} transform{detail} turns {} into {}: the arithmetic overflows; use a smaller lambda or \
+             rescale the data",
+            digindex_data::shown(*v),
+            digindex_data::shown(*y)
+        ));
+    }
+    Ok(out)
+}
+
+fn apply_unchecked(x: &[f64], method: TreatMethod, cfg: &TreatConfig) -> Result<(Vec<f64>, u32, Vec<String>), String> {
     match method {
         TreatMethod::Winsorise => winsorise(x, cfg),
         TreatMethod::None => Ok((x.to_vec(), 0, vec![String::new(); x.len()])),
@@ -400,6 +418,22 @@ mod tests {
         spec.indicators.insert("x".into(), crate::spec::TreatOverride { max_points: Some(1), ..Default::default() });
         assert_eq!(TreatConfig::for_indicator(&spec, "x").max_points, 1);
         assert_eq!(TreatConfig::for_indicator(&spec, "y").max_points, 5);
+    }
+
+    #[test]
+    fn transforms_that_overflow_are_errors() {
+        // skewed data that needs treatment; Box-Cox with lambda 10 takes
+        // (1e40 − min + 1)^10 past the largest number
+        let mut x = outliers();
+        x[0] = 1e40;
+        let c = TreatConfig { method: TreatMethod::Boxcox, lambda: 10.0, ..cfg(5) };
+        let e = treat_column("x", &x, &c).unwrap_err();
+        assert!(e.contains("Boxcox transform with lambda = 10 turns 1e40 into inf"), "{e}");
+        // huge but finite values are checked, not called constant
+        let big: Vec<f64> = outliers().iter().map(|v| v * 1e200).collect();
+        let c0 = check(&big, 2.0, 3.5).expect("ok");
+        assert_eq!(c0.pass, check(&outliers(), 2.0, 3.5).expect("ok").pass);
+        assert!(c0.pass.is_some());
     }
 
     #[test]

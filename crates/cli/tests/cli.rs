@@ -527,3 +527,59 @@ fn several_years_normalised_together() {
     let sep = fs::read_to_string(dir.path().join("sep/2020/stages/normalised.csv")).expect("normalised");
     assert!(sep.contains(",100,") || sep.contains(",100\n"), "each year scaled to its own maximum");
 }
+
+/// The Index column of a single-year build's scores.csv (unit → score).
+fn index_scores(out: &Path) -> Vec<(String, String)> {
+    let text = fs::read_to_string(out.join("scores.csv")).expect("scores");
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+        .filter(|c| c[1] == "Index")
+        .map(|c| (c[0].clone(), c[3].clone()))
+        .collect()
+}
+
+#[test]
+fn overflow_gives_a_right_number_or_an_error_never_a_silent_gap() {
+    let dir = example("asem");
+    // settings whose arithmetic overflows are errors naming the setting or
+    // the unit, not empty scores with exit 0
+    fails(dir.path(), "asem.toml", &["normalise.range=[-1e308, 1e308]"], &["wider than the largest number"]);
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["normalise.method=\"zscore\"", "normalise.mean_sd=[1e308, 1e308]"],
+        &["normalise: indicator", "overflows"],
+    );
+    // a generalised mean with p = 200 on [0, 100] scores: every unit scored,
+    // each between its lowest and highest pillar
+    let out = dir.path().join("genmean");
+    let o =
+        build(&dir.path().join("asem.toml"), &out, &["aggregate.method=\"generalised\"", "aggregate.p=200"], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scores = index_scores(&out);
+    assert_eq!(scores.len(), 51, "every unit has an Index score");
+    for (u, s) in &scores {
+        let v: f64 = s.parse().unwrap_or_else(|_| panic!("{u}: Index {s:?}"));
+        assert!(v > 0.0 && v <= 100.0, "{u}: {v}");
+    }
+    // cells of ±1e308 are data like any other (Winsorised here), not empty
+    // scores; 1e-400, which would read as 0, is refused
+    edit(&dir.path().join("ASEM_iData.csv"), |s| {
+        s.replacen(",4.097985,", ",1e308,", 1).replacen(",4.108538,", ",-1e308,", 1)
+    });
+    let out = dir.path().join("huge");
+    let o = build(&dir.path().join("asem.toml"), &out, &[], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(index_scores(&out).iter().all(|(_, s)| s.parse::<f64>().is_ok_and(f64::is_finite)));
+    // one high outlier of 1e308 fails the skew check; Box-Cox squares it
+    edit(&dir.path().join("ASEM_iData.csv"), |s| s.replacen(",-1e308,", ",4.108538,", 1));
+    fails(
+        dir.path(),
+        "asem.toml",
+        &["treat.method=\"boxcox\"", "treat.lambda=2", "treat.fallback=\"none\""],
+        &["indicator LPI: the Boxcox transform with lambda = 2 turns", "overflows"],
+    );
+    edit(&dir.path().join("ASEM_iData.csv"), |s| s.replacen(",1e308,", ",1e-400,", 1));
+    fails(dir.path(), "asem.toml", &[], &["ASEM_iData.csv, line 2, column \"LPI\": \"1e-400\" is too small"]);
+}

@@ -35,3 +35,29 @@ pub use units::{GroupColumn, NumericColumn, UnitTable};
 pub fn is_missing(x: f64) -> bool {
     x.is_nan()
 }
+
+/// A value for a message: "missing" for `NaN`, magnitudes in [1e-5, 1e16)
+/// plainly (`0.125`, `42`), others in exponent form (`1e40`, `inf`), each
+/// the shortest text that reads back to the same number.
+pub fn shown(x: f64) -> String {
+    let a = x.abs();
+    if x.is_nan() {
+        "missing".to_string()
+    } else if x == 0.0 || (1e-5..1e16).contains(&a) || a.is_infinite() {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    #[test]
+    fn plain_and_exponent_forms() {
+        assert_eq!(super::shown(0.125), "0.125");
+        assert_eq!(super::shown(1e40), "1e40");
+        assert_eq!(super::shown(-2.5e-9), "-2.5e-9");
+        assert_eq!(super::shown(f64::INFINITY), "inf");
+        assert_eq!(super::shown(f64::NAN), "missing");
+    }
+}

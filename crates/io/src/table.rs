@@ -149,14 +149,8 @@ impl<'p> Table<'p> {
 
     /// Parses a numeric cell: empty or `NA` is missing (`NaN`).
     pub fn number(&self, row: &Row, col: usize) -> Result<f64, InputError> {
-        parse_number(&row.cells[col]).ok_or_else(|| {
-            InputError::at(
-                self.path,
-                row.line,
-                Some(&self.header[col]),
-                format!("expected a number (or an empty cell for missing), found {:?}", row.cells[col]),
-            )
-        })
+        parse_number(&row.cells[col])
+            .ok_or_else(|| InputError::at(self.path, row.line, Some(&self.header[col]), not_a_number(&row.cells[col])))
     }
 
     /// A cell of an extra framework column. Known parameter columns
@@ -193,15 +187,38 @@ impl<'p> Table<'p> {
     }
 }
 
-/// Parses a finite number; empty / `NA` → `NaN`; anything else → `None`.
+/// Parses a finite number; empty / `NA` → `NaN`; anything else → `None`
+/// ([`not_a_number`] says why). A number too large for an `f64` (`1e400`)
+/// or too small to tell from zero (`1e-400`) is not taken: read as `inf`
+/// or as 0, it would silently be another value.
 pub fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
     if s.is_empty() || s == "NA" {
         return Some(f64::NAN);
     }
     match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
+        Ok(v) if v.is_finite() && !(v == 0.0 && nonzero_digits(s)) => Some(v),
         _ => None,
+    }
+}
+
+/// The digits before any exponent include one that is not 0.
+fn nonzero_digits(s: &str) -> bool {
+    s.split(['e', 'E']).next().is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)))
+}
+
+/// Why [`parse_number`] refused `s`, for an error message.
+pub fn not_a_number(s: &str) -> String {
+    let t = s.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_infinite() && !t.to_ascii_lowercase().contains("inf") => {
+            format!("{t:?} is beyond the largest number that can be computed with (about 1.8e308)")
+        }
+        Ok(v) if v == 0.0 && nonzero_digits(t) => {
+            format!("{t:?} is too small to tell from zero (below about 5e-324); write 0 if it is zero")
+        }
+        Ok(_) => format!("expected a finite number, found {t:?}"),
+        Err(_) => format!("expected a number (or an empty cell for missing), found {s:?}"),
     }
 }
 
@@ -227,6 +244,24 @@ mod tests {
         let e = Table::parse(p, b"a,b\n1,2\n\n3\n").unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.to_string().starts_with("x.csv, line 4: this row has 1 fields but the header has 2"), "{e}");
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_reason() {
+        assert_eq!(parse_number("1e-300"), Some(1e-300));
+        assert_eq!(parse_number("0.0e-400"), Some(0.0));
+        assert_eq!(parse_number("-0"), Some(0.0));
+        assert_eq!(parse_number("4.9e-324"), Some(4.9e-324));
+        assert_eq!(parse_number("1e-400"), None);
+        assert_eq!(parse_number("1e400"), None);
+        assert_eq!(parse_number("inf"), None);
+        assert!(not_a_number("1e-400").contains("too small to tell from zero"));
+        assert!(not_a_number("-1e400").contains("beyond the largest number"));
+        assert!(not_a_number("inf").contains("expected a finite number"));
+        assert!(not_a_number("abc").contains("expected a number"));
+        let e = Table::parse(Path::new("x.csv"), b"a,b\n1,1e-400\n").expect("csv");
+        let err = e.number(&e.rows[0], 1).unwrap_err();
+        assert!(err.to_string().starts_with("x.csv, line 2, column \"b\": \"1e-400\" is too small"), "{err}");
     }
 
     #[test]

@@ -258,7 +258,7 @@ fn year(t: &Table<'_>, row: &digindex_io::table::Row, col: usize) -> Result<i32,
 
 fn number(t: &Table<'_>, row: &digindex_io::table::Row, col: usize) -> Result<f64, InputError> {
     parse_number(&row.cells[col]).ok_or_else(|| {
-        InputError::at(t.path, row.line, Some(&t.header[col]), format!("expected a number, found {:?}", row.cells[col]))
+        InputError::at(t.path, row.line, Some(&t.header[col]), digindex_io::table::not_a_number(&row.cells[col]))
     })
 }
 

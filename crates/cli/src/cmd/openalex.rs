@@ -77,6 +77,14 @@ pub struct Args {
     /// as a share of all works, whole counts) for each country and year.
     #[arg(long, value_name = "PREFIX")]
     all_prefix: Option<String>,
+    /// Longest line read, in bytes; a longer line is malformed (counted
+    /// and reported, or with --strict an error) and not held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = digindex_biblio::Limits::LINE_BYTES)]
+    max_line_bytes: usize,
+    /// Deepest nesting of arrays and objects in a line (at most 48); a
+    /// deeper line is malformed. OpenAlex works nest 5 deep.
+    #[arg(long, value_name = "LEVELS", default_value_t = digindex_biblio::Limits::DEPTH)]
+    max_depth: usize,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -132,7 +140,18 @@ pub fn run(args: Args) -> Result<()> {
         },
         institutions: args.institutions.is_some(),
         all_works: args.all_prefix.is_some(),
+        limits: digindex_biblio::Limits { max_line_bytes: args.max_line_bytes, max_depth: args.max_depth },
     };
+    if !(1..=digindex_biblio::Limits::MAX_DEPTH).contains(&args.max_depth) {
+        return Err(anyhow!(
+            "--max-depth {}: expected 1 to {} levels (the parser recurses once per level)",
+            args.max_depth,
+            digindex_biblio::Limits::MAX_DEPTH
+        ));
+    }
+    if args.max_line_bytes == 0 {
+        return Err(anyhow!("--max-line-bytes 0: expected a number of bytes, e.g. 67108864 (64 MiB, the default)"));
+    }
     if args.all_prefix.is_some() && opts.filter.ai.is_empty() {
         return Err(anyhow!("--all-prefix needs --ai: without AI rules every work is counted already"));
     }
