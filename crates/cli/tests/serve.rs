@@ -26,9 +26,14 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+fn start_with(extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_digindex"))
         .current_dir(root())
         .args(["serve", "frameworks/tokyo-statement", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .expect("starts");
@@ -175,4 +180,44 @@ fn binding_beyond_loopback_is_warned_about() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.contains("warning: listening on 0.0.0.0") && line.contains("no authentication"), "{line}");
+}
+
+/// Idle and trickling connections: up to the cap they are held (and normal
+/// requests still answered); beyond it they are closed at once; each is
+/// closed when its request head has not arrived within the header timeout.
+#[test]
+fn idle_connections_neither_block_requests_nor_stay_forever() {
+    use std::time::{Duration, Instant};
+    let server = start_with(&["--max-connections", "300"]);
+    let mut idle: Vec<TcpStream> = (0..250).map(|_| TcpStream::connect(&server.addr).expect("connects")).collect();
+    // one trickles a request head a byte at a time
+    let mut trickle = TcpStream::connect(&server.addr).expect("connects");
+    trickle.write_all(b"GET /api/indices HTTP/1.1\r\nHo").expect("sends");
+    let started = Instant::now();
+    let (status, body) = http(&server.addr, "GET", "/api/indices", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // over the cap: closed as soon as accepted
+    let extra: Vec<TcpStream> = (0..80).map(|_| TcpStream::connect(&server.addr).expect("connects")).collect();
+    let mut closed = 0;
+    for mut c in extra {
+        c.set_read_timeout(Some(Duration::from_secs(3))).expect("timeout");
+        let mut b = [0u8; 1];
+        if matches!(c.read(&mut b), Ok(0) | Err(_)) {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 28, "{closed} of 80 connections beyond the cap of 300 were closed");
+    // the held ones are closed by the header timeout (5 s), trickling or not
+    let t = Instant::now();
+    for c in [&mut trickle, &mut idle[0]] {
+        c.set_read_timeout(Some(Duration::from_secs(15))).expect("timeout");
+        let mut text = Vec::new();
+        let _ = c.read_to_end(&mut text);
+    }
+    let waited = t.elapsed() + Duration::from_millis(500);
+    assert!(waited < Duration::from_secs(12), "closed after {waited:?}");
+    idle.clear();
+    // and the server answers as before
+    assert_eq!(http(&server.addr, "GET", "/api/indices", "").0, 200);
 }

@@ -18,14 +18,32 @@
 //! | `POST /api/indices/{id}/reweight` | scores under other weights, and movers |
 //! | `GET /api/indices/{id}/model`, `/scores.csv`, `/workbook.xlsx` | downloads |
 //!
-//! Hygiene: nothing is read from disk after start-up (so no path can reach
-//! a file); request bodies are capped at [`MAX_BODY`] bytes and request
-//! targets at [`MAX_TARGET`]; every request has a [`TIMEOUT`]; re-weighting
-//! reruns the pipeline once on cached inputs (no uncertainty runs on
-//! request); errors are JSON `{"error": …}` with a 4xx status for the
-//! caller's mistakes; GET responses carry an `ETag` and answer
-//! `If-None-Match` with 304; [`serve`] binds where told (the CLI defaults
-//! to loopback) and stops gracefully on Ctrl-C.
+//! Hygiene, against slow, greedy and hostile clients:
+//! - nothing is read from disk after start-up (so no path can reach a file);
+//! - connections ([`listen`]): at most [`listen::Settings::max_connections`]
+//!   open, the rest closed on accept; a request head must arrive within
+//!   [`listen::HEADER_TIMEOUT`], also on an idle kept-alive connection;
+//! - requests: the target at most [`MAX_TARGET`] bytes (414), the head
+//!   [`MAX_HEAD`] (431), the body [`MAX_BODY`] (413 at once when
+//!   `Content-Length` says so), sent within [`BODY_TIMEOUT`] (408); every
+//!   request is answered within [`TIMEOUT`] (503);
+//! - `Host` must name this server ([`host`]: DNS rebinding), else 421;
+//! - work: re-weighting (one pipeline run on cached inputs, no uncertainty
+//!   runs) and claim checks have separate bounded queues
+//!   ([`MAX_REWEIGHTS`], [`MAX_CHECKS`] running, a few waiting), so that a
+//!   flood of one cannot starve the other; a request finding its queue full
+//!   gets 503 with `Retry-After` at once; claim verdicts are cached
+//!   ([`CLAIM_CACHE`] texts);
+//! - errors are JSON `{"error": …}`, 4xx for the caller's mistakes (only a
+//!   request hyper cannot parse at all gets hyper's bare status line);
+//!   GET responses carry an `ETag` and answer `If-None-Match` with 304;
+//!   [`serve`] binds where told (the CLI defaults to loopback and warns
+//!   beyond it) and stops gracefully on Ctrl-C.
+
+pub mod host;
+pub mod listen;
+
+pub use host::Hosts;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,6 +67,12 @@ pub const MAX_BODY: usize = 16 * 1024;
 pub const MAX_TARGET: usize = 2048;
 /// Time allowed per request.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest request head (request line and headers) answered.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// Time a client has to send its whole request body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Claim verdicts kept (by claim text); the oldest go first.
+pub const CLAIM_CACHE: usize = 256;
 
 /// What re-weighting rebuilds from: the recipe, every year's inputs, the nominal build.
 struct Rebuild {
@@ -90,8 +114,71 @@ pub struct Index {
     claims: Cached,
 }
 
-/// Re-weighting and claim-checking requests running at once, at most.
-pub const MAX_BUSY: usize = 8;
+/// Re-weighting requests running at once, at most (a few ms each).
+pub const MAX_REWEIGHTS: usize = 4;
+/// Claim checks running at once, at most (tens of ms of CPU each): one per
+/// two cores, so that re-weighting and pages keep the rest.
+pub static MAX_CHECKS: std::sync::LazyLock<usize> =
+    std::sync::LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)));
+/// Requests that may wait in each queue; one more is turned away at once.
+pub const MAX_WAITING: usize = 16;
+
+/// A bounded queue for one kind of work: `running` at once, at most
+/// [`MAX_WAITING`] waiting, the rest turned away at once (503).
+struct Queue {
+    what: &'static str,
+    running: Arc<tokio::sync::Semaphore>,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+impl Queue {
+    fn new(what: &'static str, running: usize) -> Queue {
+        Queue { what, running: Arc::new(tokio::sync::Semaphore::new(running)), waiting: Default::default() }
+    }
+
+    async fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if let Ok(p) = Arc::clone(&self.running).try_acquire_owned() {
+            return Ok(p);
+        }
+        if self.waiting.fetch_add(1, SeqCst) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, SeqCst);
+            return Err(ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("busy: too many {} requests at once; try again in a moment", self.what),
+            ));
+        }
+        let p = Arc::clone(&self.running).acquire_owned().await;
+        self.waiting.fetch_sub(1, SeqCst);
+        p.map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))
+    }
+}
+
+/// Claim verdicts by claim text, the oldest evicted first.
+#[derive(Default)]
+struct ClaimCache {
+    answers: std::collections::HashMap<String, Result<Value, String>>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl ClaimCache {
+    fn get(&self, claim: &str) -> Option<Result<Value, String>> {
+        self.answers.get(claim).cloned()
+    }
+
+    fn put(&mut self, claim: String, answer: Result<Value, String>) {
+        if self.answers.contains_key(&claim) {
+            return;
+        }
+        while self.order.len() >= CLAIM_CACHE {
+            if let Some(old) = self.order.pop_front() {
+                self.answers.remove(&old);
+            }
+        }
+        self.order.push_back(claim.clone());
+        self.answers.insert(claim, answer);
+    }
+}
 
 impl Index {
     /// Everything a served index needs, prepared once. `years` holds the
@@ -166,8 +253,10 @@ struct AppState {
     list: Cached,
     openapi: Cached,
     checker: Option<ClaimChecker>,
-    /// Bounds the re-weighting and claim-checking work running at once.
-    busy: Arc<tokio::sync::Semaphore>,
+    reweights: Queue,
+    checks: Queue,
+    claim_cache: std::sync::Mutex<ClaimCache>,
+    hosts: Hosts,
 }
 
 type Shared = Arc<AppState>;
@@ -177,7 +266,12 @@ struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, [(header::CACHE_CONTROL, "no-store")], axum::Json(json!({ "error": self.1 }))).into_response()
+        let mut r =
+            (self.0, [(header::CACHE_CONTROL, "no-store")], axum::Json(json!({ "error": self.1 }))).into_response();
+        if self.0 == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        r
     }
 }
 
@@ -223,8 +317,8 @@ fn cached_json(req: &HeaderMap, v: &Value) -> Response {
 }
 
 /// The router with every route and the hygiene layers; `checker` enables
-/// `POST /api/check`.
-pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
+/// `POST /api/check`; `hosts` are the `Host` values answered.
+pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>, hosts: Hosts) -> Router {
     let indices: BTreeMap<String, Index> = indices.into_iter().map(|i| (i.id.clone(), i)).collect();
     let shared: Shared = Arc::new(AppState {
         home: home_page(&indices),
@@ -232,7 +326,10 @@ pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
         openapi: Cached::json(&openapi_document()),
         indices,
         checker,
-        busy: Arc::new(tokio::sync::Semaphore::new(MAX_BUSY)),
+        reweights: Queue::new("re-weighting", MAX_REWEIGHTS),
+        checks: Queue::new("claim check", *MAX_CHECKS),
+        claim_cache: Default::default(),
+        hosts,
     });
     Router::new()
         .route("/", get(home))
@@ -254,17 +351,19 @@ pub fn router(indices: Vec<Index>, checker: Option<ClaimChecker>) -> Router {
         // inside `limits`, so that a timeout is answered in JSON too; the
         // server ran out of time, not the client: 503
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, TIMEOUT))
-        .layer(middleware::from_fn(limits))
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), limits))
         .with_state(shared)
 }
 
-/// Rejects over-long targets, and turns axum's plain-text rejections
-/// (bad JSON, wrong content type, body too large, bad query) into JSON errors.
-async fn limits(req: Request, next: Next) -> Response {
-    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
-    if target > MAX_TARGET {
-        return ApiError(StatusCode::URI_TOO_LONG, format!("request target over {MAX_TARGET} bytes")).into_response();
-    }
+/// Checks the request's `Host`, target, head and body against the limits
+/// before any route runs (the body read in full, within [`BODY_TIMEOUT`]),
+/// and turns axum's plain-text rejections (bad JSON, wrong content type,
+/// bad query) into JSON errors.
+async fn limits(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let req = match admit(&s, req).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
     let res = next.run(req).await;
     let (status, is_json) = (
         res.status(),
@@ -282,6 +381,50 @@ async fn limits(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, axum::body::Body::from(json!({ "error": msg }).to_string()));
     }
     res
+}
+
+/// The request, its body read, if it is within the limits.
+async fn admit(s: &Shared, req: Request) -> Result<Request, ApiError> {
+    if let Some(host) = req.headers().get(header::HOST) {
+        let host = host.to_str().unwrap_or_default();
+        if !s.hosts.allows(host) {
+            return Err(ApiError(
+                StatusCode::MISDIRECTED_REQUEST,
+                format!(
+                    "this server does not answer for host {host:?} (a defence against DNS rebinding); start it with \
+                     --allow-host NAME to serve under that name"
+                ),
+            ));
+        }
+    }
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_TARGET {
+        return Err(ApiError(StatusCode::URI_TOO_LONG, format!("request target over {MAX_TARGET} bytes")));
+    }
+    let head: usize = target + req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum::<usize>();
+    if head > MAX_HEAD {
+        return Err(ApiError(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!("request head over {MAX_HEAD} bytes"),
+        ));
+    }
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    let too_large = || ApiError(StatusCode::PAYLOAD_TOO_LARGE, format!("request body over {MAX_BODY} bytes"));
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    if axum::body::HttpBody::size_hint(req.body()).exact() == Some(0) {
+        return Ok(req);
+    }
+    let (parts, body) = req.into_parts();
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
+        Err(_) => Err(ApiError(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the request body did not arrive within {} s", BODY_TIMEOUT.as_secs()),
+        )),
+        Ok(Err(_)) => Err(too_large()),
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+    }
 }
 
 /// The home page: a link to every index.
@@ -526,10 +669,7 @@ async fn reweight(
         ));
     }
     // one pipeline run on cached inputs, off the async threads, a few at a time
-    let permit = Arc::clone(&s.busy)
-        .acquire_owned()
-        .await
-        .map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))?;
+    let permit = s.reweights.enter().await?;
     let rebuild = Arc::clone(&i.rebuild);
     let r = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -562,16 +702,25 @@ async fn check_claim(
     if body.claim.chars().count() > MAX_CLAIM {
         return Err(ApiError(StatusCode::BAD_REQUEST, format!("a claim is at most {MAX_CLAIM} characters")));
     }
-    let permit = Arc::clone(&s.busy)
-        .acquire_owned()
-        .await
-        .map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))?;
-    let r = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        checker(&body.claim)
-    })
-    .await
-    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("checking stopped: {e}")))?;
+    let claim = body.claim.trim().to_string();
+    let cached = s.claim_cache.lock().ok().and_then(|c| c.get(&claim));
+    let r = match cached {
+        Some(r) => r,
+        None => {
+            let permit = s.checks.enter().await?;
+            let line = claim.clone();
+            let r = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                checker(&line)
+            })
+            .await
+            .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("checking stopped: {e}")))?;
+            if let Ok(mut c) = s.claim_cache.lock() {
+                c.put(claim, r.clone());
+            }
+            r
+        }
+    };
     match r {
         Ok(v) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response()),
         Err(e) => Err(ApiError(StatusCode::BAD_REQUEST, e)),
@@ -607,11 +756,11 @@ pub fn openapi_document() -> Value {
             "/api/indices/{id}/claims": {"get": {"summary": "Claim verdicts and every reading", "parameters": [id], "responses": {"200": ok("claims"), "404": err}}},
             "/api/check": {"post": {"summary": "Check a one-line ranking claim in plain words (e.g. \"Iran is 2nd in AI papers in the Middle East (2022)\") on the shipped data, under every reading; index:ID claims for the indices served",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Check"}}}},
-                "responses": {"200": ok("verdict: canonical, holds_in, checkable, cannot_check, of, support, summary, readings (status, reason, region, metric, variant, year, years, data_year, rank, rank_range, of, subject_value, ahead, next_below, members, missing, ties, margin, parts), latest, sweeps"), "400": err, "404": err, "413": err, "415": err, "422": err}}},
+                "responses": {"200": ok("verdict: canonical, holds_in, checkable, cannot_check, of, support, summary, readings (status, reason, region, metric, variant, year, years, data_year, rank, rank_range, of, subject_value, ahead, next_below, members, missing, ties, margin, parts), latest, sweeps"), "400": err, "404": err, "413": err, "408": err, "415": err, "421": err, "422": err, "503": err}}},
             "/api/indices/{id}/reweight": {"post": {"summary": "Scores and ranks under other weights, and who moved",
                 "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reweight"}}}},
-                "responses": {"200": ok("weights, scores, ranks, movers"), "400": err, "404": err, "413": err, "415": err, "422": err}}},
+                "responses": {"200": ok("weights, scores, ranks, movers"), "400": err, "404": err, "413": err, "408": err, "415": err, "421": err, "422": err, "503": err}}},
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -625,11 +774,11 @@ pub fn openapi_document() -> Value {
     })
 }
 
-/// Serves until Ctrl-C (then finishes the requests in flight).
-pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+/// Serves until Ctrl-C (then finishes the requests in flight), with the
+/// connection limits of `settings`.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router, settings: listen::Settings) -> std::io::Result<()> {
+    listen::serve(listener, app, settings, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -18,6 +18,19 @@ fn app() -> (Router, Value) {
 
 /// The ASEM index, with spec overrides.
 fn app_with(sets: &[&str]) -> (Router, Value) {
+    // a stand-in checker: the real one is tested with the claims crate and `digindex check`
+    let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(|line: &str| {
+        if line.starts_with("AUT ranks") {
+            Ok(json!({"text": line, "holds_in": 1, "of": 1}))
+        } else {
+            Err(format!("cannot read {line:?}"))
+        }
+    });
+    app_checking(sets, checker)
+}
+
+/// The ASEM index, with spec overrides and the given claim checker.
+fn app_checking(sets: &[&str], checker: digindex_serve::ClaimChecker) -> (Router, Value) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let spec_path = root.join("examples/asem/asem.toml");
     let text = std::fs::read_to_string(&spec_path).expect("spec");
@@ -57,15 +70,7 @@ fn app_with(sets: &[&str]) -> (Router, Value) {
     });
     let index = digindex_serve::Index::new("asem".into(), spec, vec![(2018, loaded.inputs)], build, model.clone())
         .expect("index");
-    // a stand-in checker: the real one is tested with the claims crate and `digindex check`
-    let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(|line: &str| {
-        if line.starts_with("AUT ranks") {
-            Ok(json!({"text": line, "holds_in": 1, "of": 1}))
-        } else {
-            Err(format!("cannot read {line:?}"))
-        }
-    });
-    (digindex_serve::router(vec![index], Some(checker)), model)
+    (digindex_serve::router(vec![index], Some(checker), digindex_serve::Hosts::loopback()), model)
 }
 
 /// Equal JSON, numbers to 1e-12 relative (serde_json's default float
@@ -372,28 +377,125 @@ async fn bad_requests_get_4xx_json() {
     assert!(h.get(header::ALLOW).is_some_and(|a| a.to_str().unwrap_or_default().contains("POST")), "{h:?}");
 }
 
-/// A request still unfinished after the server's time limit (here a body
-/// that stops arriving) is answered 503 with a JSON message. The clock is
-/// tokio's paused test clock, so the test does not wait.
+/// A body that stops arriving is answered 408 with a JSON message once
+/// [`digindex_serve::BODY_TIMEOUT`] has passed, and a body declared too
+/// large 413 at once, without waiting for it. The clock is tokio's paused
+/// test clock, so the test does not wait.
 #[tokio::test(start_paused = true)]
-async fn a_request_over_the_time_limit_gets_a_json_503() {
+async fn slow_and_oversized_bodies_are_answered_at_once() {
     use futures_util::StreamExt;
     let (app, _) = app();
-    let first = bytes::Bytes::from_static(b"{\"claim\": \"AUT ranks");
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures_util::stream::pending());
-    let req = Request::post("/api/check")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from_stream(body))
-        .expect("request");
+    let stalled = |declared: Option<usize>| {
+        let first = bytes::Bytes::from_static(b"{\"claim\": \"AUT ranks");
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures_util::stream::pending());
+        let mut r = Request::post("/api/check").header(header::CONTENT_TYPE, "application/json");
+        if let Some(n) = declared {
+            r = r.header(header::CONTENT_LENGTH, n);
+        }
+        r.body(Body::from_stream(body)).expect("request")
+    };
     let started = tokio::time::Instant::now();
-    let answer = tokio::time::timeout(2 * digindex_serve::TIMEOUT, call(&app, req)).await;
-    let (s, h, b) = answer.expect("answered within the time limit, not left hanging");
-    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(started.elapsed() >= digindex_serve::TIMEOUT, "{:?}", started.elapsed());
+    let answer = tokio::time::timeout(2 * digindex_serve::TIMEOUT, call(&app, stalled(None))).await;
+    let (s, h, b) = answer.expect("answered, not left hanging");
+    assert_eq!(s, StatusCode::REQUEST_TIMEOUT);
+    assert!(started.elapsed() >= digindex_serve::BODY_TIMEOUT, "{:?}", started.elapsed());
+    assert!(started.elapsed() < digindex_serve::TIMEOUT, "{:?}", started.elapsed());
     assert!(h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")));
     let v: Value = serde_json::from_slice(&b).expect("JSON body");
-    assert!(v["error"].is_string(), "{v}");
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("did not arrive")), "{v}");
+    // Content-Length beyond the cap: 413 before a byte of the body is read
+    let started = tokio::time::Instant::now();
+    let (s, _, b) = call(&app, stalled(Some(digindex_serve::MAX_BODY + 1))).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(started.elapsed(), std::time::Duration::ZERO);
+    assert!(serde_json::from_slice::<Value>(&b).is_ok_and(|v| v["error"].is_string()));
     // a complete request at the same time is answered
     let (s, _) = post(&app, "/api/check", Some("application/json"), br#"{"claim": "AUT ranks 1st"}"#.to_vec()).await;
     assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn host_and_head_are_checked() {
+    let (app, _) = app();
+    let with_host =
+        |host: &str| Request::get("/api/indices").header(header::HOST, host).body(Body::empty()).expect("r");
+    for ok in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080"] {
+        assert_eq!(call(&app, with_host(ok)).await.0, StatusCode::OK, "{ok}");
+    }
+    // DNS rebinding: a page on evil.example that resolved its name to 127.0.0.1
+    let (s, h, b) = call(&app, with_host("evil.example:8080")).await;
+    assert_eq!(s, StatusCode::MISDIRECTED_REQUEST);
+    assert!(h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")));
+    let v: Value = serde_json::from_slice(&b).expect("JSON");
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("--allow-host")), "{v}");
+    // a head over the limit: 431 in JSON
+    let big = Request::get("/api/indices").header("x-filler", "a".repeat(digindex_serve::MAX_HEAD)).body(Body::empty());
+    let (s, _, b) = call(&app, big.expect("request")).await;
+    assert_eq!(s, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    assert!(serde_json::from_slice::<Value>(&b).is_ok_and(|v| v["error"].is_string()));
+}
+
+/// Claim checks wait in their own queue: with the checker stuck, the
+/// queue fills and one more check is turned away at once (503 with
+/// Retry-After), while re-weighting, in its queue, is answered. A claim
+/// checked before is answered from the cache without the checker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claim_checks_cannot_starve_reweighting() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Condvar, Mutex};
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (g, c) = (Arc::clone(&gate), Arc::clone(&calls));
+    let checker: digindex_serve::ClaimChecker = Arc::new(move |line: &str| {
+        c.fetch_add(1, Ordering::SeqCst);
+        if line.starts_with("slow") {
+            let (open, cv) = &*g;
+            let mut o = open.lock().expect("lock");
+            while !*o {
+                o = cv.wait(o).expect("wait");
+            }
+        }
+        Ok(json!({"text": line}))
+    });
+    let (app, _) = app_checking(&[], checker);
+    let check = |claim: String| {
+        let app = app.clone();
+        async move {
+            let body = serde_json::to_vec(&json!({ "claim": claim })).expect("json");
+            let r = Request::post("/api/check").header(header::CONTENT_TYPE, "application/json").body(Body::from(body));
+            call(&app, r.expect("request")).await
+        }
+    };
+    // cached: the second ask does not reach the checker
+    assert_eq!(check("quick one".into()).await.0, StatusCode::OK);
+    assert_eq!(check("  quick one ".into()).await.0, StatusCode::OK);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // fill the running slots and the queue with checks that hang
+    let stuck = *digindex_serve::MAX_CHECKS + digindex_serve::MAX_WAITING;
+    let mut waiting = Vec::new();
+    for k in 0..stuck {
+        waiting.push(tokio::spawn(check(format!("slow {k}"))));
+    }
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while calls.load(Ordering::SeqCst) < 1 + *digindex_serve::MAX_CHECKS {
+        assert!(tokio::time::Instant::now() < deadline, "the checks did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let (s, h, b) = check("slow, one too many".into()).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(h.get(header::RETRY_AFTER).map(|v| v.as_bytes()), Some(&b"1"[..]));
+    // re-weighting has its own queue
+    let (s, _) =
+        post(&app, "/api/indices/asem/reweight", Some("application/json"), br#"{"weights":{"Conn":2}}"#.to_vec()).await;
+    assert_eq!(s, StatusCode::OK);
+    // release the checker: every queued check is answered
+    {
+        let (open, cv) = &*gate;
+        *open.lock().expect("lock") = true;
+        cv.notify_all();
+    }
+    for w in waiting {
+        assert_eq!(w.await.expect("task").0, StatusCode::OK);
+    }
 }

@@ -18,6 +18,15 @@ pub struct Args {
     /// the network: there is no authentication.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// A host name the server answers to besides its address (repeatable;
+    /// `*` for any). Requests naming another host get 421, a defence
+    /// against DNS rebinding; needed behind a proxy or a DNS name.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Connections open at once, at most; more are closed on accept
+    /// (default: the open-file limit less 128, at most 4,096).
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
     /// The data folder holding catalog.toml, for checking claims (POST /api/check).
     #[arg(long, default_value = "data")]
     data: PathBuf,
@@ -77,7 +86,12 @@ pub fn run(args: Args) -> Result<()> {
             }
             let _ = writeln!(o, "API: http://{local}/api/openapi.json — Ctrl-C stops");
         }
-        digindex_serve::serve(listener, digindex_serve::router(indices, Some(checker))).await?;
+        let hosts = digindex_serve::Hosts::new(local, &args.allow_host);
+        let mut settings = digindex_serve::listen::Settings::default();
+        if let Some(n) = args.max_connections {
+            settings.max_connections = n.max(1);
+        }
+        digindex_serve::serve(listener, digindex_serve::router(indices, Some(checker), hosts), settings).await?;
         Ok::<(), anyhow::Error>(())
     })
 }
