@@ -234,3 +234,37 @@ fn an_output_that_is_an_input_is_refused() {
         assert_eq!(fs::read(&input).expect("read"), before, "{flag}: the input is untouched");
     }
 }
+
+/// The CSV and its summary are one unit: the summary carries the CSV's
+/// SHA-256, and a rerun replaces both; a deep or over-long line is a
+/// malformed line, reported, and the limits are in the summary.
+#[test]
+fn csv_and_summary_are_one_unit_and_limits_are_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("works.jsonl");
+    let good = fs::read_to_string(samples().join("works_full_api.jsonl")).expect("sample");
+    let first: Vec<&str> = good.lines().take(5).collect();
+    let deep = format!("{{\"id\":\"W9\",\"x\":{}{}}}", "[".repeat(30_000), "]".repeat(30_000));
+    fs::write(&input, format!("{}\n{deep}\n{}\n", first.join("\n"), "[".repeat(70_000))).expect("write");
+    let out = dir.path().join("out.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["openalex", input.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"];
+        args.extend_from_slice(extra);
+        digindex(&args)
+    };
+    let o = run(&["--max-line-bytes", "65536"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("out.csv.json")).expect("summary")).expect("json");
+    let csv = fs::read(&out).expect("csv");
+    assert_eq!(summary["csv_sha256"].as_str(), Some(digindex_io::sha256_hex(&csv).as_str()));
+    assert_eq!(summary["malformed_lines"], 2, "{summary}");
+    let examples = summary["malformed_examples"].to_string();
+    assert!(examples.contains("line 6: arrays or objects nest deeper than 32"), "{examples}");
+    assert!(examples.contains("line 7: the line is 70001 bytes long"), "{examples}");
+    assert_eq!(summary["limits"]["max_line_bytes"], 65536);
+    // a depth beyond what the parser's stack holds is refused
+    let o = run(&["--max-depth", "1000"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--max-depth 1000: expected 1 to 48"));
+}

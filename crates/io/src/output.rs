@@ -11,12 +11,17 @@
 //! ```
 //!
 //! Everything is written into a fresh temporary directory beside `OUT` and
-//! renamed into place at the end, so `OUT` is either the previous complete
-//! output or the new complete output, never a mixture (the replacement is
-//! two renames: the old directory out, the new one in). Files are not
-//! fsynced: the guarantee covers a failing build, not a power cut. An existing `OUT`
-//! is replaced only if it is empty or a previous digindex output (it has a
-//! `manifest.json`).
+//! put in place at the end, so `OUT` is either the previous complete
+//! output or the new complete output, never a mixture. On Linux the two
+//! directories trade places in one step (`renameat2` with
+//! `RENAME_EXCHANGE`), so that no moment leaves nothing at `OUT`, even if
+//! the process is killed; elsewhere (or on a file system without it) the
+//! replacement is two renames, the old directory out and the new one in.
+//! Builds writing to one `OUT` at once each succeed, the last one's output
+//! staying. Files are not fsynced: the guarantee covers a failing or killed
+//! build, not a power cut. An existing `OUT` is replaced only if it is empty
+//! or a previous digindex output (it holds the [`MARKER`] file). Folders
+//! left by killed runs are removed by the next run in the same place.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -379,26 +384,126 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
             env!("CARGO_PKG_VERSION")
         ),
     )?;
-    // Swap into place. Both temporary directories stay guarded (removed on
-    // drop) until the end, so no failure leaves them behind.
-    if out.exists() {
-        // rename() replaces an empty directory, so the guard's own
-        // directory can receive the old output
+    // Into place. The temporary directories stay guarded (removed on drop)
+    // until the end, so no failure leaves them behind. Another build may
+    // put its output at `out` at any moment: each step that finds it there
+    // starts again (a few times).
+    for _ in 0..8 {
+        if fs::symlink_metadata(out).is_err() {
+            match fs::rename(tmp.path(), out) {
+                Ok(()) => return Ok(()),
+                // another build's output arrived in between
+                Err(e) if matches!(e.raw_os_error(), Some(code) if is_not_empty(code)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        // one step: `tmp` now holds the previous output, removed on drop
+        match exchange(tmp.path(), out) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) if !exchange_unsupported(&e) => return Err(e),
+            Err(_) => {}
+        }
+        // two steps; rename() replaces an empty directory, so the guard's
+        // own directory can receive the old output
         let old =
             tempfile::Builder::new().prefix(&format!("{OLD_PREFIX}{}-", std::process::id())).tempdir_in(&parent)?;
-        fs::rename(out, old.path())?;
-        if let Err(e) = fs::rename(tmp.path(), out) {
-            let _ = fs::rename(old.path(), out);
-            return Err(e);
+        match fs::rename(out, old.path()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
         }
-        // `old` now holds the previous output and is removed on drop
-        drop(old);
-    } else {
-        fs::rename(tmp.path(), out)?;
+        match fs::rename(tmp.path(), out) {
+            Ok(()) => return Ok(()),
+            Err(e) if matches!(e.raw_os_error(), Some(code) if is_not_empty(code)) => continue,
+            Err(e) => {
+                let _ = fs::rename(old.path(), out);
+                return Err(e);
+            }
+        }
     }
-    // `tmp`'s path was renamed away; dropping the guard finds nothing to remove
-    drop(tmp);
-    Ok(())
+    Err(io::Error::other(format!(
+        "{}: other runs kept replacing it while this one tried to; run one build at a time here",
+        out.display()
+    )))
+}
+
+/// ENOTEMPTY or EEXIST: a rename found a non-empty directory in its way.
+fn is_not_empty(code: i32) -> bool {
+    // Linux and most Unix: 39/66 ENOTEMPTY, 17 EEXIST
+    matches!(code, 39 | 66 | 17)
+}
+
+/// Swaps two paths in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// The system or file system cannot swap in one step (EINVAL, ENOSYS,
+/// EOPNOTSUPP): fall back to two renames.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(22 | 38 | 95))
+}
+
+/// Files written as one unit (e.g. a table and its summary): each is staged
+/// in a temporary file beside its path, and [`FileGroup::commit`] first
+/// removes every old file, then renames the new ones in. A run killed
+/// midway leaves files missing, never a new file beside an old one.
+#[derive(Default)]
+pub struct FileGroup {
+    staged: Vec<(tempfile::NamedTempFile, std::path::PathBuf)>,
+}
+
+impl FileGroup {
+    pub fn new() -> FileGroup {
+        FileGroup::default()
+    }
+
+    /// Writes `path`'s new content (not yet in place) with `fill`; returns
+    /// the SHA-256 of what was written.
+    pub fn stage(
+        &mut self,
+        path: &Path,
+        fill: impl FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
+    ) -> io::Result<String> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)?;
+        let tmp = tempfile::NamedTempFile::new_in(dir)?;
+        {
+            let mut w = BufWriter::new(tmp.as_file());
+            fill(&mut w)?;
+            w.flush()?;
+        }
+        ordinary_mode(tmp.path(), false)?;
+        let hash = crate::sha256_hex(&fs::read(tmp.path())?);
+        self.staged.push((tmp, path.to_path_buf()));
+        Ok(hash)
+    }
+
+    /// Puts every staged file in place.
+    pub fn commit(self) -> io::Result<()> {
+        for (_, path) in &self.staged {
+            match fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        for (tmp, path) in self.staged {
+            tmp.persist(&path).map_err(|e| e.error)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(all(test, unix))]
@@ -439,5 +544,84 @@ mod mode_tests {
             assert!(!dead.exists() && !old.exists(), "a dead run's folders are removed");
         }
         assert!(alive.exists(), "a running process's folder is left alone");
+    }
+
+    #[test]
+    fn concurrent_writers_to_one_output_all_succeed_and_one_wins() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("out");
+        std::thread::scope(|scope| {
+            for k in 0..6 {
+                let out = &out;
+                scope.spawn(move || {
+                    for round in 0..5 {
+                        write_atomically(out, |d| {
+                            fs::write(d.join("who"), format!("{k}"))?;
+                            fs::write(d.join(format!("from-{k}-{round}")), "")
+                        })
+                        .unwrap_or_else(|e| panic!("writer {k}, round {round}: {e}"));
+                    }
+                });
+            }
+        });
+        // one writer's complete output, nothing of the others', no litter
+        let who = fs::read_to_string(out.join("who")).expect("who");
+        let names: Vec<String> =
+            fs::read_dir(&out).expect("out").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with(&format!("from-{who}-"))), "{names:?}");
+        let left: Vec<_> = fs::read_dir(dir.path()).expect("dir").filter_map(Result::ok).collect();
+        assert_eq!(left.len(), 1, "only the output remains");
+    }
+
+    #[test]
+    fn replacing_an_output_never_leaves_the_path_empty() {
+        // a reader polling the path during many replacements always finds
+        // a complete output (with the swap in one step; on other systems
+        // the two renames leave a moment without one)
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("out");
+        write_atomically(&out, |d| fs::write(d.join("scores.csv"), "0")).expect("first");
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for k in 1..200 {
+                    write_atomically(&out, |d| fs::write(d.join("scores.csv"), k.to_string())).expect("writes");
+                }
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            let mut looks = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                assert!(out.join(MARKER).is_file() && out.join("scores.csv").is_file(), "a moment without output");
+                looks += 1;
+            }
+            assert!(looks > 0);
+        });
+    }
+
+    #[test]
+    fn a_file_group_replaces_its_files_together() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (csv, json) = (dir.path().join("x.csv"), dir.path().join("x.csv.json"));
+        fs::write(&csv, "old").expect("w");
+        fs::write(&json, "old").expect("w");
+        let mut g = FileGroup::new();
+        let hash = g.stage(&csv, |w| w.write_all(b"new")).expect("stage");
+        g.stage(&json, |w| w.write_all(b"{}")).expect("stage");
+        // nothing in place before the commit
+        assert_eq!(fs::read_to_string(&csv).expect("r"), "old");
+        g.commit().expect("commit");
+        assert_eq!(fs::read_to_string(&csv).expect("r"), "new");
+        assert_eq!(fs::read_to_string(&json).expect("r"), "{}");
+        assert_eq!(hash, crate::sha256_hex(b"new"));
+        // a group dropped without commit leaves the old files and no litter
+        let mut g = FileGroup::new();
+        g.stage(&csv, |w| w.write_all(b"newer")).expect("stage");
+        drop(g);
+        assert_eq!(fs::read_to_string(&csv).expect("r"), "new");
+        assert_eq!(fs::read_dir(dir.path()).expect("d").count(), 2);
     }
 }

@@ -63,11 +63,10 @@ pub struct Countries {
     list: Vec<Country>,
     by_code: HashMap<String, usize>,
     aliases: HashMap<String, usize>,
-    /// Patterns the `regex` crate compiles, matched in one pass.
-    regex_set: regex::RegexSet,
-    regex_set_units: Vec<usize>,
-    /// Patterns with look-around (fancy-regex), tried one by one.
-    regexes: Vec<(Regex, usize)>,
+    /// The name patterns, compiled when a name first needs them (most
+    /// runs resolve codes and known spellings only, and compiling ~250
+    /// patterns took 80 ms of every start-up).
+    patterns: std::sync::LazyLock<Patterns, Box<dyn FnOnce() -> Patterns + Send>>,
     aggregates: HashMap<String, (String, String)>,
     /// Folded spelling of a part → (its country, the part it names).
     parts: HashMap<String, (usize, String)>,
@@ -88,9 +87,38 @@ fn table(text: &str) -> Vec<csv::StringRecord> {
     r.records().filter_map(Result::ok).collect()
 }
 
+/// The name patterns of the registry.
+struct Patterns {
+    /// Patterns the `regex` crate compiles, matched in one pass.
+    set: regex::RegexSet,
+    set_units: Vec<usize>,
+    /// Patterns with look-around (fancy-regex), tried one by one.
+    fancy: Vec<(Regex, usize)>,
+}
+
+impl Patterns {
+    /// Compiles the (unit index, pattern) pairs.
+    fn compile(patterns: Vec<(usize, String)>) -> Patterns {
+        let (mut plain, mut set_units, mut fancy) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, pattern) in patterns {
+            // the `regex` crate has no look-around
+            if ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|l| pattern.contains(l)) {
+                if let Ok(re) = Regex::new(&pattern) {
+                    fancy.push((re, i));
+                }
+            } else {
+                plain.push(pattern);
+                set_units.push(i);
+            }
+        }
+        let set = regex::RegexSet::new(&plain).unwrap_or_else(|_| regex::RegexSet::empty());
+        Patterns { set, set_units, fancy }
+    }
+}
+
 impl Countries {
-    /// The shipped registry, built once per process (reading its tables
-    /// and compiling its ~250 patterns takes a tenth of a second) and shared.
+    /// The shipped registry, built once per process and shared (its tables
+    /// are read at once, its name patterns compiled when first needed).
     pub fn shipped() -> &'static Countries {
         static SHIPPED: std::sync::LazyLock<Countries> = std::sync::LazyLock::new(Countries::build);
         &SHIPPED
@@ -126,20 +154,8 @@ impl Countries {
         for (i, c) in list.iter().enumerate() {
             aliases.insert(fold(&c.name), i);
         }
-        let mut regexes = Vec::new();
-        let mut plain = Vec::new();
-        let mut regex_set_units = Vec::new();
-        for r in table(REGEXES) {
-            let Some(i) = idx(&r[0]) else { continue };
-            let pattern = format!("(?i){}", &r[1]);
-            if regex::Regex::new(&pattern).is_ok() {
-                plain.push(pattern);
-                regex_set_units.push(i);
-            } else if let Ok(re) = Regex::new(&pattern) {
-                regexes.push((re, i));
-            }
-        }
-        let regex_set = regex::RegexSet::new(&plain).unwrap_or_else(|_| regex::RegexSet::empty());
+        let patterns: Vec<(usize, String)> =
+            table(REGEXES).iter().filter_map(|r| Some((idx(&r[0])?, format!("(?i){}", &r[1])))).collect();
         let mut aggregates = HashMap::new();
         for r in table(AGGREGATES) {
             aggregates.insert(fold(&r[1]), (r[0].to_string(), r[1].to_string()));
@@ -159,9 +175,7 @@ impl Countries {
             list,
             by_code,
             aliases,
-            regex_set,
-            regex_set_units,
-            regexes,
+            patterns: std::sync::LazyLock::new(Box::new(move || Patterns::compile(patterns))),
             aggregates,
         }
     }
@@ -212,8 +226,9 @@ impl Countries {
         }
         // the name as a pattern match; two different countries = ambiguous
         let mut hit: Option<usize> = None;
-        let set_hits = self.regex_set.matches(t).into_iter().map(|k| self.regex_set_units[k]);
-        let fancy_hits = self.regexes.iter().filter(|(re, _)| re.is_match(t).unwrap_or(false)).map(|(_, i)| *i);
+        let p = &*self.patterns;
+        let set_hits = p.set.matches(t).into_iter().map(|k| p.set_units[k]);
+        let fancy_hits = p.fancy.iter().filter(|(re, _)| re.is_match(t).unwrap_or(false)).map(|(_, i)| *i);
         for i in set_hits.chain(fancy_hits) {
             {
                 match hit {
@@ -292,6 +307,23 @@ impl Countries {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn patterns_split_as_the_regex_crate_would() {
+        // every pattern without look-around compiles with the `regex`
+        // crate (so one bad pattern cannot empty the whole set), and every
+        // one with look-around with fancy-regex
+        let patterns: Vec<(usize, String)> =
+            table(REGEXES).iter().enumerate().map(|(k, r)| (k, format!("(?i){}", &r[1]))).collect();
+        let n = patterns.len();
+        for (_, p) in &patterns {
+            let look = ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|l| p.contains(l));
+            assert_eq!(regex::Regex::new(p).is_ok(), !look, "{p}");
+        }
+        let compiled = Patterns::compile(patterns);
+        assert_eq!(compiled.set.len() + compiled.fancy.len(), n);
+        assert!(compiled.set.len() > 200, "{}", compiled.set.len());
+    }
+
     use super::*;
 
     #[test]

@@ -211,7 +211,11 @@ pub fn run(args: Args) -> Result<()> {
         rows.extend(digindex_biblio::indicators(all, prefix));
         rows.extend(digindex_biblio::shares(&totals, all, &format!("{}_share_of_papers", args.prefix)));
     }
-    write_file(&args.out, |f| {
+    // the CSV, the institutions and the summary are one unit: all in
+    // place, or (killed while replacing) some missing, never a new CSV
+    // beside the previous run's summary
+    let mut group = digindex_io::output::FileGroup::new();
+    let csv_sha256 = stage(&mut group, &args.out, |f| {
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["unit", "indicator", "year", "value"])?;
         for (c, ind, y, v) in &rows {
@@ -228,7 +232,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.institutions {
         let mut keys: Vec<&(String, i32)> = totals.by_institution_year.keys().collect();
         keys.sort();
-        write_file(path, |f| {
+        stage(&mut group, path, |f| {
             let mut w = csv::Writer::from_writer(f);
             w.write_record([
                 "institution",
@@ -276,10 +280,12 @@ pub fn run(args: Args) -> Result<()> {
         "merged_skipped": totals.merged_skipped,
         "codes_not_countries": unknown,
         "seconds": secs,
+        "csv_sha256": csv_sha256,
+        "limits": {"max_line_bytes": opts.limits.max_line_bytes, "max_depth": opts.limits.max_depth},
     });
-    let sp = PathBuf::from(format!("{}.json", args.out.display()));
     let text = serde_json::to_string_pretty(&summary)? + "\n";
-    write_file(&sp, |f| f.write_all(text.as_bytes()))?;
+    stage(&mut group, &summary_path, |f| f.write_all(text.as_bytes()))?;
+    group.commit().with_context(|| format!("writing {} and {}", args.out.display(), summary_path.display()))?;
     if !args.quiet {
         out!(
             "{} works kept of {} lines ({} malformed) from {} files, {:.0} MB of JSON in {:.2} s ({:.0} MB/s) -> {}",
@@ -326,10 +332,12 @@ fn aggregate(
     digindex_biblio::run(files, opts, tick)
 }
 
-/// Writes `path` whole or not at all, naming it in the error.
-fn write_file(
+/// Stages `path`'s new content in `group`, naming it in the error;
+/// returns its SHA-256.
+fn stage(
+    group: &mut digindex_io::output::FileGroup,
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
-) -> Result<()> {
-    digindex_io::output::write_file_atomically(path, fill).with_context(|| format!("writing {}", path.display()))
+) -> Result<String> {
+    group.stage(path, fill).with_context(|| format!("writing {}", path.display()))
 }
