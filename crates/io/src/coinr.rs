@@ -59,11 +59,11 @@ pub fn load(
     let mut nodes = Vec::new();
     let mut node_lines = Vec::new();
     for row in &meta.rows {
-        let code = row.cells[c_code].clone();
+        let code = row.cells[c_code].to_string();
         if code.is_empty() {
             return Err(InputError::at(imeta, row.line, Some("iCode"), "empty code"));
         }
-        let kind = match row.cells[c_type].as_str() {
+        let kind = match &row.cells[c_type] {
             "Indicator" => Kind::Indicator,
             "Aggregate" => Kind::Aggregate,
             "Group" => Kind::Group,
@@ -95,7 +95,7 @@ pub fn load(
                 imeta,
                 row.line,
                 Some("Level"),
-                format!("expected a whole number >= 1, found {:?}", row.cells[c_level]),
+                format!("expected a whole number >= 1, found {:?}", &row.cells[c_level]),
             ));
         }
         if kind == Kind::Indicator && level != 1.0 {
@@ -115,7 +115,7 @@ pub fn load(
                 imeta,
                 row.line,
                 Some("Direction"),
-                format!("expected 1 or -1, found {:?}", row.cells[c_dir]),
+                format!("expected 1 or -1, found {:?}", &row.cells[c_dir]),
             ));
         }
         let weight = meta.number(row, c_weight)?;
@@ -277,7 +277,7 @@ pub fn load(
     let mut names = Vec::with_capacity(selected.len());
     for &r in &selected {
         let row = &data.rows[r];
-        let u = row.cells[c_ucode].as_str();
+        let u = &row.cells[c_ucode];
         if u.is_empty() {
             return Err(InputError::at(idata, row.line, Some("uCode"), "empty unit code"));
         }

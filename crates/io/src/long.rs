@@ -109,7 +109,7 @@ fn load_framework(spec: &Spec, spec_path: &Path, files: &mut Vec<InputFile>) -> 
                     }
                 }
                 nodes.push(NodeSpec {
-                    code: row.cells[c_code].clone(),
+                    code: row.cells[c_code].to_string(),
                     name: c_name.and_then(|c| t.text(row, c)),
                     parent: t.text(row, c_parent),
                     level,
@@ -164,7 +164,7 @@ pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputF
             .chain(spec.denominate.iter().flat_map(|d| d.by.values().cloned()))
             .collect();
         for row in &ut.rows {
-            let code = row.cells[cu].clone();
+            let code = row.cells[cu].to_string();
             check_unit_code(&path, row.line, &code)?;
             if unit_index.insert(code.clone(), units.codes.len()).is_some() {
                 return Err(InputError::at(&path, row.line, Some("unit"), format!("duplicate unit code {code:?}")));
@@ -237,7 +237,7 @@ pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputF
         if spec.data.time.is_some_and(|want| *tv != want) {
             continue;
         }
-        let unit = row.cells[c_unit].clone();
+        let unit = row.cells[c_unit].to_string();
         check_unit_code(values, row.line, &unit)?;
         let ui = match unit_index.get(&unit) {
             Some(&i) => i,
@@ -257,7 +257,7 @@ pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputF
                 i
             }
         };
-        let ind = row.cells[c_ind].as_str();
+        let ind = &row.cells[c_ind];
         let Some(&ii) = ind_index.get(ind) else {
             return Err(InputError::at(
                 values,
@@ -271,7 +271,7 @@ pub fn load(spec: &Spec, spec_path: &Path, values: &Path, files: &mut Vec<InputF
                 values,
                 row.line,
                 Some("value"),
-                format!("expected a number (or empty for missing), found {:?}", row.cells[c_val]),
+                format!("expected a number (or empty for missing), found {:?}", &row.cells[c_val]),
             )
         })?;
         cells.push((ui, ii, v, row.line));

@@ -257,7 +257,7 @@ pub fn write_file_atomically(
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = part_file(dir)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         fill(&mut w)?;
@@ -303,9 +303,17 @@ fn file_mode() -> u32 {
 
 const BUILD_PREFIX: &str = ".digindex-build-";
 const OLD_PREFIX: &str = ".digindex-old-";
+const PART_PREFIX: &str = ".digindex-part-";
 
-/// Removes what killed runs left in `parent`: temporary output folders
-/// whose process (the pid in their name) is gone. Folders of running
+/// A temporary file in `dir` named for this process, so that a killed
+/// run's is recognised and removed by the next run writing there.
+fn part_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    clean_litter(dir);
+    tempfile::Builder::new().prefix(&format!("{PART_PREFIX}{}-", std::process::id())).tempfile_in(dir)
+}
+
+/// Removes what killed runs left in `parent`: temporary output folders and
+/// files whose process (the pid in their name) is gone. Those of running
 /// processes, or whose owner cannot be told (no `/proc`), are left alone
 /// unless a day old.
 fn clean_litter(parent: &Path) {
@@ -313,8 +321,15 @@ fn clean_litter(parent: &Path) {
     let proc_known = Path::new("/proc/self").exists();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        let Some(rest) = name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)) else { continue };
-        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+        let (rest, dir) = match (
+            name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)),
+            name.strip_prefix(PART_PREFIX),
+        ) {
+            (Some(rest), _) => (rest, true),
+            (None, Some(rest)) => (rest, false),
+            (None, None) => continue,
+        };
+        if !e.file_type().is_ok_and(|t| if dir { t.is_dir() } else { t.is_file() }) {
             continue;
         }
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
@@ -328,7 +343,7 @@ fn clean_litter(parent: &Path) {
                 .is_some_and(|age| age.as_secs() > 24 * 3600),
         };
         if gone {
-            let _ = fs::remove_dir_all(e.path());
+            let _ = if dir { fs::remove_dir_all(e.path()) } else { fs::remove_file(e.path()) };
         }
     }
 }
@@ -478,7 +493,7 @@ impl FileGroup {
             _ => Path::new("."),
         };
         fs::create_dir_all(dir)?;
-        let tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let tmp = part_file(dir)?;
         {
             let mut w = BufWriter::new(tmp.as_file());
             fill(&mut w)?;
@@ -539,11 +554,21 @@ mod mode_tests {
             fs::create_dir(d).expect("mkdir");
             fs::write(d.join("scores.csv"), "x").expect("write");
         }
+        // a half-written file of a killed run (e.g. openalex's CSV)
+        let part = dir.path().join(format!("{PART_PREFIX}4294967295-q1w2"));
+        let user = dir.path().join(".tmp-a-users-own-file");
+        fs::write(&part, "half").expect("write");
+        fs::write(&user, "mine").expect("write");
         write_atomically(&dir.path().join("out"), |d| fs::write(d.join("a"), "y")).expect("writes");
         if Path::new("/proc/self").exists() {
             assert!(!dead.exists() && !old.exists(), "a dead run's folders are removed");
         }
         assert!(alive.exists(), "a running process's folder is left alone");
+        write_file_atomically(&dir.path().join("x.csv"), |w| w.write_all(b"z")).expect("writes");
+        if Path::new("/proc/self").exists() {
+            assert!(!part.exists(), "a dead run's part file is removed");
+        }
+        assert!(user.exists(), "other files are left alone");
     }
 
     #[test]

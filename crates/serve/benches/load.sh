@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of `digindex serve` on loopback with wrk (Debian package):
-# the scores endpoint and re-weighting, each for a bounded time.
+# the scores endpoint and re-weighting, each for a bounded time; then
+# re-weighting while other clients flood the claim checker with claims
+# that miss the cache, and the scores endpoint while 1,000 idle
+# connections are held open (idle.py).
 #
 #   crates/serve/benches/load.sh [SECONDS] [CONNECTIONS]   (defaults 10, 16)
 #
@@ -42,5 +45,40 @@ run() {
 }
 run "GET /scores?region=asean" "$api/scores?region=asean"
 run "POST /reweight" -s "$lua" "$api/reweight"
+
+claims=$(mktemp --suffix=.lua)
+cat > "$claims" <<'LUA'
+-- 600 different claims in turn, more than the server's cache holds
+local units = {"IRN","TUR","ISR","SAU","EGY","ARE","QAT","JOR","IRQ","PAK","IND","CHN","JPN","KOR","SGP","MYS","IDN","THA","VNM","PHL"}
+local regions = {"middle_east","escap_asia_pacific","oic"}
+local n = 0
+request = function()
+  n = n + 1
+  local u = units[(n % #units) + 1]
+  local r = regions[(math.floor(n / #units) % #regions) + 1]
+  local y = 2013 + (math.floor(n / (#units * #regions)) % 10)
+  local body = string.format('{"claim":"%s ranks 2 in ai_papers among %s in %d"}', u, r, y)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+LUA
+echo "== POST /reweight while 8 more connections send claim checks ($secs s)"
+claim_out=$(mktemp)
+wrk -t1 -c8 -d"${secs}s" --latency -s "$claims" "http://127.0.0.1:$port/api/check" > "$claim_out" &
+flood=$!
+sleep 1
+out=$(wrk -t1 -c8 -d"$((secs - 2))s" --latency -s "$lua" "$api/reweight")
+wait $flood
+echo "$out" | grep -E 'Requests/sec|Latency  |50%|90%|99%|Non-2xx|Socket errors'
+if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then status=1; fi
+echo "   claim checks meanwhile (503 = turned away at once when their queue was full):"
+grep -E 'Requests/sec|Latency  |99%|Non-2xx' "$claim_out" | sed 's/^/   /'
+rm -f "$claim_out" "$claims"
+
+echo "== GET /scores while 1,000 idle connections are held open"
+python3 crates/serve/benches/idle.py 127.0.0.1 "$port" 1000 $((secs + 4)) &
+idle=$!
+sleep 2
+run "GET /scores?region=asean with 1,000 idle connections" "$api/scores?region=asean"
+wait $idle
 rm -f "$lua"
 exit $status

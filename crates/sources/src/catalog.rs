@@ -303,13 +303,21 @@ impl Catalog {
                 files.insert(p.clone(), read(p)?);
             }
         }
-        let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
+        // each file parsed once, the files in parallel (parsing is most of
+        // the time to load a few large files)
+        let mut wanted: Vec<(&PathBuf, &str)> = Vec::new();
         for (i, ps) in list.iter().zip(&paths) {
             for p in ps {
-                if !tables.contains_key(p) {
-                    tables.insert(p, crate::import::parse(p, &files[p], &i.format)?);
+                if !wanted.iter().any(|(q, _)| *q == p) {
+                    wanted.push((p, &i.format));
                 }
             }
+        }
+        let files = &files;
+        let parsed = in_parallel(&wanted, |(p, format)| crate::import::parse(p, &files[*p], format));
+        let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
+        for ((p, _), t) in wanted.iter().zip(parsed) {
+            tables.insert(p, t?);
         }
         let mut out = Vec::with_capacity(list.len());
         for (i, ps) in list.iter().zip(&paths) {
@@ -454,6 +462,35 @@ impl Series {
     pub fn latest_year(&self) -> Option<i32> {
         self.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).max()
     }
+}
+
+/// `f` of every item, on up to as many threads as there are cores (items
+/// taken in turn from a shared counter), the results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(k) else { break };
+                        mine.push((k, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // a worker that panicked: its panic goes on here
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    done.sort_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

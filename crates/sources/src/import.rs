@@ -81,7 +81,7 @@ pub fn read_geo_map(path: &Path, bytes: &[u8]) -> Result<GeoMap, InputError> {
     let (c, a) = (t.require("country", "geo id")?, t.require("iso3166_1_alpha3", "ISO3 code")?);
     Ok(t.rows
         .iter()
-        .map(|r| (r.cells[c].clone(), Some(r.cells[a].trim().to_uppercase()).filter(|v| !v.is_empty())))
+        .map(|r| (r.cells[c].to_string(), Some(r.cells[a].trim().to_uppercase()).filter(|v| !v.is_empty())))
         .collect())
 }
 
