@@ -60,6 +60,17 @@ request = function()
   local body = string.format('{"claim":"%s ranks 2 in ai_papers among %s in %d"}', u, r, y)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
 end
+-- answers by status: 200 a verdict, 400 a country outside the region,
+-- 503 turned away at once because the claim queue was full
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) counts = {} end
+function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("counts")) do io.write(string.format("status %d: %d\n", status, n)) end
+  end
+end
 LUA
 echo "== POST /reweight while 8 more connections send claim checks ($secs s)"
 claim_out=$(mktemp)
@@ -70,8 +81,8 @@ out=$(wrk -t1 -c8 -d"$((secs - 2))s" --latency -s "$lua" "$api/reweight")
 wait $flood
 echo "$out" | grep -E 'Requests/sec|Latency  |50%|90%|99%|Non-2xx|Socket errors'
 if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then status=1; fi
-echo "   claim checks meanwhile (503 = turned away at once when their queue was full):"
-grep -E 'Requests/sec|Latency  |99%|Non-2xx' "$claim_out" | sed 's/^/   /'
+echo "   claim checks meanwhile:"
+grep -E 'Requests/sec|Latency  |99%|^status' "$claim_out" | sed 's/^/   /'
 rm -f "$claim_out" "$claims"
 
 echo "== GET /scores while 1,000 idle connections are held open"
