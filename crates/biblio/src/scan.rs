@@ -263,6 +263,40 @@ fn closes_matched_in_block(open: u64, close: u64) -> u64 {
     (!close).wrapping_add(open) & close & !open
 }
 
+/// Which bytes of consecutive blocks lie inside strings: the state carried
+/// from one block to the next.
+#[derive(Default)]
+struct Strings {
+    /// All ones when the previous block ended inside a string.
+    inside: u64,
+    /// The previous block ended with an unescaped backslash.
+    esc_carry: bool,
+}
+
+impl Strings {
+    /// The bits of the block `m` inside strings (the quotes that open
+    /// them included).
+    #[inline(always)]
+    fn of(&mut self, m: &Masks) -> u64 {
+        let esc = escaped(m.backslash, &mut self.esc_carry);
+        let strings = prefix_xor(m.quote & !esc) ^ self.inside;
+        self.inside = if strings >> 63 == 1 { !0 } else { 0 };
+        strings
+    }
+}
+
+/// `chunk` (at most 64 bytes) as a whole block: itself, or copied into
+/// `spare` and padded with spaces.
+#[inline(always)]
+fn padded<'a>(chunk: &'a [u8], spare: &'a mut [u8; 64]) -> &'a [u8; 64] {
+    if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
+        return full;
+    }
+    spare[..chunk.len()].copy_from_slice(chunk);
+    spare[chunk.len()..].fill(b' ');
+    spare
+}
+
 /// Whether brackets outside strings nest deeper than `max` anywhere in
 /// `line` (a JSON value or not). Parsers recurse once per level, so a line
 /// of 30,000 `[` would overflow the stack; this check comes first. It costs
@@ -272,21 +306,11 @@ fn closes_matched_in_block(open: u64, close: u64) -> u64 {
 pub fn nests_deeper_than(line: &[u8], max: usize) -> bool {
     let max = i64::try_from(max).unwrap_or(i64::MAX);
     let mut depth: i64 = 0;
-    let mut in_string = 0u64;
-    let mut esc_carry = false;
+    let mut tracker = Strings::default();
     let mut block = [b' '; 64];
     for chunk in line.chunks(64) {
-        let b: &[u8; 64] = if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
-            full
-        } else {
-            block[..chunk.len()].copy_from_slice(chunk);
-            block[chunk.len()..].fill(b' ');
-            &block
-        };
-        let m = classify(b);
-        let esc = escaped(m.backslash, &mut esc_carry);
-        let strings = prefix_xor(m.quote & !esc) ^ in_string;
-        in_string = if strings >> 63 == 1 { !0 } else { 0 };
+        let m = classify(padded(chunk, &mut block));
+        let strings = tracker.of(&m);
         let (open, close) = (m.open & !strings, m.close & !strings);
         let n_open = i64::from(m.n_open) - sparse_ones(m.open & strings);
         if depth + n_open <= max {
@@ -356,8 +380,7 @@ fn members<'a>(
         return err(format!("expected `{}` at the start of an {what}", open_char as char));
     }
     let mut depth: i64 = 0;
-    let mut in_string = 0u64; // all ones when the previous block ended inside a string
-    let mut esc_carry = false;
+    let mut tracker = Strings::default();
     let mut expect_key = object; // at depth 1: before the next `:`
     let mut piece_start = start + 1; // start of the current key or value
     let mut key: &[u8] = &[];
@@ -367,18 +390,9 @@ fn members<'a>(
     let mut base = start;
     while base < text.len() {
         let chunk = &text[base..text.len().min(base + 64)];
-        let b: &[u8; 64] = if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
-            full
-        } else {
-            block[..chunk.len()].copy_from_slice(chunk);
-            block[chunk.len()..].fill(b' ');
-            &block
-        };
+        let b = padded(chunk, &mut block);
         let m = classify(b);
-        let esc = escaped(m.backslash, &mut esc_carry);
-        let quotes = m.quote & !esc;
-        let strings = prefix_xor(quotes) ^ in_string;
-        in_string = if strings >> 63 == 1 { !0 } else { 0 };
+        let strings = tracker.of(&m);
         let outside = !strings;
         let open = m.open & outside;
         let close = m.close & outside;
@@ -455,7 +469,7 @@ fn members<'a>(
         }
         base += 64;
     }
-    if in_string != 0 {
+    if tracker.inside != 0 {
         return err("a string is not closed (the line ends inside it: truncated?)");
     }
     match end {

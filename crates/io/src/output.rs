@@ -252,21 +252,9 @@ pub fn write_file_atomically(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let tmp = part_file(dir)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        fill(&mut w)?;
-        w.flush()?;
-    }
-    // a temporary file is created readable by its owner only; the result is an ordinary file
-    ordinary_mode(tmp.path(), false)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut one = FileGroup::new();
+    one.stage(path, fill)?;
+    one.commit()
 }
 
 /// Gives a file (`dir = false`) or directory the mode an ordinary
@@ -481,13 +469,14 @@ impl FileGroup {
         FileGroup::default()
     }
 
-    /// Writes `path`'s new content (not yet in place) with `fill`; returns
-    /// the SHA-256 of what was written.
+    /// Writes `path`'s new content (not yet in place) with `fill`, into a
+    /// temporary file beside it (its folder created if needed), whose path
+    /// it returns.
     pub fn stage(
         &mut self,
         path: &Path,
         fill: impl FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
-    ) -> io::Result<String> {
+    ) -> io::Result<&Path> {
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -499,19 +488,24 @@ impl FileGroup {
             fill(&mut w)?;
             w.flush()?;
         }
+        // a temporary file is created readable by its owner only; the
+        // result is an ordinary file
         ordinary_mode(tmp.path(), false)?;
-        let hash = crate::sha256_hex(&fs::read(tmp.path())?);
         self.staged.push((tmp, path.to_path_buf()));
-        Ok(hash)
+        Ok(self.staged[self.staged.len() - 1].0.path())
     }
 
-    /// Puts every staged file in place.
+    /// Puts every staged file in place (one file: replaced in one rename).
     pub fn commit(self) -> io::Result<()> {
-        for (_, path) in &self.staged {
-            match fs::remove_file(path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
+        // several files: the old ones go first (one file is replaced by
+        // its rename alone, never missing)
+        if self.staged.len() > 1 {
+            for (_, path) in &self.staged {
+                match fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         for (tmp, path) in self.staged {
@@ -634,7 +628,8 @@ mod mode_tests {
         fs::write(&csv, "old").expect("w");
         fs::write(&json, "old").expect("w");
         let mut g = FileGroup::new();
-        let hash = g.stage(&csv, |w| w.write_all(b"new")).expect("stage");
+        let staged = g.stage(&csv, |w| w.write_all(b"new")).expect("stage");
+        let hash = crate::sha256_hex(&fs::read(staged).expect("staged"));
         g.stage(&json, |w| w.write_all(b"{}")).expect("stage");
         // nothing in place before the commit
         assert_eq!(fs::read_to_string(&csv).expect("r"), "old");

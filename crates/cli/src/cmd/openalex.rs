@@ -339,5 +339,7 @@ fn stage(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
 ) -> Result<String> {
-    group.stage(path, fill).with_context(|| format!("writing {}", path.display()))
+    let staged = group.stage(path, fill).with_context(|| format!("writing {}", path.display()))?;
+    let bytes = std::fs::read(staged).with_context(|| format!("reading back {}", staged.display()))?;
+    Ok(digindex_io::sha256_hex(&bytes))
 }
