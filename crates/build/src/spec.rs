@@ -707,6 +707,48 @@ pub struct WeightsNoise {
     pub draws: usize,
 }
 
+/// The first number in TOML text (outside strings and comments) that is
+/// not zero as written but reads as 0: (line, literal).
+fn vanishing_number(text: &str) -> Option<(usize, String)> {
+    for (n, line) in text.lines().enumerate() {
+        let b = line.as_bytes();
+        let (mut i, mut quote) = (0, None::<u8>);
+        while i < b.len() {
+            let c = b[i];
+            match quote {
+                Some(q) if c == b'\\' && q == b'"' => i += 1,
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == b'"' || c == b'\'' => quote = Some(c),
+                None if c == b'#' => break,
+                None if c.is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) => {
+                    let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') { i - 1 } else { i };
+                    let mut end = i;
+                    while end < b.len()
+                        && (b[end].is_ascii_alphanumeric() || matches!(b[end], b'.' | b'_' | b'-' | b'+'))
+                    {
+                        end += 1;
+                    }
+                    let literal = &line[start..end];
+                    let digits: String = literal.chars().filter(|c| *c != '_').collect();
+                    let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
+                    if digits.contains(['e', 'E'])
+                        && digits.parse::<f64>().is_ok_and(|v| v == 0.0)
+                        && mantissa.bytes().any(|d| (b'1'..=b'9').contains(&d))
+                    {
+                        return Some((n + 1, literal.to_string()));
+                    }
+                    i = end;
+                    continue;
+                }
+                None => {}
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
 /// A problem with the spec text or an override.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -718,6 +760,21 @@ impl Spec {
     /// Parses spec text, applies `key=value` overrides, and checks it all.
     pub fn parse(text: &str, overrides: &[String]) -> Result<Spec, SpecError> {
         let file_error = |e: toml::de::Error| SpecError { message: explain(&e.to_string()) };
+        // TOML reads 1e-400 as 0 and the parser says nothing
+        if let Some((line, literal)) = vanishing_number(text) {
+            return Err(SpecError {
+                message: format!(
+                    "line {line}: {literal} is too small to tell from zero (below about 5e-324); write 0 if it is zero"
+                ),
+            });
+        }
+        for o in overrides {
+            if let Some((_, literal)) = vanishing_number(o) {
+                return Err(SpecError {
+                    message: format!("--set {o}: {literal} is too small to tell from zero; write 0 if it is zero"),
+                });
+            }
+        }
         if overrides.is_empty() {
             // the file alone: errors point at its lines
             let spec: Spec = toml::from_str(text).map_err(file_error)?;
@@ -1049,6 +1106,19 @@ fn explain(msg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_that_vanish_are_refused() {
+        assert_eq!(vanishing_number("a = 1e-400"), Some((1, "1e-400".into())));
+        assert_eq!(vanishing_number("x = 1\n[b]\np = -2.5E-999 # tiny"), Some((3, "-2.5E-999".into())));
+        for fine in ["a = 0e-400", "a = 1e-300", "a = 0.0", "name = \"1e-400\"", "a = 1 # 1e-400", "a = 4.9e-324"] {
+            assert_eq!(vanishing_number(fine), None, "{fine}");
+        }
+        let e = Spec::parse("[index]\nname = \"x\"\n[aggregate]\np = 1e-400\n", &[]).unwrap_err();
+        assert!(e.message.starts_with("line 4: 1e-400 is too small to tell from zero"), "{e}");
+        let e = Spec::parse("[index]\nname = \"x\"\n", &["aggregate.p=1e-500".into()]).unwrap_err();
+        assert!(e.message.contains("--set aggregate.p=1e-500: 1e-500 is too small"), "{e}");
+    }
 
     const BASE: &str = r#"
 [index]
