@@ -70,7 +70,23 @@ pub fn denominate(
                     format!("unit {}: denominator {by} is 0, so indicator {code} cannot be divided by it", ds.units[i]),
                 ));
             }
+            let x = *v;
             *v /= d / scale;
+            if v.is_infinite() {
+                // a finite value over a tiny denominator: an overflow, not a score
+                return Err(BuildError::new(
+                    step,
+                    format!(
+                        "unit {}: {code} = {} divided by {by} = {} (scale {}) is {}: the arithmetic overflows; \
+                         check the denominator or lower denominate.scale",
+                        ds.units[i],
+                        digindex_data::shown(x),
+                        digindex_data::shown(d),
+                        digindex_data::shown(scale),
+                        digindex_data::shown(*v)
+                    ),
+                ));
+            }
         }
         log.indicators.push(DenominatedIndicator { code: code.clone(), by, scale });
     }
@@ -155,6 +171,17 @@ mod tests {
         let spec = DenominateSpec { enabled: true, scale: 100.0, by: BTreeMap::new(), scales };
         let (out, _) = denominate(&ds, &fw, &units, &spec).expect("ok");
         assert_eq!(out.values.col(0)[0], 2500.0, "per-indicator scale wins");
+    }
+
+    #[test]
+    fn an_overflowing_quotient_is_an_error() {
+        // found by digindex-fuzz: 1.07e308 over a denominator of 0.46
+        let (mut ds, fw, mut units) = setup();
+        ds.values.col_mut(0)[0] = 1.067e308;
+        units.denominators[0].values[0] = 0.46;
+        let spec = DenominateSpec { enabled: true, scale: 1.0, by: BTreeMap::new(), scales: BTreeMap::new() };
+        let e = denominate(&ds, &fw, &units, &spec).unwrap_err();
+        assert!(e.message.contains("unit X: a = 1.067e308 divided by pop = 0.46 (scale 1) is inf"), "{e}");
     }
 
     #[test]
