@@ -1334,7 +1334,9 @@ fn stream(
     let mut r = open(path, Arc::clone(&read))?;
     // lines are handed out in place from `buf[start..filled]`; a partial
     // last line moves to the front before the next read
-    let mut buf = vec![0u8; (1 << 20).min(max_line.max(1 << 12))];
+    // room for the longest line allowed and its line ending
+    let cap = max_line.saturating_add(2);
+    let mut buf = vec![0u8; (1 << 20).min(cap.max(1 << 12))];
     let (mut start, mut filled) = (0usize, 0usize);
     // bytes of a line over the cap skipped so far (None: not skipping)
     let mut skipping: Option<u64> = None;
@@ -1354,9 +1356,9 @@ fn stream(
             start = 0;
         }
         if filled == buf.len() {
-            if buf.len() < max_line {
+            if buf.len() < cap {
                 // a line longer than the buffer
-                buf.resize(buf.len().saturating_mul(2).min(max_line), 0);
+                buf.resize(buf.len().saturating_mul(2).min(cap), 0);
             } else {
                 // a line longer than the cap: drop what is read of it
                 skipping = Some(skipping.unwrap_or(0) + filled as u64);
@@ -1386,11 +1388,17 @@ fn stream(
             if line % 2048 == 0 {
                 report(line, &mut reported);
             }
-            let length = skipping.take().unwrap_or(0) + end as u64;
+            let skipped = skipping.take();
+            let length = skipped.unwrap_or(0) + end as u64;
             bytes += length;
+            // the line's own bytes, without its ending; a line of which
+            // bytes were dropped is over the cap (they are dropped only
+            // once `cap` bytes hold no newline)
+            let ending = if raw.ends_with(b"\r\n") { 2 } else { u64::from(raw.ends_with(b"\n")) };
+            let content = length - ending.min(length);
             let s = raw.trim_ascii();
-            if length > max_line as u64 {
-                each(line, Line::TooLong(length))?;
+            if skipped.is_some() || content > max_line as u64 {
+                each(line, Line::TooLong(content))?;
             } else if !s.is_empty() {
                 each(line, Line::Text(s))?;
             }
@@ -1830,6 +1838,18 @@ mod tests {
         let t = run_bytes("big.jsonl", text.as_bytes(), &opts).expect("runs");
         assert_eq!((t.lines, t.works_kept, t.malformed), (3, 2, 1));
         assert!(t.malformed_examples[0].contains("line 2: the line is"), "{:?}", t.malformed_examples);
+        // the cap is on the line's own bytes: a line of exactly the cap,
+        // with either line ending or none, is read; one byte more is not
+        let line = |n: usize| format!(r#"{{"id":"W5","publication_year":2020,"title":"{}"}}"#, "z".repeat(n - 46));
+        assert_eq!(line(5000).len(), 5000);
+        let small = |m: usize| Options { limits: Limits { max_line_bytes: m, max_depth: 32 }, ..Default::default() };
+        for ending in ["\n", "\r\n", ""] {
+            let text = format!("{}{ending}", line(5000));
+            let t = run_bytes("cap.jsonl", text.as_bytes(), &small(5000)).expect("runs");
+            assert_eq!((t.lines, t.works_kept, t.malformed), (1, 1, 0), "{ending:?}");
+            let t = run_bytes("cap.jsonl", text.as_bytes(), &small(4999)).expect("runs");
+            assert_eq!((t.lines, t.works_kept, t.malformed), (1, 0, 1), "{ending:?}");
+        }
         // the depth setting cannot go beyond what the stack holds
         let deeper = Options { limits: Limits { max_line_bytes: 1 << 20, max_depth: 10_000 }, ..Default::default() };
         let t = run_bytes("deeper.jsonl", deep(1000).as_bytes(), &deeper).expect("runs");

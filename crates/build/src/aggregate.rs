@@ -311,8 +311,10 @@ pub fn aggregate(
                     })?;
                     // finite children, a result that is not a number: an
                     // overflow, never a silently missing score
-                    let complete = method != AggregateMethod::Generalised || present == xs.len();
-                    if out.is_infinite() || out.is_nan() && present > 0 && complete {
+                    // (a generalised mean of a negative sum with odd p is
+                    // NaN, as in R: not an overflow)
+                    let nan_is_overflow = method != AggregateMethod::Generalised;
+                    if out.is_infinite() || out.is_nan() && present > 0 && nan_is_overflow {
                         return Err(BuildError::new(
                             step,
                             format!(
@@ -382,6 +384,8 @@ mod tests {
         assert!(close(arithmetic(&[1.5e308, 1.7e308], &[1.0, 1.0]) / 1e308, 1.6));
         // ordinary data: the plain formula, unchanged
         assert_eq!(generalised(&[1.0, 3.0], &[1.0, 1.0], 2.0).expect("ok"), 5f64.sqrt());
+        // a negative sum with odd p: NaN, as R's a_genmean gives, not an error
+        assert!(generalised(&[-2.0, 1.0], &[1.0, 1.0], 3.0).expect("ok").is_nan());
     }
 
     #[test]

@@ -707,21 +707,63 @@ pub struct WeightsNoise {
     pub draws: usize,
 }
 
-/// The first number in TOML text (outside strings and comments) that is
-/// not zero as written but reads as 0: (line, literal).
+/// The first number in TOML text (outside strings, comments, keys and
+/// table headers) that is not zero as written but reads as 0: (line,
+/// literal).
 fn vanishing_number(text: &str) -> Option<(usize, String)> {
+    // inside a multi-line string ("""…""" or '''…''') across lines
+    let mut multi: Option<&str> = None;
     for (n, line) in text.lines().enumerate() {
-        let b = line.as_bytes();
-        let (mut i, mut quote) = (0, None::<u8>);
+        let mut rest = line;
+        if let Some(delim) = multi {
+            match rest.find(delim) {
+                Some(k) => {
+                    rest = &rest[k + 3..];
+                    multi = None;
+                }
+                None => continue,
+            }
+        }
+        let t = rest.trim_start();
+        // a table header: [a.b] or [[a.b]]
+        if t.starts_with('[') && !t.contains('=') && !t.contains(',') && t.trim_end().ends_with(']') {
+            let inner = t.trim_matches(|c| c == '[' || c == ']' || c == ' ');
+            if !inner.is_empty() && !inner.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+                continue;
+            }
+        }
+        let b = rest.as_bytes();
+        // values start after the key's `=` (a line without one continues an array)
+        let mut i = 0;
+        let mut expect_value = !t.contains('=');
+        let mut quote = None::<u8>;
         while i < b.len() {
             let c = b[i];
             match quote {
                 Some(q) if c == b'\\' && q == b'"' => i += 1,
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
+                None if (c == b'"' || c == b'\'') && b[i..].starts_with(&[c, c, c]) => {
+                    let delim = if c == b'"' { "\"\"\"" } else { "\'\'\'" };
+                    match rest[i + 3..].find(delim) {
+                        Some(k) => i += 3 + k + 2,
+                        None => {
+                            multi = Some(delim);
+                            break;
+                        }
+                    }
+                }
                 None if c == b'"' || c == b'\'' => quote = Some(c),
                 None if c == b'#' => break,
-                None if c.is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) => {
+                None if c == b'=' => expect_value = true,
+                // an inline table's keys come before their `=`
+                None if c == b'{' || (c == b',' && rest[..i].rfind('{') > rest[..i].rfind('}')) => {
+                    expect_value = false;
+                }
+                None if expect_value
+                    && c.is_ascii_digit()
+                    && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'.'))) =>
+                {
                     let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') { i - 1 } else { i };
                     let mut end = i;
                     while end < b.len()
@@ -729,7 +771,7 @@ fn vanishing_number(text: &str) -> Option<(usize, String)> {
                     {
                         end += 1;
                     }
-                    let literal = &line[start..end];
+                    let literal = &rest[start..end];
                     let digits: String = literal.chars().filter(|c| *c != '_').collect();
                     let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
                     if digits.contains(['e', 'E'])
@@ -1111,9 +1153,24 @@ mod tests {
     fn numbers_that_vanish_are_refused() {
         assert_eq!(vanishing_number("a = 1e-400"), Some((1, "1e-400".into())));
         assert_eq!(vanishing_number("x = 1\n[b]\np = -2.5E-999 # tiny"), Some((3, "-2.5E-999".into())));
-        for fine in ["a = 0e-400", "a = 1e-300", "a = 0.0", "name = \"1e-400\"", "a = 1 # 1e-400", "a = 4.9e-324"] {
+        for fine in [
+            "a = 0e-400",
+            "a = 1e-300",
+            "a = 0.0",
+            "name = \"1e-400\"",
+            "a = 1 # 1e-400",
+            "a = 4.9e-324",
+            "d = \"\"\"\ntolerances below 1e-400 are dropped\n\"\"\"",
+            "d = \'\'\'x 1e-400 y\'\'\'",
+            "a-1e-400 = 1",
+            "[x.1e-999]\nk = 1",
+            "t = { a-1e-400 = 2 }",
+            "when = 1979-05-27",
+        ] {
             assert_eq!(vanishing_number(fine), None, "{fine}");
         }
+        assert_eq!(vanishing_number("t = { a = 1e-400 }"), Some((1, "1e-400".into())));
+        assert_eq!(vanishing_number("v = [\n  1,\n  2e-500,\n]"), Some((3, "2e-500".into())));
         let e = Spec::parse("[index]\nname = \"x\"\n[aggregate]\np = 1e-400\n", &[]).unwrap_err();
         assert!(e.message.starts_with("line 4: 1e-400 is too small to tell from zero"), "{e}");
         let e = Spec::parse("[index]\nname = \"x\"\n", &["aggregate.p=1e-500".into()]).unwrap_err();

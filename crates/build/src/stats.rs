@@ -129,7 +129,7 @@ pub fn skew_kurt(xs: &[f64]) -> (Option<f64>, Option<f64>) {
     let s2 = sum(present(xs).map(|x| (x - m) * (x - m)));
     let s3 = sum(present(xs).map(|x| (x - m).powf(3.0)));
     let s4 = if n < 4 { 0.0 } else { sum(present(xs).map(|x| (x - m).powf(4.0))) };
-    if ![s2, s3, s4].iter().all(|v| v.is_finite()) {
+    if ![s2, s3, s4, s2 * s2, s2.powf(1.5), nf * s4].iter().all(|v| v.is_finite()) {
         // both are free of scale: the same numbers for x/k, whose powers
         // cannot overflow
         if let Some((_, ys)) = scaled(xs) {
@@ -215,6 +215,12 @@ mod tests {
         let both = [1e308, -1e308, 1e308, -1e308];
         assert_eq!(mean(&both), 0.0);
         assert!(close(sd(&both) / 1e308, (4.0f64 / 3.0).sqrt()));
+        // s2² overflows though s2 and s4 do not (20 values of ±5e76)
+        let alternating: Vec<f64> = (0..20).map(|k| if k % 2 == 0 { 5e76 } else { -5e76 }).collect();
+        let unit: Vec<f64> = (0..20).map(|k| if k % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let (s, ku) = skew_kurt(&alternating);
+        assert!(close(ku.expect("n>=4"), kurt(&unit).expect("n>=4")), "{ku:?}");
+        assert!(close(s.expect("n>=3"), 0.0), "{s:?}");
         // a constant column is still constant (NaN skew), not an overflow
         assert!(skew(&[1e300; 5]).expect("n>=3").is_nan());
     }

@@ -13,7 +13,7 @@
 //! | `set` | `--set KEY=VALUE` on the ASEM spec | overrides used in tests | — |
 //! | `csv` | the catalogue's importers (`import`) and `parse_number` | the head of every shipped data file, with its indicator's selector | a number read is finite or missing |
 //! | `coinr` | COINr iData/iMeta through a whole build | the ASEM example | no stage holds an infinite value |
-//! | `claim` | the claim parser | claims from the issues and `claims/` | a claim read, written canonically, reads again to the same words |
+//! | `claim` | the claim parser | claims from the issues and `claims/` | a claim read, written canonically (within the length limit), reads again to the same words |
 //! | `openalex` | the OpenAlex line reader, both validations | records of the biblio test data | a non-strict run never fails |
 //!
 //! Runs are deterministic for a seed: `digindex-fuzz TARGET --seed S`
@@ -257,6 +257,10 @@ impl Context {
         let line = String::from_utf8_lossy(input);
         let Ok(claim) = digindex_claims::phrase::parse_line(&line, &lx) else { return Ok(false) };
         let canonical = digindex_claims::phrase::canonical(&claim, &lx);
+        if canonical.chars().count() > digindex_claims::phrase::MAX_CLAIM_CHARS {
+            // written out in full, a long claim may exceed what is read
+            return Ok(true);
+        }
         let again = digindex_claims::phrase::parse_line(&canonical, &lx)
             .map_err(|e| format!("the canonical form {canonical:?} of {line:?} does not read: {e}"))?;
         let twice = digindex_claims::phrase::canonical(&again, &lx);

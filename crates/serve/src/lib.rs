@@ -141,15 +141,25 @@ impl Queue {
         if let Ok(p) = Arc::clone(&self.running).try_acquire_owned() {
             return Ok(p);
         }
+        // counted while waiting, and uncounted however the wait ends (a
+        // request dropped while it waits, by its timeout or a client that
+        // went away, included)
+        struct Waiting<'q>(&'q std::sync::atomic::AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, SeqCst);
+            }
+        }
+        let waiting = Waiting(&self.waiting);
         if self.waiting.fetch_add(1, SeqCst) >= MAX_WAITING {
-            self.waiting.fetch_sub(1, SeqCst);
+            drop(waiting);
             return Err(ApiError(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("busy: too many {} requests at once; try again in a moment", self.what),
             ));
         }
         let p = Arc::clone(&self.running).acquire_owned().await;
-        self.waiting.fetch_sub(1, SeqCst);
+        drop(waiting);
         p.map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, format!("shutting down: {e}")))
     }
 }

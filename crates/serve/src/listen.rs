@@ -68,7 +68,7 @@ pub async fn serve(
     settings: Settings,
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let max = settings.max_connections.max(1);
+    let max = settings.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let open = Arc::new(Semaphore::new(max));
     let (closing, closed) = watch::channel(false);
     let mut stop = pin!(stop);

@@ -111,7 +111,24 @@ impl Patterns {
                 set_units.push(i);
             }
         }
-        let set = regex::RegexSet::new(&plain).unwrap_or_else(|_| regex::RegexSet::empty());
+        let set = match regex::RegexSet::new(&plain) {
+            Ok(set) => set,
+            // a pattern the `regex` crate refuses for another reason (a
+            // back-reference): that one goes to fancy-regex, not the whole set
+            Err(_) => {
+                let (mut kept, mut units) = (Vec::new(), Vec::new());
+                for (pattern, i) in plain.into_iter().zip(set_units) {
+                    if regex::Regex::new(&pattern).is_ok() {
+                        kept.push(pattern);
+                        units.push(i);
+                    } else if let Ok(re) = Regex::new(&pattern) {
+                        fancy.push((re, i));
+                    }
+                }
+                set_units = units;
+                regex::RegexSet::new(&kept).unwrap_or_else(|_| regex::RegexSet::empty())
+            }
+        };
         Patterns { set, set_units, fancy }
     }
 }
@@ -322,6 +339,11 @@ mod tests {
         let compiled = Patterns::compile(patterns);
         assert_eq!(compiled.set.len() + compiled.fancy.len(), n);
         assert!(compiled.set.len() > 200, "{}", compiled.set.len());
+        // a back-reference (no look-around, yet not for the `regex` crate)
+        // does not empty the set
+        let odd = Patterns::compile(vec![(0, "(?i)^iran$".into()), (1, r"(?i)^(a)\1$".into())]);
+        assert_eq!((odd.set.len(), odd.fancy.len()), (1, 1));
+        assert_eq!(odd.set_units, vec![0]);
     }
 
     use super::*;
