@@ -66,16 +66,35 @@ pub struct Row {
 impl<'p> Table<'p> {
     /// Parses CSV bytes: a header row, then records of the same width.
     pub fn parse(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
-        Self::parse_with(path, bytes, true)
+        Self::parse_with(path, bytes, true, None)
     }
 
     /// Like [`Table::parse`] but accepts repeated or empty column names,
     /// for files whose columns are read by position (e.g. the ITU GCI table).
     pub fn parse_positional(path: &'p Path, bytes: &[u8]) -> Result<Table<'p>, InputError> {
-        Self::parse_with(path, bytes, false)
+        Self::parse_with(path, bytes, false, None)
     }
 
-    fn parse_with(path: &'p Path, bytes: &[u8], strict_header: bool) -> Result<Table<'p>, InputError> {
+    /// Like [`Table::parse`], keeping only the rows whose `column` holds
+    /// one of `values` (all rows if the file has no such column). Rows left
+    /// out are checked for shape (one field per column) but not kept or
+    /// decoded: a file of many indicators is read for the few wanted at a
+    /// fraction of the cost.
+    pub fn parse_keeping(
+        path: &'p Path,
+        bytes: &[u8],
+        column: &str,
+        values: &[String],
+    ) -> Result<Table<'p>, InputError> {
+        Self::parse_with(path, bytes, true, Some((column, values)))
+    }
+
+    fn parse_with(
+        path: &'p Path,
+        bytes: &[u8],
+        strict_header: bool,
+        keep: Option<(&str, &[String])>,
+    ) -> Result<Table<'p>, InputError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let header_line = 1 + bytes.split(|b| *b == b'\n').take_while(|l| l.iter().all(|b| *b == b'\r')).count() as u64;
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
@@ -124,10 +143,19 @@ impl<'p> Table<'p> {
             counted.set((b, line));
             line
         };
+        let keep = keep.and_then(|(name, values)| header.iter().position(|h| h == name).map(|k| (k, values)));
         let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let mut rec = rec.map_err(|e| csv_error(path, e, &line_at))?;
-            let line = rec.position().map_or(0, |p| line_at(p.byte()));
+        let mut raw = csv::ByteRecord::new();
+        while rdr.read_byte_record(&mut raw).map_err(|e| csv_error(path, e, &line_at))? {
+            if let Some((k, values)) = keep {
+                let cell = raw.get(k).map(<[u8]>::trim_ascii).unwrap_or_default();
+                if !values.iter().any(|v| v.as_bytes() == cell) {
+                    continue;
+                }
+            }
+            let line = raw.position().map_or(0, |p| line_at(p.byte()));
+            let mut rec = csv::StringRecord::from_byte_record(raw.clone())
+                .map_err(|_| InputError::at(path, line, None, "the text is not valid UTF-8; save the file as UTF-8"))?;
             rec.trim();
             if rec.as_slice().is_empty() {
                 continue;
@@ -273,6 +301,20 @@ mod tests {
         let e = Table::parse(Path::new("x.csv"), b"a,b\n1,1e-400\n").expect("csv");
         let err = e.number(&e.rows[0], 1).unwrap_err();
         assert!(err.to_string().starts_with("x.csv, line 2, column \"b\": \"1e-400\" is too small"), "{err}");
+    }
+
+    #[test]
+    fn rows_kept_by_a_column_value_keep_their_lines() {
+        let p = Path::new("x.csv");
+        let text = b"indicator,value\na,1\n\nb,2\n a ,3\nc,4\n";
+        let t = Table::parse_keeping(p, text, "indicator", &["a".into(), "c".into()]).expect("valid");
+        let kept: Vec<(u64, &str)> = t.rows.iter().map(|r| (r.line, &r.cells[1])).collect();
+        assert_eq!(kept, vec![(2, "1"), (5, "3"), (6, "4")]);
+        // rows left out are still checked for shape
+        let e = Table::parse_keeping(p, b"indicator,value\na,1\nb\n", "indicator", &["a".into()]).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        // no such column: every row
+        assert_eq!(Table::parse_keeping(p, text, "nope", &["a".into()]).expect("valid").rows.len(), 4);
     }
 
     #[test]

@@ -314,7 +314,23 @@ impl Catalog {
             }
         }
         let files = &files;
-        let parsed = in_parallel(&wanted, |(p, format)| crate::import::parse(p, &files[*p], format));
+        // a file holding many indicators in rows is kept for the ones asked
+        // (every `select` of the indicators read from it)
+        let selects: Vec<Vec<String>> = wanted
+            .iter()
+            .map(|(p, _)| {
+                let from: Vec<&&Indicator> =
+                    list.iter().zip(&paths).filter(|(_, ps)| ps.contains(p)).map(|(i, _)| i).collect();
+                if from.iter().all(|i| i.select.is_some()) {
+                    from.iter().filter_map(|i| i.select.clone()).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let jobs: Vec<((&PathBuf, &str), &Vec<String>)> = wanted.iter().copied().zip(&selects).collect();
+        let parsed =
+            in_parallel(&jobs, |((p, format), selects)| crate::import::parse_for(p, &files[*p], format, selects));
         let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
         for ((p, _), t) in wanted.iter().zip(parsed) {
             tables.insert(p, t?);

@@ -305,7 +305,18 @@ pub fn import(
 
 /// Parses a file as the format needs (the GCI table is read by position).
 pub fn parse<'p>(path: &'p Path, bytes: &[u8], format: &str) -> Result<Table<'p>, InputError> {
-    if format == "gci" { Table::parse_positional(path, bytes) } else { Table::parse(path, bytes) }
+    parse_for(path, bytes, format, &[])
+}
+
+/// [`parse`] for the indicators `selects` (their `select` values): of a
+/// file that holds many indicators in rows (`ncses`), only their rows are
+/// kept. An empty list keeps every row.
+pub fn parse_for<'p>(path: &'p Path, bytes: &[u8], format: &str, selects: &[String]) -> Result<Table<'p>, InputError> {
+    match format {
+        "gci" => Table::parse_positional(path, bytes),
+        "ncses" if !selects.is_empty() => Table::parse_keeping(path, bytes, "indicator", selects),
+        _ => Table::parse(path, bytes),
+    }
 }
 
 /// The quarters-to-year rule of a selector (`annual`, default `q4`).
