@@ -1301,34 +1301,15 @@ fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
     BiblioError::file(path, message)
 }
 
-/// One line as [`stream`] hands it out: its bytes (trimmed), or its length
-/// when that is beyond the cap (its bytes were not kept).
-enum Line<'a> {
-    Text(&'a [u8]),
-    TooLong(u64),
-}
-
-impl<'a> Line<'a> {
-    /// The bytes, or the malformed-line message.
-    fn text(self, max: usize) -> Result<&'a [u8], String> {
-        match self {
-            Line::Text(s) => Ok(s),
-            Line::TooLong(n) => {
-                Err(format!("the line is {n} bytes long, more than the limit of {max} (--max-line-bytes)"))
-            }
-        }
-    }
-}
-
 /// Streams one file line by line through `each(line_no, line)`, reporting
-/// progress every few thousand lines and at the end. A line longer than
-/// `max_line` bytes is not kept in memory: it is skipped to its end and
-/// handed out as [`Line::TooLong`].
+/// progress every few thousand lines and at the end. A line is its bytes
+/// (trimmed), or, when longer than `max_line` bytes, the malformed-line
+/// message: such a line is not kept in memory but skipped to its end.
 fn stream(
     path: &Path,
     max_line: usize,
     progress: &(dyn Fn(Progress) + Sync),
-    mut each: impl FnMut(u64, Line<'_>) -> Result<(), BiblioError>,
+    mut each: impl FnMut(u64, Result<&[u8], String>) -> Result<(), BiblioError>,
 ) -> Result<u64, BiblioError> {
     let read = Arc::new(AtomicU64::new(0));
     let mut r = open(path, Arc::clone(&read))?;
@@ -1398,9 +1379,11 @@ fn stream(
             let content = length - ending.min(length);
             let s = raw.trim_ascii();
             if skipped.is_some() || content > max_line as u64 {
-                each(line, Line::TooLong(content))?;
+                let too_long =
+                    format!("the line is {content} bytes long, more than the limit of {max_line} (--max-line-bytes)");
+                each(line, Err(too_long))?;
             } else if !s.is_empty() {
-                each(line, Line::Text(s))?;
+                each(line, Ok(s))?;
             }
         }
     }
@@ -1423,7 +1406,7 @@ fn winners(
         .map(|(index, p)| {
             let mut copies = dedup::Copies::default();
             stream(p, opts.limits.max_line_bytes, progress, |line, s| {
-                let judged = s.text(opts.limits.max_line_bytes).and_then(|s| judge(s, opts, reads));
+                let judged = s.and_then(|s| judge(s, opts, reads));
                 if let (Err(e), true) = (&judged, opts.strict) {
                     return Err(BiblioError::Line { path: p.display().to_string(), line, message: e.clone() });
                 }
@@ -1527,11 +1510,10 @@ pub fn run_with_flat(
             let path = p.display().to_string();
             let bytes = stream(p, opts.limits.max_line_bytes, progress, |line, s| {
                 t.lines += 1;
-                let Judged { work: w, year, ai } =
-                    match s.text(opts.limits.max_line_bytes).and_then(|s| judge(s, opts, reads)) {
-                        Ok(j) => j,
-                        Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
-                    };
+                let Judged { work: w, year, ai } = match s.and_then(|s| judge(s, opts, reads)) {
+                    Ok(j) => j,
+                    Err(e) => return malformed(&mut t, opts.strict, &path, line, e),
+                };
                 if let (Some(merged), Some(id)) = (&opts.merged, &w.id) {
                     if merged.contains(id) {
                         t.merged_skipped += 1;

@@ -65,11 +65,10 @@ fn arithmetic_ws(x: &[f64], w: &[f64], ws: f64) -> f64 {
         return m;
     }
     // finite values whose weighted sum overflows: in units of the largest
-    let k = present(x, w).map(|(v, _)| v.abs()).fold(0.0, f64::max);
-    if !k.is_finite() || k == 0.0 {
-        return m;
+    match stats::scaled(x) {
+        Some((k, ys)) => k * stats::sum(present(&ys, w).map(|(v, w)| (w / ws) * v)),
+        None => m,
     }
-    k * stats::sum(present(x, w).map(|(v, w)| (w / ws) * (v / k)))
 }
 
 /// Weighted geometric mean over the present values (all must be > 0).

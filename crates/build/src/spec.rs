@@ -707,88 +707,23 @@ pub struct WeightsNoise {
     pub draws: usize,
 }
 
-/// The first number in TOML text (outside strings, comments, keys and
-/// table headers) that is not zero as written but reads as 0: (line,
-/// literal).
+/// The first float in TOML text that is not zero as written but reads as
+/// 0: (line, literal). The TOML parser keeps each float's text and place;
+/// text that does not parse is left to the parse proper to report.
 fn vanishing_number(text: &str) -> Option<(usize, String)> {
-    // inside a multi-line string ("""…""" or '''…''') across lines
-    let mut multi: Option<&str> = None;
-    for (n, line) in text.lines().enumerate() {
-        let mut rest = line;
-        if let Some(delim) = multi {
-            match rest.find(delim) {
-                Some(k) => {
-                    rest = &rest[k + 3..];
-                    multi = None;
-                }
-                None => continue,
-            }
-        }
-        let t = rest.trim_start();
-        // a table header: [a.b] or [[a.b]]
-        if t.starts_with('[') && !t.contains('=') && !t.contains(',') && t.trim_end().ends_with(']') {
-            let inner = t.trim_matches(|c| c == '[' || c == ']' || c == ' ');
-            if !inner.is_empty() && !inner.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
-                continue;
-            }
-        }
-        let b = rest.as_bytes();
-        // values start after the key's `=` (a line without one continues an array)
-        let mut i = 0;
-        let mut expect_value = !t.contains('=');
-        let mut quote = None::<u8>;
-        while i < b.len() {
-            let c = b[i];
-            match quote {
-                Some(q) if c == b'\\' && q == b'"' => i += 1,
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if (c == b'"' || c == b'\'') && b[i..].starts_with(&[c, c, c]) => {
-                    let delim = if c == b'"' { "\"\"\"" } else { "\'\'\'" };
-                    match rest[i + 3..].find(delim) {
-                        Some(k) => i += 3 + k + 2,
-                        None => {
-                            multi = Some(delim);
-                            break;
-                        }
-                    }
-                }
-                None if c == b'"' || c == b'\'' => quote = Some(c),
-                None if c == b'#' => break,
-                None if c == b'=' => expect_value = true,
-                // an inline table's keys come before their `=`
-                None if c == b'{' || (c == b',' && rest[..i].rfind('{') > rest[..i].rfind('}')) => {
-                    expect_value = false;
-                }
-                None if expect_value
-                    && c.is_ascii_digit()
-                    && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'.'))) =>
-                {
-                    let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') { i - 1 } else { i };
-                    let mut end = i;
-                    while end < b.len()
-                        && (b[end].is_ascii_alphanumeric() || matches!(b[end], b'.' | b'_' | b'-' | b'+'))
-                    {
-                        end += 1;
-                    }
-                    let literal = &rest[start..end];
-                    let digits: String = literal.chars().filter(|c| *c != '_').collect();
-                    let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
-                    if digits.contains(['e', 'E'])
-                        && digits.parse::<f64>().is_ok_and(|v| v == 0.0)
-                        && mantissa.bytes().any(|d| (b'1'..=b'9').contains(&d))
-                    {
-                        return Some((n + 1, literal.to_string()));
-                    }
-                    i = end;
-                    continue;
-                }
-                None => {}
-            }
-            i += 1;
+    use toml::de::{DeTable, DeValue};
+    type Value<'i> = toml::Spanned<DeValue<'i>>;
+    fn find(v: &Value<'_>) -> Option<(usize, String)> {
+        match v.get_ref() {
+            DeValue::Float(f) => digindex_data::vanishes(f.as_str()).then(|| (v.span().start, f.as_str().to_string())),
+            DeValue::Array(a) => a.iter().find_map(find),
+            DeValue::Table(t) => t.values().find_map(find),
+            _ => None,
         }
     }
-    None
+    let table = DeTable::parse(text).ok()?;
+    let (at, literal) = table.get_ref().values().find_map(find)?;
+    Some((1 + text.get(..at).unwrap_or(text).matches('\n').count(), literal))
 }
 
 /// A problem with the spec text or an override.

@@ -59,7 +59,7 @@ pub fn mean(xs: &[f64]) -> f64 {
 /// infinite or all are zero or missing. Statistics fall back to this only
 /// when the plain computation overflows, so that ordinary data give R's
 /// results to the last bit.
-fn scaled(xs: &[f64]) -> Option<(f64, Vec<f64>)> {
+pub(crate) fn scaled(xs: &[f64]) -> Option<(f64, Vec<f64>)> {
     let k = present(xs).map(f64::abs).fold(0.0, f64::max);
     if !k.is_finite() || k == 0.0 || present(xs).any(|x| !x.is_finite()) {
         return None;

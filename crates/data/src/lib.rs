@@ -50,6 +50,15 @@ pub fn shown(x: f64) -> String {
     }
 }
 
+/// A number written as not zero that reads as 0 (`1e-400`: below the
+/// smallest `f64`), which would silently be another value. Underscores (as
+/// TOML allows) are ignored.
+pub fn vanishes(literal: &str) -> bool {
+    let digits: String = literal.trim().chars().filter(|c| *c != '_').collect();
+    let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
+    digits.parse::<f64>().is_ok_and(|x| x == 0.0) && mantissa.bytes().any(|d| (b'1'..=b'9').contains(&d))
+}
+
 #[cfg(test)]
 mod shown_tests {
     #[test]

@@ -293,13 +293,6 @@ const BUILD_PREFIX: &str = ".digindex-build-";
 const OLD_PREFIX: &str = ".digindex-old-";
 const PART_PREFIX: &str = ".digindex-part-";
 
-/// A temporary file in `dir` named for this process, so that a killed
-/// run's is recognised and removed by the next run writing there.
-fn part_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
-    clean_litter(dir);
-    tempfile::Builder::new().prefix(&format!("{PART_PREFIX}{}-", std::process::id())).tempfile_in(dir)
-}
-
 /// Removes what killed runs left in `parent`: temporary output folders and
 /// files whose process (the pid in their name) is gone. Those of running
 /// processes, or whose owner cannot be told (no `/proc`), are left alone
@@ -309,13 +302,12 @@ fn clean_litter(parent: &Path) {
     let proc_known = Path::new("/proc/self").exists();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        let (rest, dir) = match (
-            name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)),
-            name.strip_prefix(PART_PREFIX),
-        ) {
-            (Some(rest), _) => (rest, true),
-            (None, Some(rest)) => (rest, false),
-            (None, None) => continue,
+        let (rest, dir) = if let Some(r) = name.strip_prefix(BUILD_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX)) {
+            (r, true)
+        } else if let Some(r) = name.strip_prefix(PART_PREFIX) {
+            (r, false)
+        } else {
+            continue;
         };
         if !e.file_type().is_ok_and(|t| if dir { t.is_dir() } else { t.is_file() }) {
             continue;
@@ -370,13 +362,10 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
             )));
         }
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    clean_litter(&parent);
-    let tmp = tempfile::Builder::new().prefix(&format!("{BUILD_PREFIX}{}-", std::process::id())).tempdir_in(&parent)?;
+    let parent = folder_of(out);
+    fs::create_dir_all(parent)?;
+    clean_litter(parent);
+    let tmp = tempfile::Builder::new().prefix(&format!("{BUILD_PREFIX}{}-", std::process::id())).tempdir_in(parent)?;
     fill(tmp.path())?;
     // a temporary directory is created private; the output is an ordinary one
     ordinary_mode(tmp.path(), true)?;
@@ -396,7 +385,7 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
             match fs::rename(tmp.path(), out) {
                 Ok(()) => return Ok(()),
                 // another build's output arrived in between
-                Err(e) if matches!(e.raw_os_error(), Some(code) if is_not_empty(code)) => continue,
+                Err(e) if is_not_empty(&e) => continue,
                 Err(e) => return Err(e),
             }
         }
@@ -410,7 +399,7 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
         // two steps; rename() replaces an empty directory, so the guard's
         // own directory can receive the old output
         let old =
-            tempfile::Builder::new().prefix(&format!("{OLD_PREFIX}{}-", std::process::id())).tempdir_in(&parent)?;
+            tempfile::Builder::new().prefix(&format!("{OLD_PREFIX}{}-", std::process::id())).tempdir_in(parent)?;
         match fs::rename(out, old.path()) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
@@ -418,7 +407,7 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
         }
         match fs::rename(tmp.path(), out) {
             Ok(()) => return Ok(()),
-            Err(e) if matches!(e.raw_os_error(), Some(code) if is_not_empty(code)) => continue,
+            Err(e) if is_not_empty(&e) => continue,
             Err(e) => {
                 let _ = fs::rename(old.path(), out);
                 return Err(e);
@@ -431,10 +420,17 @@ pub fn write_atomically(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) 
     )))
 }
 
-/// ENOTEMPTY or EEXIST: a rename found a non-empty directory in its way.
-fn is_not_empty(code: i32) -> bool {
-    // Linux and most Unix: 39/66 ENOTEMPTY, 17 EEXIST
-    matches!(code, 39 | 66 | 17)
+/// A rename found a non-empty directory in its way (ENOTEMPTY, EEXIST).
+fn is_not_empty(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::DirectoryNotEmpty | io::ErrorKind::AlreadyExists)
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Swaps two paths in one step.
@@ -449,10 +445,11 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
-/// The system or file system cannot swap in one step (EINVAL, ENOSYS,
-/// EOPNOTSUPP): fall back to two renames.
+/// The system or file system cannot swap in one step (ENOSYS and
+/// EOPNOTSUPP are `Unsupported`, EINVAL `InvalidInput`): fall back to two
+/// renames.
 fn exchange_unsupported(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(22 | 38 | 95))
+    matches!(e.kind(), io::ErrorKind::Unsupported | io::ErrorKind::InvalidInput)
 }
 
 /// Files written as one unit (e.g. a table and its summary): each is staged
@@ -477,12 +474,13 @@ impl FileGroup {
         path: &Path,
         fill: impl FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
     ) -> io::Result<&Path> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(path);
         fs::create_dir_all(dir)?;
-        let tmp = part_file(dir)?;
+        // a killed run's part files are cleaned once per folder
+        if !self.staged.iter().any(|(_, p)| folder_of(p) == dir) {
+            clean_litter(dir);
+        }
+        let tmp = tempfile::Builder::new().prefix(&format!("{PART_PREFIX}{}-", std::process::id())).tempfile_in(dir)?;
         {
             let mut w = BufWriter::new(tmp.as_file());
             fill(&mut w)?;

@@ -236,14 +236,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
         return Some(f64::NAN);
     }
     match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && !(v == 0.0 && nonzero_digits(s)) => Some(v),
+        Ok(v) if v.is_finite() && !digindex_data::vanishes(s) => Some(v),
         _ => None,
     }
-}
-
-/// The digits before any exponent include one that is not 0.
-fn nonzero_digits(s: &str) -> bool {
-    s.split(['e', 'E']).next().is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)))
 }
 
 /// Why [`parse_number`] refused `s`, for an error message.
@@ -253,7 +248,7 @@ pub fn not_a_number(s: &str) -> String {
         Ok(v) if v.is_infinite() && !t.to_ascii_lowercase().contains("inf") => {
             format!("{t:?} is beyond the largest number that can be computed with (about 1.8e308)")
         }
-        Ok(v) if v == 0.0 && nonzero_digits(t) => {
+        Ok(_) if digindex_data::vanishes(t) => {
             format!("{t:?} is too small to tell from zero (below about 5e-324); write 0 if it is zero")
         }
         Ok(_) => format!("expected a finite number, found {t:?}"),

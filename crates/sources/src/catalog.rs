@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use digindex_data::Observation;
 use digindex_io::InputError;
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::corrections::{Applied, Checked};
@@ -329,8 +330,10 @@ impl Catalog {
             })
             .collect();
         let jobs: Vec<((&PathBuf, &str), &Vec<String>)> = wanted.iter().copied().zip(&selects).collect();
-        let parsed =
-            in_parallel(&jobs, |((p, format), selects)| crate::import::parse_for(p, &files[*p], format, selects));
+        let parsed: Vec<_> = jobs
+            .par_iter()
+            .map(|((p, format), selects)| crate::import::parse_for(p, &files[*p], format, selects))
+            .collect();
         let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
         for ((p, _), t) in wanted.iter().zip(parsed) {
             tables.insert(p, t?);
@@ -478,35 +481,6 @@ impl Series {
     pub fn latest_year(&self) -> Option<i32> {
         self.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.year).max()
     }
-}
-
-/// `f` of every item, on up to as many threads as there are cores (items
-/// taken in turn from a shared counter), the results in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(k) else { break };
-                        mine.push((k, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        // a worker that panicked: its panic goes on here
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-    });
-    done.sort_by_key(|(k, _)| *k);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

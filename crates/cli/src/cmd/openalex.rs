@@ -215,7 +215,7 @@ pub fn run(args: Args) -> Result<()> {
     // place, or (killed while replacing) some missing, never a new CSV
     // beside the previous run's summary
     let mut group = digindex_io::output::FileGroup::new();
-    let csv_sha256 = stage(&mut group, &args.out, |f| {
+    let staged_csv = stage(&mut group, &args.out, |f| {
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["unit", "indicator", "year", "value"])?;
         for (c, ind, y, v) in &rows {
@@ -229,6 +229,9 @@ pub fn run(args: Args) -> Result<()> {
         w.flush()?;
         Ok(())
     })?;
+    let csv_sha256 = digindex_io::sha256_hex(
+        &std::fs::read(staged_csv).with_context(|| format!("reading back {}", staged_csv.display()))?,
+    );
     if let Some(path) = &args.institutions {
         let mut keys: Vec<&(String, i32)> = totals.by_institution_year.keys().collect();
         keys.sort();
@@ -333,13 +336,11 @@ fn aggregate(
 }
 
 /// Stages `path`'s new content in `group`, naming it in the error;
-/// returns its SHA-256.
-fn stage(
-    group: &mut digindex_io::output::FileGroup,
+/// returns where it is staged.
+fn stage<'g>(
+    group: &'g mut digindex_io::output::FileGroup,
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
-) -> Result<String> {
-    let staged = group.stage(path, fill).with_context(|| format!("writing {}", path.display()))?;
-    let bytes = std::fs::read(staged).with_context(|| format!("reading back {}", staged.display()))?;
-    Ok(digindex_io::sha256_hex(&bytes))
+) -> Result<&'g Path> {
+    group.stage(path, fill).with_context(|| format!("writing {}", path.display()))
 }
