@@ -17,7 +17,7 @@ v3_and_clmul() {
 }
 if v3_and_clmul; then
   CARGO_TARGET_DIR=target/x86-64-v3 RUSTFLAGS="-C target-cpu=x86-64-v3 -C target-feature=+pclmulqdq" \
-    cargo test -p digindex-biblio
+    cargo test -p digindex-openalex
 fi
 cargo build -p digindex-cli
 tests/browser/setup.sh

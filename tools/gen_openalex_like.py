@@ -9,7 +9,7 @@ Strings are written as raw UTF-8 (ensure_ascii=False), as in the snapshot.
 Deterministic for a given --seed.
 
 (Copied from the project's shared material, shared/tools/, with only this note
-added, for the OpenAlex throughput benchmarks: crates/biblio/benches/openalex.rs.)
+added, for the OpenAlex throughput benchmarks: crates/openalex/benches/openalex.rs.)
 
 usage: gen_openalex_like.py OUTDIR [--mb 200] [--parts 2] [--seed 42]
 writes OUTDIR/part_000.jsonl.gz ... and prints record/byte counts.

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use digindex_build::{Inputs, Spec};
 use digindex_data::{DataSet, Framework, Matrix, NodeSpec, UnitTable};
+use digindex_pipeline::{Inputs, Spec};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
     let text = std::fs::read_to_string(&spec_path).expect("example spec");
     let spec = Spec::parse(&text, &["uncertainty.analysis=\"uncertainty\"".into(), "uncertainty.runs=1000".into()])
         .expect("spec");
-    let inputs = digindex_io::load(&spec, &spec_path).expect("inputs").inputs;
+    let (inputs, _) = digindex_input::load(&spec, &spec_path).expect("inputs");
     let mut g = c.benchmark_group("uncertainty");
     g.sample_size(20);
     g.bench_function("asem 51x49, 1000 runs", |b| {

@@ -1,8 +1,8 @@
 //! What changed between two builds: score and rank changes per unit and
 //! code, largest rank movers first.
 
-use digindex_build::rank::rank_scores;
 use digindex_data::DataSet;
+use digindex_pipeline::rank::rank_scores;
 use serde::Serialize;
 
 /// The change of one unit on one code.

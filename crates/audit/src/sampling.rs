@@ -5,7 +5,7 @@
 //! `sobol_burley` crate), a low-discrepancy sequence that fills the cube
 //! evenly and so converges faster than pseudo-random sampling.
 
-use digindex_build::spec::Sampling;
+use digindex_pipeline::spec::Sampling;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 

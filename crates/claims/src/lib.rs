@@ -34,6 +34,7 @@
 pub mod claim;
 pub mod phrase;
 pub mod reading;
+pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -586,7 +587,7 @@ pub fn regions_of<'r>(
     let said: Vec<String> = if claim.regions.is_empty() { defaults.to_vec() } else { claim.regions.clone() };
     let mut sets: Vec<&RegionSet> = Vec::new();
     for r in &said {
-        for s in regions.resolve(r).map_err(ClaimError)? {
+        for s in regions.resolve(r).map_err(|e| ClaimError(e.to_string()))? {
             if !sets.iter().any(|x| x.name == s.name) {
                 sets.push(s);
             }

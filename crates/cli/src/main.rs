@@ -15,10 +15,11 @@ macro_rules! out {
 }
 
 mod cmd;
+mod progress;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "digindex", version, about = "Build, audit and publish composite indices of countries", long_about = None)]
@@ -47,6 +48,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The dashboard and JSON API, live (loopback by default).
     Serve(cmd::serve::Args),
+    /// The man page or a shell's completion script, from these definitions.
+    Generate(cmd::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Openalex(args) => cmd::openalex::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Generate(args) => cmd::generate::run(args, Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,8 +15,8 @@
 //! * [`provenance`] — where each value comes from: observed, an older own
 //!   value, interpolated, imputed, corrected, censored, excluded, missing.
 //!
-//! This crate does no I/O: readers in `digindex-io` build these values from
-//! files, and `digindex-build` computes with them.
+//! This crate does no I/O: readers in `digindex-input` build these values from
+//! files, and `digindex-pipeline` computes with them.
 
 mod dataset;
 mod framework;

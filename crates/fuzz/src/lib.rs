@@ -14,14 +14,14 @@
 //! | `csv` | the catalogue's importers (`import`) and `parse_number` | the head of every shipped data file, with its indicator's selector | a number read is finite or missing |
 //! | `coinr` | COINr iData/iMeta through a whole build | the ASEM example | no stage holds an infinite value |
 //! | `claim` | the claim parser | claims from the issues and `claims/` | a claim read, written canonically (within the length limit), reads again to the same words |
-//! | `openalex` | the OpenAlex line reader, both validations | records of the biblio test data | a non-strict run never fails |
+//! | `openalex` | the OpenAlex line reader, both validations | records of the openalex test data | a non-strict run never fails |
 //!
 //! Runs are deterministic for a seed: `digindex-fuzz TARGET --seed S`
 //! repeats one exactly. A stack overflow aborts the process instead of
 //! unwinding; the seed printed at the start reproduces it, and `--keep DIR`
 //! writes each input before running it so that the last one is the
-//! culprit. The bounded run in `tests/` is part of `cargo test`; see the
-//! README for the long run.
+//! culprit. The bounded run in `tests/` is part of `cargo test`; see
+//! docs/development.md for the long run.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -111,7 +111,8 @@ impl Context {
     /// Loads the seeds' context from the repository at `root`.
     pub fn load(root: &Path) -> Result<Context, ContextError> {
         let countries = digindex_sources::countries::Countries::shipped();
-        let regions = digindex_sources::regions::Regions::shipped(countries).map_err(ContextError)?;
+        let regions =
+            digindex_sources::regions::Regions::shipped(countries).map_err(|e| ContextError(e.to_string()))?;
         let vtext = String::from_utf8_lossy(&read(&root.join("claims/metrics.toml"))?).into_owned();
         let vocabulary = toml::from_str(&vtext).map_err(|e| ContextError(format!("claims/metrics.toml: {e}")))?;
         let catalog = digindex_sources::catalog::Catalog::read(&root.join("data/catalog.toml"), countries)
@@ -180,7 +181,7 @@ impl Context {
             "openalex" => {
                 let mut v = Vec::new();
                 for f in ["works_legacy_format.jsonl", "works_openalexR_fixture.jsonl", "works_full_api.jsonl"] {
-                    let bytes = read(&self.root.join("crates/biblio/tests/data").join(f))?;
+                    let bytes = read(&self.root.join("crates/openalex/tests/data").join(f))?;
                     // whole records, a few of each shape
                     v.extend(bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).take(4).map(|l| one(l.to_vec())));
                 }
@@ -194,10 +195,10 @@ impl Context {
     /// reader accepted the input.
     fn run_one(&self, target: &str, kind: usize, input: &[u8]) -> Result<bool, String> {
         match target {
-            "spec" => Ok(digindex_build::Spec::parse(&String::from_utf8_lossy(input), &[]).is_ok()),
+            "spec" => Ok(digindex_pipeline::Spec::parse(&String::from_utf8_lossy(input), &[]).is_ok()),
             "set" => {
                 let set = String::from_utf8_lossy(input).into_owned();
-                Ok(digindex_build::Spec::parse(&self.asem_spec, &[set]).is_ok())
+                Ok(digindex_pipeline::Spec::parse(&self.asem_spec, &[set]).is_ok())
             }
             "csv" => self.csv(kind, input),
             "coinr" => self.coinr(kind, input),
@@ -209,10 +210,10 @@ impl Context {
 
     fn csv(&self, kind: usize, input: &[u8]) -> Result<bool, String> {
         let (sel, file) = &self.selectors[kind % self.selectors.len()];
-        if let Ok(t) = digindex_io::table::Table::parse(file, input) {
+        if let Ok(t) = digindex_input::table::Table::parse(file, input) {
             for row in &t.rows {
                 for cell in &row.cells {
-                    if let Some(v) = digindex_io::table::parse_number(cell) {
+                    if let Some(v) = digindex_input::table::parse_number(cell) {
                         if v.is_infinite() {
                             return Err(format!("parse_number({cell:?}) = {v}"));
                         }
@@ -232,11 +233,11 @@ impl Context {
         std::fs::write(dir.join(other), pristine).map_err(|e| format!("scratch: {e}"))?;
         let spec_path = dir.join("asem.toml");
         // no uncertainty runs: the build alone
-        let Ok(spec) = digindex_build::Spec::parse(&self.asem_spec, &[]) else {
+        let Ok(spec) = digindex_pipeline::Spec::parse(&self.asem_spec, &[]) else {
             return Err("the ASEM spec no longer parses".into());
         };
-        let Ok(loaded) = digindex_io::load(&spec, &spec_path) else { return Ok(false) };
-        let Ok(build) = digindex_build::build(&spec, &loaded.inputs) else { return Ok(false) };
+        let Ok((inputs, _)) = digindex_input::load(&spec, &spec_path) else { return Ok(false) };
+        let Ok(build) = digindex_pipeline::build(&spec, &inputs) else { return Ok(false) };
         for (stage, ds) in build.named_stages() {
             for j in 0..ds.values.ncol() {
                 if let Some(u) = ds.values.col(j).iter().position(|v| v.is_infinite()) {
@@ -272,7 +273,7 @@ impl Context {
 }
 
 fn openalex(input: &[u8]) -> Result<bool, String> {
-    use digindex_biblio::{Options, Validation, run_bytes};
+    use digindex_openalex::{Options, Validation, run_bytes};
     let mut accepted = false;
     for validation in [Validation::Full, Validation::OnDemand] {
         let opts = Options { validation, ..Default::default() };

@@ -7,19 +7,19 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use digindex_build::Stage;
-use digindex_publish::{Mode, Report, UnitInfo};
+use digindex_pipeline::Stage;
+use digindex_publish::{Mode, Model, Report, UnitInfo};
 use serde_json::{Value, json};
 
-fn asem() -> (digindex_build::Spec, digindex_build::Inputs, digindex_build::Build) {
+fn asem() -> (digindex_pipeline::Spec, digindex_pipeline::Inputs, digindex_pipeline::Build) {
     let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/asem/asem.toml");
-    let spec = digindex_build::Spec::parse(&std::fs::read_to_string(&spec_path).expect("spec"), &[]).expect("valid");
-    let loaded = digindex_io::load(&spec, &spec_path).expect("inputs");
-    let build = digindex_build::build(&spec, &loaded.inputs).expect("build");
-    (spec, loaded.inputs, build)
+    let spec = digindex_pipeline::Spec::parse(&std::fs::read_to_string(&spec_path).expect("spec"), &[]).expect("valid");
+    let (inputs, _) = digindex_input::load(&spec, &spec_path).expect("inputs");
+    let build = digindex_pipeline::build(&spec, &inputs).expect("build");
+    (spec, inputs, build)
 }
 
-fn model_of(inputs: &digindex_build::Inputs, build: &digindex_build::Build) -> Value {
+fn model_of(inputs: &digindex_pipeline::Inputs, build: &digindex_pipeline::Build) -> Model {
     let manifest = json!({"spec": {"aggregate": {"method": "arithmetic"}}});
     digindex_publish::model(&Report {
         id: "asem".into(),
@@ -49,37 +49,31 @@ fn model_holds_every_score_and_rank_of_the_build() {
     let (_, inputs, build) = asem();
     let m = model_of(&inputs, &build);
     let agg = build.stage(Stage::Aggregated);
-    assert_eq!(m["target"], "Index");
-    assert_eq!(m["units"].as_array().map(Vec::len), Some(agg.units.len()));
-    assert_eq!(m["units"][0], json!({"code": "AUT", "name": "Austria", "numeric": 40}));
+    assert_eq!(m.target.as_deref(), Some("Index"));
+    assert_eq!(m.units.len(), agg.units.len());
+    assert_eq!(m.units[0], UnitInfo { code: "AUT".into(), name: "Austria".into(), numeric: Some(40) });
     // a unit the caller did not name keeps its code as name
-    assert_eq!(m["units"][1]["name"], "BEL");
+    assert_eq!(m.units[1].name, "BEL");
     let mut checked = 0;
     for row in build.scores(&inputs.framework) {
         let k = agg.units.iter().position(|u| *u == row.unit).expect("unit");
-        let s = &m["scores"][row.code.as_str()][k];
+        let s = m.score(&row.code, k);
         if row.score.is_finite() {
-            assert_eq!(s.as_f64(), Some(row.score), "{} {}", row.unit, row.code);
+            assert_eq!(s, Some(row.score), "{} {}", row.unit, row.code);
         } else {
-            assert!(s.is_null());
+            assert!(s.is_none());
         }
-        assert_eq!(m["ranks"][row.code.as_str()][k].as_u64().map(|r| r as u32), row.rank, "{} {}", row.unit, row.code);
+        assert_eq!(m.rank(&row.code, k), row.rank, "{} {}", row.unit, row.code);
         checked += 1;
     }
     assert!(checked > 3000, "{checked}");
     // effective weights of the indicators sum to 1
-    let eff: f64 = m["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .filter(|n| n["level"] == 1)
-        .filter_map(|n| n["effective"].as_f64())
-        .sum();
+    let eff: f64 = m.nodes.iter().filter(|n| n.level == 1).filter_map(|n| n.effective).sum();
     assert!((eff - 1.0).abs() < 1e-12, "{eff}");
     // raw values are the raw stage's
     let raw = build.stage(Stage::Raw);
     let j = raw.codes.iter().position(|c| c == "LPI").expect("LPI");
-    assert_eq!(m["raw"]["LPI"][0].as_f64(), Some(raw.values.col(j)[0]));
+    assert_eq!(m.raw_value("LPI", 0), Some(raw.values.col(j)[0]));
 }
 
 #[test]
@@ -90,10 +84,10 @@ fn scores_csv_and_workbook_match_the_model() {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     assert_eq!(&header[..4], &["unit", "name", "Index", "Index_rank"]);
-    assert_eq!(header.len(), 2 + 2 * m["nodes"].as_array().map_or(0, Vec::len) + 2);
+    assert_eq!(header.len(), 2 + 2 * m.nodes.len() + 2);
     let first: Vec<&str> = lines.next().expect("row").split(',').collect();
     assert_eq!(first[0], "AUT");
-    assert_eq!(first[2].parse::<f64>().ok(), m["scores"]["Index"][0].as_f64());
+    assert_eq!(first[2].parse::<f64>().ok(), m.score("Index", 0));
     assert_eq!(csv.lines().count(), 1 + 51);
     // a name a spreadsheet would run as a formula is neutralised
     assert!(
@@ -110,7 +104,7 @@ fn scores_csv_and_workbook_match_the_model() {
         assert!(book.contains(&format!("name=\"{sheet}\"")), "{sheet}");
     }
     let sheet1 = text.get("xl/worksheets/sheet1.xml").expect("sheet1");
-    let score = m["scores"]["Index"][0].as_f64().expect("score");
+    let score = m.score("Index", 0).expect("score");
     assert!(sheet1.contains(&format!("<v>{score}</v>")), "AUT's index score in the Scores sheet");
 }
 
@@ -149,7 +143,7 @@ fn the_page_loads_nothing_from_elsewhere() {
     let start = page.find(tag).expect("model tag") + tag.len();
     let end = start + page[start..].find("</script>").expect("end");
     let back: Value = serde_json::from_str(&page[start..end]).expect("model JSON");
-    assert_eq!(back["title"], m["title"]);
+    assert_eq!(back["title"], m.title.as_str());
     assert!(page.contains(r#""xlsx":"UEs=""#), "the workbook is inlined as base64");
 }
 
@@ -163,7 +157,7 @@ fn reweighting_invariants() {
     assert!(same.movers.is_empty());
     for (code, s) in &same.scores {
         for (k, v) in s.iter().enumerate() {
-            assert_eq!(v.map(Value::from).unwrap_or(Value::Null), m["scores"][code.as_str()][k], "{code}");
+            assert_eq!(*v, m.score(code, k), "{code}");
         }
     }
     // only Sust counts: the index is Sust
@@ -186,11 +180,11 @@ fn reweighting_a_several_year_index_renormalises_all_years() {
     // a catalogue spec built for four years, normalised across them (the default)
     let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/apt-connectivity/apt-connectivity.toml");
     let text = std::fs::read_to_string(&spec_path).expect("spec");
-    let spec = digindex_build::Spec::parse(&text, &["data.years=[2019,2020,2021,2022]".to_string()]).expect("valid");
+    let spec = digindex_pipeline::Spec::parse(&text, &["data.years=[2019,2020,2021,2022]".to_string()]).expect("valid");
     let loaded = digindex_sources::panel::load_years(&spec, &spec_path, &spec.data.years).expect("inputs");
-    let years: Vec<(i32, digindex_build::Inputs)> =
+    let years: Vec<(i32, digindex_pipeline::Inputs)> =
         spec.data.years.iter().copied().zip(loaded.into_iter().map(|l| l.inputs)).collect();
-    let mut builds = digindex_build::pipeline::build_years(&spec, &years).expect("builds");
+    let mut builds = digindex_pipeline::pipeline::build_years(&spec, &years).expect("builds");
     let (_, last) = builds.pop().expect("a year");
     // the recipe's weights give back the nominal last year exactly
     let same = digindex_publish::reweight(&spec, &years, &last, &BTreeMap::new()).expect("reweight");

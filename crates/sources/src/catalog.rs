@@ -6,14 +6,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use digindex_data::Observation;
-use digindex_io::InputError;
-use rayon::prelude::*;
+use digindex_input::InputError;
 use serde::Deserialize;
 
 use crate::corrections::{Applied, Checked};
 use crate::countries::Countries;
-use crate::import::{GeoMap, Selector, import_table, read_geo_map};
-use digindex_io::table::Table;
+use crate::import::{Annual, Format, GeoMap, Selector, import_table, read_geo_map};
+use digindex_input::table::Table;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -46,7 +45,7 @@ pub struct Indicator {
     /// Further files of the same series (e.g. one per survey edition).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub more_files: Vec<String>,
-    pub format: String,
+    pub format: Format,
     #[serde(default)]
     pub column: Option<String>,
     #[serde(default)]
@@ -54,7 +53,7 @@ pub struct Indicator {
     #[serde(default)]
     pub filter: Option<String>,
     #[serde(default)]
-    pub annual: Option<String>,
+    pub annual: Option<Annual>,
     /// `ddf`: geo id map, relative to the catalogue's folder.
     #[serde(default)]
     pub geo: Option<String>,
@@ -90,11 +89,11 @@ pub struct Indicator {
 impl Indicator {
     pub fn selector(&self) -> Selector {
         Selector {
-            format: self.format.clone(),
+            format: self.format,
             column: self.column.clone(),
             select: self.select.clone(),
             filter: self.filter.clone(),
-            annual: self.annual.clone(),
+            annual: self.annual,
             geo: self.geo.clone(),
             parts: self.parts.clone(),
             censored_below: self.censored_below,
@@ -142,11 +141,11 @@ impl Catalog {
     /// Reads and checks `catalog.toml` (unique codes, known datasets) and
     /// the corrections file it names (its units resolved with `countries`).
     pub fn read(path: &Path, countries: &Countries) -> Result<Catalog, InputError> {
-        let text = digindex_io::read_text(path)
+        let text = digindex_input::read_text(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
         let mut c = Catalog::parse(path, &text)?;
         if let Some(p) = c.corrections_path() {
-            let text = digindex_io::read_text(&p)
+            let text = digindex_input::read_text(&p)
                 .map_err(|e| InputError::file(&p, format!("cannot read the corrections file: {e}")))?;
             c.read_corrections(&p, &text, countries)?;
         }
@@ -167,7 +166,11 @@ impl Catalog {
 
     /// Parses and checks the text of the catalogue at `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Catalog, InputError> {
-        let mut c: Catalog = toml::from_str(text).map_err(|e| InputError::file(path, e.to_string()))?;
+        // a `format` or `annual` no importer knows is named with its entry
+        // and the nearest known word; any other error is toml's
+        let mut c: Catalog = toml::from_str(text).map_err(|e| {
+            crate::import::unknown_word(path, text).unwrap_or_else(|| InputError::file(path, e.to_string()))
+        })?;
         c.root = path.parent().unwrap_or(Path::new("")).to_path_buf();
         let ids: HashSet<&str> = c.datasets.iter().map(|d| d.id.as_str()).collect();
         let mut codes = HashSet::new();
@@ -295,8 +298,9 @@ impl Catalog {
         countries: &Countries,
         mut files: BTreeMap<PathBuf, Vec<u8>>,
     ) -> Result<Vec<Series>, InputError> {
-        let read =
-            |path: &Path| digindex_io::read_file(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")));
+        let read = |path: &Path| {
+            digindex_input::read_file(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))
+        };
         let mut geos: BTreeMap<PathBuf, GeoMap> = BTreeMap::new();
         let paths: Vec<Vec<PathBuf>> = list.iter().map(|i| self.files_of(i)).collect();
         for p in paths.iter().flatten() {
@@ -306,11 +310,11 @@ impl Catalog {
         }
         // each file parsed once, the files in parallel (parsing is most of
         // the time to load a few large files)
-        let mut wanted: Vec<(&PathBuf, &str)> = Vec::new();
+        let mut wanted: Vec<(&PathBuf, Format)> = Vec::new();
         for (i, ps) in list.iter().zip(&paths) {
             for p in ps {
                 if !wanted.iter().any(|(q, _)| *q == p) {
-                    wanted.push((p, &i.format));
+                    wanted.push((p, i.format));
                 }
             }
         }
@@ -329,11 +333,10 @@ impl Catalog {
                 }
             })
             .collect();
-        let jobs: Vec<((&PathBuf, &str), &Vec<String>)> = wanted.iter().copied().zip(&selects).collect();
-        let parsed: Vec<_> = jobs
-            .par_iter()
-            .map(|((p, format), selects)| crate::import::parse_for(p, &files[*p], format, selects))
-            .collect();
+        let jobs: Vec<((&PathBuf, Format), &Vec<String>)> = wanted.iter().copied().zip(&selects).collect();
+        let parsed = crate::parallel::map(&jobs, |((p, format), selects)| {
+            crate::import::parse_for(p, &files[*p], *format, selects)
+        });
         let mut tables: BTreeMap<&PathBuf, Table<'_>> = BTreeMap::new();
         for ((p, _), t) in wanted.iter().zip(parsed) {
             tables.insert(p, t?);
@@ -428,7 +431,7 @@ fn difference_values(a: &Series, b: &Series) -> Vec<Observation> {
 impl Indicator {
     /// True for an indicator computed from others (`format = "difference"`).
     pub fn is_derived(&self) -> bool {
-        self.format == "difference"
+        self.format == Format::Difference
     }
 }
 
@@ -488,9 +491,13 @@ mod tests {
     use super::*;
     use crate::corrections::Action;
 
+    /// A catalogue of one dataset and one indicator (`a`, format `long`).
+    const BASE: &str = "[[dataset]]\nid = \"d\"\ntitle = \"t\"\nfolder = \"d\"\nlicence = \"l\"\nsource = \"s\"\n\
+[[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
+
     fn series(code: &str, obs: Vec<Observation>) -> Series {
         Series {
-            indicator: Indicator { code: code.into(), format: "long".into(), ..Default::default() },
+            indicator: Indicator { code: code.into(), format: Format::Long, ..Default::default() },
             observations: obs,
             skipped: BTreeMap::new(),
             corrections: vec![],
@@ -549,12 +556,10 @@ mod tests {
 
     #[test]
     fn derived_entries_are_checked() {
-        let base = "[[dataset]]\nid = \"d\"\ntitle = \"t\"\nfolder = \"d\"\nlicence = \"l\"\nsource = \"s\"\n\
-[[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
         let p = Path::new("catalog.toml");
         let derived = |extra: &str| {
             format!(
-                "{base}[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\nformat = \"difference\"\n{extra}"
+                "{BASE}[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\nformat = \"difference\"\n{extra}"
             )
         };
         assert!(Catalog::parse(p, &derived("of = [\"a\", \"a\"]\n")).is_ok());
@@ -567,14 +572,31 @@ mod tests {
     }
 
     #[test]
-    fn a_valid_range_is_two_numbers() {
-        let base = "[[dataset]]\nid = \"d\"\ntitle = \"t\"\nfolder = \"d\"\nlicence = \"l\"\nsource = \"s\"\n\
-[[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
+    fn an_unknown_format_or_rule_names_the_entry_and_the_nearest_word() {
         let p = Path::new("catalog.toml");
-        let c = Catalog::parse(p, &format!("{base}valid_range = [0, 100]\n")).expect("valid");
+        let e = Catalog::parse(p, &BASE.replace("\"long\"", "\"lon\"")).unwrap_err().to_string();
+        let known = "ddf, owid, sdg, hdr, ncses, github, github_collab, egov, gci, wide, wdi_bulk, sdmx, coinr, long, difference";
+        let want = "catalog.toml, line 13, column \"format\": indicator a: format = \"lon\" is not a format";
+        assert_eq!(e, format!("{want} (did you mean \"long\"?); known: {known}"));
+        let e = Catalog::parse(p, &format!("{BASE}annual = \"sums\"\n")).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "line 14, column \"annual\": indicator a: annual = \"sums\" is not a rule (did you mean \"sum\"?)"
+            ),
+            "{e}"
+        );
+        // every other error is toml's, as before
+        let e = Catalog::parse(p, &format!("{BASE}colour = 1\n")).unwrap_err().to_string();
+        assert!(e.starts_with("catalog.toml: TOML parse error") && e.contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn a_valid_range_is_two_numbers() {
+        let p = Path::new("catalog.toml");
+        let c = Catalog::parse(p, &format!("{BASE}valid_range = [0, 100]\n")).expect("valid");
         assert_eq!(c.indicators[0].valid_range, Some([0.0, 100.0]));
         for bad in ["[0, 100, 5]", "[0]"] {
-            let e = Catalog::parse(p, &format!("{base}valid_range = {bad}\n")).unwrap_err().to_string();
+            let e = Catalog::parse(p, &format!("{BASE}valid_range = {bad}\n")).unwrap_err().to_string();
             assert!(e.contains("two numbers"), "{bad}: {e}");
         }
     }

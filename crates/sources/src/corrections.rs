@@ -36,7 +36,7 @@
 use std::path::Path;
 
 use digindex_data::Observation;
-use digindex_io::InputError;
+use digindex_input::InputError;
 use serde::{Deserialize, Serialize};
 
 use crate::countries::Countries;
@@ -181,7 +181,7 @@ pub fn parse(path: &Path, text: &str, codes: &[&str], countries: &Countries) -> 
                 ),
             ));
         }
-        let unit = countries.country(&c.unit).map_err(|e| bad("unit", e))?.to_string();
+        let unit = countries.country(&c.unit).map_err(|e| bad("unit", e.to_string()))?.to_string();
         let years = match &c.years {
             Years::One(y) => vec![(*y, *y)],
             Years::List(v) if !v.is_empty() => v.iter().map(|y| (*y, *y)).collect(),

@@ -56,10 +56,28 @@ pub enum Resolved<'a> {
     },
 }
 
+/// A spelling that names no country: empty, unknown, ambiguous, or (asked
+/// for a country) an aggregate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CountryError {
+    #[error("empty country name")]
+    Empty,
+    /// Two countries' name patterns both match.
+    #[error("{said:?} matches both {first} and {second}; write a code or a fuller name")]
+    Ambiguous { said: String, first: String, second: String },
+    /// No code, name or pattern matches; `nearest` lists the nearest names.
+    #[error("unknown country {said:?}; nearest known names: {nearest}")]
+    Unknown { said: String, nearest: String },
+    /// A country was asked for and the spelling names an aggregate (or a
+    /// part of a country).
+    #[error("{0:?} is an aggregate, not a country")]
+    Aggregate(String),
+}
+
 /// The country registry.
 pub struct Countries {
     /// Answers already given, by input text (resolving by pattern is slow).
-    memo: std::sync::Mutex<HashMap<String, Result<Option<usize>, String>>>,
+    memo: std::sync::Mutex<HashMap<String, Result<Option<usize>, CountryError>>>,
     list: Vec<Country>,
     by_code: HashMap<String, usize>,
     aliases: HashMap<String, usize>,
@@ -207,10 +225,10 @@ impl Countries {
     }
 
     /// Resolves a code or name as the sources write it.
-    pub fn resolve(&self, s: &str) -> Result<Resolved<'_>, String> {
+    pub fn resolve(&self, s: &str) -> Result<Resolved<'_>, CountryError> {
         let t = s.trim();
         if t.is_empty() {
-            return Err("empty country name".into());
+            return Err(CountryError::Empty);
         }
         let up = t.to_uppercase();
         // codes
@@ -250,10 +268,11 @@ impl Countries {
             {
                 match hit {
                     Some(h) if h != i => {
-                        return Err(format!(
-                            "{t:?} matches both {} and {}; write a code or a fuller name",
-                            self.list[h].name, self.list[i].name
-                        ));
+                        return Err(CountryError::Ambiguous {
+                            said: t.to_string(),
+                            first: self.list[h].name.clone(),
+                            second: self.list[i].name.clone(),
+                        });
                     }
                     _ => hit = Some(i),
                 }
@@ -265,15 +284,15 @@ impl Countries {
         let mut near: Vec<(usize, &str)> =
             self.list.iter().map(|c| (digindex_data::edit_distance(&f, &fold(&c.name)), c.name.as_str())).collect();
         near.sort();
-        Err(format!(
-            "unknown country {t:?}; nearest known names: {}",
-            near.iter().take(3).map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
-        ))
+        Err(CountryError::Unknown {
+            said: t.to_string(),
+            nearest: near.iter().take(3).map(|(_, n)| *n).collect::<Vec<_>>().join(", "),
+        })
     }
 
     /// Resolves to the alpha-3 code of a country; an aggregate is an error.
-    pub fn country(&self, s: &str) -> Result<&str, String> {
-        self.iso3(s)?.ok_or_else(|| format!("{s:?} is an aggregate, not a country"))
+    pub fn country(&self, s: &str) -> Result<&str, CountryError> {
+        self.iso3(s)?.ok_or_else(|| CountryError::Aggregate(s.to_string()))
     }
 
     /// A country by its code or an exact (folded) name or alias only, never
@@ -304,7 +323,7 @@ impl Countries {
 
     /// Resolves to an alpha-3 code, or `None` for an aggregate or a part of
     /// a country (answers are remembered, so repeated names cost a lookup).
-    pub fn iso3(&self, s: &str) -> Result<Option<&str>, String> {
+    pub fn iso3(&self, s: &str) -> Result<Option<&str>, CountryError> {
         if let Ok(memo) = self.memo.lock() {
             if let Some(r) = memo.get(s) {
                 return r.clone().map(|o| o.map(|i| self.list[i].iso3.as_str()));
@@ -412,7 +431,7 @@ mod tests {
         assert_eq!(c.iso3("West Bank and Gaza"), Ok(Some("PSE")));
         assert_eq!(c.part_of("Gaza Stripe").map(|(_, p)| p), Some("Gaza Strip"));
         assert_eq!(c.parts_of("PSE"), ["Gaza Strip", "West Bank"]);
-        let e = c.resolve("Atlantis").unwrap_err();
+        let e = c.resolve("Atlantis").unwrap_err().to_string();
         assert!(e.contains("unknown country \"Atlantis\"; nearest known names:"), "{e}");
         assert!(c.resolve("").is_err());
     }

@@ -8,7 +8,7 @@
 //! name people use to every set it can mean; [`Regions::resolve`] turns a
 //! name as said into those sets, or says which names are near.
 
-use crate::countries::Countries;
+use crate::countries::{Countries, CountryError};
 
 const INDEX: &str = include_str!("../../../data/regions/regions.csv");
 const ALIASES: &str = include_str!("../../../data/regions/aliases.csv");
@@ -70,6 +70,30 @@ const FILES: &[(&str, &str)] = shipped![
     "wb_upper_middle_income",
 ];
 
+/// A region file or name that does not read: the file (and line) at fault
+/// and what is wrong, or a region name no set has.
+#[derive(Debug, thiserror::Error)]
+pub enum RegionError {
+    /// A member of a set that is not a country.
+    #[error("region {region}, line {line}: {error}")]
+    Member { region: String, line: usize, error: CountryError },
+    #[error("regions.csv: {0}")]
+    Index(csv::Error),
+    #[error("regions.csv lists {0} but no {0}.csv is compiled in")]
+    NotCompiled(String),
+    #[error("region {region}: {found} members, regions.csv says {listed}")]
+    Count { region: String, found: usize, listed: String },
+    /// A line of `aliases.csv` that does not read.
+    #[error("aliases.csv, line {line}: {error}")]
+    AliasRecord { line: usize, error: csv::Error },
+    /// A field of `aliases.csv` at fault: what is wrong with it.
+    #[error("aliases.csv, line {line}: field {field}: {message}")]
+    AliasField { line: usize, field: &'static str, message: String },
+    /// A name that is no set's and no alias (with the nearest names).
+    #[error("unknown region {said:?}{nearest}")]
+    Unknown { said: String, nearest: String },
+}
+
 /// A named set of countries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RegionSet {
@@ -88,14 +112,18 @@ impl RegionSet {
         source: &str,
         text: &str,
         countries: &Countries,
-    ) -> Result<RegionSet, String> {
+    ) -> Result<RegionSet, RegionError> {
         let mut members = Vec::new();
         for (i, line) in text.lines().enumerate().skip(1) {
             let t = line.trim().trim_matches('"');
             if t.is_empty() {
                 continue;
             }
-            let c = countries.country(t).map_err(|e| format!("region {name}, line {}: {e}", i + 1))?;
+            let c = countries.country(t).map_err(|error| RegionError::Member {
+                region: name.to_string(),
+                line: i + 1,
+                error,
+            })?;
             members.push(c.to_string());
         }
         members.sort();
@@ -109,20 +137,24 @@ impl RegionSet {
 }
 
 /// Every shipped region set, in the order of `regions.csv`.
-pub fn shipped(countries: &Countries) -> Result<Vec<RegionSet>, String> {
+pub fn shipped(countries: &Countries) -> Result<Vec<RegionSet>, RegionError> {
     let mut rdr = csv::Reader::from_reader(INDEX.as_bytes());
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("regions.csv: {e}"))?;
+        let rec = rec.map_err(RegionError::Index)?;
         let name = &rec[0];
         let text = FILES
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| *t)
-            .ok_or_else(|| format!("regions.csv lists {name} but no {name}.csv is compiled in"))?;
+            .ok_or_else(|| RegionError::NotCompiled(name.to_string()))?;
         let set = RegionSet::parse(name, &rec[1], &rec[3], text, countries)?;
         if set.members.len().to_string() != rec[2] {
-            return Err(format!("region {name}: {} members, regions.csv says {}", set.members.len(), &rec[2]));
+            return Err(RegionError::Count {
+                region: name.to_string(),
+                found: set.members.len(),
+                listed: rec[2].to_string(),
+            });
         }
         out.push(set);
     }
@@ -165,7 +197,7 @@ pub fn normalise(s: &str) -> String {
 impl Regions {
     /// The shipped sets (`regions.csv`) and aliases (`aliases.csv`); every
     /// alias must name shipped sets.
-    pub fn shipped(countries: &Countries) -> Result<Regions, String> {
+    pub fn shipped(countries: &Countries) -> Result<Regions, RegionError> {
         let sets = shipped(countries)?;
         let aliases = parse_aliases(ALIASES, &sets)?;
         Ok(Regions { sets, aliases })
@@ -179,7 +211,7 @@ impl Regions {
     /// The sets a region name as said can mean: a set's own name
     /// (`middle_east`, any case), else every set of its alias ("the Middle
     /// East", "West Asia", "MENA"). An unknown name gets the nearest names.
-    pub fn resolve(&self, said: &str) -> Result<Vec<&RegionSet>, String> {
+    pub fn resolve(&self, said: &str) -> Result<Vec<&RegionSet>, RegionError> {
         let t = said.trim();
         let lower = t.to_lowercase();
         if let Some(s) = self.set(&lower) {
@@ -205,7 +237,7 @@ impl Regions {
         if !by_name.is_empty() {
             return Ok(by_name);
         }
-        Err(format!("unknown region {said:?}{}", self.nearest(t)))
+        Err(RegionError::Unknown { said: said.to_string(), nearest: self.nearest(t) })
     }
 
     /// "; nearest: …" with up to three names near `said`, or nothing.
@@ -241,25 +273,26 @@ impl Regions {
 }
 
 /// Parses `aliases.csv` (`alias,regions,meaning`, regions separated by spaces).
-pub fn parse_aliases(text: &str, sets: &[RegionSet]) -> Result<Vec<Alias>, String> {
+pub fn parse_aliases(text: &str, sets: &[RegionSet]) -> Result<Vec<Alias>, RegionError> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut out: Vec<Alias> = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| format!("aliases.csv, line {line}: {e}"))?;
+        let rec = rec.map_err(|error| RegionError::AliasRecord { line, error })?;
+        let bad = |field: &'static str, message: String| Err(RegionError::AliasField { line, field, message });
         let alias = normalise(rec.get(0).unwrap_or_default());
         if alias.is_empty() {
-            return Err(format!("aliases.csv, line {line}: field alias: empty"));
+            return bad("alias", "empty".into());
         }
         let regions: Vec<String> = rec.get(1).unwrap_or_default().split_whitespace().map(str::to_string).collect();
         if regions.is_empty() {
-            return Err(format!("aliases.csv, line {line}: field regions: expected set names separated by spaces"));
+            return bad("regions", "expected set names separated by spaces".into());
         }
         if let Some(r) = regions.iter().find(|r| !sets.iter().any(|s| &s.name == *r)) {
-            return Err(format!("aliases.csv, line {line}: field regions: {r:?} is not a set in regions.csv"));
+            return bad("regions", format!("{r:?} is not a set in regions.csv"));
         }
         if out.iter().any(|a| a.alias == alias) {
-            return Err(format!("aliases.csv, line {line}: field alias: {alias:?} is given twice"));
+            return bad("alias", format!("{alias:?} is given twice"));
         }
         out.push(Alias { alias, regions, meaning: rec.get(2).unwrap_or_default().to_string() });
     }
@@ -288,7 +321,8 @@ mod tests {
         assert_eq!(get("wb_high_income").members.len(), 86);
         let m = RegionSet::parse("mine", "Mine", "me", "iso3\nIran\nKOR\n", c).expect("names resolve");
         assert_eq!(m.members, ["IRN", "KOR"]);
-        assert!(RegionSet::parse("bad", "", "", "iso3\nWorld\n", c).unwrap_err().contains("aggregate"));
+        let e = RegionSet::parse("bad", "", "", "iso3\nWorld\n", c).unwrap_err().to_string();
+        assert_eq!(e, "region bad, line 2: \"World\" is an aggregate, not a country");
         assert_eq!(get("ncses_middle_east").members.len(), 17);
         assert_eq!(get("escap").members.len(), 53);
         assert_eq!(get("escap_asia_pacific").members.len(), 49);
@@ -315,11 +349,11 @@ mod tests {
         assert_eq!(names("un southern asia"), ["un_southern_asia"]);
         assert_eq!(names("Eastern Asia"), ["un_eastern_asia"]);
         assert_eq!(names("Western Europe"), ["un_western_europe"]);
-        let e = r.resolve("Midle East").unwrap_err();
+        let e = r.resolve("Midle East").unwrap_err().to_string();
         assert!(e.contains("nearest: \"middle east\""), "{e}");
         assert!(r.of("IRN").iter().any(|s| s.name == "eco"));
         // a bad alias file names its line and field
-        let e = parse_aliases("alias,regions,meaning\nx,nowhere,\n", &r.sets).unwrap_err();
-        assert!(e.contains("line 2") && e.contains("nowhere"), "{e}");
+        let e = parse_aliases("alias,regions,meaning\nx,nowhere,\n", &r.sets).unwrap_err().to_string();
+        assert_eq!(e, "aliases.csv, line 2: field regions: \"nowhere\" is not a set in regions.csv");
     }
 }

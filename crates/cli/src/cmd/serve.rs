@@ -42,7 +42,12 @@ pub fn run(args: Args) -> Result<()> {
     let specs = if args.specs.is_empty() { vec![PathBuf::from("frameworks/tokyo-statement")] } else { args.specs };
     let mut indices = Vec::new();
     for s in &specs {
-        let p = super::report::prepare(s, &[], true).with_context(|| format!("preparing {}", s.display()))?;
+        let p = digindex::Recipe::read(s, &[])
+            .and_then(|r| digindex::publish::prepare(&r, &digindex::Silent))
+            .with_context(|| format!("preparing {}", s.display()))?;
+        if let Some(e) = &p.audit_failure {
+            eprintln!("warning: the uncertainty analysis failed: {e}; the report shows no rank intervals");
+        }
         if indices.iter().any(|i: &digindex_serve::Index| i.id == p.id) {
             return Err(anyhow!("two specs have the id {:?}; give them different folder or file names", p.id));
         }
@@ -50,16 +55,11 @@ pub fn run(args: Args) -> Result<()> {
     }
     let ids: Vec<String> = indices.iter().map(|i| i.id.clone()).collect();
     // index claims: the indices served, by id or folder name
-    let mut served = Vec::new();
-    for (id, s) in ids.iter().zip(&specs) {
-        served.push((id.clone(), s.clone()));
-        if let Some(name) = super::spec_file(s).parent().and_then(|p| p.file_name()) {
-            served.push((name.to_string_lossy().to_string(), s.clone()));
-        }
-    }
+    let served = digindex::check::served_names(&ids, &specs);
     // claims are checked on the whole catalogue, loaded once
-    let checker = super::check::Checker::load(&args.data, &args.vocabulary, true, super::check::Indices::Only(served))
-        .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
+    let checker =
+        digindex::check::Checker::load(&args.data, &args.vocabulary, true, digindex::check::Indices::Only(served))
+            .with_context(|| format!("loading {} for claim checks", args.data.display()))?;
     let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(move |line: &str| {
         let v = checker.check_line(line)?;
         serde_json::to_value(&v).map_err(|e| e.to_string())

@@ -1,0 +1,172 @@
+//! The build job: a spec's data loaded, every step run, the provenance of
+//! every value, the manifest, the audit when the spec asks for one, and
+//! the claims the spec names checked — then written as one output folder.
+//!
+//! A spec with `data.years` builds every year, normalised together unless
+//! `normalise.across_years = false`; its output has a folder per year and
+//! one `scores.csv` with a `year` column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use digindex_claims::Verdict;
+use digindex_data::provenance::Provenance;
+use digindex_pipeline::Build;
+
+use crate::audit::{self, Audit};
+use crate::load::{self, Loaded};
+use crate::manifest::{Body, DataNotes, Manifest, YearLog, YearsBody};
+use crate::output;
+use crate::progress::Progress;
+use crate::spec::Recipe;
+use crate::{Context, Result};
+
+/// What the build job does besides building.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Run the audit when the spec has an `[uncertainty]` table.
+    pub audit: bool,
+    pub audit_settings: audit::Settings,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { audit: true, audit_settings: audit::Settings::default() }
+    }
+}
+
+/// A built index of one year (or of data without years).
+#[derive(Debug)]
+pub struct Built {
+    pub recipe: Recipe,
+    pub loaded: Loaded,
+    pub build: Build,
+    /// Where every value in the index came from.
+    pub provenance: Vec<Provenance>,
+    pub manifest: Manifest,
+    /// With an `[uncertainty]` table (and the audit not turned off).
+    pub audit: Option<Audit>,
+    /// The claims the spec names, checked.
+    pub verdicts: Vec<Verdict>,
+}
+
+/// A built index over several years (`data.years`).
+#[derive(Debug)]
+pub struct BuiltYears {
+    pub recipe: Recipe,
+    pub years: Vec<(i32, Loaded)>,
+    pub builds: Vec<(i32, Build)>,
+    pub provenance: Vec<(i32, Vec<Provenance>)>,
+    pub manifest: Manifest,
+    pub audits: Vec<(i32, Audit)>,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// What the build job made.
+#[derive(Debug)]
+pub enum Job {
+    One(Box<Built>),
+    Years(Box<BuiltYears>),
+}
+
+/// Builds `recipe`: every year of a spec with `data.years`, else one.
+pub fn run(recipe: Recipe, settings: &Settings, progress: &dyn Progress) -> Result<Job> {
+    Ok(match recipe.spec.built_years().map(<[i32]>::to_vec) {
+        Some(years) => Job::Years(Box::new(build_years(recipe, &years, settings, progress)?)),
+        None => Job::One(Box::new(build_one(recipe, settings, progress)?)),
+    })
+}
+
+/// Builds one year (or data without years).
+pub fn build_one(recipe: Recipe, settings: &Settings, progress: &dyn Progress) -> Result<Built> {
+    let loaded = load::load(&recipe)?;
+    let build = digindex_pipeline::build(&recipe.spec, &loaded.inputs)?;
+    let provenance = loaded.provenance(&build, recipe.reference_year());
+    let manifest = Manifest::of_build(&recipe, &loaded, &build, &provenance);
+    let audit = match (&recipe.spec.uncertainty, settings.audit) {
+        (Some(_), true) => Some(audit::audit(&recipe, &loaded, &build, None, &settings.audit_settings, progress)?),
+        _ => None,
+    };
+    let verdicts = crate::check::spec_verdicts(&recipe)?;
+    Ok(Built { recipe, loaded, build, provenance, manifest, audit, verdicts })
+}
+
+/// Builds every year of `years`, normalised together (see the module docs).
+pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress: &dyn Progress) -> Result<BuiltYears> {
+    let loaded = load::load_years(&recipe, years)?;
+    let inputs: Vec<(i32, digindex_pipeline::Inputs)> = loaded.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
+    let builds = digindex_pipeline::pipeline::build_years(&recipe.spec, &inputs)?;
+    // every year's provenance, and what the manifest says of it
+    let mut provenance = Vec::with_capacity(builds.len());
+    let mut data = BTreeMap::new();
+    for ((y, b), (_, l)) in builds.iter().zip(&loaded) {
+        let rows = l.provenance(b, Some(*y));
+        data.insert(y.to_string(), DataNotes::of(l, &rows, Vec::new()));
+        provenance.push((*y, rows));
+    }
+    let body = YearsBody {
+        years: years.to_vec(),
+        normalised_across_years: recipe.spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+        data_picks: loaded.iter().map(|(y, l)| (y.to_string(), l.picks.clone().unwrap_or_default())).collect(),
+        logs: builds
+            .iter()
+            .map(|(y, b)| (y.to_string(), YearLog { log: b.log.clone(), warnings: b.warnings.clone() }))
+            .collect(),
+        data,
+    };
+    let files = loaded.first().map(|(_, l)| l.files.clone()).unwrap_or_default();
+    let manifest = Manifest::new(&recipe, &files, Body::Years(Box::new(body)));
+    // the audit of every year, each variant built over all the years
+    let audits = match (&recipe.spec.uncertainty, settings.audit) {
+        (Some(_), true) => audit::audit_years(&recipe, &loaded, &builds, &settings.audit_settings, progress)?,
+        _ => Vec::new(),
+    };
+    let verdicts = crate::check::spec_verdicts(&recipe)?;
+    Ok(BuiltYears { recipe, years: loaded, builds, provenance, manifest, audits, verdicts })
+}
+
+/// `claims.json`: the verdicts of the claims a spec names.
+fn write_claims(dir: &Path, verdicts: &[Verdict]) -> std::io::Result<()> {
+    if verdicts.is_empty() {
+        return Ok(());
+    }
+    output::write_json(dir, "claims.json", &serde_json::json!({ "claims": verdicts }))
+}
+
+impl Built {
+    /// Writes the output folder `out` whole, or leaves the previous one.
+    pub fn write(&self, out: &Path) -> Result<()> {
+        let fw = &self.loaded.inputs.framework;
+        output::write_output_and(out, &self.build, fw, &self.manifest, |dir| {
+            output::write_file(dir, "provenance.csv", |w| output::write_provenance(w, &self.provenance))?;
+            if let Some(a) = &self.audit {
+                std::fs::create_dir(dir.join("audit"))?;
+                output::audit::write_audit_into(&dir.join("audit"), &a.report())?;
+            }
+            write_claims(dir, &self.verdicts)
+        })
+        .with_context(|| format!("writing {}", out.display()))
+    }
+}
+
+impl BuiltYears {
+    /// Writes the output folder `out` whole, or leaves the previous one.
+    pub fn write(&self, out: &Path) -> Result<()> {
+        let Some((_, first)) = self.years.first() else {
+            return Err(crate::Error::invalid("data.years is empty"));
+        };
+        let fw = &first.inputs.framework;
+        output::write_years(out, &self.builds, fw, &self.manifest, |dir| {
+            for (y, rows) in &self.provenance {
+                output::write_file(&dir.join(y.to_string()), "provenance.csv", |w| output::write_provenance(w, rows))?;
+            }
+            for (y, a) in &self.audits {
+                let d = dir.join(y.to_string()).join("audit");
+                std::fs::create_dir(&d)?;
+                output::audit::write_audit_into(&d, &a.report())?;
+            }
+            write_claims(dir, &self.verdicts)
+        })
+        .with_context(|| format!("writing {}", out.display()))
+    }
+}

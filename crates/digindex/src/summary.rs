@@ -1,0 +1,337 @@
+//! What a job did, in lines of text for a person: the build's headline
+//! and warnings, what the reader must know about the data, the top of the
+//! ranking with rank intervals and estimates, who moved since the previous
+//! run, the claims, and the audit's findings. The CLI prints them; a
+//! notebook can show them.
+
+use std::path::Path;
+
+use digindex_data::provenance::Provenance;
+use digindex_pipeline::{Spec, Stage};
+
+use crate::audit::Audit;
+use crate::build::{Built, BuiltYears};
+use crate::load::Loaded;
+
+/// The summary of a build of one year.
+pub fn built(b: &Built, out: &Path, previous: Option<&str>, secs: f64, lines: &mut Vec<String>) {
+    report(&b.recipe.spec, &b.loaded.inputs.framework, &b.build, out, secs, lines);
+    data_notes(&b.loaded, &b.provenance, lines);
+    if let Some(a) = &b.audit {
+        summary(&b.build, a, previous, &b.provenance, lines);
+    }
+    if !b.verdicts.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("claims (details: {}/claims.json, or digindex check FILE):", out.display()));
+        for v in &b.verdicts {
+            lines.push(format!("  {} — {}: {}", v.id, v.summary, v.text));
+        }
+    }
+}
+
+/// The summary of a build over several years.
+pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String>) {
+    let years: Vec<String> = b.builds.iter().map(|(y, _)| y.to_string()).collect();
+    lines.push(format!(
+        "{}: {} years ({}) -> {} ({:.1} ms)",
+        b.recipe.spec.index.name,
+        years.len(),
+        years.join(", "),
+        out.display(),
+        secs * 1e3
+    ));
+    if let Some(code) = b.years.first().and_then(|(_, l)| l.inputs.framework.top_code()) {
+        for (y, build) in &b.builds {
+            if let Some(top3) = top_n(build.stage(Stage::Aggregated), code, 3) {
+                lines.push(format!("{y} top of {code}: {top3}"));
+            }
+        }
+    }
+    for (y, a) in &b.audits {
+        if let Some(o) = &a.outcome {
+            let top: Vec<String> =
+                ranked(o).iter().take(3).map(|r| format!("{} [{}-{}]", r.unit, r.q05, r.q95)).collect();
+            lines.push(format!("{y} rank intervals (5%-95%) of {}: {} ({y}/audit/)", o.target, top.join(", ")));
+        }
+    }
+    if !b.verdicts.is_empty() {
+        lines.push(format!("claims (details: {}/claims.json):", out.display()));
+        for v in &b.verdicts {
+            lines.push(format!("  {} — {}: {}", v.id, v.summary, v.text));
+        }
+    }
+}
+
+/// The rank intervals in order of the nominal rank.
+pub fn ranked(o: &digindex_audit::uncertainty::Outcome) -> Vec<&digindex_audit::rank_interval::RankInterval> {
+    let mut order: Vec<&digindex_audit::rank_interval::RankInterval> = o.intervals.iter().collect();
+    order.sort_by_key(|r| r.nominal_rank.unwrap_or(u32::MAX));
+    order
+}
+
+/// What the reader must know about the data: findings on used values no
+/// correction covers, corrections, and how many values are estimates.
+fn data_notes(loaded: &Loaded, provenance: &[Provenance], lines: &mut Vec<String>) {
+    let warnings = loaded.warnings_on(provenance);
+    for w in warnings.iter().take(8) {
+        lines.push(format!("warning: {w}"));
+    }
+    if warnings.len() > 8 {
+        lines.push(format!("warning: … and {} more data findings (manifest.json: quality)", warnings.len() - 8));
+    }
+    if loaded.cells.is_none() {
+        return;
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for r in provenance {
+        *counts.entry(r.flag).or_insert(0usize) += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    let ranked: std::collections::BTreeSet<&str> = provenance.iter().map(|r| r.unit.as_str()).collect();
+    let n_corr = loaded.quality.as_ref().map_or(0, |q| q.of_units(&ranked).corrections.len());
+    lines.push(format!(
+        "values in the index: {} (provenance.csv); {} source values of the ranked units corrected (all years; manifest.json: quality)",
+        parts.join(", "),
+        n_corr
+    ));
+    let resting: Vec<String> = digindex_pipeline::provenance::estimated(provenance)
+        .into_iter()
+        .filter(|(_, e, n)| digindex_pipeline::provenance::rests_on_estimates(*e, *n))
+        .map(|(u, e, n)| format!("{u} ({e}/{n})"))
+        .collect();
+    if !resting.is_empty() {
+        lines.push(format!("scores resting on estimates (more than a third of values): {}", resting.join(", ")));
+    }
+}
+
+/// Top 10 with rank intervals, and the biggest movers since the previous run.
+fn summary(
+    build: &digindex_pipeline::Build,
+    audit: &Audit,
+    previous: Option<&str>,
+    provenance: &[Provenance],
+    lines: &mut Vec<String>,
+) {
+    let estimated: std::collections::HashMap<String, (usize, usize)> =
+        digindex_pipeline::provenance::estimated(provenance).into_iter().map(|(u, e, n)| (u, (e, n))).collect();
+    let Some(o) = &audit.outcome else { return };
+    let agg = build.stage(Stage::Aggregated);
+    let Some(col) = agg.column(&o.target) else { return };
+    lines.push(String::new());
+    lines.push(format!(
+        "{:>4}  {:<5} {:<32} {:>7}  {:>8}  {:>9}  {:>6}",
+        "rank", "unit", "name", "score", "median", "5%-95%", "est."
+    ));
+    let order = ranked(o);
+    let countries = digindex_sources::countries::Countries::shipped();
+    for r in order.iter().take(10) {
+        let score = agg.row_index(&r.unit).map_or(f64::NAN, |i| col[i]);
+        let name = countries.get(&r.unit).map(|c| c.name.as_str()).unwrap_or("");
+        let est = estimated.get(&r.unit).map_or(String::new(), |&(e, n)| {
+            format!("{e}/{n}{}", if digindex_pipeline::provenance::rests_on_estimates(e, n) { "*" } else { "" })
+        });
+        lines.push(format!(
+            "{:>4}  {:<5} {:<32} {:>7.2}  {:>8}  {:>4}-{:<4}  {:>6}",
+            r.nominal_rank.map(|v| v.to_string()).unwrap_or_default(),
+            r.unit,
+            name,
+            score,
+            r.median_rank,
+            r.q05,
+            r.q95,
+            est
+        ));
+    }
+    lines.push(format!(
+        "rank intervals over {} runs: {}; est. = values that are estimates (older own values, interpolations, group estimates), * = more than a third",
+        o.replications.len(),
+        o.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    if let Some(prev) = previous {
+        let before: std::collections::HashMap<&str, u32> = prev
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                (c.len() == 5 && c[1] == o.target).then(|| c[4].parse().ok().map(|r| (c[0], r))).flatten()
+            })
+            .collect();
+        let ranks = digindex_pipeline::rank::rank_scores(col);
+        let mut moves: Vec<(i64, &str, u32, u32)> = agg
+            .units
+            .iter()
+            .zip(&ranks)
+            .filter_map(|(u, r)| {
+                let (b, a) = (*before.get(u.as_str())?, (*r)?);
+                (a != b).then_some((i64::from(b) - i64::from(a), u.as_str(), b, a))
+            })
+            .collect();
+        moves.sort_by_key(|m| (-m.0.abs(), m.1));
+        if moves.is_empty() {
+            lines.push("no rank changes since the previous run".to_string());
+        } else {
+            let t: Vec<String> = moves.iter().take(5).map(|(d, u, b, a)| format!("{u} {b}->{a} ({d:+})")).collect();
+            lines.push(format!("moved since the previous run: {}", t.join(", ")));
+        }
+    }
+}
+
+fn report(
+    spec: &Spec,
+    fw: &digindex_data::Framework,
+    build: &digindex_pipeline::Build,
+    out: &Path,
+    secs: f64,
+    lines: &mut Vec<String>,
+) {
+    let agg = build.stage(Stage::Aggregated);
+    let raw = build.stage(Stage::Raw);
+    lines.push(format!(
+        "{}: {} of {} units, {} indicators, {} aggregates -> {} ({:.1} ms)",
+        spec.index.name,
+        agg.units.len(),
+        raw.units.len(),
+        fw.indicators().len(),
+        agg.codes.len() - fw.indicators().len(),
+        out.display(),
+        secs * 1e3
+    ));
+    for w in &build.warnings {
+        lines.push(format!("warning: {w}"));
+    }
+    // top five of the (first) top-level aggregate
+    if let Some(code) = fw.top_code() {
+        if let Some(top5) = top_n(agg, code, 5) {
+            lines.push(format!("top of {code}: {top5}"));
+        }
+    }
+}
+
+/// "UNIT score, …" for the first `n` ranks of aggregate `code`.
+fn top_n(agg: &digindex_data::DataSet, code: &str, n: usize) -> Option<String> {
+    let col = agg.column(code)?;
+    let order = digindex_pipeline::rank::ranked_order(&digindex_pipeline::rank::rank_scores(col));
+    let top: Vec<String> = order.iter().take(n).map(|&i| format!("{} {:.2}", agg.units[i], col[i])).collect();
+    Some(top.join(", "))
+}
+
+/// What the uncertainty analysis found.
+pub fn audit(audit: &Audit, lines: &mut Vec<String>) {
+    match &audit.outcome {
+        None => lines.push("no [uncertainty] table: coherence only".to_string()),
+        Some(o) => {
+            let failed: usize = o.failures.values().sum();
+            lines.push(format!(
+                "{} runs over {} inputs ({} pipelines built, {failed} failed) in {:.2} s on {} threads",
+                o.replications.len(),
+                o.inputs.len(),
+                o.pipelines,
+                audit.seconds,
+                audit.threads
+            ));
+            for (cause, k) in &o.failures {
+                lines.push(format!("failed {k}×: {cause}"));
+            }
+            for w in &o.warnings {
+                lines.push(format!("warning: {w}"));
+            }
+            let top: Vec<String> = ranked(o)
+                .iter()
+                .take(5)
+                .map(|r| format!("{} {} [{}-{}]", r.unit, r.nominal_rank.unwrap_or(0), r.q05, r.q95))
+                .collect();
+            lines.push(format!("{} rank [5%-95%]: {}", o.target, top.join(", ")));
+            if let Some(s) = &o.sensitivity {
+                let mut idx: Vec<_> = s.indices.iter().collect();
+                idx.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+                let t: Vec<String> = idx.iter().map(|(n, x)| format!("{n} {:.3}", x.total)).collect();
+                lines.push(format!("total Sobol indices: {}", t.join(", ")));
+            }
+        }
+    }
+}
+
+/// What an OpenAlex run read and kept.
+pub fn openalex(s: &crate::openalex::Summary, settings: &crate::openalex::Settings, lines: &mut Vec<String>) {
+    let t = &s.totals;
+    lines.push(format!(
+        "{} works kept of {} lines ({} malformed) from {} files, {:.0} MB of JSON in {:.2} s ({:.0} MB/s) -> {}",
+        t.works_kept,
+        t.lines,
+        t.malformed,
+        s.files.len(),
+        t.bytes as f64 / 1e6,
+        s.seconds,
+        t.bytes as f64 / 1e6 / s.seconds,
+        settings.out.display()
+    ));
+    lines.push(format!(
+        "affiliation coverage: {:.1}% of authorships have a country; {} works have none",
+        100.0 * t.coverage(),
+        t.works_without_country
+    ));
+    if settings.dedup || !settings.merged_ids.is_empty() {
+        lines.push(format!(
+            "left out: {} older or repeated copies of works (--dedup), {} records of works merged away (--merged-ids)",
+            t.duplicates_skipped, t.merged_skipped
+        ));
+    }
+}
+
+/// The units whose rank on `code` moved most between two builds (of
+/// `year`, when the builds cover several), `top` of them.
+pub fn movers(
+    year: Option<i32>,
+    code: &str,
+    changes: &[digindex_audit::diff::Change],
+    top: usize,
+    lines: &mut Vec<String>,
+) {
+    let mine: Vec<&digindex_audit::diff::Change> = changes.iter().filter(|c| c.code == code).collect();
+    let moved = mine.iter().filter(|c| c.rank_change().is_some_and(|v| v != 0)).count();
+    let label = year.map(|y| format!("{y} ")).unwrap_or_default();
+    lines.push(format!("{label}{code}: {moved} of {} units change rank", mine.len()));
+    lines.push(format!(
+        "{:<10} {:>8} {:>8} {:>7} {:>11} {:>11} {:>9}",
+        "unit", "rank", "->", "moved", "score", "->", "change"
+    ));
+    for c in mine.iter().take(top) {
+        lines.push(format!(
+            "{:<10} {:>8} {:>8} {:>7} {:>11.3} {:>11.3} {:>+9.3}",
+            c.unit,
+            c.rank_before.map(|v| v.to_string()).unwrap_or("-".into()),
+            c.rank_after.map(|v| v.to_string()).unwrap_or("-".into()),
+            c.rank_change().map(|v| format!("{v:+}")).unwrap_or("-".into()),
+            c.score_before,
+            c.score_after,
+            c.score_change()
+        ));
+    }
+}
+
+/// Every indicator of the catalogue with its dataset, years and units
+/// covered, then the datasets (`digindex data list`).
+pub fn catalogue(
+    cat: &digindex_sources::catalog::Catalog,
+    all: &[digindex_sources::catalog::Series],
+    lines: &mut Vec<String>,
+) {
+    lines.push(format!("{:<56} {:<10} {:>9} {:>5}  name (unit)", "code", "dataset", "years", "units"));
+    for s in all {
+        let units: std::collections::BTreeSet<&str> =
+            s.observations.iter().filter(|o| !o.value.is_nan()).map(|o| o.unit.as_str()).collect();
+        lines.push(format!(
+            "{:<56} {:<10} {:>9} {:>5}  {} ({})",
+            s.indicator.code,
+            s.indicator.dataset,
+            crate::data::years(s),
+            units.len(),
+            s.indicator.name,
+            s.indicator.unit
+        ));
+    }
+    lines.push(format!("\n{} indicators from {} datasets:", all.len(), cat.datasets.len()));
+    for d in &cat.datasets {
+        lines.push(format!("  {:<10} {} — {} — {}", d.id, d.title, d.licence, d.source));
+    }
+}

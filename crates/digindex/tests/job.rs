@@ -1,0 +1,127 @@
+//! The application's jobs on the shipped examples: one `Loaded` whatever
+//! the layout (COINr tables, the long layout, the catalogue), the build
+//! job's output folder and its typed manifest, and errors with their
+//! context chain.
+
+use std::path::{Path, PathBuf};
+
+use digindex::build::{Job, Settings};
+use digindex::{Layout, Recipe, Silent};
+use digindex_pipeline::Stage;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn recipe(path: &str, sets: &[&str]) -> Recipe {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    Recipe::read(&root().join(path), &sets).expect("a valid spec")
+}
+
+fn no_audit() -> Settings {
+    Settings { audit: false, ..Settings::default() }
+}
+
+#[test]
+fn the_three_layouts_load_into_one_type() {
+    let tables = digindex::load::load(&recipe("examples/asem/asem.toml", &[])).expect("loads");
+    let long = digindex::load::load(&recipe("examples/asem-long/asem-long.toml", &[])).expect("loads");
+    let catalogue = digindex::load::load(&recipe("frameworks/tokyo-statement", &[])).expect("loads");
+    assert_eq!((tables.layout, long.layout, catalogue.layout), (Layout::Tables, Layout::Long, Layout::Catalogue));
+    // the same data in two layouts build the same index
+    let spec = &recipe("examples/asem/asem.toml", &[]).spec;
+    let a = digindex_pipeline::build(spec, &tables.inputs).expect("builds");
+    let b =
+        digindex_pipeline::build(&recipe("examples/asem-long/asem-long.toml", &[]).spec, &long.inputs).expect("builds");
+    let (a, b) = (a.stage(Stage::Aggregated), b.stage(Stage::Aggregated));
+    assert_eq!(a.units, b.units);
+    let top = tables.inputs.framework.top_code().expect("a top aggregate");
+    assert_eq!(a.column(top), b.column(top));
+    // only the catalogue says where values came from
+    assert!(tables.cells.is_none() && tables.picks.is_none() && tables.quality.is_none());
+    assert!(catalogue.cells.is_some() && catalogue.picks.is_some() && catalogue.quality.is_some());
+    assert!(catalogue.files.len() > 3, "the catalogue and its data files are recorded");
+}
+
+#[test]
+fn a_build_writes_its_folder_and_a_typed_manifest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("asem");
+    let job = digindex::build::run(recipe("examples/asem/asem.toml", &[]), &no_audit(), &Silent).expect("builds");
+    let Job::One(built) = job else { panic!("one year") };
+    built.write(&out).expect("writes");
+    for f in ["scores.csv", "provenance.csv", "manifest.json", "stages/raw.csv", "stages/aggregated.csv"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let text = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+    let m: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    // the keys of a build manifest, in the order written (alphabetical)
+    let keys: Vec<&str> = m.as_object().expect("an object").keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "codes",
+            "digindex_version",
+            "index",
+            "inputs",
+            "log",
+            "overrides",
+            "provenance",
+            "spec",
+            "spec_file",
+            "stages",
+            "units",
+            "warnings"
+        ]
+    );
+    assert_eq!(m["stages"].as_array().map(Vec::len), Some(built.build.named_stages().count()));
+    assert_eq!(m["units"], built.build.stage(Stage::Aggregated).units.len());
+    // every input is listed with its hash
+    let inputs = m["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 2, "iData and iMeta");
+    for i in inputs {
+        let path = i["path"].as_str().expect("a path");
+        let bytes = std::fs::read(path).expect("the input exists");
+        assert_eq!(i["sha256"], digindex_input::sha256_hex(&bytes));
+    }
+    // the file is the typed manifest's JSON, pretty-printed
+    let again = serde_json::to_string_pretty(&built.manifest.to_json().expect("JSON")).expect("text") + "\n";
+    assert!(again == text, "manifest.json is not the typed manifest's text");
+}
+
+#[test]
+fn the_catalogue_manifest_says_what_a_reader_must_know() {
+    let job = digindex::build::run(recipe("frameworks/tokyo-statement", &[]), &no_audit(), &Silent).expect("builds");
+    let Job::One(built) = job else { panic!("one year") };
+    let m = built.manifest.to_json().expect("JSON");
+    for key in ["data_picks", "quality", "provenance"] {
+        assert!(m.get(key).is_some(), "{key}");
+    }
+    // corrections and findings only on the units ranked
+    let ranked: std::collections::BTreeSet<&str> = built.provenance.iter().map(|r| r.unit.as_str()).collect();
+    for c in m["quality"]["corrections"].as_array().expect("a list") {
+        assert!(ranked.contains(c["unit"].as_str().expect("a unit")), "{c}");
+    }
+    assert_eq!(m["provenance"]["file"], "provenance.csv");
+    let cells: u64 = m["provenance"]["flags"].as_object().expect("flags").values().filter_map(|v| v.as_u64()).sum();
+    assert_eq!(cells as usize, built.provenance.len());
+    // the claims the spec names were checked
+    assert!(!built.verdicts.is_empty());
+}
+
+#[test]
+fn errors_keep_their_context_chain() {
+    let e = Recipe::read(&root().join("examples/asem/asem.toml"), &["normalise.method=\"nope\"".to_string()])
+        .expect_err("a bad override");
+    let text = digindex::chain(&e);
+    assert!(text.contains("asem.toml") && text.contains("normalise.method"), "{text}");
+    let e = Recipe::read(Path::new("no/such/spec.toml"), &[]).expect_err("no file");
+    assert!(matches!(e, digindex::Error::Input(_)), "{e:?}");
+    assert!(e.to_string().contains("no/such/spec.toml"), "{e}");
+    // a write into a folder that cannot be made names it
+    let job = digindex::build::run(recipe("examples/asem/asem.toml", &[]), &no_audit(), &Silent).expect("builds");
+    let Job::One(built) = job else { panic!("one year") };
+    let e = built.write(Path::new("/proc/no-such/out")).expect_err("cannot write there");
+    assert!(matches!(e, digindex::Error::Context { .. }), "{e:?}");
+    assert!(digindex::chain(&e).starts_with("writing /proc/no-such/out: "), "{}", digindex::chain(&e));
+}

@@ -1,0 +1,435 @@
+//! The whole recipe: raw → denominated → imputed → screened → treated →
+//! normalised → aggregated, then scores and ranks.
+//!
+//! Every stage is kept: a disabled step passes its input through
+//! unchanged, so the seven stages always exist and line up with COINr's
+//! data sets of the same names.
+
+use digindex_data::{DataSet, Framework, UnitTable, suggest};
+use serde::Serialize;
+
+use crate::aggregate::{AggregateLog, aggregate};
+use crate::denominate::{DenominateLog, denominate};
+use crate::impute::{ImputeLog, impute};
+use crate::normalise::{NormaliseLog, normalise};
+use crate::rank::rank_scores;
+use crate::screen::{ScreenLog, screen};
+use crate::spec::Spec;
+use crate::treat::{TreatLog, treat};
+use crate::{BuildError, Subject};
+
+/// Checked inputs: the framework, the units and the raw indicator data
+/// (rows = `units` in order, columns = the framework's indicators in order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub framework: Framework,
+    pub units: UnitTable,
+    pub raw: DataSet,
+    /// Cells the source suppressed as below a threshold (missing in `raw`).
+    pub censored: Vec<crate::censor::Censored>,
+}
+
+/// The stages of a build, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Raw,
+    Denominated,
+    Imputed,
+    Screened,
+    Treated,
+    Normalised,
+    Aggregated,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Raw,
+        Stage::Denominated,
+        Stage::Imputed,
+        Stage::Screened,
+        Stage::Treated,
+        Stage::Normalised,
+        Stage::Aggregated,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Raw => "raw",
+            Stage::Denominated => "denominated",
+            Stage::Imputed => "imputed",
+            Stage::Screened => "screened",
+            Stage::Treated => "treated",
+            Stage::Normalised => "normalised",
+            Stage::Aggregated => "aggregated",
+        }
+    }
+}
+
+/// A node's weight as used, and its effective weight in the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightRecord {
+    pub code: String,
+    pub level: u32,
+    pub weight: f64,
+    pub effective: Option<f64>,
+}
+
+/// What every step did.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct BuildLog {
+    pub denominate: Option<DenominateLog>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub censor: Option<crate::censor::CensorLog>,
+    pub impute: Option<ImputeLog>,
+    pub screen: Option<ScreenLog>,
+    pub treat: Option<TreatLog>,
+    pub normalise: Option<NormaliseLog>,
+    pub aggregate: Option<AggregateLog>,
+    pub weight_set: String,
+    pub weights: Vec<WeightRecord>,
+}
+
+/// One row of the long scores table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreRow {
+    pub unit: String,
+    pub code: String,
+    pub level: u32,
+    pub score: f64,
+    pub rank: Option<u32>,
+}
+
+/// The result of a build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Build {
+    /// One data set per stage, in the order of [`Stage::ALL`].
+    pub stages: [DataSet; 7],
+    pub log: BuildLog,
+    pub warnings: Vec<String>,
+}
+
+impl Build {
+    pub fn stage(&self, s: Stage) -> &DataSet {
+        &self.stages[s as usize]
+    }
+
+    /// Stages with their names, in order.
+    pub fn named_stages(&self) -> impl Iterator<Item = (Stage, &DataSet)> {
+        Stage::ALL.into_iter().zip(self.stages.iter())
+    }
+
+    /// Scores and ranks of every normalised indicator and every aggregate,
+    /// code by code (framework order), units in data order.
+    pub fn scores(&self, fw: &Framework) -> Vec<ScoreRow> {
+        let agg = self.stage(Stage::Aggregated);
+        let mut rows = Vec::with_capacity(agg.units.len() * agg.codes.len());
+        for (j, code) in agg.codes.iter().enumerate() {
+            let level = fw.index_of(code).map_or(1, |i| fw.node(i).level);
+            let col = agg.values.col(j);
+            let ranks = rank_scores(col);
+            for (i, unit) in agg.units.iter().enumerate() {
+                rows.push(ScoreRow { unit: unit.clone(), code: code.clone(), level, score: col[i], rank: ranks[i] });
+            }
+        }
+        rows
+    }
+}
+
+/// Checks every weight set of the spec against the framework and returns
+/// the selected one as one weight per node.
+pub fn resolve_weights(spec: &Spec, fw: &Framework) -> Result<(String, Vec<f64>), BuildError> {
+    let codes: Vec<String> = fw.nodes().iter().map(|n| n.code.clone()).collect();
+    for (name, set) in &spec.weights {
+        for (code, v) in set {
+            if fw.index_of(code).is_none() {
+                return Err(BuildError::new(
+                    "aggregate",
+                    format!(
+                        "[weights.{name}] names {code:?}, which is not in the framework{}",
+                        suggest(code, codes.iter())
+                    ),
+                ));
+            }
+            if !v.is_finite() || *v < 0.0 {
+                return Err(BuildError::about(
+                    "aggregate",
+                    Subject::Code(code.clone()),
+                    format!("[weights.{name}] {code} = {v}: weights must be finite and >= 0"),
+                ));
+            }
+        }
+    }
+    let name = spec.aggregate.as_ref().map_or("original".to_string(), |a| a.weights.clone());
+    let mut w = fw.weights();
+    if name != "original" {
+        let Some(set) = spec.weights.get(&name) else {
+            return Err(BuildError::new("aggregate", format!("weight set {name:?} is not defined")));
+        };
+        for (code, v) in set {
+            if let Some(i) = fw.index_of(code) {
+                w[i] = *v;
+            }
+        }
+    }
+    Ok((name, w))
+}
+
+/// Runs the recipe over the inputs.
+pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
+    let fw = &inputs.framework;
+    let mut warnings = Vec::new();
+    let mut log = BuildLog::default();
+    let (set, weights) = resolve_weights(spec, fw)?;
+    let eff = fw.effective_weights(&weights);
+    log.weight_set = set;
+    log.weights = fw
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| WeightRecord { code: n.code.clone(), level: n.level, weight: weights[i], effective: eff[i] })
+        .collect();
+
+    let raw = inputs.raw.clone();
+    let mut denominated = match spec.denominate.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = denominate(&raw, fw, &inputs.units, s)?;
+            log.denominate = Some(l);
+            d
+        }
+        None => raw.clone(),
+    };
+    // values suppressed below a threshold: placed below every published one
+    let unplaced: Vec<(usize, usize)> = if inputs.censored.is_empty() {
+        Vec::new()
+    } else {
+        let den = spec.denominate.as_ref().filter(|s| s.enabled);
+        let (d, l) = crate::censor::place(&denominated, &inputs.censored, fw, &inputs.units, den)?;
+        let unplaced = l
+            .cells
+            .iter()
+            .filter(|p| p.value.is_none())
+            .filter_map(|p| Some((d.row_index(&p.unit)?, d.col_index(&p.code)?)))
+            .collect();
+        denominated = d;
+        log.censor = Some(l);
+        unplaced
+    };
+    let imputed = match spec.impute.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            if s.group.is_some()
+                && !matches!(s.method, crate::spec::ImputeMethod::GroupMean | crate::spec::ImputeMethod::GroupMedian)
+            {
+                warnings.push(format!(
+                    "impute: group = {:?} is ignored by method {:?} (only group_mean and group_median use it)",
+                    s.group.as_deref().unwrap_or_default(),
+                    s.method
+                ));
+            }
+            // a censored value no bound places gets no estimate either
+            let min_group = s.min_group_or(spec.data.catalog.is_some());
+            let (d, l) = impute(&denominated, &inputs.units, s, min_group, &unplaced)?;
+            log.impute = Some(l);
+            d
+        }
+        None => denominated.clone(),
+    };
+    let screened = match spec.screen.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            // coverage counted on the observed data (before imputation; a
+            // value whose denominator is missing is not observed per head),
+            // or on the imputed data as COINr's documented order does
+            let on = s.on_or(spec.data.catalog.is_some());
+            let counted = match on {
+                crate::spec::ScreenOn::Raw => &denominated,
+                crate::spec::ScreenOn::Imputed => &imputed,
+            };
+            let (d, l) = screen(&imputed, s, counted, on, fw)?;
+            if !l.removed.is_empty() {
+                let why: Vec<String> = l
+                    .units
+                    .iter()
+                    .filter(|u| !u.included)
+                    .map(|u| {
+                        let short = if u.short_aggregates.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", too few in {}", u.short_aggregates.join(", "))
+                        };
+                        format!("{} ({:.0}%{short})", u.unit, 100.0 * u.coverage)
+                    })
+                    .collect();
+                warnings.push(format!(
+                    "screen: removed {} unit{}, with the share of indicators {} (at least {:.0}% needed): {}",
+                    l.removed.len(),
+                    if l.removed.len() == 1 { "" } else { "s" },
+                    if on == crate::spec::ScreenOn::Raw { "observed" } else { "present after imputation" },
+                    100.0 * s.min_coverage,
+                    why.join(", ")
+                ));
+            }
+            log.screen = Some(l);
+            d
+        }
+        None => imputed.clone(),
+    };
+    // cells no estimate filled, among the units that are ranked
+    if log.impute.as_ref().is_some_and(|l| l.still_missing > 0) {
+        let n = screened.n_missing();
+        // censored cells no bound places were left missing on purpose
+        let unplaced = log
+            .censor
+            .iter()
+            .flat_map(|l| &l.cells)
+            .filter(|c| c.value.is_none() && screened.row_index(&c.unit).is_some())
+            .count();
+        let no_group = n.saturating_sub(unplaced);
+        let min = log.impute.as_ref().map_or(1, |l| l.min_group);
+        let why = if min > 1 {
+            format!("no group with at least {min} observed members")
+        } else {
+            "no group, or no observed member in it".to_string()
+        };
+        let plural = |k: usize, one: &str, many: &str| if k == 1 { format!("1 {one}") } else { format!("{k} {many}") };
+        let mut parts = Vec::new();
+        if no_group > 0 {
+            parts.push(format!("{} without an estimate ({why})", plural(no_group, "cell", "cells")));
+        }
+        if unplaced > 0 {
+            parts
+                .push(format!("{} below a source's threshold that no bound places", plural(unplaced, "cell", "cells")));
+        }
+        if !parts.is_empty() {
+            warnings.push(format!(
+                "impute: the ranked units have {} missing: {}; their aggregates use the indicators present",
+                plural(n, "value", "values"),
+                parts.join(", and ")
+            ));
+        }
+    }
+    let treated = match spec.treat.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = treat(&screened, s)?;
+            for r in &l.indicators {
+                if r.method != crate::spec::TreatMethod::None && r.before.is_some_and(|c| c.pass.is_none()) {
+                    warnings.push(format!(
+                        "treat: {}: skew and kurtosis cannot be computed (all values equal, or too few values); left \
+                         untreated",
+                        r.code
+                    ));
+                }
+                if let Some(c) = r.after_fallback.filter(|c| c.pass == Some(false)) {
+                    warnings.push(format!(
+                        "treat: {} still fails the skew/kurtosis check after treatment (skew {:.3}, kurtosis {:.3})",
+                        r.code, c.skew, c.kurtosis
+                    ));
+                }
+            }
+            log.treat = Some(l);
+            d
+        }
+        None => screened.clone(),
+    };
+    let normalised = match spec.normalise.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = normalise(&treated, fw, s)?;
+            log.normalise = Some(l);
+            d
+        }
+        None => treated.clone(),
+    };
+    let aggregated = match spec.aggregate.as_ref().filter(|s| s.enabled) {
+        Some(s) => {
+            let (d, l) = aggregate(&normalised, fw, &weights, s)?;
+            if l.missing > 0 {
+                warnings
+                    .push(format!("aggregate: {} aggregate scores are missing (too few children present)", l.missing));
+            }
+            log.aggregate = Some(l);
+            d
+        }
+        None => normalised.clone(),
+    };
+    let stages = [raw, denominated, imputed, screened, treated, normalised, aggregated];
+    Ok(Build { stages, log, warnings })
+}
+
+/// Builds several years of an index. Each year runs denominate, impute,
+/// screen and treat on its own data; normalisation then runs over all years
+/// together (unless `normalise.across_years = false`), so that a score means
+/// the same in every year, as COINr's global normalisation of a purse;
+/// aggregation and ranks are per year.
+pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Build)>, BuildError> {
+    let across = spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years);
+    if !across || years.len() < 2 {
+        return years
+            .iter()
+            .map(|(y, inputs)| build(spec, inputs).map(|b| (*y, b)).map_err(|e| e.in_year(*y)))
+            .collect();
+    }
+    let norm = spec.normalise.as_ref().filter(|n| n.enabled).cloned().unwrap_or_default();
+    if norm.method == crate::spec::NormaliseMethod::Dist2ref
+        || norm.indicators.values().any(|o| o.method == Some(crate::spec::NormaliseMethod::Dist2ref))
+    {
+        return Err(BuildError::new(
+            "normalise",
+            "dist2ref cannot normalise several years together (which year's reference?); set normalise.across_years = false",
+        ));
+    }
+    // each year up to the treated data
+    let mut pre = spec.clone();
+    if let Some(n) = pre.normalise.as_mut() {
+        n.enabled = false;
+    }
+    if let Some(a) = pre.aggregate.as_mut() {
+        a.enabled = false;
+    }
+    let mut builds = Vec::with_capacity(years.len());
+    for (y, inputs) in years {
+        let b = build(&pre, inputs).map_err(|e| e.in_year(*y))?;
+        builds.push((*y, b));
+    }
+    // stack the treated data of every year, normalise once, split again
+    let first = builds[0].1.stage(Stage::Treated);
+    let codes = first.codes.clone();
+    let mut units = Vec::new();
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); codes.len()];
+    for (y, b) in &builds {
+        let t = b.stage(Stage::Treated);
+        units.extend(t.units.iter().map(|u| format!("{u}@{y}")));
+        for (j, c) in cols.iter_mut().enumerate() {
+            c.extend_from_slice(t.values.col(j));
+        }
+    }
+    let stacked = DataSet::new(
+        units,
+        codes.clone(),
+        digindex_data::Matrix::from_columns(cols.first().map_or(0, Vec::len), &cols)
+            .ok_or_else(|| BuildError::new("normalise", "internal: ragged stack"))?,
+    );
+    let fw = &years[0].1.framework;
+    let (normalised_all, nlog) = normalise(&stacked, fw, &norm)?;
+    let mut out = Vec::with_capacity(builds.len());
+    let mut row = 0;
+    for ((y, mut b), (_, inputs)) in builds.into_iter().zip(years) {
+        let n = b.stage(Stage::Treated).units.len();
+        let keep: Vec<bool> = (0..normalised_all.units.len()).map(|i| i >= row && i < row + n).collect();
+        row += n;
+        let mut normalised = normalised_all.select_rows(&keep);
+        normalised.units = b.stage(Stage::Treated).units.clone();
+        b.log.normalise = Some(nlog.clone());
+        let aggregated = match spec.aggregate.as_ref().filter(|a| a.enabled) {
+            Some(a) => {
+                let (_, weights) = resolve_weights(spec, &inputs.framework)?;
+                let (d, l) = aggregate(&normalised, &inputs.framework, &weights, a).map_err(|e| e.in_year(y))?;
+                b.log.aggregate = Some(l);
+                d
+            }
+            None => normalised.clone(),
+        };
+        b.stages[Stage::Normalised as usize] = normalised;
+        b.stages[Stage::Aggregated as usize] = aggregated;
+        out.push((y, b));
+    }
+    Ok(out)
+}
