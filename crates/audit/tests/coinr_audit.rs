@@ -10,9 +10,9 @@
 //! availability), as `digindex audit` does on its Aggregated and Raw stages.
 //! Values agree to 1e-9 relative; PCA loadings, the components of unit
 //! eigenvectors whose sign is arbitrary in R's `prcomp`, agree up to the
-//! sign of each component to 1e-9 absolute. One known divergence is kept
-//! as an ignored test: the Spearman p-values of untied pairs
-//! ([`spearman_p_values_without_ties_match_r`]).
+//! sign of each component to 1e-9 absolute. The Spearman p-values of
+//! untied pairs ([`spearman_p_values_without_ties_match_r`]) found a
+//! divergence, since fixed: see that test.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -122,16 +122,15 @@ fn correlations_match_r() {
 /// The Spearman p-values of pairs without ties: R's `cor.test` takes them
 /// from the AS 89 Edgeworth series (n = 51 > 9), Φ(x) ∓ a correction.
 ///
-/// Known divergence, left for the owner of `coherence` to decide: 3 of
-/// the 49 untied pairs differ by more than 1e-9 relative (worst: Social–Sust,
-/// digindex 1.470222676704664e-11, R 1.4702221829638652e-11, 3.4e-7
-/// relative). The series is the same term by term; the difference is
-/// `statrs` 0.18's `Normal::cdf`, which at x ≈ −5 is 2.5e-11 to 8e-11
-/// relative off R's `pnorm` (itself exact to ~1e-16, checked against
-/// mpmath), and the subtraction of the correction cancels about four
-/// digits when p is far below Φ(x).
+/// This test found 3 of the 49 untied pairs off by more than 1e-9 relative
+/// (worst: Social–Sust, digindex 1.470222676704664e-11, R
+/// 1.4702221829638652e-11, 3.4e-7 relative). The series was the same term
+/// by term; the difference was `statrs` 0.18's `Normal::cdf`, which at
+/// x ≈ −5 is 2.5e-11 to 8e-11 relative off R's `pnorm` (itself exact to
+/// ~1e-16, checked against mpmath), and the subtraction of the correction
+/// cancels about four digits when p is far below Φ(x). The tail now comes
+/// from libm's `erfc`.
 #[test]
-#[ignore = "known divergence from R (statrs normal CDF in the far tail); see the doc comment"]
 fn spearman_p_values_without_ties_match_r() {
     let fw = framework();
     let ours = coherence::correlations(&dataset("aggregated.csv"), &fw, 0.9, -0.4);
