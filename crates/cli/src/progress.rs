@@ -5,7 +5,8 @@ use std::sync::Mutex;
 use digindex::Units;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A progress bar per piece of work, drawn on standard error; nothing when quiet.
+/// A progress bar per piece of work, drawn on standard error (nothing when
+/// quiet), and warnings on standard error.
 pub struct Bar {
     quiet: bool,
     bar: Mutex<Option<ProgressBar>>,
@@ -60,5 +61,9 @@ impl digindex::Progress for Bar {
                 bar.finish_and_clear();
             }
         }
+    }
+    /// Said even when quiet: it changes what the output means.
+    fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
     }
 }

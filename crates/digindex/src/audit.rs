@@ -205,6 +205,31 @@ pub fn years_manifest(recipe: &Recipe, years: &[(i32, Loaded)], audits: &[(i32, 
     Manifest::new(recipe, &files, Body::AuditYears(body))
 }
 
+/// An index built from its recipe and audited.
+#[derive(Debug)]
+pub struct Audited {
+    pub build: Build,
+    pub audit: Audit,
+}
+
+/// Loads the data, builds the index and audits it (one year; see
+/// [`run_years`] for a spec with `data.years`).
+pub fn run(recipe: &Recipe, settings: &Settings, progress: &dyn Progress) -> Result<Audited> {
+    let loaded = crate::load::load(recipe)?;
+    let build = digindex_pipeline::build(&recipe.spec, &loaded.inputs)?;
+    let audit = audit(recipe, &loaded, &build, None, settings, progress)?;
+    Ok(Audited { build, audit })
+}
+
+impl Audited {
+    /// Writes the audit folder `out` whole, or leaves the previous one.
+    pub fn write(&self, out: &std::path::Path) -> Result<()> {
+        use crate::Context as _;
+        crate::output::audit::write_audit(out, &self.audit.report())
+            .with_context(|| format!("writing {}", out.display()))
+    }
+}
+
 /// The audits of every year of a spec with `data.years`, as `build` makes
 /// the years, and what `audit.json` at the top says.
 #[derive(Debug)]

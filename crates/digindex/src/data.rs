@@ -173,9 +173,9 @@ fn value_notes(
 
 /// What the data-quality audit asks for.
 #[derive(Debug, Clone, Default)]
-pub struct AuditScope<'a> {
-    /// Only the members of this region (distributions are always every country's).
-    pub members: Option<HashSet<&'a str>>,
+pub struct AuditScope {
+    /// Only the members of this region set (distributions are always every country's).
+    pub region: Option<String>,
     /// Only these indicators (all when empty).
     pub indicators: Vec<String>,
     /// Only values from this year on.
@@ -188,7 +188,7 @@ pub struct AuditScope<'a> {
 pub type QualityRows = (Vec<[String; 6]>, usize, BTreeMap<String, (usize, usize)>);
 
 /// Runs the data-quality audit of `cat` over `scope`.
-pub fn quality_rows(cat: &Catalog, countries: &Countries, scope: &AuditScope<'_>) -> Result<QualityRows> {
+pub fn quality_rows(cat: &Catalog, countries: &Countries, scope: &AuditScope) -> Result<QualityRows> {
     cat.quality.check().map_err(|e| Error::invalid(e.to_string()))?;
     let list: Vec<&Indicator> = if scope.indicators.is_empty() {
         cat.indicators.iter().collect()
@@ -199,13 +199,18 @@ pub fn quality_rows(cat: &Catalog, countries: &Countries, scope: &AuditScope<'_>
             .map(|c| indicator(cat, c, "; `digindex data list` shows them"))
             .collect::<Result<_>>()?
     };
+    let sets = region_sets(countries)?;
+    let members: Option<HashSet<&str>> = match &scope.region {
+        Some(n) => Some(region(&sets, n)?.members.iter().map(String::as_str).collect()),
+        None => None,
+    };
     let all = cat.load_some(&list, countries)?;
     let mut rows: Vec<[String; 6]> = Vec::new();
     let mut counts: BTreeMap<String, (usize, usize)> = Default::default();
     let in_scope =
-        |u: &str, y: i32| scope.members.as_ref().is_none_or(|m| m.contains(u)) && scope.since.is_none_or(|s| y >= s);
+        |u: &str, y: i32| members.as_ref().is_none_or(|m| m.contains(u)) && scope.since.is_none_or(|s| y >= s);
     for s in &all {
-        for f in digindex_sources::quality::audit(s, &cat.quality, scope.members.as_ref()) {
+        for f in digindex_sources::quality::audit(s, &cat.quality, members.as_ref()) {
             if !in_scope(&f.unit, f.year) {
                 continue;
             }

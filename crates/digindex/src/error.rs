@@ -1,6 +1,8 @@
-//! The application's error: what failed, with the context chain the
-//! layers below give (file, line and column from the readers; step, unit
-//! and year from the pipeline), never flattened into a string.
+//! The application's error: what failed, with what the layers below give
+//! (file, line and column from the readers; step, unit and year from the
+//! pipeline) kept in their own types. Only settings the job cannot use
+//! ([`Error::Invalid`]) and the few lower errors that are text already
+//! (a TOML file's parse error, an AI rule) are messages.
 //!
 //! `Display` shows one layer; `source()` walks down. A [`Error::Context`]
 //! says what was being done (`writing out/x`) above its cause, as
@@ -20,9 +22,6 @@ pub enum Error {
     /// A pipeline step failed (its step, and the unit or code it names).
     #[error(transparent)]
     Build(#[from] digindex_pipeline::BuildError),
-    /// The uncertainty or sensitivity analysis failed as a whole.
-    #[error(transparent)]
-    Audit(#[from] digindex_audit::AuditError),
     /// A claim cannot be read or checked.
     #[error(transparent)]
     Claim(#[from] digindex_claims::ClaimError),

@@ -1,8 +1,9 @@
 //! # digindex — the application layer
 //!
 //! The library a program adds to run digindex's jobs; the `digindex`
-//! binary (`crates/cli`), the server (`crates/serve`) and bindings only
-//! parse their arguments, call these and print.
+//! binary (`crates/cli`) and bindings only parse their arguments, call
+//! these and print (the server, `crates/serve`, is handed what
+//! [`publish::prepare`] made).
 //!
 //! ```text
 //!   Recipe::read(spec, overrides)        spec.rs    the recipe, its name and reference year

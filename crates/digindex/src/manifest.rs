@@ -7,6 +7,8 @@
 //! `manifest.json` and `audit.json` are written from [`Manifest::to_json`]:
 //! a JSON object with its keys in alphabetical order (as `serde_json`
 //! orders a map), so the files read the same whatever the field order here.
+//! Serialising a `Manifest` directly (its `Serialize`) writes the fields in
+//! declaration order instead: use `to_json` for anything a reader sees.
 
 use std::collections::BTreeMap;
 

@@ -28,8 +28,8 @@ pub struct Settings {
     pub years: Option<(i32, i32)>,
     /// Document types to keep (empty: all).
     pub types: Vec<String>,
-    /// AI definitions, combined with OR (see [`AiRule::parse`]).
-    pub ai: Vec<String>,
+    /// AI definitions, combined with OR ([`parse_ai`]).
+    pub ai: Vec<AiRule>,
     pub include_retracted: bool,
     pub include_paratext: bool,
     /// One record per work id (the input is read twice).
@@ -68,6 +68,11 @@ pub fn parse_years(s: &str) -> Result<(i32, i32)> {
     Ok((a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?))
 }
 
+/// Parses `--ai` rules (see [`AiRule::parse`]).
+pub fn parse_ai(rules: &[String]) -> Result<Vec<AiRule>> {
+    rules.iter().map(|r| AiRule::parse(r)).collect::<Result<Vec<_>, _>>().map_err(Error::Invalid)
+}
+
 /// Parses `--types a,b,c`: the types, and warnings for those not known here.
 pub fn parse_types(t: &str) -> Result<(Vec<String>, Vec<String>)> {
     let types: Vec<String> = t.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
@@ -89,15 +94,21 @@ pub fn parse_types(t: &str) -> Result<(Vec<String>, Vec<String>)> {
     Ok((types, warnings))
 }
 
-/// The reader's options from the settings, checked.
+/// The reader's options from the settings, checked (in the order the
+/// command line's errors have always come: the merged-ids files are read
+/// before the limits are checked).
 fn options(s: &Settings) -> Result<Options> {
-    let ai = s.ai.iter().map(|r| AiRule::parse(r)).collect::<Result<Vec<_>, _>>().map_err(Error::Invalid)?;
     let filter = Filter {
         years: s.years,
         types: s.types.clone(),
         include_retracted: s.include_retracted,
         include_paratext: s.include_paratext,
-        ai,
+        ai: s.ai.clone(),
+    };
+    let merged = if s.merged_ids.is_empty() {
+        None
+    } else {
+        Some(std::sync::Arc::new(digindex_openalex::merged::Merged::read(&s.merged_ids)?))
     };
     if !(1..=Limits::MAX_DEPTH).contains(&s.limits.max_depth) {
         return Err(Error::invalid(format!(
@@ -123,11 +134,6 @@ fn options(s: &Settings) -> Result<Options> {
             "--parquet: this digindex was built without Parquet support; rebuild with `cargo build --release -p digindex-cli --features parquet`",
         ));
     }
-    let merged = if s.merged_ids.is_empty() {
-        None
-    } else {
-        Some(std::sync::Arc::new(digindex_openalex::merged::Merged::read(&s.merged_ids)?))
-    };
     Ok(Options {
         filter,
         validation: if s.on_demand { Validation::OnDemand } else { Validation::Full },

@@ -1,6 +1,6 @@
-//! Progress of long work, reported to whoever runs the job (a terminal's
-//! progress bar, a notebook's, or nothing), without the application
-//! knowing about terminals.
+//! Progress of long work, and warnings a job gives as it goes, reported to
+//! whoever runs the job (a terminal's progress bar and standard error, a
+//! notebook's, or nothing), without the application knowing about terminals.
 
 /// What a long piece of work counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,8 +11,8 @@ pub enum Units {
     Bytes,
 }
 
-/// Receives the progress of long work. Every method has a default that
-/// does nothing; [`Silent`] is that.
+/// Receives the progress of long work and the warnings of a job. Every
+/// method has a default that does nothing; [`Silent`] is that.
 pub trait Progress: Sync {
     /// Work named `label` starts: `total` of `units` to do.
     fn start(&self, _label: &str, _units: Units, _total: u64) {}
@@ -22,6 +22,9 @@ pub trait Progress: Sync {
     fn note(&self, _message: String) {}
     /// The work ended (done or failed).
     fn finish(&self) {}
+    /// Something the person running the job must know now (the job goes
+    /// on), e.g. an analysis that failed and is left out of a report.
+    fn warn(&self, _message: &str) {}
 }
 
 /// No progress reported.

@@ -77,6 +77,9 @@ pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
         }
         None => None,
     };
+    if let Some(e) = audit.as_ref().and_then(|a| a.failure.as_ref()) {
+        progress.warn(&format!("the uncertainty analysis failed: {e}; the report shows no rank intervals"));
+    }
     let fw = &loaded.inputs.framework;
     let claims =
         crate::check::spec_verdicts(recipe)?.into_iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>()?;

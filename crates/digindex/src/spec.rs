@@ -78,8 +78,9 @@ pub fn reference_year(spec: &Spec) -> Option<i32> {
 }
 
 /// The year a single-year index stands for where one must be named (a
-/// claim's reading, the report's data): the reference year, or 0 when the
-/// spec has none (COINr tables without a time column).
+/// claim's reading, the report's data): `data.time` truncated to a whole
+/// year, or 0 when the spec has none (COINr tables without a time column).
+/// Unlike [`reference_year`], never `None`.
 pub fn stated_year(spec: &Spec) -> i32 {
     spec.data.time.map_or(0, |t| t as i32)
 }

@@ -6,10 +6,10 @@
 //! Monte Carlo uncertainty analysis (rank intervals of the target) or the
 //! Sobol sensitivity analysis (`analysis = "sensitivity"`). Results are
 //! identical for a seed whatever `--threads`. Writes DIR atomically; see
-//! `digindex_input::audit` for the files. A spec with `data.years` is audited
+//! `digindex::output::audit` for the files. A spec with `data.years` is audited
 //! year by year, each year as built over all of them (`DIR/<year>/`).
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use digindex::audit::Settings;
 use digindex_pipeline::Stage;
 
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<()> {
     let recipe = args.common.recipe()?;
     let settings = Settings { corr_high: args.corr_high, corr_low: args.corr_low, threads: args.threads };
     let bar = crate::progress::Bar::new(args.common.quiet);
-    let out = &args.common.out_dir();
+    let out = &args.common.out_dir(&recipe);
     // a catalogue spec with data.years: every year, as `build` makes them
     if let Some(years) = recipe.spec.built_years() {
         let done = digindex::audit::run_years(&recipe, years, &settings, &bar)?;
@@ -47,15 +47,16 @@ pub fn run(args: Args) -> Result<()> {
             out!("{}: audit of {} years ({}) -> {}", recipe.spec.index.name, ys.len(), ys.join(", "), out.display());
             for (y, audit) in audits {
                 out!("{y}: coherence of {} correlations, {} aggregates", audit.correlations.len(), audit.alphas.len());
-                super::build::print(|l| digindex::summary::audit(audit, l))?;
+                if !super::print(|l| digindex::summary::audit(audit, l)) {
+                    return Ok(());
+                }
             }
         }
         return Ok(());
     }
-    let loaded = digindex::load::load(&recipe)?;
-    let nominal = digindex_pipeline::build(&recipe.spec, &loaded.inputs)?;
-    let audit = digindex::audit::audit(&recipe, &loaded, &nominal, None, &settings, &bar)?;
-    digindex::output::audit::write_audit(out, &audit.report()).with_context(|| format!("writing {}", out.display()))?;
+    let done = digindex::audit::run(&recipe, &settings, &bar)?;
+    done.write(out)?;
+    let (nominal, audit) = (&done.build, &done.audit);
     if let Some(e) = &audit.failure {
         return Err(anyhow!("{e} (the coherence results were written to {})", out.display()));
     }
@@ -69,7 +70,9 @@ pub fn run(args: Args) -> Result<()> {
             audit.alphas.len(),
             out.display()
         );
-        super::build::print(|l| digindex::summary::audit(&audit, l))?;
+        if !super::print(|l| digindex::summary::audit(audit, l)) {
+            return Ok(());
+        }
     }
     Ok(())
 }

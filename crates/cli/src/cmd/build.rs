@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<()> {
     let t0 = Instant::now();
     let recipe = args.common.recipe()?;
     let settings = Settings { audit: !args.no_audit, ..Settings::default() };
-    let out = args.common.out_dir();
+    let out = args.common.out_dir(&recipe);
     // the previous run's ranks, to report who moved
     let previous = std::fs::read_to_string(out.join("scores.csv")).ok();
     let bar = crate::progress::Bar::new(args.common.quiet);
@@ -40,7 +40,10 @@ pub fn run(args: Args) -> Result<()> {
         Job::One(built) => {
             built.write(&out)?;
             if !args.common.quiet {
-                print(|l| digindex::summary::built(&built, &out, previous.as_deref(), t0.elapsed().as_secs_f64(), l))?;
+                let secs = t0.elapsed().as_secs_f64();
+                if !super::print(|l| digindex::summary::built(&built, &out, previous.as_deref(), secs, l)) {
+                    return Ok(());
+                }
             }
             if let Some(e) = built.audit.as_ref().and_then(|a| a.failure.as_ref()) {
                 return Err(anyhow!(
@@ -51,7 +54,10 @@ pub fn run(args: Args) -> Result<()> {
         Job::Years(built) => {
             built.write(&out)?;
             if !args.common.quiet {
-                print(|l| digindex::summary::built_years(&built, &out, t0.elapsed().as_secs_f64(), l))?;
+                let secs = t0.elapsed().as_secs_f64();
+                if !super::print(|l| digindex::summary::built_years(&built, &out, secs, l)) {
+                    return Ok(());
+                }
             }
             let failed = digindex::audit::failures(&built.audits);
             if !failed.is_empty() {
@@ -60,16 +66,6 @@ pub fn run(args: Args) -> Result<()> {
                 ));
             }
         }
-    }
-    Ok(())
-}
-
-/// Prints the lines `summary` makes.
-pub fn print(summary: impl FnOnce(&mut Vec<String>)) -> Result<()> {
-    let mut lines = Vec::new();
-    summary(&mut lines);
-    for l in lines {
-        out!("{l}");
     }
     Ok(())
 }

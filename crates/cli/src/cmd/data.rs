@@ -104,7 +104,9 @@ pub fn run(args: DataArgs) -> Result<()> {
     match args.command {
         DataCommand::List => {
             let all = cat.load_all(countries)?;
-            super::build::print(|l| digindex::summary::catalogue(&cat, &all, l))?;
+            if !super::print(|l| digindex::summary::catalogue(&cat, &all, l)) {
+                return Ok(());
+            }
         }
         DataCommand::Show { code, region: rname, year } => {
             let ind = digindex::data::indicator(&cat, &code, "")?;
@@ -135,12 +137,7 @@ pub fn run(args: DataArgs) -> Result<()> {
                 Some(p) => Catalog::read(&p, countries)?,
                 None => cat,
             };
-            let sets = region_sets(countries)?;
-            let members = match &rname {
-                Some(n) => Some(region(&sets, n)?.members.iter().map(String::as_str).collect()),
-                None => None,
-            };
-            let scope = AuditScope { members, indicators, since };
+            let scope = AuditScope { region: rname.clone(), indicators, since };
             let (rows, n_series, counts) = digindex::data::quality_rows(&cat, countries, &scope)?;
             let write = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
                 let mut wtr = csv::Writer::from_writer(w);

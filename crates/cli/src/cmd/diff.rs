@@ -81,7 +81,9 @@ pub fn run(args: Args) -> Result<()> {
     let mut rows = Vec::with_capacity(pairs.len());
     for (year, before, after) in pairs {
         let changes = diff(before.stage(Stage::Aggregated), after.stage(Stage::Aggregated));
-        super::build::print(|l| digindex::summary::movers(year, &code, &changes, args.top, l))?;
+        if !super::print(|l| digindex::summary::movers(year, &code, &changes, args.top, l)) {
+            return Ok(());
+        }
         rows.push((year, changes));
     }
     if let Some(out) = &args.out {

@@ -6,7 +6,7 @@
 //! `digindex generate bash > /usr/share/bash-completion/completions/digindex`.
 
 use anyhow::Result;
-use clap_complete::Shell;
+use clap_complete::{Generator, Shell};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,8 +36,10 @@ pub fn run(args: Args, mut command: clap::Command) -> Result<()> {
         What::Powershell => Shell::PowerShell,
         What::Elvish => Shell::Elvish,
     };
-    clap_complete::generate(shell, &mut command, "digindex", &mut out);
-    Ok(())
+    // as clap_complete::generate does, but a closed pipe is not a panic
+    command.set_bin_name("digindex");
+    command.build();
+    write_or_closed(shell.try_generate(&command, &mut out))
 }
 
 /// A closed standard output (`digindex generate man | head`) is not an error.

@@ -11,7 +11,7 @@ pub mod openalex;
 pub mod report;
 pub mod serve;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The arguments every spec-driven command shares.
 #[derive(clap::Args)]
@@ -37,10 +37,17 @@ impl SpecArgs {
     }
 
     /// The output directory: --out, or out/<name of the spec folder or file>.
-    pub fn out_dir(&self) -> PathBuf {
-        match &self.out {
-            Some(o) => o.clone(),
-            None => Path::new("out").join(digindex::spec::spec_name(&self.spec).unwrap_or_default()),
-        }
+    pub fn out_dir(&self, recipe: &digindex::Recipe) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| recipe.default_out())
     }
+}
+
+/// Prints the lines `summary` makes; false when standard output is closed
+/// (`digindex … | head`): the command then stops quietly, as `out!` does.
+pub fn print(summary: impl FnOnce(&mut Vec<String>)) -> bool {
+    use std::io::Write as _;
+    let mut lines = Vec::new();
+    summary(&mut lines);
+    let mut o = std::io::stdout().lock();
+    lines.iter().all(|l| writeln!(o, "{l}").is_ok())
 }

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use digindex::openalex::{Settings, parse_types, parse_years};
+use digindex::openalex::{Settings, parse_ai, parse_types, parse_years};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -92,6 +92,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let years = args.years.as_deref().map(parse_years).transpose()?;
+    let ai = parse_ai(&args.ai)?;
     let types = match args.types.as_deref() {
         None => Vec::new(),
         Some(t) => {
@@ -107,7 +108,7 @@ pub fn run(args: Args) -> Result<()> {
         out: args.out,
         years,
         types,
-        ai: args.ai,
+        ai,
         include_retracted: args.include_retracted,
         include_paratext: args.include_paratext,
         dedup: args.dedup,
@@ -123,7 +124,8 @@ pub fn run(args: Args) -> Result<()> {
     };
     let s = digindex::openalex::run(&settings, &crate::progress::Bar::new(args.quiet))?;
     if !args.quiet {
-        super::build::print(|l| digindex::summary::openalex(&s, &settings, l))?;
+        // (the last thing said: a closed standard output changes nothing)
+        super::print(|l| digindex::summary::openalex(&s, &settings, l));
     }
     Ok(())
 }

@@ -20,9 +20,6 @@ pub fn run(args: Args) -> Result<()> {
     let t0 = std::time::Instant::now();
     let recipe = args.common.recipe()?;
     let p = digindex::publish::prepare(&recipe, &crate::progress::Bar::new(args.common.quiet))?;
-    if let Some(e) = &p.audit_failure {
-        eprintln!("warning: the uncertainty analysis failed: {e}; the report shows no rank intervals");
-    }
     let out = args.common.out.clone().unwrap_or_else(|| p.default_out());
     let html_bytes = p.write_report(&out)?;
     if !args.common.quiet {

@@ -43,11 +43,8 @@ pub fn run(args: Args) -> Result<()> {
     let mut indices = Vec::new();
     for s in &specs {
         let p = digindex::Recipe::read(s, &[])
-            .and_then(|r| digindex::publish::prepare(&r, &digindex::Silent))
+            .and_then(|r| digindex::publish::prepare(&r, &crate::progress::Bar::new(true)))
             .with_context(|| format!("preparing {}", s.display()))?;
-        if let Some(e) = &p.audit_failure {
-            eprintln!("warning: the uncertainty analysis failed: {e}; the report shows no rank intervals");
-        }
         if indices.iter().any(|i: &digindex_serve::Index| i.id == p.id) {
             return Err(anyhow!("two specs have the id {:?}; give them different folder or file names", p.id));
         }

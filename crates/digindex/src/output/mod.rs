@@ -114,11 +114,6 @@ pub fn write_file(
     w.flush()
 }
 
-/// Writes the whole build output directory atomically (see the module docs).
-pub fn write_output(out: &Path, build: &Build, fw: &Framework, manifest: &crate::Manifest) -> io::Result<()> {
-    write_output_and(out, build, fw, manifest, |_| Ok(()))
-}
-
 /// Writes the build output and whatever `extra` adds (e.g. `audit/`), as
 /// one atomic directory.
 pub fn write_output_and(
