@@ -335,3 +335,57 @@ pub fn catalogue(
         lines.push(format!("  {:<10} {} — {} — {}", d.id, d.title, d.licence, d.source));
     }
 }
+
+/// The names a claim can use (`digindex check --list`): metrics with their
+/// aliases and variants, region names as people say them, region sets, indices.
+pub fn claim_names(checker: &crate::check::Checker, lines: &mut Vec<String>) {
+    let (vocab, regions) = (checker.vocabulary(), checker.regions());
+    lines.push("METRICS (claims/metrics.toml; any catalogue code works too, see `digindex data list`)".to_string());
+    for (key, m) in &vocab.metrics {
+        lines.push(format!("  {key} — {}{}", m.name, if m.proxy { " [proxy]" } else { "" }));
+        if !m.aliases.is_empty() {
+            lines.push(format!("      also: {}", m.aliases.join(", ")));
+        }
+        for v in &m.variants {
+            lines.push(format!(
+                "      · {}{}  [{}]",
+                v.name(),
+                if v.per_capita { " (per million people)" } else { "" },
+                v.code
+            ));
+        }
+    }
+    lines.push(String::new());
+    lines.push("REGION NAMES as people say them (each meaning is a reading)".to_string());
+    for a in &regions.aliases {
+        lines.push(format!("  {:<34} → {}", a.alias, a.regions.join(", ")));
+        if !a.meaning.is_empty() {
+            lines.push(format!("  {:<34}   {}", "", a.meaning));
+        }
+    }
+    lines.push(format!("  {:<34} → {}", "the region", vocab.default_regions.join(", ")));
+    lines.push(String::new());
+    lines.push("REGION SETS (data/regions/)".to_string());
+    for s in &regions.sets {
+        lines.push(format!("  {:<54} {:>3}  {}", s.name, s.members.len(), s.title));
+    }
+    lines.push(String::new());
+    lines.push(
+        "INDICES: index:NAME for a framework under frameworks/ (e.g. index:ai-ecosystem), or index:PATH".to_string(),
+    );
+}
+
+/// One indicator's values as `digindex data show` lists them: unit, name,
+/// year, value and notes, or a dash (with the correction that removed it).
+pub fn shown_values(values: &[crate::data::ShownValue], lines: &mut Vec<String>) {
+    for v in values {
+        lines.push(match &v.value {
+            Ok((y, value, notes)) => {
+                let notes = if notes.is_empty() { String::new() } else { format!("  ({})", notes.join("; ")) };
+                format!("{}  {:<32} {y}  {value}{notes}", v.unit, v.name)
+            }
+            Err(Some(why)) => format!("{}  {:<32} -  (its values {why})", v.unit, v.name),
+            Err(None) => format!("{}  {:<32} -", v.unit, v.name),
+        });
+    }
+}

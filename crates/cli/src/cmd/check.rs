@@ -37,43 +37,12 @@ pub struct Args {
     vocabulary: PathBuf,
 }
 
-/// Prints the names a claim can use.
-fn list(checker: &Checker) -> Result<()> {
-    let (vocab, regions) = (checker.vocabulary(), checker.regions());
-    out!("METRICS (claims/metrics.toml; any catalogue code works too, see `digindex data list`)");
-    for (key, m) in &vocab.metrics {
-        out!("  {key} — {}{}", m.name, if m.proxy { " [proxy]" } else { "" });
-        if !m.aliases.is_empty() {
-            out!("      also: {}", m.aliases.join(", "));
-        }
-        for v in &m.variants {
-            out!("      · {}{}  [{}]", v.name(), if v.per_capita { " (per million people)" } else { "" }, v.code);
-        }
-    }
-    out!("");
-    out!("REGION NAMES as people say them (each meaning is a reading)");
-    for a in &regions.aliases {
-        out!("  {:<34} → {}", a.alias, a.regions.join(", "));
-        if !a.meaning.is_empty() {
-            out!("  {:<34}   {}", "", a.meaning);
-        }
-    }
-    out!("  {:<34} → {}", "the region", vocab.default_regions.join(", "));
-    out!("");
-    out!("REGION SETS (data/regions/)");
-    for s in &regions.sets {
-        out!("  {:<54} {:>3}  {}", s.name, s.members.len(), s.title);
-    }
-    out!("");
-    out!("INDICES: index:NAME for a framework under frameworks/ (e.g. index:ai-ecosystem), or index:PATH");
-    Ok(())
-}
-
 pub fn run(args: Args) -> Result<()> {
     let frameworks = args.data.parent().map(|p| p.join("frameworks")).unwrap_or_else(|| PathBuf::from("frameworks"));
     let mut checker = Checker::load(&args.data, &args.vocabulary, false, Indices::Any(frameworks))?;
     if args.list {
-        return list(&checker);
+        super::print(|l| digindex::summary::claim_names(&checker, l));
+        return Ok(());
     }
     let claims = checker.read_claims(&args.claims)?;
     let verdicts = checker.check_all(&claims)?;

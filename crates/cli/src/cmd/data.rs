@@ -121,16 +121,8 @@ pub fn run(args: DataArgs) -> Result<()> {
                 Some(n) => Some(region(&sets, n)?),
                 None => None,
             };
-            for v in digindex::data::shown_values(&cat, &s, countries, members, year) {
-                match v.value {
-                    Ok((y, value, notes)) => {
-                        let notes = if notes.is_empty() { String::new() } else { format!("  ({})", notes.join("; ")) };
-                        out!("{}  {:<32} {y}  {value}{notes}", v.unit, v.name);
-                    }
-                    Err(Some(why)) => out!("{}  {:<32} -  (its values {why})", v.unit, v.name),
-                    Err(None) => out!("{}  {:<32} -", v.unit, v.name),
-                }
-            }
+            let shown = digindex::data::shown_values(&cat, &s, countries, members, year);
+            super::print(|l| digindex::summary::shown_values(&shown, l));
         }
         DataCommand::Audit { catalog: cat_path, region: rname, indicators, since, out } => {
             let cat = match cat_path {
