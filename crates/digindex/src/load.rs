@@ -166,8 +166,21 @@ pub fn load_spec(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
     })
 }
 
-/// Every year's data of a spec with `data.years`, as loaded.
+/// Every year's data of a spec with `data.years`, as loaded: the
+/// catalogue's picks for each year, or a COINr panel's rows of each `Time`.
 pub fn load_years(recipe: &Recipe, years: &[i32]) -> Result<Vec<(i32, Loaded)>> {
-    let loaded = digindex_sources::panel::load_years(&recipe.spec, &recipe.file_path(), years)?;
+    let spec_path = recipe.file_path();
+    if Layout::of(&recipe.spec) != Layout::Catalogue {
+        return years
+            .iter()
+            .map(|&y| {
+                let mut spec = recipe.spec.clone();
+                spec.data.time = Some(f64::from(y));
+                spec.data.years.clear();
+                Ok((y, load_spec(&spec, &spec_path)?))
+            })
+            .collect();
+    }
+    let loaded = digindex_sources::panel::load_years(&recipe.spec, &spec_path, years)?;
     Ok(years.iter().copied().zip(loaded.into_iter().map(Loaded::from_catalogue)).collect())
 }

@@ -125,3 +125,34 @@ fn errors_keep_their_context_chain() {
     assert!(matches!(e, digindex::Error::Context { .. }), "{e:?}");
     assert!(digindex::chain(&e).starts_with("writing /proc/no-such/out: "), "{}", digindex::chain(&e));
 }
+
+#[test]
+fn a_coinr_panel_builds_every_year_normalised_together() {
+    let years = ["data.years=[2018,2020,2022]", "data.idata=\"ASEM_iData_p.csv\"", "denominate.enabled=false"];
+    let job = digindex::build::run(recipe("examples/asem/asem.toml", &years), &no_audit(), &Silent).expect("builds");
+    let Job::Years(built) = job else { panic!("several years") };
+    assert_eq!(built.builds.iter().map(|(y, _)| *y).collect::<Vec<_>>(), [2018, 2020, 2022]);
+    for (y, b) in &built.builds {
+        // each year's raw data are the panel's rows of that year, as one year alone loads them
+        let alone = recipe("examples/asem/asem.toml", &[&format!("data.time={y}"), years[1], years[2]]);
+        let loaded = digindex::load::load(&alone).expect("loads");
+        let raw = b.stage(Stage::Raw);
+        assert_eq!(raw.units, loaded.inputs.raw.units, "{y}");
+        // (NaN marks a missing value: compare the printed matrices)
+        let same = format!("{:?}", raw.values) == format!("{:?}", loaded.inputs.raw.values);
+        assert!(same, "{y}: the raw data differ from the year loaded alone");
+    }
+    // min-max over the years together: each indicator reaches 0 and 100 in
+    // some year, not necessarily in each
+    let first = &built.builds[0].1;
+    for (j, code) in first.stage(Stage::Normalised).codes.iter().enumerate() {
+        let all: Vec<f64> = built
+            .builds
+            .iter()
+            .flat_map(|(_, b)| b.stage(Stage::Normalised).values.col(j).to_vec())
+            .filter(|v| !v.is_nan())
+            .collect();
+        let (lo, hi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        assert!((lo - 0.0).abs() < 1e-9 && (hi - 100.0).abs() < 1e-9, "{code}: {lo}..{hi}");
+    }
+}

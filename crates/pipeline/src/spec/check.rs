@@ -17,6 +17,12 @@ impl Spec {
         if let Some(t) = self.data.time.filter(|t| !(t.fract() == 0.0 && (1000.0..=9999.0).contains(t))) {
             return bad(format!("data.time is the reference year, a whole number such as 2024, found {t}"));
         }
+        if !self.data.years.is_empty() && self.data.catalog.is_none() && self.data.idata.is_none() {
+            return bad(
+                "data.years builds several years from the catalogue (data.catalog) or a COINr panel (data.idata with a Time column); a long table holds one year"
+                    .into(),
+            );
+        }
         if let Some(i) = self.impute.as_ref().filter(|i| i.enabled) {
             if matches!(i.method, ImputeMethod::GroupMean | ImputeMethod::GroupMedian) && i.group.is_none() {
                 return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());
@@ -140,6 +146,15 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use crate::spec::{BASE, Spec};
+
+    #[test]
+    fn years_need_a_catalogue_or_a_panel() {
+        let long = "[index]\nname = \"t\"\n[data]\nvalues = \"v.csv\"\nyears = [2020, 2021]\n";
+        let e = Spec::parse(long, &[]).unwrap_err().message;
+        assert!(e.contains("data.years") && e.contains("COINr panel"), "{e}");
+        let panel = Spec::parse(super::super::BASE, &["data.years=[2020,2021]".into()]).expect("a panel");
+        assert_eq!(panel.built_years(), Some(&[2020, 2021][..]));
+    }
 
     #[test]
     fn cross_field_checks() {

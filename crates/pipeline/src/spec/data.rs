@@ -54,9 +54,10 @@ pub struct DataSpec {
     /// (COINr's `impute_panel`, ends held constant). Unset: no fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_age: Option<u32>,
-    /// With `catalog`: build every one of these years (instead of `time`),
-    /// normalised across all of them together unless
-    /// `normalise.across_years = false`, so scores compare over time.
+    /// With `catalog`, or `idata` holding a `Time` column (a COINr panel):
+    /// build every one of these years (instead of `time`), normalised
+    /// across all of them together unless `normalise.across_years = false`,
+    /// so scores compare over time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<i32>,
     /// With `catalog`: per-indicator rules (`[data.rules.CODE]`).

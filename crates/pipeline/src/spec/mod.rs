@@ -162,10 +162,12 @@ impl Spec {
         Ok(spec)
     }
 
-    /// The years a catalogue spec builds together (`data.years`), if any:
-    /// such a spec is built, audited and compared year by year.
+    /// The years a spec builds together (`data.years`), if any: a
+    /// catalogue spec, or COINr tables whose iData is a panel (a `Time`
+    /// column). Such a spec is built, audited and compared year by year.
     pub fn built_years(&self) -> Option<&[i32]> {
-        (self.data.catalog.is_some() && !self.data.years.is_empty()).then_some(self.data.years.as_slice())
+        let panel = self.data.catalog.is_some() || self.data.idata.is_some();
+        (panel && !self.data.years.is_empty()).then_some(self.data.years.as_slice())
     }
 
     /// The spec with every default written out (absent steps appear with
