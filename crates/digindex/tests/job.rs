@@ -156,3 +156,53 @@ fn a_coinr_panel_builds_every_year_normalised_together() {
         assert!((lo - 0.0).abs() < 1e-9 && (hi - 100.0).abs() < 1e-9, "{code}: {lo}..{hi}");
     }
 }
+
+/// The normalised and aggregated stages of a COINr panel built over `years`.
+fn panel(years: &str, extra: &[&str]) -> Vec<(i32, String)> {
+    let mut sets = vec![years, "data.idata=\"ASEM_iData_p.csv\"", "denominate.enabled=false"];
+    sets.extend_from_slice(extra);
+    let job = digindex::build::run(recipe("examples/asem/asem.toml", &sets), &no_audit(), &Silent).expect("builds");
+    let Job::Years(built) = job else { panic!("several years") };
+    built
+        .builds
+        .iter()
+        .map(|(y, b)| {
+            let (n, a) = (b.stage(Stage::Normalised), b.stage(Stage::Aggregated));
+            (*y, format!("{:?} {:?} {:?}", n.units, n.values, a.values))
+        })
+        .collect()
+}
+
+#[test]
+fn a_reference_period_keeps_earlier_years_when_later_ones_are_added() {
+    let reference = "normalise.reference_years=[2018,2019]";
+    let three = panel("data.years=[2018,2019,2020]", &[reference]);
+    let five = panel("data.years=[2018,2019,2020,2021,2022]", &[reference]);
+    assert_eq!(three.len(), 3);
+    for (a, b) in three.iter().zip(&five) {
+        assert!(a == b, "{}: scores moved when 2021 and 2022 were added", a.0);
+    }
+    // without a reference period they move (the scale spans every year built)
+    let (three, five) =
+        (panel("data.years=[2018,2019,2020]", &[]), panel("data.years=[2018,2019,2020,2021,2022]", &[]));
+    assert!(three[0] != five[0], "global min-max over more years should rescale 2018");
+    // every year as the reference period is plain global normalisation
+    let all = panel("data.years=[2018,2019,2020]", &["normalise.reference_years=[2018,2019,2020]"]);
+    assert!(all == three, "a reference period of every year differs from global normalisation");
+}
+
+#[test]
+fn a_reference_period_is_checked() {
+    let sets = ["data.years=[2018,2019]", "data.idata=\"ASEM_iData_p.csv\"", "normalise.reference_years=[2017]"];
+    let e = digindex::build::run(recipe("examples/asem/asem.toml", &sets), &no_audit(), &Silent).expect_err("2017");
+    assert!(e.to_string().contains("reference_years names 2017"), "{e}");
+    let sets = ["data.years=[2018,2019]", "data.idata=\"ASEM_iData_p.csv\"", "normalise.reference_years=[2018]"];
+    let mut ranks = sets.to_vec();
+    ranks.push("normalise.method=\"rank\"");
+    let e = digindex::build::run(recipe("examples/asem/asem.toml", &ranks), &no_audit(), &Silent).expect_err("ranks");
+    assert!(e.to_string().contains("cannot take its scale from reference years"), "{e}");
+    let one_year = ["data.time=2018", "data.idata=\"ASEM_iData_p.csv\"", "normalise.reference_years=[2018]"];
+    let sets: Vec<String> = one_year.iter().map(|s| s.to_string()).collect();
+    let e = Recipe::read(&root().join("examples/asem/asem.toml"), &sets).expect_err("one year");
+    assert!(digindex::chain(&e).contains("needs data.years"), "{e}");
+}

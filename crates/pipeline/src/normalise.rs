@@ -126,8 +126,43 @@ pub struct NormaliseLog {
 
 /// Normalises one column (already multiplied by its direction).
 pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, String> {
+    normalise_column_fitted(x, None, c)
+}
+
+/// [`normalise_column`] with its statistics (minimum, maximum, mean,
+/// standard deviation) taken from the rows `fit` marks only — a reference
+/// period — and the transform applied to every row, so adding rows outside
+/// the reference changes nothing. Methods whose result depends on every row
+/// (ranks, distance to a reference unit or a target's minimum) refuse it.
+pub fn normalise_column_fitted(x: &[f64], fit: Option<&[bool]>, c: &NormaliseConfig) -> Result<Vec<f64>, String> {
+    let fitted: Vec<f64>;
+    let sample: &[f64] = match fit {
+        None => x,
+        Some(mask) => {
+            if mask.len() != x.len() {
+                return Err("internal: the reference rows do not match the data".into());
+            }
+            if !matches!(
+                c.method,
+                NormaliseMethod::Minmax
+                    | NormaliseMethod::Zscore
+                    | NormaliseMethod::Dist2max
+                    | NormaliseMethod::Fracmax
+                    | NormaliseMethod::Scaled
+                    | NormaliseMethod::Goalposts
+                    | NormaliseMethod::None
+            ) {
+                return Err(format!(
+                    "{:?} normalisation depends on every unit and year, so it cannot take its scale from reference years; use minmax, zscore, dist2max, fracmax, scaled or goalposts",
+                    c.method
+                ));
+            }
+            fitted = x.iter().zip(mask).filter(|(_, m)| **m).map(|(v, _)| *v).collect();
+            &fitted
+        }
+    };
     let need_range = |what: &str| -> Result<(f64, f64), String> {
-        let (mn, mx) = (stats::min(x), stats::max(x));
+        let (mn, mx) = (stats::min(sample), stats::max(sample));
         if mn.is_nan() {
             return Err(format!("no values present; {what} needs at least two different values"));
         }
@@ -152,8 +187,8 @@ pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, Stri
             }
         }
         NormaliseMethod::Zscore => {
-            let m = stats::mean(x);
-            let s = stats::sd(x);
+            let m = stats::mean(sample);
+            let s = stats::sd(sample);
             if s.is_nan() || s <= 0.0 {
                 return Err(
                     "the standard deviation is zero or undefined; z-scores need at least two different values".into()
@@ -200,7 +235,7 @@ pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, Stri
             x.iter().map(|v| cap((v - mn) / (t - mn))).collect()
         }
         NormaliseMethod::Fracmax => {
-            let mx = stats::max(x);
+            let mx = stats::max(sample);
             if mx == 0.0 || mx.is_nan() {
                 return Err("the maximum is zero or missing; x/max is undefined".into());
             }
@@ -234,6 +269,17 @@ pub fn normalise_column(x: &[f64], c: &NormaliseConfig) -> Result<Vec<f64>, Stri
 
 /// Normalises every indicator of `ds` with the framework's directions.
 pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(DataSet, NormaliseLog), BuildError> {
+    normalise_fitted(ds, None, fw, spec)
+}
+
+/// [`normalise`] with each indicator's scale taken from the rows `fit`
+/// marks (see [`normalise_column_fitted`]).
+pub fn normalise_fitted(
+    ds: &DataSet,
+    fit: Option<&[bool]>,
+    fw: &Framework,
+    spec: &NormaliseSpec,
+) -> Result<(DataSet, NormaliseLog), BuildError> {
     let step = "normalise";
     for code in spec.indicators.keys() {
         if ds.col_index(code).is_none() {
@@ -344,8 +390,8 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
             Some(t) => xd.extend(ds.values.col(j).iter().map(|v| -(v - t).abs())),
             None => xd.extend(ds.values.col(j).iter().map(|v| v * dir)),
         }
-        let col =
-            normalise_column(&xd, &cfg).map_err(|m| BuildError::about(step, Subject::Indicator(code.clone()), m))?;
+        let col = normalise_column_fitted(&xd, fit, &cfg)
+            .map_err(|m| BuildError::about(step, Subject::Indicator(code.clone()), m))?;
         // finite in, not finite out: an overflow, never a silent gap
         if let Some(u) = xd.iter().zip(&col).position(|(x, y)| x.is_finite() && !y.is_finite()) {
             return Err(BuildError::about(
@@ -368,6 +414,26 @@ pub fn normalise(ds: &DataSet, fw: &Framework, spec: &NormaliseSpec) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_period_sets_the_scale_for_every_row() {
+        let nan = f64::NAN;
+        let x = [2.0, 4.0, 6.0, 10.0, nan];
+        let fit = [true, true, false, false, false];
+        let c = cfg(NormaliseMethod::Minmax);
+        // min 2 and max 4 from the reference rows: 6 and 10 score above 100
+        let y = normalise_column_fitted(&x, Some(&fit), &c).expect("minmax");
+        same(&y, &[0.0, 100.0, 200.0, 400.0, nan]);
+        // z-scores from the reference rows' mean 3 and sd sqrt(2)
+        let z = normalise_column_fitted(&x, Some(&fit), &cfg(NormaliseMethod::Zscore)).expect("zscore");
+        let s = 2f64.sqrt();
+        same(&z, &[-1.0 / s, 1.0 / s, 3.0 / s, 7.0 / s, nan]);
+        // all rows as the reference: the plain transform
+        let all = [true; 5];
+        same(&normalise_column_fitted(&x, Some(&all), &c).expect("minmax"), &normalise_column(&x, &c).expect("minmax"));
+        // ranks depend on every row
+        assert!(normalise_column_fitted(&x, Some(&fit), &cfg(NormaliseMethod::Rank)).is_err());
+    }
 
     fn cfg(method: NormaliseMethod) -> NormaliseConfig {
         NormaliseConfig {

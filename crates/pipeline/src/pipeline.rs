@@ -408,7 +408,30 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
             .ok_or_else(|| BuildError::new("normalise", "internal: ragged stack"))?,
     );
     let fw = &years[0].1.framework;
-    let (normalised_all, nlog) = normalise(&stacked, fw, &norm)?;
+    // a declared reference period gives the scale; every year is put on it
+    let fit: Option<Vec<bool>> = if norm.reference_years.is_empty() {
+        None
+    } else {
+        for r in &norm.reference_years {
+            if !years.iter().any(|(y, _)| y == r) {
+                let built: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
+                return Err(BuildError::new(
+                    "normalise",
+                    format!(
+                        "normalise.reference_years names {r}, which is not built (data.years: {})",
+                        built.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut mask = Vec::with_capacity(stacked.units.len());
+        for (y, b) in &builds {
+            let n = b.stage(Stage::Treated).units.len();
+            mask.extend(std::iter::repeat_n(norm.reference_years.contains(y), n));
+        }
+        Some(mask)
+    };
+    let (normalised_all, nlog) = crate::normalise::normalise_fitted(&stacked, fit.as_deref(), fw, &norm)?;
     let mut out = Vec::with_capacity(builds.len());
     let mut row = 0;
     for ((y, mut b), (_, inputs)) in builds.into_iter().zip(years) {

@@ -23,6 +23,14 @@ impl Spec {
                     .into(),
             );
         }
+        if let Some(n) = self.normalise.as_ref().filter(|n| !n.reference_years.is_empty()) {
+            if self.data.years.is_empty() || !n.across_years {
+                return bad(
+                    "normalise.reference_years sets the scale of several years normalised together: it needs data.years and normalise.across_years = true"
+                        .into(),
+                );
+            }
+        }
         if let Some(i) = self.impute.as_ref().filter(|i| i.enabled) {
             if matches!(i.method, ImputeMethod::GroupMean | ImputeMethod::GroupMedian) && i.group.is_none() {
                 return bad("impute.method group_mean/group_median needs impute.group = \"<unit group column>\"".into());

@@ -275,6 +275,14 @@ pub struct NormaliseSpec {
     /// normalisation of a purse), so a score means the same in every year.
     #[serde(default = "yes")]
     pub across_years: bool,
+    /// With several years normalised together: take each indicator's scale
+    /// (minimum and maximum, or mean and standard deviation) from these
+    /// years only and apply it to every year, so a year's scores do not
+    /// move when a later year is added. Scores of other years may then fall
+    /// outside `range` (a value above the reference period's best scores
+    /// above 100). Empty: every year built.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reference_years: Vec<i32>,
     /// Read per-indicator parameters from framework columns, as COINr's
     /// `f_n_para = "use_iMeta"`: `minmax_lower`/`minmax_upper`,
     /// `scaled_lower`/`scaled_upper`/`scale_factor`, `zscore_mean`/`zscore_sd`,
