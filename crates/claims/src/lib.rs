@@ -53,6 +53,12 @@ use serde::Serialize;
 #[error("{0}")]
 pub struct ClaimError(pub String);
 
+impl From<digindex_sources::regions::RegionError> for ClaimError {
+    fn from(e: digindex_sources::regions::RegionError) -> ClaimError {
+        ClaimError(e.to_string())
+    }
+}
+
 /// One reading of a claim and what the data say.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reading {
@@ -587,7 +593,7 @@ pub fn regions_of<'r>(
     let said: Vec<String> = if claim.regions.is_empty() { defaults.to_vec() } else { claim.regions.clone() };
     let mut sets: Vec<&RegionSet> = Vec::new();
     for r in &said {
-        for s in regions.resolve(r).map_err(|e| ClaimError(e.to_string()))? {
+        for s in regions.resolve(r)? {
             if !sets.iter().any(|x| x.name == s.name) {
                 sets.push(s);
             }

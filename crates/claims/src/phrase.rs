@@ -323,7 +323,7 @@ fn regions(phrase: &str, lx: &Lexicon<'_>) -> Result<Vec<String>, ClaimError> {
             regex(r"(?i)\s+(?:countries|nations|states|economies|members|member\s+states|member\s+countries)$")?
                 .replace(p, "")
                 .to_string();
-        lx.regions.resolve(&trimmed).map(|_| trimmed.trim().to_string()).map_err(|e| ClaimError(e.to_string()))
+        lx.regions.resolve(&trimmed).map(|_| trimmed.trim().to_string()).map_err(ClaimError::from)
     };
     let mut out = Vec::new();
     let parts: Vec<String> = match one(p) {

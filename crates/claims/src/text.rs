@@ -74,6 +74,15 @@ fn reading_line(r: &Reading, indent: &str) -> String {
     )
 }
 
+/// A reading's line, then its parts' lines below it, indented under it.
+fn write_reading(w: &mut impl std::fmt::Write, r: &Reading, indent: &str) -> std::fmt::Result {
+    writeln!(w, "{}", reading_line(r, indent))?;
+    for p in &r.parts {
+        writeln!(w, "{}", reading_line(p, &format!("{indent}  ↳ ")))?;
+    }
+    Ok(())
+}
+
 /// Writes verdicts as text: a compact table per claim (what `digindex check` prints).
 pub fn write_text(w: &mut impl std::fmt::Write, verdicts: &[Verdict]) -> std::fmt::Result {
     for v in verdicts {
@@ -103,19 +112,13 @@ pub fn write_text(w: &mut impl std::fmt::Write, verdicts: &[Verdict]) -> std::fm
             "region", "measure", "year", "data", "rank", "status"
         )?;
         for r in &v.readings {
-            writeln!(w, "{}", reading_line(r, "  "))?;
-            for p in &r.parts {
-                writeln!(w, "{}", reading_line(p, "    ↳ "))?;
-            }
+            write_reading(w, r, "  ")?;
         }
         for (i, r) in v.latest.iter().enumerate() {
             if i == 0 || v.latest[i - 1].year != r.year {
                 writeln!(w, "  latest evidence ({}), not counted in the verdict:", r.year)?;
             }
-            writeln!(w, "{}", reading_line(r, "    "))?;
-            for p in &r.parts {
-                writeln!(w, "{}", reading_line(p, "      ↳ "))?;
-            }
+            write_reading(w, r, "    ")?;
         }
         if !v.sweeps.is_empty() {
             writeln!(w, "  {} by year:", v.subject)?;

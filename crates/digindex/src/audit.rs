@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use digindex_audit::{coherence, uncertainty};
-use digindex_pipeline::{Build, Inputs, Stage};
+use digindex_pipeline::{Build, Stage};
 
 use crate::Result;
 use crate::load::Loaded;
@@ -162,21 +162,19 @@ pub fn audit(
     })
 }
 
-/// The audit of every year of a build over several years (`builds`, from
-/// `years`): each variant of the uncertainty analysis is built once for
-/// all the years.
+/// The audit of every year of a build over several years: each variant of
+/// the uncertainty analysis is built once for all the years.
 pub fn audit_years(
     recipe: &Recipe,
-    years: &[(i32, Loaded)],
-    builds: &[(i32, Build)],
+    series: &crate::build::Series,
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<Vec<(i32, Audit)>> {
-    let inputs: Vec<(i32, Inputs)> = years.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
-    let variants = uncertainty::YearBuilds::new(&inputs);
-    builds
+    let variants = uncertainty::YearBuilds::new(&series.inputs);
+    series
+        .builds
         .iter()
-        .zip(years)
+        .zip(&series.loaded)
         .map(|((y, nominal), (_, loaded))| {
             Ok((*y, audit(recipe, loaded, nominal, Some((&variants, *y)), settings, progress)?))
         })
@@ -195,7 +193,7 @@ pub fn years_manifest(recipe: &Recipe, years: &[(i32, Loaded)], audits: &[(i32, 
     let files = years.first().map(|(_, l)| l.files.clone()).unwrap_or_default();
     let body = crate::manifest::AuditYearsBody {
         years: years.iter().map(|(y, _)| *y).collect(),
-        normalised_across_years: recipe.spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+        normalised_across_years: recipe.spec.normalises_across_years(),
         audits: years.iter().map(|(y, _)| format!("{y}/audit.json")).collect(),
         uncertainty_errors: audits
             .iter()
@@ -240,11 +238,9 @@ pub struct AuditedYears {
 
 /// Loads and builds every year of `years`, then audits each (see [`audit_years`]).
 pub fn run_years(recipe: &Recipe, years: &[i32], settings: &Settings, progress: &dyn Progress) -> Result<AuditedYears> {
-    let loaded = crate::load::load_years(recipe, years)?;
-    let inputs: Vec<(i32, Inputs)> = loaded.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
-    let builds = digindex_pipeline::pipeline::build_years(&recipe.spec, &inputs)?;
-    let audits = audit_years(recipe, &loaded, &builds, settings, progress)?;
-    let manifest = years_manifest(recipe, &loaded, &audits);
+    let series = crate::build::series(recipe, years)?;
+    let audits = audit_years(recipe, &series, settings, progress)?;
+    let manifest = years_manifest(recipe, &series.loaded, &audits);
     Ok(AuditedYears { audits, manifest })
 }
 

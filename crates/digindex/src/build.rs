@@ -91,22 +91,40 @@ pub fn build_one(recipe: Recipe, settings: &Settings, progress: &dyn Progress) -
     Ok(Built { recipe, loaded, build, provenance, manifest, audit, verdicts })
 }
 
-/// Builds every year of `years`, normalised together (see the module docs).
-pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress: &dyn Progress) -> Result<BuiltYears> {
-    let loaded = load::load_years(&recipe, years)?;
+/// Every year of a spec with `data.years`, loaded and built (normalised
+/// together unless `normalise.across_years = false`).
+#[derive(Debug)]
+pub struct Series {
+    pub loaded: Vec<(i32, Loaded)>,
+    /// The inputs the pipeline took, by year (what the uncertainty
+    /// analysis rebuilds its variants from).
+    pub inputs: Vec<(i32, digindex_pipeline::Inputs)>,
+    pub builds: Vec<(i32, Build)>,
+}
+
+/// Loads and builds every year of `years`.
+pub fn series(recipe: &Recipe, years: &[i32]) -> Result<Series> {
+    let loaded = load::load_years(recipe, years)?;
     let inputs: Vec<(i32, digindex_pipeline::Inputs)> = loaded.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
     let builds = digindex_pipeline::pipeline::build_years(&recipe.spec, &inputs)?;
+    Ok(Series { loaded, inputs, builds })
+}
+
+/// Builds every year of `years`, normalised together (see the module docs).
+pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress: &dyn Progress) -> Result<BuiltYears> {
+    let series = series(&recipe, years)?;
+    let (loaded, builds) = (&series.loaded, &series.builds);
     // every year's provenance, and what the manifest says of it
     let mut provenance = Vec::with_capacity(builds.len());
     let mut data = BTreeMap::new();
-    for ((y, b), (_, l)) in builds.iter().zip(&loaded) {
+    for ((y, b), (_, l)) in builds.iter().zip(loaded) {
         let rows = l.provenance(b, Some(*y));
         data.insert(y.to_string(), DataNotes::of(l, &rows, Vec::new()));
         provenance.push((*y, rows));
     }
     let body = YearsBody {
         years: years.to_vec(),
-        normalised_across_years: recipe.spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years),
+        normalised_across_years: recipe.spec.normalises_across_years(),
         data_picks: loaded.iter().map(|(y, l)| (y.to_string(), l.picks.clone().unwrap_or_default())).collect(),
         logs: builds
             .iter()
@@ -118,10 +136,11 @@ pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress:
     let manifest = Manifest::new(&recipe, &files, Body::Years(Box::new(body)));
     // the audit of every year, each variant built over all the years
     let audits = match (&recipe.spec.uncertainty, settings.audit) {
-        (Some(_), true) => audit::audit_years(&recipe, &loaded, &builds, &settings.audit_settings, progress)?,
+        (Some(_), true) => audit::audit_years(&recipe, &series, &settings.audit_settings, progress)?,
         _ => Vec::new(),
     };
     let verdicts = crate::check::spec_verdicts(&recipe)?;
+    let Series { loaded, builds, .. } = series;
     Ok(BuiltYears { recipe, years: loaded, builds, provenance, manifest, audits, verdicts })
 }
 

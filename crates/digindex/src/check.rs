@@ -26,6 +26,14 @@ pub enum Indices {
     Only(Vec<(String, PathBuf)>),
 }
 
+impl Indices {
+    /// Any spec, or a framework under the `frameworks/` folder beside the
+    /// data folder `data` (the repository's layout).
+    pub fn beside(data: &Path) -> Indices {
+        Indices::Any(data.parent().map(|p| p.join("frameworks")).unwrap_or_else(|| PathBuf::from("frameworks")))
+    }
+}
+
 /// What checking claims on data needs, loaded once: the metric
 /// vocabulary, the countries, the regions, the catalogue and its series,
 /// and the indices built for index claims.
@@ -390,8 +398,7 @@ pub fn spec_verdicts(recipe: &Recipe) -> Result<Vec<Verdict>> {
     let mut out = Vec::new();
     for f in &spec.claims {
         let path = digindex_input::resolve(&spec_dir, f);
-        let frameworks = data.parent().map(|p| p.join("frameworks")).unwrap_or_else(|| PathBuf::from("frameworks"));
-        let mut checker = Checker::load(&data, &path.with_file_name("metrics.toml"), false, Indices::Any(frameworks))?;
+        let mut checker = Checker::load(&data, &path.with_file_name("metrics.toml"), false, Indices::beside(&data))?;
         let claims = checker.read_claims(&[path.display().to_string()])?;
         out.extend(checker.check_all(&claims)?);
     }

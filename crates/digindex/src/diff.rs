@@ -57,15 +57,13 @@ pub fn builds(recipe: &Recipe) -> Result<(Framework, Vec<YearBuild>)> {
             (loaded.inputs.framework, vec![(None, b)])
         }
         Some(years) => {
-            let per_year = crate::load::load_years(recipe, years)?;
-            let inputs: Vec<(i32, digindex_pipeline::Inputs)> =
-                per_year.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
-            let fw = inputs
+            let series = crate::build::series(recipe, years)?;
+            let fw = series
+                .inputs
                 .first()
                 .map(|(_, i)| i.framework.clone())
                 .ok_or_else(|| Error::invalid("data.years is empty"))?;
-            let b = digindex_pipeline::pipeline::build_years(spec, &inputs)?;
-            (fw, b.into_iter().map(|(y, b)| (Some(y), b)).collect())
+            (fw, series.builds.into_iter().map(|(y, b)| (Some(y), b)).collect())
         }
     })
 }

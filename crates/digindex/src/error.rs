@@ -30,7 +30,7 @@ pub enum Error {
     Publish(#[from] digindex_publish::PublishError),
     /// The OpenAlex reader failed (a file, a line, a limit).
     #[error(transparent)]
-    OpenAlex(#[from] digindex_openalex::BiblioError),
+    OpenAlex(#[from] digindex_openalex::OpenAlexError),
     /// A region set or name (the shipped sets are inconsistent, or a name is unknown).
     #[error(transparent)]
     Region(#[from] digindex_sources::regions::RegionError),

@@ -275,11 +275,11 @@ fn aggregate(
     opts: &Options,
     tick: &(dyn Fn(digindex_openalex::Progress) + Sync),
     parquet: Option<&Path>,
-) -> Result<Totals, digindex_openalex::BiblioError> {
+) -> Result<Totals, digindex_openalex::OpenAlexError> {
     #[cfg(feature = "parquet")]
     if let Some(dir) = parquet {
         let make =
-            |i: usize, _: &Path| -> Result<Box<dyn digindex_openalex::FlatSink>, digindex_openalex::BiblioError> {
+            |i: usize, _: &Path| -> Result<Box<dyn digindex_openalex::FlatSink>, digindex_openalex::OpenAlexError> {
                 Ok(Box::new(digindex_openalex::parquet::ParquetSink::create(dir, i)?))
             };
         return digindex_openalex::run_with_flat(files, opts, tick, Some(&make));

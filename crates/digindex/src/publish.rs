@@ -45,9 +45,7 @@ fn reference(recipe: &Recipe) -> Result<Reference> {
         let years = vec![(crate::spec::stated_year(spec), loaded.inputs.clone())];
         return Ok(Reference { loaded, build, trend: Vec::new(), years, last_year: None });
     };
-    let per_year = load::load_years(recipe, years)?;
-    let inputs: Vec<(i32, Inputs)> = per_year.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
-    let mut builds = digindex_pipeline::pipeline::build_years(spec, &inputs)?;
+    let crate::build::Series { loaded: per_year, inputs, mut builds } = crate::build::series(recipe, years)?;
     let top = inputs[0].1.framework.top_code().unwrap_or_default().to_string();
     let mut trend = Vec::new();
     for (y, b) in &builds {
@@ -141,7 +139,7 @@ pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
         Some(q) => serde_json::to_value(q)?,
         None => serde_json::Value::Null,
     };
-    let model = digindex_publish::model(&Report {
+    let model = digindex_publish::Model::new(&Report {
         id: id.clone(),
         title: spec.index.name.clone(),
         framework: fw,

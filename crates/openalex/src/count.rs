@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::BiblioError;
+use crate::OpenAlexError;
 use crate::flat::{FlatRow, FlatSink};
 use crate::record::{Institution, Work, short_id};
 
@@ -193,7 +193,7 @@ pub(crate) fn add(
     year: i32,
     flat: Option<&mut Box<dyn FlatSink>>,
     key: &mut (String, i32),
-) -> Result<(), BiblioError> {
+) -> Result<(), OpenAlexError> {
     let (n_authors, codes) = match &w.authorships {
         Some(a) => (a.n, a.codes.as_slice()),
         None => (0, &[][..]),

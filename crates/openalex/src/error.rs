@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// A problem reading the input.
 #[derive(Debug, thiserror::Error)]
-pub enum BiblioError {
+pub enum OpenAlexError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
     #[error(
@@ -14,9 +14,9 @@ pub enum BiblioError {
     Line { path: String, line: u64, message: String },
 }
 
-impl BiblioError {
+impl OpenAlexError {
     /// A problem with the file (or folder) at `path`.
-    pub(crate) fn file(path: &Path, message: impl std::fmt::Display) -> BiblioError {
-        BiblioError::File { path: path.display().to_string(), message: message.to_string() }
+    pub(crate) fn file(path: &Path, message: impl std::fmt::Display) -> OpenAlexError {
+        OpenAlexError::File { path: path.display().to_string(), message: message.to_string() }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::BiblioError;
+use crate::OpenAlexError;
 
 /// One row of the flat table: a work's attribution to one country. Summing
 /// rows by (country, year) gives the whole (count) and fractional (sum of
@@ -27,9 +27,9 @@ pub struct FlatRow<'a> {
 
 /// Where flat rows go: one sink per input file, finished when the file ends.
 pub trait FlatSink: Send {
-    fn row(&mut self, r: &FlatRow<'_>) -> Result<(), BiblioError>;
-    fn finish(self: Box<Self>) -> Result<(), BiblioError>;
+    fn row(&mut self, r: &FlatRow<'_>) -> Result<(), OpenAlexError>;
+    fn finish(self: Box<Self>) -> Result<(), OpenAlexError>;
 }
 
 /// Makes the sink for input file number `index` (at `path`).
-pub type SinkFactory<'a> = dyn Fn(usize, &Path) -> Result<Box<dyn FlatSink>, BiblioError> + Sync + 'a;
+pub type SinkFactory<'a> = dyn Fn(usize, &Path) -> Result<Box<dyn FlatSink>, OpenAlexError> + Sync + 'a;

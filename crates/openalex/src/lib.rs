@@ -56,7 +56,7 @@ mod snapshot;
 mod text;
 
 pub use count::{CountryYear, InstitutionYear, Totals};
-pub use error::BiblioError;
+pub use error::OpenAlexError;
 pub use filter::{AiRule, CONFERENCE_PAPER, Filter, WORK_TYPES};
 pub use flat::{FlatRow, FlatSink, SinkFactory};
 pub use lines::{Limits, Progress};

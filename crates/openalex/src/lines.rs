@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::BiblioError;
+use crate::OpenAlexError;
 
 /// Bounds on one line, so that no input can take unbounded memory or
 /// stack: a line longer than `max_line_bytes`, or nested deeper than
@@ -65,8 +65,8 @@ impl<R: Read> Read for Counting<R> {
 
 /// The file's JSON bytes (decompressed when `.gz`), read in large pieces
 /// straight into the caller's buffer.
-fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn Read + Send>, BiblioError> {
-    let f = std::fs::File::open(path).map_err(|e| BiblioError::file(path, format!("cannot open: {e}")))?;
+fn open(path: &Path, read: Arc<AtomicU64>) -> Result<Box<dyn Read + Send>, OpenAlexError> {
+    let f = std::fs::File::open(path).map_err(|e| OpenAlexError::file(path, format!("cannot open: {e}")))?;
     Ok(decoded(path, Counting { inner: f, read }))
 }
 
@@ -80,13 +80,13 @@ pub(crate) fn decoded(path: &Path, r: impl Read + Send + 'static) -> Box<dyn Rea
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> BiblioError {
+fn io_error(path: &Path, e: std::io::Error) -> OpenAlexError {
     let message = if e.kind() == std::io::ErrorKind::UnexpectedEof {
         "the gzip stream ends early (a truncated or partly downloaded file?); download it again".to_string()
     } else {
         format!("read error: {e}")
     };
-    BiblioError::file(path, message)
+    OpenAlexError::file(path, message)
 }
 
 /// Streams one file line by line through `each(line_no, line)`, reporting
@@ -97,8 +97,8 @@ pub(crate) fn stream(
     path: &Path,
     max_line: usize,
     progress: &(dyn Fn(Progress) + Sync),
-    mut each: impl FnMut(u64, Result<&[u8], String>) -> Result<(), BiblioError>,
-) -> Result<u64, BiblioError> {
+    mut each: impl FnMut(u64, Result<&[u8], String>) -> Result<(), OpenAlexError>,
+) -> Result<u64, OpenAlexError> {
     let read = Arc::new(AtomicU64::new(0));
     let mut r = open(path, Arc::clone(&read))?;
     // lines are handed out in place from `buf[start..filled]`; a partial

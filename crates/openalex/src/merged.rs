@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::BiblioError;
+use crate::OpenAlexError;
 use crate::dedup::id_number;
 
 /// The ids of works merged into others.
@@ -24,12 +24,12 @@ pub struct Merged {
 impl Merged {
     /// Reads merged-id tables: `.csv` or `.csv.gz` files, or folders of
     /// them (searched below), each with a header naming an `id` column.
-    pub fn read(paths: &[PathBuf]) -> Result<Merged, BiblioError> {
+    pub fn read(paths: &[PathBuf]) -> Result<Merged, OpenAlexError> {
         let mut out = Merged::default();
         for p in paths {
             let files = if p.is_dir() { tables_below(p)? } else { vec![p.clone()] };
             if files.is_empty() {
-                return Err(BiblioError::file(
+                return Err(OpenAlexError::file(
                     p,
                     "no .csv or .csv.gz files here: expected the snapshot's merged_ids/works",
                 ));
@@ -41,15 +41,15 @@ impl Merged {
         Ok(out)
     }
 
-    fn read_table(&mut self, path: &Path) -> Result<(), BiblioError> {
-        let file = std::fs::File::open(path).map_err(|e| BiblioError::file(path, e))?;
+    fn read_table(&mut self, path: &Path) -> Result<(), OpenAlexError> {
+        let file = std::fs::File::open(path).map_err(|e| OpenAlexError::file(path, e))?;
         let mut rows = csv::ReaderBuilder::new().from_reader(crate::lines::decoded(path, file));
         let headers = rows.headers().map_err(|e| table_error(path, &e))?;
         if headers.is_empty() {
-            return Err(BiblioError::file(path, "empty: expected a header merge_date,id,merge_into_id and rows"));
+            return Err(OpenAlexError::file(path, "empty: expected a header merge_date,id,merge_into_id and rows"));
         }
         let Some(column) = headers.iter().position(|h| h.trim() == "id") else {
-            return Err(BiblioError::file(
+            return Err(OpenAlexError::file(
                 path,
                 format!("no `id` column (the header has {headers:?}); expected merge_date,id,merge_into_id"),
             ));
@@ -64,11 +64,11 @@ impl Merged {
             let line = record.position().map_or(0, csv::Position::line);
             let id = record.get(column).map(str::trim).unwrap_or_default();
             if id.is_empty() {
-                return Err(BiblioError::file(path, format!("line {line}: the `id` field is empty")));
+                return Err(OpenAlexError::file(path, format!("line {line}: the `id` field is empty")));
             }
             // authors, institutions… have tables of their own, beside works'
             let Some(n) = id_number(id) else {
-                return Err(BiblioError::file(
+                return Err(OpenAlexError::file(
                     path,
                     format!("line {line}: {id:?} is not a work id (W…): give the works table, merged_ids/works"),
                 ));
@@ -94,22 +94,22 @@ impl Merged {
 }
 
 /// A CSV error: the file cut short or unreadable, or not a table.
-fn table_error(path: &Path, e: &csv::Error) -> BiblioError {
+fn table_error(path: &Path, e: &csv::Error) -> OpenAlexError {
     if e.is_io_error() {
-        BiblioError::file(path, format!("cannot be read to the end ({e}); a cut-off download? fetch it again"))
+        OpenAlexError::file(path, format!("cannot be read to the end ({e}); a cut-off download? fetch it again"))
     } else {
-        BiblioError::file(path, format!("not a CSV table: {e}"))
+        OpenAlexError::file(path, format!("not a CSV table: {e}"))
     }
 }
 
 /// The `.csv` / `.csv.gz` files below a folder, in path order.
-fn tables_below(dir: &Path) -> Result<Vec<PathBuf>, BiblioError> {
+fn tables_below(dir: &Path) -> Result<Vec<PathBuf>, OpenAlexError> {
     let mut stack = vec![dir.to_path_buf()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| BiblioError::file(&d, e))?;
+        let entries = std::fs::read_dir(&d).map_err(|e| OpenAlexError::file(&d, e))?;
         for e in entries {
-            let p = e.map_err(|e| BiblioError::file(&d, e))?.path();
+            let p = e.map_err(|e| OpenAlexError::file(&d, e))?.path();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             if p.is_dir() {
                 stack.push(p);

@@ -19,7 +19,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
-use crate::{BiblioError, FlatRow, FlatSink};
+use crate::{FlatRow, FlatSink, OpenAlexError};
 
 const SCHEMA: &str = "message openalex_flat {
     REQUIRED BYTE_ARRAY work (UTF8);
@@ -67,13 +67,13 @@ impl Drop for RemoveUnlessKept {
     }
 }
 
-fn err(path: &Path, e: impl std::fmt::Display) -> BiblioError {
-    BiblioError::file(path, format!("writing Parquet: {e}"))
+fn err(path: &Path, e: impl std::fmt::Display) -> OpenAlexError {
+    OpenAlexError::file(path, format!("writing Parquet: {e}"))
 }
 
 impl ParquetSink {
     /// The sink for input file number `index`, in `dir` (created if needed).
-    pub fn create(dir: &Path, index: usize) -> Result<ParquetSink, BiblioError> {
+    pub fn create(dir: &Path, index: usize) -> Result<ParquetSink, OpenAlexError> {
         std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
         let path = dir.join(format!("part_{index:05}.parquet"));
         let tmp = dir.join(format!(".part_{index:05}.parquet.tmp"));
@@ -99,7 +99,7 @@ impl ParquetSink {
         })
     }
 
-    fn flush(&mut self) -> Result<(), BiblioError> {
+    fn flush(&mut self) -> Result<(), OpenAlexError> {
         if self.year.is_empty() {
             return Ok(());
         }
@@ -138,7 +138,7 @@ impl ParquetSink {
 }
 
 impl FlatSink for ParquetSink {
-    fn row(&mut self, r: &FlatRow<'_>) -> Result<(), BiblioError> {
+    fn row(&mut self, r: &FlatRow<'_>) -> Result<(), OpenAlexError> {
         self.work.push(ByteArray::from(r.work));
         self.year.push(r.year);
         self.country.push(ByteArray::from(r.country));
@@ -162,7 +162,7 @@ impl FlatSink for ParquetSink {
         if self.year.len() >= ROW_GROUP { self.flush() } else { Ok(()) }
     }
 
-    fn finish(mut self: Box<Self>) -> Result<(), BiblioError> {
+    fn finish(mut self: Box<Self>) -> Result<(), OpenAlexError> {
         self.flush()?;
         let ParquetSink { writer, tmp, path, mut cleanup, .. } = *self;
         writer.close().map_err(|e| err(&path, e))?;

@@ -12,7 +12,7 @@ use crate::count::{add, add_institutions};
 use crate::filter::{Filter, Reads};
 use crate::lines::{Limits, Progress, stream};
 use crate::record::Work;
-use crate::{BiblioError, SinkFactory, Totals, dedup, merged, scan};
+use crate::{OpenAlexError, SinkFactory, Totals, dedup, merged, scan};
 
 /// How much of each line is validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,7 +63,7 @@ fn winners(
     files: &[PathBuf],
     opts: &Options,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<dedup::Winners, BiblioError> {
+) -> Result<dedup::Winners, OpenAlexError> {
     let reads = opts.filter.reads();
     let copies: Vec<dedup::Copies> = files
         .par_iter()
@@ -73,7 +73,7 @@ fn winners(
             stream(p, opts.limits.max_line_bytes, progress, |line, s| {
                 let judged = s.and_then(|s| judge(s, opts, reads));
                 if let (Err(e), true) = (&judged, opts.strict) {
-                    return Err(BiblioError::Line { path: p.display().to_string(), line, message: e.clone() });
+                    return Err(OpenAlexError::Line { path: p.display().to_string(), line, message: e.clone() });
                 }
                 if let Ok(Judged { work, .. }) = judged {
                     // (merged-away works are left out anyway)
@@ -85,7 +85,7 @@ fn winners(
             })?;
             Ok(copies)
         })
-        .collect::<Result<_, BiblioError>>()?;
+        .collect::<Result<_, OpenAlexError>>()?;
     Ok(dedup::Winners::of(copies))
 }
 
@@ -128,17 +128,17 @@ fn judge<'a>(s: &'a [u8], opts: &Options, reads: Reads) -> Result<Judged<'a>, St
 }
 
 /// [`dedup::position`], or an error naming the file when it does not fit.
-fn position(path: &Path, index: usize, line: u64) -> Result<u64, BiblioError> {
-    dedup::position(index, line).ok_or_else(|| BiblioError::file(path, format!(
+fn position(path: &Path, index: usize, line: u64) -> Result<u64, OpenAlexError> {
+    dedup::position(index, line).ok_or_else(|| OpenAlexError::file(path, format!(
             "line {line}: too many files or lines to tell copies of a work apart (--dedup takes up to 2^24 files of \
              up to 2^40 lines each)"
         )))
 }
 
 /// Counts a malformed line and keeps its message (or, with `strict`, stops).
-fn malformed(t: &mut Totals, strict: bool, path: &str, line: u64, e: String) -> Result<(), BiblioError> {
+fn malformed(t: &mut Totals, strict: bool, path: &str, line: u64, e: String) -> Result<(), OpenAlexError> {
     if strict {
-        return Err(BiblioError::Line { path: path.to_string(), line, message: e });
+        return Err(OpenAlexError::Line { path: path.to_string(), line, message: e });
     }
     t.malformed += 1;
     if t.malformed_examples.len() < 20 {
@@ -150,7 +150,7 @@ fn malformed(t: &mut Totals, strict: bool, path: &str, line: u64, e: String) -> 
 /// Processes files (in parallel, one partial per file) and merges.
 /// `progress` receives increments of input bytes and lines as they are read
 /// (with `dedup`, every file is read twice).
-pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Sync)) -> Result<Totals, BiblioError> {
+pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(Progress) + Sync)) -> Result<Totals, OpenAlexError> {
     run_with_flat(files, opts, progress, None)
 }
 
@@ -161,7 +161,7 @@ pub fn run_with_flat(
     opts: &Options,
     progress: &(dyn Fn(Progress) + Sync),
     flat: Option<&SinkFactory<'_>>,
-) -> Result<Totals, BiblioError> {
+) -> Result<Totals, OpenAlexError> {
     let winners = if opts.dedup { Some(winners(files, opts, progress)?) } else { None };
     let reads = opts.filter.reads();
     let partials: Vec<Totals> = files
@@ -210,7 +210,7 @@ pub fn run_with_flat(
             }
             Ok(t)
         })
-        .collect::<Result<_, BiblioError>>()?;
+        .collect::<Result<_, OpenAlexError>>()?;
     let mut total = Totals::default();
     for p in partials {
         total.merge(p);
@@ -221,18 +221,18 @@ pub fn run_with_flat(
 /// Decompresses and splits the files into lines without parsing them (in
 /// parallel, like [`run`]): the baseline a run is measured against.
 /// Returns the bytes of JSON.
-pub fn decompress_only(files: &[PathBuf]) -> Result<u64, BiblioError> {
+pub fn decompress_only(files: &[PathBuf]) -> Result<u64, OpenAlexError> {
     let sizes: Vec<u64> =
         files.par_iter().map(|p| stream(p, Limits::LINE_BYTES, &|_| {}, |_, _| Ok(()))).collect::<Result<_, _>>()?;
     Ok(sizes.iter().sum())
 }
 
 /// Reads a whole byte stream (for tests and small inputs).
-pub fn run_bytes(name: &str, data: &[u8], opts: &Options) -> Result<Totals, BiblioError> {
+pub fn run_bytes(name: &str, data: &[u8], opts: &Options) -> Result<Totals, OpenAlexError> {
     let dir = std::env::temp_dir().join(format!("digindex-openalex-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| BiblioError::file(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| OpenAlexError::file(&dir, e))?;
     let p = dir.join(name);
-    std::fs::write(&p, data).map_err(|e| BiblioError::file(&p, e))?;
+    std::fs::write(&p, data).map_err(|e| OpenAlexError::file(&p, e))?;
     let r = run(&[p], opts, &|_| {});
     let _ = std::fs::remove_dir_all(&dir);
     r

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::BiblioError;
+use crate::OpenAlexError;
 
 /// Snapshot folders beside `works` (whose files must not be read as works).
 const OTHER_ENTITIES: &[&str] =
@@ -15,16 +15,16 @@ const OTHER_ENTITIES: &[&str] =
 /// directory, in the manifest's order; each file's size checked against
 /// the entry's `meta.content_length` where given) or else every `.gz` /
 /// `.jsonl` file beneath it, in path order.
-pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
+pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, OpenAlexError> {
     let mut out = Vec::new();
     for i in inputs {
         if i.is_dir() {
             let manifest = i.join("manifest");
             if manifest.is_file() {
-                let text = std::fs::read_to_string(&manifest).map_err(|e| BiblioError::file(&manifest, e))?;
+                let text = std::fs::read_to_string(&manifest).map_err(|e| OpenAlexError::file(&manifest, e))?;
                 let v: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| BiblioError::file(&manifest, format!("not a snapshot manifest: {e}")))?;
-                let bad = |message: String| BiblioError::file(&manifest, message);
+                    .map_err(|e| OpenAlexError::file(&manifest, format!("not a snapshot manifest: {e}")))?;
+                let bad = |message: String| OpenAlexError::file(&manifest, message);
                 let entries = v["entries"].as_array().filter(|e| !e.is_empty());
                 let Some(entries) = entries else {
                     return Err(bad("no `entries`: not a snapshot manifest, or an empty one".into()));
@@ -43,14 +43,14 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                     let p = i.join(&rel);
                     let size = std::fs::metadata(&p).ok().filter(|m| m.is_file()).map(|m| m.len());
                     let Some(size) = size else {
-                        return Err(BiblioError::file(
+                        return Err(OpenAlexError::file(
                             &p,
                             "listed in the manifest but missing: the snapshot copy is incomplete",
                         ));
                     };
                     // a partial download is found before hours of reading
                     if let Some(want) = e["meta"]["content_length"].as_u64().filter(|w| *w != size) {
-                        return Err(BiblioError::file(
+                        return Err(OpenAlexError::file(
                             &p,
                             format!(
                                 "{size} bytes, but the manifest says {want}: the download is incomplete or from \
@@ -66,7 +66,7 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                 // folders reached through symbolic links are walked once (a link back up is a loop)
                 let mut seen_dirs: std::collections::HashSet<PathBuf> = std::fs::canonicalize(i).into_iter().collect();
                 while let Some(d) = stack.pop() {
-                    let rd = std::fs::read_dir(&d).map_err(|e| BiblioError::file(&d, e))?;
+                    let rd = std::fs::read_dir(&d).map_err(|e| OpenAlexError::file(&d, e))?;
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
@@ -77,7 +77,7 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
                             if p.file_name().is_some_and(|n| n == "works")
                                 && OTHER_ENTITIES.iter().any(|o| d.join(o).is_dir())
                             {
-                                return Err(BiblioError::file(
+                                return Err(OpenAlexError::file(
                                     i,
                                     format!(
                                         "holds other OpenAlex entities besides works: give the works folder, {}",
@@ -98,9 +98,9 @@ pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, BiblioError> {
         } else if i.is_file() {
             out.push(i.clone());
         } else if i.exists() {
-            return Err(BiblioError::file(i, "not a regular file (a device or pipe): give .gz or .jsonl files"));
+            return Err(OpenAlexError::file(i, "not a regular file (a device or pipe): give .gz or .jsonl files"));
         } else {
-            return Err(BiblioError::file(i, "no such file or directory"));
+            return Err(OpenAlexError::file(i, "no such file or directory"));
         }
     }
     // a file named twice, or reached twice through links, is read once

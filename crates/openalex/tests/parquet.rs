@@ -25,7 +25,7 @@ fn flat_rows_add_up_to_the_aggregates() {
     ];
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("flat");
-    let make = |i: usize, _: &Path| -> Result<Box<dyn FlatSink>, digindex_openalex::BiblioError> {
+    let make = |i: usize, _: &Path| -> Result<Box<dyn FlatSink>, digindex_openalex::OpenAlexError> {
         Ok(Box::new(ParquetSink::create(&out, i)?))
     };
     let t = run_with_flat(&files, &Options::default(), &|_| {}, Some(&make)).expect("runs");
@@ -77,7 +77,7 @@ fn a_failed_run_leaves_no_temporary_files() {
     std::fs::write(&bad, &gz[..gz.len() / 2]).expect("write");
     let files = vec![data("works_openalexR_fixture.jsonl"), bad];
     let out = dir.path().join("flat");
-    let make = |i: usize, _: &Path| -> Result<Box<dyn FlatSink>, digindex_openalex::BiblioError> {
+    let make = |i: usize, _: &Path| -> Result<Box<dyn FlatSink>, digindex_openalex::OpenAlexError> {
         Ok(Box::new(ParquetSink::create(&out, i)?))
     };
     let e = run_with_flat(&files, &Options::default(), &|_| {}, Some(&make)).unwrap_err();

@@ -74,19 +74,40 @@ impl BuildError {
     }
 }
 
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BuildError {
+    /// The error without its year and unit, so that the same failure groups
+    /// across units and years (`aggregate: indicator Ship: …`).
+    pub fn cause(&self) -> String {
+        struct Cause<'a>(&'a BuildError);
+        impl fmt::Display for Cause<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, false)
+            }
+        }
+        Cause(self).to_string()
+    }
+
+    /// The text: step, then (`whole`) the year, then the subject, then the message.
+    fn write(&self, f: &mut fmt::Formatter<'_>, whole: bool) -> fmt::Result {
         write!(f, "{}: ", self.step)?;
-        if let Some(year) = self.year {
+        if let Some(year) = self.year.filter(|_| whole) {
             write!(f, "{year}: ")?;
         }
         match &self.subject {
             Subject::Step | Subject::Code(_) => {}
             Subject::Indicator(code) => write!(f, "indicator {code}: ")?,
-            Subject::Unit { unit, .. } => write!(f, "unit {unit}: ")?,
-            Subject::Value { code, unit } => write!(f, "indicator {code}, unit {unit}: ")?,
+            Subject::Unit { unit, .. } if whole => write!(f, "unit {unit}: ")?,
+            Subject::Unit { .. } => {}
+            Subject::Value { code, unit } if whole => write!(f, "indicator {code}, unit {unit}: ")?,
+            Subject::Value { code, .. } => write!(f, "indicator {code}: ")?,
         }
         f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, true)
     }
 }
 

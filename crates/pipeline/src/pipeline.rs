@@ -360,7 +360,7 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
 /// the same in every year, as COINr's global normalisation of a purse;
 /// aggregation and ranks are per year.
 pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Build)>, BuildError> {
-    let across = spec.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years);
+    let across = spec.normalises_across_years();
     if !across || years.len() < 2 {
         return years
             .iter()
@@ -374,6 +374,13 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
         return Err(BuildError::new(
             "normalise",
             "dist2ref cannot normalise several years together (which year's reference?); set normalise.across_years = false",
+        ));
+    }
+    if let Some(r) = norm.reference_years.iter().find(|r| !years.iter().any(|(y, _)| y == *r)) {
+        let built: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
+        return Err(BuildError::new(
+            "normalise",
+            format!("normalise.reference_years names {r}, which is not built (data.years: {})", built.join(", ")),
         ));
     }
     // each year up to the treated data
@@ -394,9 +401,12 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
     let codes = first.codes.clone();
     let mut units = Vec::new();
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); codes.len()];
+    // the rows of the reference period, if one is declared
+    let mut mask = Vec::new();
     for (y, b) in &builds {
         let t = b.stage(Stage::Treated);
         units.extend(t.units.iter().map(|u| format!("{u}@{y}")));
+        mask.extend(std::iter::repeat_n(norm.reference_years.contains(y), t.units.len()));
         for (j, c) in cols.iter_mut().enumerate() {
             c.extend_from_slice(t.values.col(j));
         }
@@ -409,28 +419,7 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
     );
     let fw = &years[0].1.framework;
     // a declared reference period gives the scale; every year is put on it
-    let fit: Option<Vec<bool>> = if norm.reference_years.is_empty() {
-        None
-    } else {
-        for r in &norm.reference_years {
-            if !years.iter().any(|(y, _)| y == r) {
-                let built: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
-                return Err(BuildError::new(
-                    "normalise",
-                    format!(
-                        "normalise.reference_years names {r}, which is not built (data.years: {})",
-                        built.join(", ")
-                    ),
-                ));
-            }
-        }
-        let mut mask = Vec::with_capacity(stacked.units.len());
-        for (y, b) in &builds {
-            let n = b.stage(Stage::Treated).units.len();
-            mask.extend(std::iter::repeat_n(norm.reference_years.contains(y), n));
-        }
-        Some(mask)
-    };
+    let fit = (!norm.reference_years.is_empty()).then_some(mask);
     let (normalised_all, nlog) = crate::normalise::normalise_fitted(&stacked, fit.as_deref(), fw, &norm)?;
     let mut out = Vec::with_capacity(builds.len());
     let mut row = 0;

@@ -3,7 +3,7 @@
 //! Turns a built (and audited) index into what gets published, without
 //! touching files or the network (the CLI writes, the server serves):
 //!
-//! - [`model()`] ([`Model::new`]): the typed [`Model`] of everything the
+//! - [`Model::new`]: the typed [`Model`] of everything the
 //!   pages show — units and their region sets, every score and rank, raw
 //!   values, the framework tree with weights, each indicator's source and
 //!   year rule, rank intervals, coherence and sensitivity results, claim
@@ -33,7 +33,7 @@ mod reweight;
 pub use downloads::{scores_csv, workbook};
 pub use model::{Coherence, Estimated, Interval, Method, Model, NodeInfo, Region, TrendPoint, UnitInfo, Values};
 pub use page::{Mode, html_escape, page};
-pub use report::{IndicatorInfo, Report, model};
+pub use report::{IndicatorInfo, Report};
 pub use reweight::{Mover, Reweighted, reweight};
 
 /// A problem publishing.

@@ -56,31 +56,28 @@ pub struct Report<'a> {
     pub quality: Value,
 }
 
-/// Scores and ranks per code of the aggregated stage: code → (scores, ranks),
-/// units in `agg.units` order.
-pub(crate) fn scores_by_code(build: &Build) -> BTreeMap<String, (Vec<f64>, Vec<Option<u32>>)> {
-    let agg = build.stage(Stage::Aggregated);
-    agg.codes
-        .iter()
-        .enumerate()
-        .map(|(j, code)| {
-            let col = agg.values.col(j);
-            (code.clone(), (col.to_vec(), digindex_pipeline::rank::rank_scores(col)))
-        })
-        .collect()
-}
+/// Scores per code of the aggregated stage (`None` where not finite) and
+/// their ranks, units in `agg.units` order.
+pub(crate) type ScoresAndRanks = (BTreeMap<String, Vec<Option<f64>>>, BTreeMap<String, Vec<Option<u32>>>);
 
-/// The report model (see the crate docs).
-pub fn model(r: &Report<'_>) -> Model {
-    Model::new(r)
+/// [`ScoresAndRanks`] of a build.
+pub(crate) fn scores_and_ranks(build: &Build) -> ScoresAndRanks {
+    let agg = build.stage(Stage::Aggregated);
+    let (mut scores, mut ranks) = (BTreeMap::new(), BTreeMap::new());
+    for (j, code) in agg.codes.iter().enumerate() {
+        let col = agg.values.col(j);
+        scores.insert(code.clone(), col.iter().map(|x| finite(*x)).collect());
+        ranks.insert(code.clone(), digindex_pipeline::rank::rank_scores(col));
+    }
+    (scores, ranks)
 }
 
 impl Model {
-    /// The model of a report.
+    /// The model of a report (see the crate docs).
     pub fn new(r: &Report<'_>) -> Model {
         let fw = r.framework;
         let agg = r.build.stage(Stage::Aggregated);
-        let by_code = scores_by_code(r.build);
+        let (scores, ranks) = scores_and_ranks(r.build);
         let names: BTreeMap<&str, &UnitInfo> = r.units.iter().map(|u| (u.code.as_str(), u)).collect();
         let units = agg
             .units
@@ -120,10 +117,10 @@ impl Model {
             },
             nodes: nodes(r),
             quality: r.quality.clone(),
-            ranks: by_code.iter().map(|(c, (_, r))| (c.clone(), r.clone())).collect(),
+            ranks,
             raw: raw_values(r.build),
             regions: r.regions.clone(),
-            scores: by_code.iter().map(|(c, (s, _))| (c.clone(), s.iter().map(|x| finite(*x)).collect())).collect(),
+            scores,
             sensitivity: r.sensitivity.clone(),
             target: fw.top_code().map(str::to_string),
             title: r.title.clone(),

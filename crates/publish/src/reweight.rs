@@ -6,7 +6,7 @@ use digindex_pipeline::{Build, Spec, Stage};
 use serde::Serialize;
 
 use crate::PublishError;
-use crate::report::scores_by_code;
+use crate::report::scores_and_ranks;
 
 /// Scores under other weights.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,13 +83,13 @@ pub fn reweight(
         })
     }
     .map_err(|e| PublishError::Build(e.to_string()))?;
-    let by_code = scores_by_code(&build);
+    let (scores, ranks) = scores_and_ranks(&build);
     let target = fw.top_code().unwrap_or_default();
     // only the index's nominal ranks are needed to say who moved
     let before = nominal.stage(Stage::Aggregated).column(target).map(digindex_pipeline::rank::rank_scores);
     let units = &build.stage(Stage::Aggregated).units;
-    let mut movers: Vec<Mover> = match (before, by_code.get(target)) {
-        (Some(b), Some((_, a))) => units
+    let mut movers: Vec<Mover> = match (before, ranks.get(target)) {
+        (Some(b), Some(a)) => units
             .iter()
             .zip(b.iter().zip(a))
             .filter(|(_, (b, a))| b != a)
@@ -104,11 +104,8 @@ pub fn reweight(
     movers.sort_by(|x, y| shift(y).cmp(&shift(x)).then(x.unit.cmp(&y.unit)));
     Ok(Reweighted {
         weights: build.log.weights.iter().map(|w| (w.code.clone(), w.weight)).collect(),
-        scores: by_code
-            .iter()
-            .map(|(c, (s, _))| (c.clone(), s.iter().map(|x| x.is_finite().then_some(*x)).collect()))
-            .collect(),
-        ranks: by_code.into_iter().map(|(c, (_, r))| (c, r)).collect(),
+        scores,
+        ranks,
         movers,
     })
 }

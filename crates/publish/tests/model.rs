@@ -21,7 +21,7 @@ fn asem() -> (digindex_pipeline::Spec, digindex_pipeline::Inputs, digindex_pipel
 
 fn model_of(inputs: &digindex_pipeline::Inputs, build: &digindex_pipeline::Build) -> Model {
     let manifest = json!({"spec": {"aggregate": {"method": "arithmetic"}}});
-    digindex_publish::model(&Report {
+    digindex_publish::Model::new(&Report {
         id: "asem".into(),
         title: "ASEM <connectivity> & sustainability {{model}} /*{{app}}*/".into(),
         framework: &inputs.framework,

@@ -126,7 +126,7 @@ fn pinned(name: &str, text: &str) {
 #[test]
 fn the_model_json_is_pinned() {
     let s = small();
-    let model = digindex_publish::model(&report(&s));
+    let model = digindex_publish::Model::new(&report(&s));
     pinned("model.json", &(model.to_json() + "\n"));
     pinned("model.pretty.json", &(serde_json::to_string_pretty(&model).expect("JSON") + "\n"));
     // as a JSON value too (its maps sort their keys, as the model's fields are)
@@ -146,14 +146,14 @@ fn the_model_reads_back_as_written() {
 #[test]
 fn the_scores_csv_is_pinned() {
     let s = small();
-    let model = digindex_publish::model(&report(&s));
+    let model = digindex_publish::Model::new(&report(&s));
     pinned("scores.csv", &digindex_publish::scores_csv(&model));
 }
 
 #[test]
 fn the_page_inlines_the_pinned_model() {
     let s = small();
-    let model = digindex_publish::model(&report(&s));
+    let model = digindex_publish::Model::new(&report(&s));
     let page = digindex_publish::page(&model, &Mode::Served { api: "/api/indices/small".into() });
     let tag = r#"<script type="application/json" id="model">"#;
     let start = page.find(tag).expect("model tag") + tag.len();

@@ -128,21 +128,23 @@ async fn scores(
         }
     };
     let keep = |u: &str| members.is_none_or(|ms| ms.iter().any(|x| x == u));
-    let intervals: BTreeMap<&str, &Interval> = m.intervals.iter().flatten().map(|x| (x.unit.as_str(), x)).collect();
     let rows: Vec<Value> = match q.year {
-        None => m
-            .units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| keep(&u.code))
-            .map(|(k, u)| {
-                let iv = intervals.get(u.code.as_str());
-                json!({
-                    "unit": u.code, "name": u.name, "score": m.score(code, k), "rank": m.rank(code, k),
-                    "rank_q05": iv.and_then(|x| x.q05), "rank_q95": iv.and_then(|x| x.q95),
+        None => {
+            let intervals: BTreeMap<&str, &Interval> =
+                m.intervals.iter().flatten().map(|x| (x.unit.as_str(), x)).collect();
+            m.units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| keep(&u.code))
+                .map(|(k, u)| {
+                    let iv = intervals.get(u.code.as_str());
+                    json!({
+                        "unit": u.code, "name": u.name, "score": m.score(code, k), "rank": m.rank(code, k),
+                        "rank_q05": iv.and_then(|x| x.q05), "rank_q95": iv.and_then(|x| x.q95),
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }
         Some(y) => {
             if code != target {
                 return Err(ApiError(StatusCode::BAD_REQUEST, "scores by year are kept for the index only".into()));

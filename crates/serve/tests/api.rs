@@ -48,7 +48,7 @@ fn app_checking(sets: &[&str], checker: digindex_serve::ClaimChecker) -> (Router
         .map(|(c, n)| UnitInfo { code: c.clone(), name: n.clone().unwrap_or_default(), numeric: None })
         .collect();
     let asia: Vec<String> = ["CHN", "JPN", "KOR", "IND"].iter().map(|s| s.to_string()).collect();
-    let model = digindex_publish::model(&Report {
+    let model = digindex_publish::Model::new(&Report {
         id: "asem".into(),
         title: "ASEM".into(),
         framework: &inputs.framework,

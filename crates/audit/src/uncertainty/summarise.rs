@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use digindex_pipeline::BuildError;
 use digindex_pipeline::spec::{Analysis, UncertaintySpec};
-use digindex_pipeline::{BuildError, Subject};
 use serde::Serialize;
 
 use super::plan::InputSummary;
@@ -28,12 +28,7 @@ pub struct Sensitivity {
 /// without the year or the unit it happened in (`aggregate: Ship of
 /// Physical is 0, but …`).
 pub(super) fn cause(e: &BuildError) -> String {
-    match &e.subject {
-        Subject::Indicator(code) | Subject::Value { code, .. } => {
-            format!("{}: indicator {code}: {}", e.step, e.message)
-        }
-        Subject::Step | Subject::Code(_) | Subject::Unit { .. } => format!("{}: {}", e.step, e.message),
-    }
+    e.cause()
 }
 
 /// Failed replications by cause; an error when every one failed.
@@ -111,6 +106,7 @@ pub(super) fn sensitivity(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use digindex_pipeline::Subject;
 
     #[test]
     fn causes_group_across_units_and_years() {

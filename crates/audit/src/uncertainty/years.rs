@@ -30,7 +30,7 @@ impl<'a> YearBuilds<'a> {
     /// so one year's failure does not fail another's.
     pub(super) fn of_year(&self, s: &Spec, year: i32) -> Result<Build, BuildError> {
         let missing = || BuildError::new("build", format!("{year} is not one of the years built"));
-        let across = s.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years);
+        let across = s.normalises_across_years();
         if !across || self.years.len() < 2 {
             let (_, inputs) = self.years.iter().find(|(y, _)| *y == year).ok_or_else(missing)?;
             return build(s, inputs);

@@ -38,8 +38,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let frameworks = args.data.parent().map(|p| p.join("frameworks")).unwrap_or_else(|| PathBuf::from("frameworks"));
-    let mut checker = Checker::load(&args.data, &args.vocabulary, false, Indices::Any(frameworks))?;
+    let mut checker = Checker::load(&args.data, &args.vocabulary, false, Indices::beside(&args.data))?;
     if args.list {
         super::print(|l| digindex::summary::claim_names(&checker, l));
         return Ok(());

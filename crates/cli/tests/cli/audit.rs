@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{digindex, root};
+use crate::util::{digindex, ok, root, run};
 
 #[test]
 fn audit_command_writes_every_file() {
@@ -233,18 +233,7 @@ fn several_years_are_audited_as_built() {
     assert!(bare.join("2020/scores.csv").is_file() && !bare.join("2020/audit").exists());
     // diff compares year by year; "before" is the build
     let changes = dir.path().join("diff.csv");
-    let o = digindex(&[
-        "diff",
-        spec.to_str().expect("utf8"),
-        "--set",
-        "aggregate.method=\"geometric\"",
-        "--set",
-        "normalise.range=[1,100]",
-        "-o",
-        changes.to_str().expect("utf8"),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stdout = ok(&run("diff", &spec, &changes, &["aggregate.method=\"geometric\"", "normalise.range=[1,100]"], &[]));
     for year in ["2018", "2020", "2022"] {
         assert!(stdout.contains(&format!("{year} Connectivity: ")), "{stdout}");
         let before: std::collections::BTreeMap<String, String> = fs::read_to_string(&changes)
@@ -276,33 +265,8 @@ fn several_years_are_audited_as_built() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("compare like with like"));
     // scaled year by year, a year's audit is the audit of that year alone
     let (apart, alone) = (dir.path().join("apart"), dir.path().join("alone"));
-    let spec = spec.to_str().expect("utf8");
-    let o = digindex(&[
-        "audit",
-        spec,
-        "--set",
-        "normalise.across_years=false",
-        "--set",
-        "data.years=[2020,2022]",
-        "-o",
-        apart.to_str().expect("utf8"),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = digindex(&[
-        "audit",
-        spec,
-        "--set",
-        "normalise.across_years=false",
-        "--set",
-        "data.years=[]",
-        "--set",
-        "data.time=2020",
-        "-o",
-        alone.to_str().expect("utf8"),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&run("audit", &spec, &apart, &["normalise.across_years=false", "data.years=[2020,2022]"], &["-q"]));
+    ok(&run("audit", &spec, &alone, &["normalise.across_years=false", "data.years=[]", "data.time=2020"], &["-q"]));
     for file in ["rank_intervals.csv", "replications.csv", "correlations.csv", "cronbach.csv", "indicator_stats.csv"] {
         let a = fs::read_to_string(apart.join("2020").join(file)).expect("file");
         assert_eq!(a, fs::read_to_string(alone.join(file)).expect("file"), "{file}");
@@ -313,18 +277,7 @@ fn several_years_are_audited_as_built() {
     // normalised together (the default), the variants build every year: the
     // intervals differ from those of 2022 built alone
     let alone_2022 = dir.path().join("alone-2022");
-    let o = digindex(&[
-        "audit",
-        spec,
-        "--set",
-        "data.years=[]",
-        "--set",
-        "data.time=2022",
-        "-o",
-        alone_2022.to_str().expect("utf8"),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&run("audit", &spec, &alone_2022, &["data.years=[]", "data.time=2022"], &["-q"]));
     assert_ne!(
         fs::read_to_string(audited.join("2022/rank_intervals.csv")).expect("file"),
         fs::read_to_string(alone_2022.join("rank_intervals.csv")).expect("file")

@@ -6,17 +6,11 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use crate::util::{digindex, root, stderr};
+use crate::util::{digindex, root, run, stderr};
 
 /// `digindex build SPEC --out OUT [--set S]... [extra]...`
 fn build(spec: &Path, out: &Path, sets: &[&str], extra: &[&str]) -> Output {
-    let mut args = vec!["build", spec.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")];
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    args.extend_from_slice(extra);
-    digindex(&args)
+    run("build", spec, out, sets, extra)
 }
 
 /// A copy of an example in a temporary directory, to break at will.

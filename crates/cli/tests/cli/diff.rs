@@ -3,25 +3,14 @@
 
 use std::fs;
 
-use crate::util::{digindex, root};
+use crate::util::{digindex, ok, root, run};
 
 #[test]
 fn diff_reports_movers_and_writes_changes() {
     let dir = tempfile::tempdir().expect("tmp");
     let spec = root().join("examples/asem/asem.toml");
     let out = dir.path().join("diff.csv");
-    let o = digindex(&[
-        "diff",
-        spec.to_str().expect("utf8"),
-        "--set",
-        "aggregate.method=\"geometric\"",
-        "--set",
-        "normalise.range=[1,100]",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stdout = ok(&run("diff", &spec, &out, &["aggregate.method=\"geometric\"", "normalise.range=[1,100]"], &[]));
     assert!(stdout.starts_with("Index: "), "{stdout}");
     let text = fs::read_to_string(&out).expect("csv");
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::digindex;
+use crate::util::{digindex, run};
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../openalex/tests/data")
@@ -168,14 +168,7 @@ fn parquet_without_the_feature_says_how_to_get_it() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("o.csv");
     let flat = dir.path().join("flat");
-    let o = digindex(&[
-        "openalex",
-        samples().to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-        "--parquet",
-        flat.to_str().expect("utf8"),
-    ]);
+    let o = run("openalex", &samples(), &out, &[], &["--parquet", flat.to_str().expect("utf8")]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--features parquet"));
     assert!(!out.exists() && !flat.exists());
@@ -185,17 +178,7 @@ fn parquet_without_the_feature_says_how_to_get_it() {
 fn types_are_checked() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("o.csv");
-    let run = |types: &str| {
-        digindex(&[
-            "openalex",
-            samples().to_str().expect("utf8"),
-            "--out",
-            out.to_str().expect("utf8"),
-            "-q",
-            "--types",
-            types,
-        ])
-    };
+    let run = |types: &str| run("openalex", &samples(), &out, &[], &["-q", "--types", types]);
     // a typo is named, with the known types, but the run goes on
     let o = run("articles,conference-paper");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

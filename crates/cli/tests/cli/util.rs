@@ -24,6 +24,17 @@ pub fn digindex_in(dir: &Path, args: &[&str]) -> Output {
     bin().current_dir(dir).args(args).output().expect("binary runs")
 }
 
+/// `digindex COMMAND INPUT --out OUT [--set S]... [extra]...`.
+pub fn run(command: &str, input: &Path, out: &Path, sets: &[&str], extra: &[&str]) -> Output {
+    let mut args = vec![command, input.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")];
+    for s in sets {
+        args.push("--set");
+        args.push(s);
+    }
+    args.extend_from_slice(extra);
+    digindex(&args)
+}
+
 /// The run's stderr as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -170,6 +170,12 @@ impl Spec {
         (panel && !self.data.years.is_empty()).then_some(self.data.years.as_slice())
     }
 
+    /// Whether several years built together are normalised together
+    /// (`normalise` enabled with `across_years`, the default).
+    pub fn normalises_across_years(&self) -> bool {
+        self.normalise.as_ref().is_some_and(|n| n.enabled && n.across_years)
+    }
+
     /// The spec with every default written out (absent steps appear with
     /// `enabled = false`): what the manifest records.
     pub fn resolved(&self) -> Spec {

@@ -71,11 +71,9 @@ pub(super) fn year_in_name(path: &Path) -> Option<i32> {
         .and_then(|i| name[i..i + 4].parse().ok())
 }
 
-/// A selector field the format cannot do without (`select`, else `filter`).
-pub(super) fn need<'s>(sel: &'s Selector, path: &Path, what: &str) -> Result<&'s String, InputError> {
-    match what {
-        "select" => sel.select.as_ref(),
-        _ => sel.filter.as_ref(),
-    }
-    .ok_or_else(|| InputError::file(path, format!("format {} needs `{what}` in the catalogue entry", sel.format)))
+/// The `select` field, which the format cannot do without.
+pub(super) fn need_select<'s>(sel: &'s Selector, path: &Path) -> Result<&'s String, InputError> {
+    sel.select
+        .as_ref()
+        .ok_or_else(|| InputError::file(path, format!("format {} needs `select` in the catalogue entry", sel.format)))
 }

@@ -95,7 +95,7 @@ impl Collector {
         let (unit, year, value) = (&o.unit, o.year, o.value);
         match self.seen.get(&(unit.clone(), year)) {
             Some((v, f, first)) => {
-                let same = (v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan())) && *f == o.flag;
+                let same = same_value(*v, value) && *f == o.flag;
                 if !same {
                     return Err(InputError::at(
                         path,
@@ -131,7 +131,7 @@ impl Collector {
             for p in parts {
                 match unique.last() {
                     Some(q) if q.0 == p.0 => {
-                        if q.1.to_bits() != p.1.to_bits() && !(q.1.is_nan() && p.1.is_nan()) {
+                        if !same_value(q.1, p.1) {
                             return Err(InputError::at(
                                 path,
                                 p.2,
@@ -160,4 +160,9 @@ impl Collector {
         self.out.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
         Ok(self.out)
     }
+}
+
+/// The same value: the same bits, or both missing.
+fn same_value(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }

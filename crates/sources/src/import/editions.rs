@@ -6,7 +6,7 @@ use digindex_input::InputError;
 use digindex_input::table::Table;
 
 use super::Selector;
-use super::cells::{need, number, unit_or_skip, value_column, year, year_in_name};
+use super::cells::{need_select, number, unit_or_skip, value_column, year, year_in_name};
 use super::collect::{Collector, Keys};
 
 /// UN E-Government Survey: `egdi-YYYY.csv` (by code, the year from the file
@@ -48,7 +48,7 @@ pub(super) fn gci(t: &Table<'_>, sel: &Selector, keys: &mut Keys<'_>, c: &mut Co
     // ITU GCI: Country, then score and rank per edition; the edition
     // is the score column's header. Editions are on different scales
     // (0-1 to 2018, 0-100 from 2020): `select` picks one edition.
-    let want = need(sel, path, "select")?;
+    let want = need_select(sel, path)?;
     let col = t.header.iter().position(|h| h == want).ok_or_else(|| {
         InputError::file(
             path,

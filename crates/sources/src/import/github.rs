@@ -87,6 +87,7 @@ pub(super) fn github(
             // every country without a published value for a covered
             // year is below the threshold: censored, not missing
             let parts = needed.len() as u32;
+            let per = if rule == Annual::Mean { f64::from(parts) } else { 1.0 };
             for &yr in &years {
                 for country in countries.all() {
                     let qs: Vec<(i32, f64, u64)> = quarters
@@ -97,7 +98,6 @@ pub(super) fn github(
                     let total: f64 = qs.iter().map(|x| x.1).sum();
                     let line = qs.first().map_or(0, |x| x.2);
                     let missing = f64::from(parts - published);
-                    let per = if rule == Annual::Mean { f64::from(parts) } else { 1.0 };
                     let (value, censored) = if published == parts {
                         (total / per, None)
                     } else {

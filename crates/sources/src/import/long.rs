@@ -4,7 +4,7 @@
 use digindex_input::InputError;
 use digindex_input::table::Table;
 
-use super::cells::{need, number, unit_or_skip, value_column, year};
+use super::cells::{need_select, number, unit_or_skip, value_column, year};
 use super::collect::{Collector, Keys};
 use super::{GeoMap, Selector};
 use crate::countries::Countries;
@@ -96,7 +96,7 @@ pub(super) fn ncses(t: &Table<'_>, sel: &Selector, keys: &mut Keys<'_>, c: &mut 
         t.require("is_aggregate", "0/1")?,
     );
     let (y, v) = (t.require("year", "year")?, t.require("value", "value")?);
-    let want = need(sel, path, "select")?;
+    let want = need_select(sel, path)?;
     let mut seen_indicator = false;
     for row in &t.rows.iter().filter(|r| &r.cells[ind] == want).collect::<Vec<_>>() {
         seen_indicator = true;

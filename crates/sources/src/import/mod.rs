@@ -139,8 +139,14 @@ pub fn import_table(
             return Err(InputError::file(
                 t.path,
                 format!(
-                    "unknown format {:?}; known: ddf, owid, sdg, hdr, ncses, github, github_collab, egov, gci, wide, wdi_bulk, sdmx, coinr, long",
-                    sel.format.as_str()
+                    "unknown format {:?}; known: {}",
+                    sel.format.as_str(),
+                    Format::ALL
+                        .iter()
+                        .filter(|f| **f != Format::Difference)
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
