@@ -15,7 +15,7 @@ use digindex_pipeline::Build;
 
 use crate::audit::{self, Audit};
 use crate::load::{self, Loaded};
-use crate::manifest::{Body, DataNotes, Manifest, YearLog, YearsBody};
+use crate::manifest::{Body, DataNotes, Manifest, NotBuilt, YearLog, YearsBody};
 use crate::output;
 use crate::progress::Progress;
 use crate::spec::Recipe;
@@ -100,19 +100,48 @@ pub struct Series {
     /// analysis rebuilds its variants from).
     pub inputs: Vec<(i32, digindex_pipeline::Inputs)>,
     pub builds: Vec<(i32, Build)>,
+    /// Years asked for but not built, with the share of their values dated
+    /// that year, below `data.min_current`.
+    pub not_built: Vec<(i32, f64)>,
 }
 
-/// Loads and builds every year of `years`.
+impl Series {
+    /// The years built.
+    pub fn years(&self) -> Vec<i32> {
+        self.builds.iter().map(|(y, _)| *y).collect()
+    }
+}
+
+/// Loads and builds every year of `years` (those with enough data of
+/// their own, when the spec sets `data.min_current`).
 pub fn series(recipe: &Recipe, years: &[i32]) -> Result<Series> {
-    let loaded = load::load_years(recipe, years)?;
+    let mut loaded = load::load_years(recipe, years)?;
+    let mut not_built = Vec::new();
+    if let Some(min) = recipe.spec.data.min_current {
+        loaded.retain(|(y, l)| {
+            let share = l.current_share().unwrap_or(1.0);
+            if share < min {
+                not_built.push((*y, share));
+            }
+            share >= min
+        });
+        if loaded.is_empty() {
+            let shares: Vec<String> = not_built.iter().map(|(y, s)| format!("{y} {:.0}%", 100.0 * s)).collect();
+            return Err(crate::Error::invalid(format!(
+                "data.min_current = {min}: no year has that share of its values dated that year ({})",
+                shares.join(", ")
+            )));
+        }
+    }
     let inputs: Vec<(i32, digindex_pipeline::Inputs)> = loaded.iter().map(|(y, l)| (*y, l.inputs.clone())).collect();
     let builds = digindex_pipeline::pipeline::build_years(&recipe.spec, &inputs)?;
-    Ok(Series { loaded, inputs, builds })
+    Ok(Series { loaded, inputs, builds, not_built })
 }
 
 /// Builds every year of `years`, normalised together (see the module docs).
 pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress: &dyn Progress) -> Result<BuiltYears> {
     let series = series(&recipe, years)?;
+    let years = &series.years()[..];
     let (loaded, builds) = (&series.loaded, &series.builds);
     // every year's provenance, and what the manifest says of it
     let mut provenance = Vec::with_capacity(builds.len());
@@ -124,6 +153,7 @@ pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress:
     }
     let body = YearsBody {
         years: years.to_vec(),
+        not_built: series.not_built.iter().map(|(y, s)| NotBuilt { year: *y, current_share: *s }).collect(),
         normalised_across_years: recipe.spec.normalises_across_years(),
         data_picks: loaded.iter().map(|(y, l)| (y.to_string(), l.picks.clone().unwrap_or_default())).collect(),
         logs: builds

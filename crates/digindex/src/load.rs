@@ -95,6 +95,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The share of the units' indicator values dated the reference year
+    /// itself (catalogue data; `None` otherwise): how much of a year's
+    /// index rests on data of that year (`data.min_current`).
+    pub fn current_share(&self) -> Option<f64> {
+        let picks = self.picks.as_ref()?;
+        let fw = &self.inputs.framework;
+        let codes: Vec<&str> = fw.indicators().iter().map(|&i| fw.node(i).code.as_str()).collect();
+        let cells = codes.len() * self.inputs.units.codes.len();
+        let exact: usize = codes.iter().filter_map(|c| picks.get(*c)).map(|p| p.exact).sum();
+        (cells > 0).then(|| exact as f64 / cells as f64)
+    }
+
     /// Catalogue data: the picks, the corrections and data-quality
     /// findings, and a warning for every finding on a value the index uses
     /// that no correction covers.

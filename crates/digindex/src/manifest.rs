@@ -103,10 +103,20 @@ pub struct UnitEstimates {
 #[derive(Debug, Clone, Serialize)]
 pub struct YearsBody {
     pub years: Vec<i32>,
+    /// Years of `data.years` not built: too few values of their own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_built: Vec<NotBuilt>,
     pub normalised_across_years: bool,
     pub data_picks: BTreeMap<String, BTreeMap<String, PickSummary>>,
     pub logs: BTreeMap<String, YearLog>,
     pub data: BTreeMap<String, DataNotes>,
+}
+
+/// A year not built, and the share of its values dated that year.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotBuilt {
+    pub year: i32,
+    pub current_share: f64,
 }
 
 /// One year's step log and warnings.

@@ -45,7 +45,7 @@ fn reference(recipe: &Recipe) -> Result<Reference> {
         let years = vec![(crate::spec::stated_year(spec), loaded.inputs.clone())];
         return Ok(Reference { loaded, build, trend: Vec::new(), years, last_year: None });
     };
-    let crate::build::Series { loaded: per_year, inputs, mut builds } = crate::build::series(recipe, years)?;
+    let crate::build::Series { loaded: per_year, inputs, mut builds, .. } = crate::build::series(recipe, years)?;
     let top = inputs[0].1.framework.top_code().unwrap_or_default().to_string();
     let mut trend = Vec::new();
     for (y, b) in &builds {

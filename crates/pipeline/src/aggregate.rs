@@ -275,6 +275,9 @@ pub fn aggregate(
                 ));
             }
             let cols: Vec<&[f64]> = ch.iter().map(|&c| values.col(col_of[c])).collect();
+            // a child with no value for any unit (an indicator absent that
+            // year) does not count against a unit's coverage
+            let live = cols.iter().filter(|c| c.iter().any(|v| !v.is_nan())).count().max(1);
             if method == AggregateMethod::Copeland {
                 out_col.copy_from_slice(&copeland(&cols, &w));
             } else {
@@ -282,7 +285,7 @@ pub fn aggregate(
                     xs.clear();
                     xs.extend(cols.iter().map(|c| c[u]));
                     let present = xs.iter().filter(|v| !v.is_nan()).count();
-                    if (present as f64) / (xs.len() as f64) < thr {
+                    if (present as f64) / (live as f64) < thr {
                         *out = f64::NAN;
                         continue;
                     }

@@ -28,9 +28,9 @@ use std::collections::HashMap;
 use digindex_data::{DataSet, UnitTable, suggest};
 use serde::Serialize;
 
+use crate::BuildError;
 use crate::spec::{ImputeMethod, ImputeSpec};
 use crate::stats;
-use crate::{BuildError, Subject};
 
 /// One filled cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -147,12 +147,10 @@ pub fn impute(
             if !col.iter().any(|v| v.is_nan()) {
                 continue;
             }
+            // an indicator with no value at all is absent (that year): no
+            // estimate rests on nothing; the build says so (`BuildLog::absent`)
             if col.iter().all(|v| v.is_nan()) {
-                return Err(BuildError::about(
-                    "impute",
-                    Subject::Code(ds.codes[j].clone()),
-                    format!("indicator {} has no observed values, so there is nothing to impute from", ds.codes[j]),
-                ));
+                continue;
             }
             // estimate and observed count per group of every grouping
             let fills: Vec<Vec<(f64, usize)>> = levels

@@ -88,6 +88,11 @@ pub struct BuildLog {
     pub aggregate: Option<AggregateLog>,
     pub weight_set: String,
     pub weights: Vec<WeightRecord>,
+    /// Indicators with no value for any unit (a source that starts later
+    /// or ends earlier than the year built): left out of this build, their
+    /// weight spread over the rest of their aggregate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
 }
 
 /// One row of the long scores table.
@@ -215,6 +220,42 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
         log.censor = Some(l);
         unplaced
     };
+    // indicators with no value at all: absent from this build
+    log.absent = absent(&denominated);
+    if !log.absent.is_empty() {
+        for p in fw.level(2) {
+            let n = fw.node(*p);
+            let kids: Vec<&str> = n.children.iter().map(|&c| fw.node(c).code.as_str()).collect();
+            if !kids.is_empty() && kids.iter().all(|k| log.absent.iter().any(|a| a == k)) {
+                return Err(BuildError::about(
+                    "data",
+                    Subject::Code(n.code.clone()),
+                    format!(
+                        "no indicator of {} has a value for any unit ({}), so it cannot be scored; build years its \
+                         sources cover",
+                        n.code,
+                        kids.join(", ")
+                    ),
+                ));
+            }
+        }
+        let parents: Vec<String> = log
+            .absent
+            .iter()
+            .map(|a| {
+                let parent = fw.index_of(a).and_then(|i| fw.node(i).parent).map(|p| fw.node(p).code.clone());
+                format!("{a} (in {})", parent.unwrap_or_else(|| "the index".into()))
+            })
+            .collect();
+        warnings.push(format!(
+            "data: {} {} no value for any unit, so {} left out and {} weight spread over the rest of {} aggregate",
+            parents.join(", "),
+            if parents.len() == 1 { "has" } else { "have" },
+            if parents.len() == 1 { "it is" } else { "they are" },
+            if parents.len() == 1 { "its" } else { "their" },
+            if parents.len() == 1 { "its" } else { "each one's" }
+        ));
+    }
     let imputed = match spec.impute.as_ref().filter(|s| s.enabled) {
         Some(s) => {
             if s.group.is_some()
@@ -354,6 +395,32 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     Ok(Build { stages, log, warnings })
 }
 
+/// An indicator absent from every year built has nothing to build on:
+/// an error (a wrong year, or a source that does not cover the period),
+/// where absence in some years is a gap of the series.
+fn absent_every_year(builds: Vec<(i32, Build)>) -> Result<Vec<(i32, Build)>, BuildError> {
+    if builds.len() < 2 {
+        return Ok(builds);
+    }
+    if let Some(code) = builds[0].1.log.absent.iter().find(|c| builds.iter().all(|(_, b)| b.log.absent.contains(c))) {
+        let years: Vec<String> = builds.iter().map(|(y, _)| y.to_string()).collect();
+        return Err(BuildError::about(
+            "data",
+            Subject::Code(code.clone()),
+            format!(
+                "indicator {code} has no value for any unit in any year built ({}); build years its source covers",
+                years.join(", ")
+            ),
+        ));
+    }
+    Ok(builds)
+}
+
+/// The indicators (columns) of `ds` with no value for any unit.
+pub fn absent(ds: &DataSet) -> Vec<String> {
+    (0..ds.codes.len()).filter(|&j| ds.values.col(j).iter().all(|v| v.is_nan())).map(|j| ds.codes[j].clone()).collect()
+}
+
 /// Builds several years of an index. Each year runs denominate, impute,
 /// screen and treat on its own data; normalisation then runs over all years
 /// together (unless `normalise.across_years = false`), so that a score means
@@ -362,10 +429,11 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
 pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Build)>, BuildError> {
     let across = spec.normalises_across_years();
     if !across || years.len() < 2 {
-        return years
+        let out: Vec<(i32, Build)> = years
             .iter()
             .map(|(y, inputs)| build(spec, inputs).map(|b| (*y, b)).map_err(|e| e.in_year(*y)))
-            .collect();
+            .collect::<Result<_, _>>()?;
+        return absent_every_year(out);
     }
     let norm = spec.normalise.as_ref().filter(|n| n.enabled).cloned().unwrap_or_default();
     if norm.method == crate::spec::NormaliseMethod::Dist2ref
@@ -396,6 +464,7 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
         let b = build(&pre, inputs).map_err(|e| e.in_year(*y))?;
         builds.push((*y, b));
     }
+    let builds = absent_every_year(builds)?;
     // stack the treated data of every year, normalise once, split again
     let first = builds[0].1.stage(Stage::Treated);
     let codes = first.codes.clone();

@@ -66,26 +66,35 @@ pub fn screen(
     if counted.units != ds.units || counted.codes != ds.codes {
         return Err(BuildError::new("screen", "internal: the counted data do not line up with the screened data"));
     }
+    // coverage is counted over the indicators present (with a value for
+    // some unit): an indicator absent that year counts for no unit
+    let present: Vec<usize> =
+        (0..ds.codes.len()).filter(|&j| counted.values.col(j).iter().any(|v| !v.is_nan())).collect();
     // the pillars and the columns of their indicators
     let pillars: Vec<(&str, Vec<usize>)> = if spec.min_per_aggregate > 0 {
         fw.level(2)
             .iter()
             .map(|&p| {
                 let n = fw.node(p);
-                let cols = n.children.iter().filter_map(|&c| ds.col_index(&fw.node(c).code)).collect();
+                let cols = n
+                    .children
+                    .iter()
+                    .filter_map(|&c| ds.col_index(&fw.node(c).code))
+                    .filter(|j| present.contains(j))
+                    .collect();
                 (n.code.as_str(), cols)
             })
             .collect()
     } else {
         Vec::new()
     };
-    let k = ds.codes.len();
+    let k = present.len().max(1);
     let mut log = ScreenLog { on: Some(on), ..Default::default() };
     let mut keep = Vec::with_capacity(ds.units.len());
     for (i, unit) in ds.units.iter().enumerate() {
         let mut n_missing = 0;
         let mut n_zero = 0;
-        for j in 0..k {
+        for &j in &present {
             let v = counted.values.get(i, j);
             if v.is_nan() {
                 n_missing += 1;

@@ -39,9 +39,16 @@ pub struct Indicator {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
     /// `format = "difference"`: the two catalogue indicators whose
-    /// difference (the first minus the second, per unit and year) this is.
+    /// difference (the first minus the second, per unit and year) this is;
+    /// `format = "editions"`: the editions (one catalogue indicator each)
+    /// that make up the series, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub of: Vec<String>,
+    /// `format = "editions"`: the factor each edition's values are
+    /// multiplied by to put it on the series' scale (e.g. 100 for an
+    /// edition scored 0-1 in a series scored 0-100); 1 when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<f64>,
     /// Further files of the same series (e.g. one per survey edition).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub more_files: Vec<String>,
@@ -185,10 +192,17 @@ impl Catalog {
         for i in &c.indicators {
             let bad = |m: String| Err(InputError::file(path, format!("indicator {}: {m}", i.code)));
             match (i.is_derived(), i.file.is_empty(), i.of.len()) {
-                (true, _, n) if n != 2 => return bad(format!("format difference needs `of` = [two codes], found {n}")),
+                (true, _, n) if n != 2 && i.format == Format::Difference => {
+                    return bad(format!("format difference needs `of` = [two codes], found {n}"));
+                }
+                (true, _, n) if n < 2 => {
+                    return bad(format!("format editions needs `of` = [two or more codes, oldest first], found {n}"));
+                }
                 (true, false, _) => return bad("a derived indicator reads no file; remove `file`".into()),
                 (false, true, _) => return bad("`file` is missing".into()),
-                (false, _, n) if n > 0 => return bad("`of` is only for format = \"difference\"".into()),
+                (false, _, n) if n > 0 => {
+                    return bad("`of` is only for format = \"difference\" or \"editions\"".into());
+                }
                 _ => {}
             }
             for part in &i.of {
@@ -197,6 +211,18 @@ impl Catalog {
                     Some(x) if x.is_derived() => return bad(format!("{part:?} in `of` is itself derived")),
                     Some(_) => {}
                 }
+            }
+            match (i.format, i.factors.len()) {
+                (_, 0) => {}
+                (Format::Editions, n) if n != i.of.len() => {
+                    return bad(format!("`factors` needs one factor per edition in `of` ({}), found {n}", i.of.len()));
+                }
+                (Format::Editions, _) => {
+                    if let Some(f) = i.factors.iter().find(|f| !f.is_finite() || **f <= 0.0) {
+                        return bad(format!("`factors` must be finite and > 0, found {f}"));
+                    }
+                }
+                _ => return bad("`factors` is only for format = \"editions\"".into()),
             }
         }
         Ok(c)
@@ -274,15 +300,20 @@ impl Catalog {
                 out.extend(get(&i.code).cloned());
                 continue;
             }
-            let (Some(a), Some(b)) = (get(&i.of[0]), get(&i.of[1])) else {
+            let parts: Vec<&Series> = i.of.iter().filter_map(|c| get(c)).collect();
+            if parts.len() != i.of.len() {
                 return Err(InputError::file(&self.root, format!("indicator {}: its parts were not loaded", i.code)));
+            }
+            let observations = match i.format {
+                Format::Editions => editions(&self.root, i, &parts)?,
+                _ => difference(parts[0], parts[1]),
             };
             let mut series = Series {
                 indicator: (*i).clone(),
-                observations: difference(a, b),
+                observations,
                 skipped: BTreeMap::new(),
                 corrections: Vec::new(),
-                part_corrections: a.corrections.iter().chain(&b.corrections).cloned().collect(),
+                part_corrections: parts.iter().flat_map(|p| &p.corrections).cloned().collect(),
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
@@ -409,6 +440,42 @@ fn difference(a: &Series, b: &Series) -> Vec<Observation> {
     out
 }
 
+/// The editions of a series one after the other, each value with the year
+/// its edition gives it, multiplied by the edition's factor and marked with
+/// the edition it comes from (and its rescaling). Two editions with a value
+/// for the same unit and year are an error: which one would the year show?
+fn editions(at: &Path, i: &Indicator, parts: &[&Series]) -> Result<Vec<Observation>, InputError> {
+    let mut out: Vec<Observation> = Vec::new();
+    let mut seen: std::collections::HashMap<(String, i32), &str> = std::collections::HashMap::new();
+    for (k, p) in parts.iter().enumerate() {
+        let factor = i.factors.get(k).copied().unwrap_or(1.0);
+        for o in &p.observations {
+            if let Some(other) = seen.insert((o.unit.clone(), o.year), &p.indicator.code) {
+                return Err(InputError::file(
+                    at,
+                    format!(
+                        "indicator {}: editions {other} and {} both have a value for {} in {}; one year, one edition",
+                        i.code, p.indicator.code, o.unit, o.year
+                    ),
+                ));
+            }
+            let mut o = o.clone();
+            let from = if factor == 1.0 {
+                format!("edition {}", p.indicator.code)
+            } else {
+                o.value = ((o.value * factor) * 1e9).round() / 1e9;
+                format!("edition {} ({}) × {factor}", p.indicator.code, p.indicator.unit)
+            };
+            o.flag = Some(match o.flag.take() {
+                Some(f) => format!("{from}; source flag {f}"),
+                None => from,
+            });
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
 fn difference_values(a: &Series, b: &Series) -> Vec<Observation> {
     let bs: std::collections::HashMap<(&str, i32), f64> = b
         .observations
@@ -429,9 +496,10 @@ fn difference_values(a: &Series, b: &Series) -> Vec<Observation> {
 }
 
 impl Indicator {
-    /// True for an indicator computed from others (`format = "difference"`).
+    /// True for an indicator computed from others (`format = "difference"`
+    /// or `"editions"`).
     pub fn is_derived(&self) -> bool {
-        self.format == Format::Difference
+        self.format.is_derived()
     }
 }
 
@@ -555,6 +623,48 @@ mod tests {
     }
 
     #[test]
+    fn editions_keep_their_years_rescale_and_say_where_each_value_comes_from() {
+        let mut old = series("e18", vec![Observation::new("A", 2018, 0.123456), Observation::new("B", 2018, 0.5)]);
+        old.indicator.unit = "score 0-1".into();
+        let mut new = series("e20", vec![Observation::new("A", 2020, 60.0)]);
+        new.observations[0].flag = Some("e".into());
+        let mut i = Indicator { code: "s".into(), format: Format::Editions, ..Default::default() };
+        i.of = vec!["e18".into(), "e20".into()];
+        i.factors = vec![100.0, 1.0];
+        let got = editions(Path::new("c"), &i, &[&old, &new]).expect("no overlap");
+        let v: Vec<(&str, i32, f64)> = got.iter().map(|o| (o.unit.as_str(), o.year, o.value)).collect();
+        // 0.123456 × 100 without binary noise (12.345600000000001)
+        assert_eq!(v, [("A", 2018, 12.3456), ("B", 2018, 50.0), ("A", 2020, 60.0)]);
+        assert_eq!(got[0].flag.as_deref(), Some("edition e18 (score 0-1) × 100"));
+        assert_eq!(got[2].flag.as_deref(), Some("edition e20; source flag e"));
+        // two editions in one year: an error naming both
+        let clash = series("e18b", vec![Observation::new("B", 2018, 0.4)]);
+        i.of.push("e18b".into());
+        i.factors.push(100.0);
+        let e = editions(Path::new("c"), &i, &[&old, &new, &clash]).unwrap_err().to_string();
+        assert!(e.contains("editions e18 and e18b both have a value for B in 2018"), "{e}");
+    }
+
+    #[test]
+    fn edition_entries_are_checked() {
+        let p = Path::new("catalog.toml");
+        let entry = |extra: &str| {
+            format!(
+                "{BASE}[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\nformat = \"editions\"\n{extra}"
+            )
+        };
+        assert!(Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [100, 1]\n")).is_ok());
+        let e = Catalog::parse(p, &entry("of = [\"a\"]\n")).unwrap_err().to_string();
+        assert!(e.contains("two or more codes"), "{e}");
+        let e = Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [100]\n")).unwrap_err().to_string();
+        assert!(e.contains("one factor per edition"), "{e}");
+        let e = Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [0, 1]\n")).unwrap_err().to_string();
+        assert!(e.contains("finite and > 0"), "{e}");
+        let e = Catalog::parse(p, &format!("{BASE}factors = [2]\n")).unwrap_err().to_string();
+        assert!(e.contains("only for format = \"editions\""), "{e}");
+    }
+
+    #[test]
     fn derived_entries_are_checked() {
         let p = Path::new("catalog.toml");
         let derived = |extra: &str| {
@@ -575,7 +685,7 @@ mod tests {
     fn an_unknown_format_or_rule_names_the_entry_and_the_nearest_word() {
         let p = Path::new("catalog.toml");
         let e = Catalog::parse(p, &BASE.replace("\"long\"", "\"lon\"")).unwrap_err().to_string();
-        let known = "ddf, owid, sdg, hdr, ncses, github, github_collab, egov, gci, wide, wdi_bulk, sdmx, coinr, long, difference";
+        let known = "ddf, owid, sdg, hdr, ncses, github, github_collab, egov, gci, wide, wdi_bulk, sdmx, coinr, long, difference, editions";
         let want = "catalog.toml, line 13, column \"format\": indicator a: format = \"lon\" is not a format";
         assert_eq!(e, format!("{want} (did you mean \"long\"?); known: {known}"));
         let e = Catalog::parse(p, &format!("{BASE}annual = \"sums\"\n")).unwrap_err().to_string();

@@ -23,6 +23,14 @@ impl Spec {
                     .into(),
             );
         }
+        if let Some(m) = self.data.min_current {
+            if !(0.0..=1.0).contains(&m) {
+                return bad(format!("data.min_current is a share between 0 and 1, found {m}"));
+            }
+            if self.data.years.is_empty() || self.data.catalog.is_none() {
+                return bad("data.min_current chooses which of data.years to build from the catalogue: it needs data.catalog and data.years".into());
+            }
+        }
         if let Some(n) = self.normalise.as_ref().filter(|n| !n.reference_years.is_empty()) {
             if self.data.years.is_empty() || !n.across_years {
                 return bad(

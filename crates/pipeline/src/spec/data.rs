@@ -60,6 +60,12 @@ pub struct DataSpec {
     /// so scores compare over time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<i32>,
+    /// With `catalog` and `years`: a year is built only when at least this
+    /// share of the units' indicator values are dated that very year, so a
+    /// series ends at the latest year with data of its own rather than
+    /// repeating older values under a new year (e.g. 0.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_current: Option<f64>,
     /// With `catalog`: per-indicator rules (`[data.rules.CODE]`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rules: BTreeMap<String, IndicatorRule>,

@@ -34,11 +34,14 @@ pub enum Format {
     Long,
     /// Not a file format: an indicator computed from two others (`of`).
     Difference,
+    /// Not a file format: one series made of several editions (`of`), each
+    /// keeping its own years, rescaled by `factors` to a common scale.
+    Editions,
 }
 
 impl Format {
     /// Every format, in the order the messages list them.
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 16] = [
         Format::Ddf,
         Format::Owid,
         Format::Sdg,
@@ -54,6 +57,7 @@ impl Format {
         Format::Coinr,
         Format::Long,
         Format::Difference,
+        Format::Editions,
     ];
 
     /// The format's name in the catalogue.
@@ -74,6 +78,7 @@ impl Format {
             Format::Coinr => "coinr",
             Format::Long => "long",
             Format::Difference => "difference",
+            Format::Editions => "editions",
         }
     }
 
@@ -86,6 +91,11 @@ impl Format {
     /// from quarters (a censored value's parts are quarters).
     pub fn is_github(self) -> bool {
         matches!(self, Format::Github | Format::GithubCollab)
+    }
+
+    /// True for the formats computed from other catalogue indicators.
+    pub fn is_derived(self) -> bool {
+        matches!(self, Format::Difference | Format::Editions)
     }
 }
 

@@ -135,18 +135,13 @@ pub fn import_table(
         Format::WdiBulk => wide::wdi_bulk(t, sel, k, &mut c)?,
         Format::Sdmx => long::sdmx(t, sel, k, &mut c)?,
         // a derived indicator reads no file
-        Format::Difference => {
+        Format::Difference | Format::Editions => {
             return Err(InputError::file(
                 t.path,
                 format!(
                     "unknown format {:?}; known: {}",
                     sel.format.as_str(),
-                    Format::ALL
-                        .iter()
-                        .filter(|f| **f != Format::Difference)
-                        .map(|f| f.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    Format::ALL.iter().filter(|f| !f.is_derived()).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
