@@ -15,12 +15,15 @@
 //! * [`sensitivity`] — the Saltelli design and first-order / total Sobol
 //!   indices (Jansen estimators as in COINr) with bootstrap bounds;
 //! * [`sampling`] — pseudo-random or quasi-random (Sobol) unit hypercube samples;
-//! * [`diff`] — score and rank changes between two builds.
+//! * [`diff`] — score and rank changes between two builds;
+//! * [`progress`] — a series read for progress: changes, moves beyond the
+//!   rank intervals, distance to the frontier and to official targets.
 //!
 //! Everything is deterministic for a seed, whatever the number of threads.
 
 pub mod coherence;
 pub mod diff;
+pub mod progress;
 pub mod rank_interval;
 pub mod sampling;
 pub mod sensitivity;

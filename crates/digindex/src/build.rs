@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use digindex_audit::progress::{self as advance, Progress as Advance};
+use digindex_audit::rank_interval::RankInterval;
 use digindex_claims::Verdict;
 use digindex_data::provenance::Provenance;
-use digindex_pipeline::Build;
+use digindex_pipeline::{Build, Stage};
 
 use crate::audit::{self, Audit};
 use crate::load::{self, Loaded};
@@ -60,6 +62,11 @@ pub struct BuiltYears {
     pub manifest: Manifest,
     pub audits: Vec<(i32, Audit)>,
     pub verdicts: Vec<Verdict>,
+    /// The series read for progress (changes, moves, targets).
+    pub progress: Advance,
+    /// Years of `data.years` not built, with the share of their values
+    /// dated that year (below `data.min_current`).
+    pub not_built: Vec<(i32, f64)>,
 }
 
 /// What the build job made.
@@ -170,8 +177,57 @@ pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress:
         _ => Vec::new(),
     };
     let verdicts = crate::check::spec_verdicts(&recipe)?;
-    let Series { loaded, builds, .. } = series;
-    Ok(BuiltYears { recipe, years: loaded, builds, provenance, manifest, audits, verdicts })
+    let progress = read_progress(&recipe, &series, &provenance, &audits)?;
+    let Series { loaded, builds, not_built, .. } = series;
+    Ok(BuiltYears { recipe, years: loaded, builds, provenance, manifest, audits, verdicts, progress, not_built })
+}
+
+/// Rank intervals by aggregate code.
+type Intervals = Vec<(String, Vec<RankInterval>)>;
+
+/// The series read for progress: every aggregate's scores, ranks and rank
+/// intervals per year, the movers and the official targets.
+pub fn read_progress(
+    recipe: &Recipe,
+    series: &Series,
+    provenance: &[(i32, Vec<Provenance>)],
+    audits: &[(i32, Audit)],
+) -> Result<Advance> {
+    let Some((_, first)) = series.loaded.first() else {
+        return Err(crate::Error::invalid("data.years is empty"));
+    };
+    let fw = &first.inputs.framework;
+    let intervals: Vec<(i32, Intervals)> = audits
+        .iter()
+        .filter_map(|(y, a)| {
+            let o = a.outcome.as_ref()?;
+            let mut v = vec![(o.target.clone(), o.intervals.clone())];
+            v.extend(o.aggregate_intervals.iter().filter(|(c, _)| *c != o.target).cloned());
+            Some((*y, v))
+        })
+        .collect();
+    let none: Intervals = Vec::new();
+    let no_values: Vec<Provenance> = Vec::new();
+    let years: Vec<advance::Year<'_>> = series
+        .builds
+        .iter()
+        .map(|(y, b)| advance::Year {
+            year: *y,
+            scores: b.stage(Stage::Aggregated),
+            intervals: intervals.iter().find(|(iy, _)| iy == y).map_or(&none, |(_, v)| v),
+            values: provenance.iter().find(|(py, _)| py == y).map_or(&no_values, |(_, v)| v),
+        })
+        .collect();
+    // each indicator's effective weight in the index, as the last year built it
+    let effective: Vec<(String, f64)> = series
+        .builds
+        .last()
+        .map(|(_, b)| {
+            b.log.weights.iter().filter(|w| w.level == 1).filter_map(|w| Some((w.code.clone(), w.effective?))).collect()
+        })
+        .unwrap_or_default();
+    advance::progress(fw, &effective, &years, recipe.spec.progress.as_ref())
+        .map_err(|e| crate::Error::invalid(format!("[progress]: {e}")))
 }
 
 /// `claims.json`: the verdicts of the claims a spec names.
@@ -213,6 +269,10 @@ impl BuiltYears {
                 let d = dir.join(y.to_string()).join("audit");
                 std::fs::create_dir(&d)?;
                 output::audit::write_audit_into(&d, &a.report())?;
+            }
+            output::write_file(dir, "progress.csv", |w| output::progress::write_progress(w, &self.progress))?;
+            if !self.progress.targets.is_empty() {
+                output::write_file(dir, "targets.csv", |w| output::progress::write_targets(w, &self.progress))?;
             }
             write_claims(dir, &self.verdicts)
         })

@@ -29,7 +29,10 @@ pub fn built(b: &Built, out: &Path, previous: Option<&str>, secs: f64, lines: &m
     }
 }
 
-/// The summary of a build over several years.
+/// The summary of a build over several years: per year the top three, the
+/// latest ranking with rank intervals, the change since the first year
+/// (and the baseline) read against the rank intervals, the biggest movers
+/// with the indicators that moved them, and the official targets.
 pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String>) {
     let years: Vec<String> = b.builds.iter().map(|(y, _)| y.to_string()).collect();
     lines.push(format!(
@@ -40,21 +43,118 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
         out.display(),
         secs * 1e3
     ));
-    if let Some(code) = b.years.first().and_then(|(_, l)| l.inputs.framework.top_code()) {
-        for (y, build) in &b.builds {
-            if let Some(top3) = top_n(build.stage(Stage::Aggregated), code, 3) {
-                lines.push(format!("{y} top of {code}: {top3}"));
+    if let Some(min) = b.recipe.spec.data.min_current {
+        if let (Some((first, _)), Some((last, _))) = (b.not_built.first(), b.not_built.last()) {
+            let span = if first == last { first.to_string() } else { format!("{first}-{last}") };
+            lines.push(format!(
+                "not built: {span} (fewer than {:.0}% of the values dated the year itself; data.min_current)",
+                100.0 * min
+            ));
+        }
+    }
+    for (y, build) in &b.builds {
+        let absent = &build.log.absent;
+        if !absent.is_empty() {
+            lines.push(format!(
+                "{y}: no data for {} (their weight went to the rest of their priority)",
+                absent.join(", ")
+            ));
+        }
+    }
+    let Some(code) = b.years.first().and_then(|(_, l)| l.inputs.framework.top_code()) else { return };
+    let p = &b.progress;
+    let countries = digindex_sources::countries::Countries::shipped();
+    let name = |u: &str| countries.get(u).map(|c| c.name.clone()).unwrap_or_default();
+    let latest = p.ranking(code, p.last);
+    lines.push(String::new());
+    lines.push(format!("{} in {} ({} ranked); change since {}:", code, p.last, latest.len(), p.first));
+    lines.push(format!(
+        "{:>4}  {:<5} {:<24} {:>7}  {:>9}  {:>8}  {:>6}  {}",
+        "rank", "unit", "name", "score", "5%-95%", "change", "rank", "movement"
+    ));
+    for r in latest.iter().take(10) {
+        lines.push(format!(
+            "{:>4}  {:<5} {:<24} {:>7.2}  {:>9}  {:>8}  {:>6}  {}",
+            r.rank.map(|v| v.to_string()).unwrap_or_default(),
+            r.unit,
+            name(&r.unit),
+            r.score,
+            match (r.rank_low, r.rank_high) {
+                (Some(a), Some(b)) => format!("{a}-{b}"),
+                _ => String::new(),
+            },
+            r.change_first.map(|c| format!("{c:+.2}")).unwrap_or_default(),
+            r.rank_change_first.map(|c| format!("{c:+}")).unwrap_or_default(),
+            r.movement.map(|m| m.as_str()).unwrap_or("")
+        ));
+    }
+    let count = |m: digindex_audit::progress::Movement| latest.iter().filter(|r| r.movement == Some(m)).count();
+    use digindex_audit::progress::Movement;
+    if latest.iter().any(|r| r.movement.is_some()) {
+        lines.push(format!(
+            "since {}: {} up and {} down beyond the rank intervals, {} within them (no change); progress.csv has every priority and year",
+            p.first,
+            count(Movement::Up),
+            count(Movement::Down),
+            count(Movement::NoChange)
+        ));
+    }
+    match (p.baseline, p.baseline_pending) {
+        (Some(y), _) => {
+            let best = latest
+                .iter()
+                .filter_map(|r| Some((r.change_baseline?, r.unit.as_str())))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((c, u)) = best {
+                lines.push(format!("since the {y} baseline: the largest rise is {u} ({c:+.2})"));
             }
         }
+        (None, Some(y)) => {
+            lines.push(format!("the {y} baseline is not built yet: changes are shown since {}", p.first))
+        }
+        _ => {}
     }
-    for (y, a) in &b.audits {
-        if let Some(o) = &a.outcome {
-            let top: Vec<String> =
-                ranked(o).iter().take(3).map(|r| format!("{} [{}-{}]", r.unit, r.q05, r.q95)).collect();
-            lines.push(format!("{y} rank intervals (5%-95%) of {}: {} ({y}/audit/)", o.target, top.join(", ")));
+    let mover = |m: &digindex_audit::progress::Mover| {
+        let d: Vec<String> = m.drivers.iter().map(|d| format!("{} {:+.2}", d.code, d.contribution)).collect();
+        format!("{} {:+.2} ({})", m.unit, m.change, d.join(", "))
+    };
+    if !p.movers.is_empty() {
+        let up: Vec<String> = p.movers.iter().take(3).filter(|m| m.change > 0.0).map(mover).collect();
+        let down: Vec<String> = p.movers.iter().rev().take(3).filter(|m| m.change < 0.0).map(mover).collect();
+        if !up.is_empty() {
+            lines.push(format!(
+                "most improved since {} (indicators: weight x change of score): {}",
+                p.first,
+                up.join("; ")
+            ));
+        }
+        if !down.is_empty() {
+            lines.push(format!("largest falls since {}: {}", p.first, down.join("; ")));
         }
     }
+    if let Some(spec) = &b.recipe.spec.progress {
+        for t in &spec.targets {
+            let rows: Vec<_> = p.targets.iter().filter(|r| r.code == t.code).collect();
+            let n = |s: digindex_audit::progress::TargetStatus| rows.iter().filter(|r| r.status == s).count();
+            use digindex_audit::progress::TargetStatus as S;
+            lines.push(format!(
+                "target {} = {} by {}: {} met, {} on track at their pace since {}, {} off track, {} unknown (targets.csv)",
+                t.code,
+                t.value,
+                t.year,
+                n(S::Met),
+                n(S::OnTrack),
+                p.first,
+                n(S::OffTrack),
+                n(S::Unknown)
+            ));
+        }
+    }
+    if !b.audits.is_empty() {
+        lines.push(format!("rank intervals per year: YEAR/audit/ ({} years)", b.audits.len()));
+    }
     if !b.verdicts.is_empty() {
+        lines.push(String::new());
         lines.push(format!("claims (details: {}/claims.json):", out.display()));
         for v in &b.verdicts {
             lines.push(format!("  {} — {}: {}", v.id, v.summary, v.text));

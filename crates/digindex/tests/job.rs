@@ -26,7 +26,8 @@ fn no_audit() -> Settings {
 fn the_three_layouts_load_into_one_type() {
     let tables = digindex::load::load(&recipe("examples/asem/asem.toml", &[])).expect("loads");
     let long = digindex::load::load(&recipe("examples/asem-long/asem-long.toml", &[])).expect("loads");
-    let catalogue = digindex::load::load(&recipe("frameworks/tokyo-statement", &[])).expect("loads");
+    let catalogue =
+        digindex::load::load(&recipe("examples/apt-connectivity/apt-connectivity.toml", &[])).expect("loads");
     assert_eq!((tables.layout, long.layout, catalogue.layout), (Layout::Tables, Layout::Long, Layout::Catalogue));
     // the same data in two layouts build the same index
     let spec = &recipe("examples/asem/asem.toml", &[]).spec;
@@ -92,19 +93,22 @@ fn a_build_writes_its_folder_and_a_typed_manifest() {
 #[test]
 fn the_catalogue_manifest_says_what_a_reader_must_know() {
     let job = digindex::build::run(recipe("frameworks/tokyo-statement", &[]), &no_audit(), &Silent).expect("builds");
-    let Job::One(built) = job else { panic!("one year") };
+    let Job::Years(built) = job else { panic!("the flagship is a series") };
     let m = built.manifest.to_json().expect("JSON");
-    for key in ["data_picks", "quality", "provenance"] {
+    for key in ["data_picks", "data", "logs", "years", "not_built"] {
         assert!(m.get(key).is_some(), "{key}");
     }
-    // corrections and findings only on the units ranked
-    let ranked: std::collections::BTreeSet<&str> = built.provenance.iter().map(|r| r.unit.as_str()).collect();
-    for c in m["quality"]["corrections"].as_array().expect("a list") {
-        assert!(ranked.contains(c["unit"].as_str().expect("a unit")), "{c}");
+    for (y, rows) in &built.provenance {
+        let d = &m["data"][y.to_string()];
+        // corrections and findings only on the units ranked that year
+        let ranked: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.unit.as_str()).collect();
+        for c in d["quality"]["corrections"].as_array().expect("a list") {
+            assert!(ranked.contains(c["unit"].as_str().expect("a unit")), "{y}: {c}");
+        }
+        assert_eq!(d["provenance"]["file"], "provenance.csv");
+        let cells: u64 = d["provenance"]["flags"].as_object().expect("flags").values().filter_map(|v| v.as_u64()).sum();
+        assert_eq!(cells as usize, rows.len(), "{y}");
     }
-    assert_eq!(m["provenance"]["file"], "provenance.csv");
-    let cells: u64 = m["provenance"]["flags"].as_object().expect("flags").values().filter_map(|v| v.as_u64()).sum();
-    assert_eq!(cells as usize, built.provenance.len());
     // the claims the spec names were checked
     assert!(!built.verdicts.is_empty());
 }
@@ -205,4 +209,57 @@ fn a_reference_period_is_checked() {
     let sets: Vec<String> = one_year.iter().map(|s| s.to_string()).collect();
     let e = Recipe::read(&root().join("examples/asem/asem.toml"), &sets).expect_err("one year");
     assert!(digindex::chain(&e).contains("needs data.years"), "{e}");
+}
+
+#[test]
+fn the_flagship_is_a_series_whose_years_stay_put_when_a_later_year_is_added() {
+    let series = |sets: &[&str]| {
+        let job =
+            digindex::build::run(recipe("frameworks/tokyo-statement", sets), &no_audit(), &Silent).expect("builds");
+        let Job::Years(b) = job else { panic!("a series") };
+        b
+    };
+    let b = series(&[]);
+    let years: Vec<i32> = b.builds.iter().map(|(y, _)| *y).collect();
+    assert!(years.len() >= 6 && years[0] == 2019, "{years:?}");
+    // the years declared but without data of their own are said, not built
+    assert!(b.not_built.iter().any(|(y, share)| *y == 2025 && *share < 0.3), "{:?}", b.not_built);
+    // every member that meets the coverage rule is ranked, every year
+    for (y, build) in &b.builds {
+        let screen = build.log.screen.as_ref().expect("screened");
+        let meets: Vec<&str> = screen.units.iter().filter(|u| u.included).map(|u| u.unit.as_str()).collect();
+        let agg = build.stage(Stage::Aggregated);
+        let col = agg.column("Tokyo").expect("the index");
+        let ranked: Vec<&str> =
+            agg.units.iter().zip(col).filter(|(_, s)| s.is_finite()).map(|(u, _)| u.as_str()).collect();
+        assert_eq!(ranked, meets, "{y}");
+        assert!(ranked.len() >= 30, "{y}: {} ranked", ranked.len());
+    }
+    // a year added after the reference period moves no earlier score: 2024
+    // added to 2019-2023 with the scale of 2019-2023; on a scale of all the
+    // years built (COINr's global normalisation) the same addition does
+    let scores_of = |sets: &[&str]| -> Vec<(i32, digindex_data::DataSet)> {
+        series(sets).builds.iter().map(|(y, b)| (*y, b.stage(Stage::Aggregated).clone())).collect()
+    };
+    let same = |a: &[(i32, digindex_data::DataSet)], c: &[(i32, digindex_data::DataSet)]| {
+        a.iter().zip(c).all(|((y, a), (y2, c))| {
+            y == y2
+                && (&a.units, &a.codes) == (&c.units, &c.codes)
+                && (0..a.codes.len())
+                    .all(|j| a.values.col(j).iter().zip(c.values.col(j)).all(|(x, z)| x.to_bits() == z.to_bits()))
+        })
+    };
+    let five = "data.years=[2019,2020,2021,2022,2023]";
+    let six = "data.years=[2019,2020,2021,2022,2023,2024]";
+    let fixed = "normalise.reference_years=[2019,2020,2021,2022,2023]";
+    assert!(same(&scores_of(&[five, fixed]), &scores_of(&[six, fixed])), "scores moved when 2024 was added");
+    let global = "normalise.reference_years=[]";
+    assert!(!same(&scores_of(&[five, global]), &scores_of(&[six, global])), "the test cannot tell");
+    // the progress read: every ranked member in every year, changes from 2019
+    let p = &b.progress;
+    assert_eq!((p.first, p.baseline, p.baseline_pending), (2019, None, Some(2025)));
+    let last = p.ranking("Tokyo", p.last);
+    assert!(last.iter().all(|r| r.rank_low.is_none()), "no audit, no intervals, no movement read");
+    assert!(last.iter().filter(|r| r.change_first.is_some()).count() >= 30);
+    assert!(!p.targets.is_empty() && !p.movers.is_empty());
 }

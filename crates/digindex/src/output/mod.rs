@@ -33,6 +33,7 @@ use digindex_pipeline::Build;
 
 pub mod atomic;
 pub mod audit;
+pub mod progress;
 
 pub use atomic::{FileGroup, MARKER, is_digindex_output, write_atomically, write_file_atomically};
 

@@ -93,6 +93,23 @@ impl Spec {
                 return bad("normalise.method = \"dist2ref\" needs normalise.ref_unit = \"<unit code>\"".into());
             }
         }
+        if let Some(p) = &self.progress {
+            if self.data.years.is_empty() {
+                return bad("[progress] reads a series: it needs data.years".into());
+            }
+            for (i, t) in p.targets.iter().enumerate() {
+                let which = format!("[[progress.target]] {} ({:?})", i + 1, t.code);
+                if !t.value.is_finite() {
+                    return bad(format!("{which}: value must be a number, found {}", t.value));
+                }
+                if t.source.trim().is_empty() {
+                    return bad(format!("{which}: source is empty; an official target names who set it and where"));
+                }
+                if !(1000..=9999).contains(&t.year) {
+                    return bad(format!("{which}: year is the year to reach it by, such as 2030, found {}", t.year));
+                }
+            }
+        }
         if let Some(u) = &self.uncertainty {
             if u.runs < 2 {
                 return bad(format!("uncertainty.runs must be at least 2, found {}", u.runs));

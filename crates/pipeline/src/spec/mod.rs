@@ -35,6 +35,7 @@ mod data;
 mod framework;
 mod overrides;
 mod parse;
+mod progress;
 mod steps;
 mod uncertainty;
 
@@ -45,6 +46,7 @@ use serde::{Deserialize, Serialize};
 pub use data::{DataSpec, IndicatorRule, YearRule};
 pub use framework::{FrameworkEntry, UnknownFrameworkParam};
 pub use overrides::apply_override;
+pub use progress::{ProgressSpec, Target};
 pub use steps::{
     AggregateMethod, AggregateSpec, DenominateSpec, ImputeMethod, ImputeSpec, MAX_LAMBDA, NormaliseMethod,
     NormaliseOverride, NormaliseSpec, PerLevel, ScreenBy, ScreenOn, ScreenSpec, TreatMethod, TreatOverride, TreatSpec,
@@ -85,6 +87,9 @@ pub struct Spec {
     /// Uncertain choices for `digindex audit` (not used by `build`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintySpec>,
+    /// How a series is read for progress: baseline year, official targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ProgressSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
