@@ -333,7 +333,8 @@ fn targets(
                 .values
                 .iter()
                 .find(|f| f.code == t.code && f.unit == v.unit && f.value.is_finite() && f.flag.is_own_data());
-            let gap = (dir * (t.value - v.value)).max(0.0);
+            let met = dir * (v.value - t.met_at.unwrap_or(t.value)) >= 0.0;
+            let gap = if met { 0.0 } else { (dir * (t.value - v.value)).max(0.0) };
             let pace = match (start, v.data_year) {
                 (Some(s), Some(y1)) => match s.data_year {
                     Some(y0) if y1 > y0 => Some(dir * (v.value - s.value) / f64::from(y1 - y0)),
@@ -502,7 +503,8 @@ mod tests {
             Year { year: 2019, scores: &s, intervals: &[], values: &first },
             Year { year: 2023, scores: &s, intervals: &[], values: &last },
         ];
-        let t = Target { code: "a".into(), value: 100.0, year: 2030, source: "a plan".into(), note: None };
+        let t =
+            Target { code: "a".into(), value: 100.0, year: 2030, source: "a plan".into(), note: None, met_at: None };
         let spec = ProgressSpec { baseline: None, targets: vec![t.clone()] };
         let p = progress(&fw(), &[], &years, Some(&spec)).expect("progress");
         type Got<'a> = (&'a str, f64, Option<f64>, Option<i32>, TargetStatus);
@@ -516,6 +518,10 @@ mod tests {
                 ("z", 0.0, Some(0.25), None, TargetStatus::Met),
             ]
         );
+        // met from 95 on (as ITU reads a universal target): y is met
+        let lenient = ProgressSpec { baseline: None, targets: vec![Target { met_at: Some(95.0), ..t.clone() }] };
+        let p = progress(&fw(), &[], &years, Some(&lenient)).expect("progress");
+        assert_eq!((p.targets[1].unit.as_str(), p.targets[1].gap, p.targets[1].status), ("y", 0.0, TargetStatus::Met));
         // a target on an aggregate, or an unknown code: an error naming it
         let bad = ProgressSpec { baseline: None, targets: vec![Target { code: "P".into(), ..t }] };
         let e = progress(&fw(), &[], &years, Some(&bad)).unwrap_err().to_string();

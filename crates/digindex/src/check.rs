@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use digindex_claims::{
-    Asserted, Claim, ClaimsFile, Context, Lexicon, Member, Reading, Regions, Verdict, Vocabulary, check, judge,
-    parse_line,
+    Asserted, Claim, ClaimsFile, Context, Lexicon, Member, Reading, Regions, Sweep, SweepYear, Verdict, Vocabulary,
+    check, judge, parse_line,
 };
 use digindex_sources::catalog::{Catalog, Series};
 use digindex_sources::countries::Countries;
@@ -214,34 +214,66 @@ impl Checker {
         for m in &index_metrics {
             let path = self.index_path(&m["index:".len()..])?;
             for region in &sets {
-                let mut r = self.index_reading(&path, m, region, &v.subject, asserted)?;
-                // the index is of its reference year: it stands for the claim's years whose
-                // window holds that year; before them it is the latest evidence
-                let ry = r.year;
-                let covered: Vec<i32> = c.years.iter().copied().filter(|&y| y - max_age <= ry && ry <= y).collect();
-                if c.years.is_empty() || !covered.is_empty() {
-                    if !covered.is_empty() {
-                        r.years = covered;
-                        r.year = r.years[0];
+                let run = self.index_run(&path, region)?;
+                let built: Vec<i32> =
+                    run.builds.as_ref().map(|b| b.iter().map(|(y, _)| *y).collect()).unwrap_or_default();
+                // each claim year reads the latest year built within its window
+                // (claim years that find the same year are one reading); no
+                // year: the latest built
+                let mut picks: Vec<(i32, Vec<i32>)> = Vec::new();
+                if c.years.is_empty() {
+                    picks.extend(built.last().map(|y| (*y, Vec::new())));
+                }
+                let mut outside = Vec::new();
+                for &y in &c.years {
+                    match built.iter().rev().find(|&&b| y - max_age <= b && b <= y) {
+                        Some(&b) => match picks.iter_mut().find(|(p, _)| *p == b) {
+                            Some((_, ys)) => ys.push(y),
+                            None => picks.push((b, vec![y])),
+                        },
+                        None => outside.push(y),
+                    }
+                }
+                if run.builds.is_err() {
+                    let y = c.years.first().copied().unwrap_or_else(|| crate::spec::stated_year(&run.spec));
+                    v.readings.push(self.index_reading(&run, m, region, &v.subject, asserted, y)?);
+                    continue;
+                }
+                for (b, ys) in &picks {
+                    let mut r = self.index_reading(&run, m, region, &v.subject, asserted, *b)?;
+                    if !ys.is_empty() {
+                        r.years = ys.clone();
+                        r.year = ys[0];
                     }
                     v.readings.push(r);
-                } else if c.years.iter().all(|&y| ry < y - max_age) {
-                    v.latest.push(r);
-                } else {
-                    let mut years = c.years.clone();
-                    years.sort_unstable();
-                    let mut u = Reading::unchecked(
-                        region,
-                        m,
-                        &r.variant,
-                        years[0],
-                        format!(
-                            "the index is built for {ry}; the claim is about {}",
-                            years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
-                        ),
-                    );
-                    u.years = years;
-                    v.readings.push(u);
+                }
+                if !outside.is_empty() {
+                    outside.sort_unstable();
+                    match built.iter().rev().find(|&&b| outside.iter().all(|&y| b < y - max_age)) {
+                        // before the claim's years: the latest evidence
+                        Some(&b) if picks.is_empty() => {
+                            v.latest.push(self.index_reading(&run, m, region, &v.subject, asserted, b)?)
+                        }
+                        _ => {
+                            let mut u = Reading::unchecked(
+                                region,
+                                m,
+                                &run.spec.index.name,
+                                outside[0],
+                                format!(
+                                    "the index is built for {}; the claim is about {}",
+                                    spans(&built),
+                                    outside.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                                ),
+                            );
+                            u.years = outside.clone();
+                            v.readings.push(u);
+                        }
+                    }
+                }
+                // the subject's rank in every year built: the index's year sweep
+                if built.len() > 1 {
+                    v.sweeps.push(self.index_sweep(&run, m, region, &v.subject));
                 }
             }
         }
@@ -283,30 +315,34 @@ impl Checker {
         }
     }
 
-    /// A reading on a built index: the subject's rank at the framework's
-    /// reference year among the region's members, with the rank interval
-    /// of its uncertainty analysis when the framework declares one. Each
-    /// (framework, region) is built once.
-    fn index_reading(
-        &self,
-        path: &Path,
-        metric: &str,
-        region: &digindex_sources::regions::RegionSet,
-        subject: &str,
-        asserted: Asserted,
-    ) -> Result<Reading> {
+    /// The index of `path` built for `region` (each (framework, region)
+    /// is built once).
+    fn index_run(&self, path: &Path, region: &digindex_sources::regions::RegionSet) -> Result<Arc<IndexRun>> {
         let key = (path.to_path_buf(), region.name.clone());
         let cached = self.runs.lock().map_err(|_| Error::invalid("index cache poisoned"))?.get(&key).cloned();
-        let run = match cached {
+        Ok(match cached {
             Some(r) => r,
             None => {
                 let r = Arc::new(index_run(path, &region.name)?);
                 self.runs.lock().map_err(|_| Error::invalid("index cache poisoned"))?.insert(key, r.clone());
                 r
             }
-        };
-        let year = crate::spec::stated_year(&run.spec);
-        let build = match &run.build {
+        })
+    }
+
+    /// A reading on a built index: the subject's rank in `year` (a year
+    /// built) among the region's members, with the rank interval of its
+    /// uncertainty analysis when the framework declares one.
+    fn index_reading(
+        &self,
+        run: &IndexRun,
+        metric: &str,
+        region: &digindex_sources::regions::RegionSet,
+        subject: &str,
+        asserted: Asserted,
+        year: i32,
+    ) -> Result<Reading> {
+        let builds = match &run.builds {
             Ok(b) => b,
             Err(e) => {
                 return Ok(Reading::unchecked(
@@ -319,23 +355,27 @@ impl Checker {
             }
         };
         let target = run.framework.top_code().unwrap_or_default().to_string();
-        let agg = build.stage(digindex_pipeline::Stage::Aggregated);
-        let Some(col) = agg.column(&target) else {
+        let Some((_, build)) = builds.iter().find(|(y, _)| *y == year) else {
+            return Ok(Reading::unchecked(region, metric, &run.spec.index.name, year, format!("{year} is not built")));
+        };
+        let Some(members) = index_members(build, &target, year) else {
             return Ok(Reading::unchecked(region, metric, &run.spec.index.name, year, format!("no {target} column")));
         };
-        let mut members = Vec::new();
-        for (i, u) in agg.units.iter().enumerate() {
-            if let Some(x) = col.get(i).copied().filter(|x| !x.is_nan()) {
-                members.push(Member::value(u.clone(), x, year));
-            }
-        }
         let missing: Vec<String> =
             region.members.iter().filter(|u| !members.iter().any(|m| &m.unit == *u)).cloned().collect();
         let j = judge(subject, asserted, members);
         let variant = format!("{} ({target})", run.spec.index.name);
         let mut r = Reading::judged(region, metric, &variant, year, Some(year), j, missing);
-        r.note = format!("index {target} at its reference year {year}");
-        if let Some(o) = &run.uncertainty {
+        r.note = if builds.len() > 1 {
+            format!(
+                "index {target} in {year}, one year of its series {}",
+                spans(&builds.iter().map(|(y, _)| *y).collect::<Vec<_>>())
+            )
+        } else {
+            format!("index {target} at its reference year {year}")
+        };
+        let outcome = run.uncertainty.iter().find(|(y, _)| *y == year).map(|(_, o)| o);
+        if let Some(o) = outcome {
             if let Some(ri) = o.intervals.iter().find(|r| r.unit == subject) {
                 r.note = format!(
                     "{}; rank interval {}–{} (5–95%) over {} runs",
@@ -347,6 +387,55 @@ impl Checker {
             }
         }
         Ok(r)
+    }
+
+    /// The subject's rank on the index in every year built.
+    fn index_sweep(
+        &self,
+        run: &IndexRun,
+        metric: &str,
+        region: &digindex_sources::regions::RegionSet,
+        subject: &str,
+    ) -> Sweep {
+        let target = run.framework.top_code().unwrap_or_default().to_string();
+        let years: Vec<SweepYear> = run
+            .builds
+            .iter()
+            .flatten()
+            .filter_map(|(y, b)| {
+                let j = judge(subject, Asserted::Rank(1), index_members(b, &target, *y)?);
+                Some(SweepYear { year: *y, rank: j.rank, of: j.of, rank_range: j.rank_range, all_tied: false })
+            })
+            .collect();
+        Sweep {
+            region: region.name.clone(),
+            metric: metric.to_string(),
+            variant: format!("{} ({target})", run.spec.index.name),
+            text: digindex_claims::sweep_text(&years),
+            years,
+        }
+    }
+}
+
+/// The members an index ranks in a year built: its top aggregate's scores.
+fn index_members(build: &digindex_pipeline::Build, target: &str, year: i32) -> Option<Vec<Member>> {
+    let agg = build.stage(digindex_pipeline::Stage::Aggregated);
+    let col = agg.column(target)?;
+    Some(
+        agg.units
+            .iter()
+            .zip(col)
+            .filter(|(_, x)| !x.is_nan())
+            .map(|(u, x)| Member::value(u.clone(), *x, year))
+            .collect(),
+    )
+}
+
+/// "2019–2024" or "2016, 2019 and 2022".
+fn spans(years: &[i32]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if years.len() > 1 && (b - a) as usize + 1 == years.len() => format!("{a}–{b}"),
+        _ => years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -363,27 +452,62 @@ pub fn served_names(ids: &[String], specs: &[PathBuf]) -> Vec<(String, PathBuf)>
     served
 }
 
-/// A framework's index built for one region.
+/// A framework's index built for one region: every year of a series (or
+/// its one reference year), each with its rank intervals.
 pub struct IndexRun {
     spec: digindex_pipeline::Spec,
     framework: digindex_data::Framework,
-    /// The build, or why it failed.
-    build: std::result::Result<digindex_pipeline::Build, String>,
-    /// The uncertainty analysis, when the framework declares one and it ran.
-    uncertainty: Option<digindex_audit::uncertainty::Outcome>,
+    /// The builds by year, or why they failed.
+    builds: std::result::Result<Vec<(i32, digindex_pipeline::Build)>, String>,
+    /// The uncertainty analysis per year, when the framework declares one and it ran.
+    uncertainty: Vec<(i32, digindex_audit::uncertainty::Outcome)>,
 }
 
 fn index_run(framework: &Path, region: &str) -> Result<IndexRun> {
     let sets_arg = vec![format!("data.region={region:?}")];
     let recipe = Recipe::read(framework, &sets_arg)?;
+    if let Some(years) = recipe.spec.built_years().map(<[i32]>::to_vec) {
+        let series = match crate::build::series(&recipe, &years) {
+            Ok(s) => s,
+            Err(e) => {
+                let fw = crate::load::load_years(&recipe, &years[..1])?.remove(0).1.inputs.framework;
+                return Ok(IndexRun {
+                    spec: recipe.spec,
+                    framework: fw,
+                    builds: Err(e.to_string()),
+                    uncertainty: vec![],
+                });
+            }
+        };
+        let uncertainty = match &recipe.spec.uncertainty {
+            Some(_) => {
+                let variants = digindex_audit::uncertainty::YearBuilds::new(&series.inputs);
+                series
+                    .builds
+                    .iter()
+                    .filter_map(|(y, _)| {
+                        digindex_audit::uncertainty::run_year(&recipe.spec, &variants, *y, &|| {}).ok().map(|o| (*y, o))
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let framework = series.inputs[0].1.framework.clone();
+        return Ok(IndexRun { spec: recipe.spec, framework, builds: Ok(series.builds), uncertainty });
+    }
     let loaded = crate::load::load(&recipe)?;
     let spec = recipe.spec;
+    let year = crate::spec::stated_year(&spec);
     let build = digindex_pipeline::build(&spec, &loaded.inputs).map_err(|e| e.to_string());
     let uncertainty = match (&build, &spec.uncertainty) {
-        (Ok(_), Some(_)) => digindex_audit::uncertainty::run(&spec, &loaded.inputs, &|| {}).ok(),
-        _ => None,
+        (Ok(_), Some(_)) => digindex_audit::uncertainty::run(&spec, &loaded.inputs, &|| {})
+            .ok()
+            .map(|o| (year, o))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
     };
-    Ok(IndexRun { spec, framework: loaded.inputs.framework, build, uncertainty })
+    Ok(IndexRun { spec, framework: loaded.inputs.framework, builds: build.map(|b| vec![(year, b)]), uncertainty })
 }
 
 /// The verdicts of the claims files a spec names (`claims = [...]`, each

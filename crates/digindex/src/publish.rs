@@ -34,47 +34,57 @@ struct Reference {
     trend: Vec<(i32, String, f64)>,
     years: Vec<(i32, Inputs)>,
     last_year: Option<i32>,
+    /// The reference build's audit (with an `[uncertainty]` table).
+    audit: Option<Audit>,
+    /// Several years: the series read for progress.
+    advance: Option<digindex_audit::progress::Progress>,
 }
 
-/// The reference build: the last year of a several-year spec, with the trend.
-fn reference(recipe: &Recipe) -> Result<Reference> {
+/// The reference build: the last year of a several-year spec, with the
+/// trend and the progress over every year (each year audited).
+fn reference(recipe: &Recipe, progress: &dyn Progress) -> Result<Reference> {
     let spec = &recipe.spec;
     let Some(years) = spec.built_years() else {
         let loaded = load::load(recipe)?;
         let build = digindex_pipeline::build(spec, &loaded.inputs)?;
         let years = vec![(crate::spec::stated_year(spec), loaded.inputs.clone())];
-        return Ok(Reference { loaded, build, trend: Vec::new(), years, last_year: None });
+        let audit = match &spec.uncertainty {
+            Some(_) => Some(audit::audit(recipe, &loaded, &build, None, &audit::Settings::default(), progress)?),
+            None => None,
+        };
+        return Ok(Reference { loaded, build, trend: Vec::new(), years, last_year: None, audit, advance: None });
     };
-    let crate::build::Series { loaded: per_year, inputs, mut builds, .. } = crate::build::series(recipe, years)?;
-    let top = inputs[0].1.framework.top_code().unwrap_or_default().to_string();
+    let series = crate::build::series(recipe, years)?;
+    let top = series.inputs[0].1.framework.top_code().unwrap_or_default().to_string();
     let mut trend = Vec::new();
-    for (y, b) in &builds {
+    for (y, b) in &series.builds {
         let agg = b.stage(Stage::Aggregated);
         if let Some(col) = agg.column(&top) {
             trend.extend(agg.units.iter().zip(col).map(|(u, s)| (*y, u.clone(), *s)));
         }
     }
+    // every year audited, each variant built over all the years
+    let mut audits = match &spec.uncertainty {
+        Some(_) => audit::audit_years(recipe, &series, &audit::Settings::default(), progress)?,
+        None => Vec::new(),
+    };
+    let provenance: Vec<(i32, Vec<digindex_data::provenance::Provenance>)> =
+        series.builds.iter().zip(&series.loaded).map(|((y, b), (_, l))| (*y, l.provenance(b, Some(*y)))).collect();
+    let advance = crate::build::read_progress(recipe, &series, &provenance, &audits)?;
+    let crate::build::Series { loaded: per_year, inputs, mut builds, .. } = series;
     let (_, loaded) = per_year.into_iter().last().ok_or_else(|| Error::invalid("data.years is empty"))?;
     let (year, build) = builds.pop().ok_or_else(|| Error::invalid("no year was built"))?;
-    Ok(Reference { loaded, build, trend, years: inputs, last_year: Some(year) })
+    let audit = audits.pop().filter(|(y, _)| *y == year).map(|(_, a)| a);
+    Ok(Reference { loaded, build, trend, years: inputs, last_year: Some(year), audit, advance: Some(advance) })
 }
 
 /// Builds, audits and checks the index of `recipe` and makes its model.
 pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
     let spec = &recipe.spec;
     let id = recipe.name().unwrap_or_else(|| "index".into());
-    let Reference { loaded, build, trend, years, last_year } = reference(recipe)?;
+    let Reference { loaded, build, trend, years, last_year, audit, advance } = reference(recipe, progress)?;
     let provenance = loaded.provenance(&build, last_year.or(recipe.reference_year()));
     let manifest = Manifest::of_build(recipe, &loaded, &build, &provenance);
-    let audit: Option<Audit> = match &spec.uncertainty {
-        Some(_) => {
-            // with several years, the variants build them all, as the nominal build
-            let variants = digindex_audit::uncertainty::YearBuilds::new(&years);
-            let year = last_year.map(|y| (&variants, y));
-            Some(audit::audit(recipe, &loaded, &build, year, &audit::Settings::default(), progress)?)
-        }
-        None => None,
-    };
     if let Some(e) = audit.as_ref().and_then(|a| a.failure.as_ref()) {
         progress.warn(&format!("the uncertainty analysis failed: {e}; the report shows no rank intervals"));
     }
@@ -154,6 +164,8 @@ pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
         claims,
         manifest: &manifest_json,
         trend,
+        progress: advance.as_ref(),
+        targets: spec.progress.as_ref().map_or(&[][..], |p| p.targets.as_slice()),
         provenance: &provenance,
         quality,
     });

@@ -318,11 +318,14 @@ mod tests {
     }
 
     #[test]
-    fn all_missing_indicator_is_an_error() {
+    fn an_indicator_with_no_value_gets_no_estimate() {
+        // absent (that year): nothing to estimate from, and nothing is made up
         let (mut ds, units) = setup();
         ds.values.col_mut(0).fill(f64::NAN);
-        let e = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1, &[]).unwrap_err();
-        assert!(e.message.contains("indicator x has no observed values"), "{e}");
+        let (out, log) = impute(&ds, &units, &spec(ImputeMethod::Mean, None), 1, &[]).expect("a gap, not an error");
+        assert!(out.values.col(0).iter().all(|v| v.is_nan()));
+        assert!(log.imputed.iter().all(|c| c.code != "x"));
+        assert_eq!(log.still_missing, out.n_missing());
     }
 
     #[test]

@@ -310,6 +310,12 @@ pub fn normalise_fitted(
     let mut log = NormaliseLog::default();
     let mut xd: Vec<f64> = Vec::with_capacity(ds.units.len());
     for (j, code) in ds.codes.iter().enumerate() {
+        // an indicator with no value at all (absent that year) stays empty:
+        // there is nothing to scale (`BuildLog::absent` says so)
+        if ds.values.col(j).iter().all(|v| v.is_nan()) {
+            out.values.col_mut(j).fill(f64::NAN);
+            continue;
+        }
         let node = fw.index_of(code).map(|i| fw.node(i));
         let dir = node.map_or(1.0, |n| n.direction);
         let o = spec.indicators.get(code);

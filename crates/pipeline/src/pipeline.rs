@@ -514,3 +514,67 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use digindex_data::{Matrix, NodeSpec};
+
+    const SPEC: &str = "[index]\nname = \"t\"\n[data]\nvalues = \"v.csv\"\n[impute]\nmethod = \"mean\"\n\
+                        [screen]\non = \"raw\"\nmin_coverage = 0.5\n[normalise]\n[aggregate]\n";
+
+    /// x and y in pillar P, z in pillar Q; x (or z) with no value at all.
+    fn inputs(x_absent: bool, z_absent: bool) -> Inputs {
+        let n = |c: &str, p: Option<&str>| NodeSpec { code: c.into(), parent: p.map(Into::into), ..Default::default() };
+        let framework = Framework::new(
+            vec![
+                n("x", Some("P")),
+                n("y", Some("P")),
+                n("z", Some("Q")),
+                n("P", Some("I")),
+                n("Q", Some("I")),
+                n("I", None),
+            ],
+            vec![],
+        )
+        .expect("valid");
+        let codes: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let units = UnitTable { codes: codes.clone(), names: vec![None; 3], groups: vec![], denominators: vec![] };
+        let nan = f64::NAN;
+        let x = if x_absent { vec![nan; 3] } else { vec![1.0, 2.0, 3.0] };
+        let z = if z_absent { vec![nan; 3] } else { vec![5.0, nan, 7.0] };
+        let raw = DataSet::new(
+            codes,
+            vec!["x".into(), "y".into(), "z".into()],
+            Matrix::from_columns(3, &[x, vec![10.0, 30.0, 20.0], z]).expect("equal"),
+        );
+        Inputs { framework, units, raw, censored: vec![] }
+    }
+
+    #[test]
+    fn an_absent_indicator_leaves_its_weight_to_its_siblings() {
+        let spec = Spec::parse(SPEC, &[]).expect("valid");
+        let b = build(&spec, &inputs(true, false)).expect("an absent indicator is a gap, not an error");
+        assert_eq!(b.log.absent, ["x"]);
+        assert!(b.warnings.iter().any(|w| w.contains("x (in P) has no value for any unit")), "{:?}", b.warnings);
+        // coverage counts y and z only: b (no z) has 1 of 2 and passes 0.5;
+        // with x counted it would have 1 of 3 and be screened out
+        let agg = b.stage(Stage::Aggregated);
+        assert_eq!(agg.units, ["a", "b", "c"]);
+        // P is y alone (min-max: 10 -> 0, 30 -> 100, 20 -> 50)
+        assert_eq!(agg.column("P").expect("P"), [0.0, 100.0, 50.0]);
+        assert!(agg.column("x").expect("x").iter().all(|v| v.is_nan()));
+        // a pillar with no indicator left cannot be scored: an error naming it
+        let e = build(&spec, &inputs(false, true)).expect_err("Q has nothing");
+        assert!(e.message.contains("no indicator of Q has a value"), "{e}");
+    }
+
+    #[test]
+    fn an_indicator_absent_in_every_year_built_is_an_error() {
+        let spec = Spec::parse(SPEC, &["data.values=\"v.csv\"".into()]).expect("valid");
+        let some = build_years(&spec, &[(2020, inputs(true, false)), (2021, inputs(false, false))]).expect("a gap");
+        assert_eq!((some[0].1.log.absent.len(), some[1].1.log.absent.len()), (1, 0));
+        let e = build_years(&spec, &[(2020, inputs(true, false)), (2021, inputs(true, false))]).expect_err("x never");
+        assert!(e.message.contains("indicator x has no value for any unit in any year built (2020, 2021)"), "{e}");
+    }
+}

@@ -50,9 +50,63 @@
   const regions = M.regions || [];
   const nominal = { scores: M.scores, ranks: M.ranks };
   let current = nominal;
+  // a series (M.progress): every year's scores, ranks and rank intervals of
+  // the index and its aggregates; the reference (last) year has every node
+  const P = M.progress || null;
+  const YEARS = P ? P.years : [];
+  const FIRST = YEARS.length ? YEARS[0] : null, LAST = YEARS.length ? YEARS[YEARS.length - 1] : null;
+  const yearAt = (y) => YEARS.indexOf(y);
+  const views = {};
+  const yearView = (y) => {
+    if (!P || y === LAST) return nominal;
+    const t = yearAt(y);
+    const pick = (m) => Object.fromEntries(Object.entries(m).map(([c, v]) => [c, v[t]]));
+    return (views[y] ??= { scores: pick(P.scores), ranks: pick(P.ranks) });
+  };
+  // a unit's index score per year (null where not ranked)
+  const series = (code, k) => (P && P.scores[code] ? YEARS.map((y, t) => ({ y, v: P.scores[code][t][k] })) : []);
 
   // ---- state
-  const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target };
+  const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target, year: LAST, pcode: target, psort: "change", pdir: -1 };
+  // the rank interval of a unit in the year shown
+  const intervalOf = (code) => {
+    if (!P || S.year === LAST) return intervals[code];
+    const t = yearAt(S.year), k = unitIndex[code];
+    const lo = (P.low[target] || [])[t], hi = (P.high[target] || [])[t];
+    return lo && hi && lo[k] !== null && hi[k] !== null ? { q05: lo[k], q95: hi[k], median: null } : undefined;
+  };
+  function yearSelect(onchange, where) {
+    if (!P) return null;
+    const s = el("select", { "aria-label": "Year", id: where + "-year", onchange: (e) => {
+      S.year = Number(e.target.value);
+      current = yearView(S.year);
+      if (C.api) for (const n of pillars) weights[n.code] = n.weight;
+      onchange();
+    } }, [...YEARS].reverse().map((y) => el("option", { value: y, text: y === LAST ? `${y} (latest)` : String(y) })));
+    s.value = S.year;
+    return el("label", {}, "Year", s);
+  }
+  // a small line of the index score over the years, for the ranking
+  function sparkline(k) {
+    const pts = series(target, k).filter((p) => p.v !== null && p.v !== undefined);
+    if (pts.length < 2) return el("span", { class: "muted", text: "–" });
+    const all = YEARS.flatMap((y, t) => P.scores[target][t]).filter((v) => v !== null);
+    const lo = Math.min(...all), hi = Math.max(...all);
+    const X = (y) => 2 + ((y - FIRST) / (LAST - FIRST || 1)) * 76, Y = (v) => 18 - ((v - lo) / (hi - lo || 1)) * 16;
+    const svg = svgEl("svg", { viewBox: "0 0 80 20", width: 80, height: 20, class: "spark", "aria-hidden": "true" });
+    svg.append(svgEl("polyline", { points: pts.map((p) => `${X(p.y)},${Y(p.v)}`).join(" "), fill: "none", stroke: "#2f5d8a", "stroke-width": 1.5 }));
+    const sel = pts.find((p) => p.y === S.year);
+    if (sel) svg.append(svgEl("circle", { cx: X(sel.y), cy: Y(sel.v), r: 2.2, fill: "#1d1d1f" }));
+    const title = svgEl("title", {}); title.textContent = pts.map((p) => `${p.y} ${f1(p.v)}`).join(", "); svg.append(title);
+    return svg;
+  }
+  // score change of the index since the first year, for the year shown
+  const changeSince = (code, k) => {
+    if (!P || !P.scores[code]) return null;
+    const a = P.scores[code][0][k], b = P.scores[code][yearAt(S.year)][k];
+    return a === null || b === null || b === undefined ? null : b - a;
+  };
+  const signed = (x) => (x === null || x === undefined ? "–" : (x > 0 ? "+" : x < 0 ? "−" : "±") + f1(Math.abs(x)));
   const inRegion = (code) => {
     if (!S.region) return true;
     const r = regions.find((r) => r.id === S.region);
@@ -78,7 +132,7 @@
   $("subtitle").textContent = `${units.length} units · ${indicators.length} indicators · ${pillars.length} ${pillars.length === 1 ? "pillar" : "pillars"}` +
     (M.intervals ? " · rank intervals from the uncertainty analysis" : "");
   $("footer").textContent = `Made with ${M.generator}. Every number here is recomputed from the recipe and data named under Method.`;
-  const TABS = [["ranking", "Ranking"], ["map", "Map"], ["profile", "Country profile"], ["method", "Method"], ["claims", "Claims"], ["downloads", "Downloads"]];
+  const TABS = [["ranking", "Ranking"], ["map", "Map"], ["profile", "Country profile"], ...(P ? [["progress", "Progress"]] : []), ["method", "Method"], ["claims", "Claims"], ["downloads", "Downloads"]];
   const tabs = $("tabs");
   const renderers = {};
   function show(id, focus) {
@@ -119,10 +173,11 @@
     p.replaceChildren();
     const search = el("input", { type: "search", placeholder: "name or code", "aria-label": "Search units", value: S.search,
       oninput: (e) => { S.search = e.target.value; fill(); } });
-    p.append(el("div", { class: "controls" }, regionSelect(ranking), el("label", {}, "Search", search)));
+    p.append(el("div", { class: "controls" }, yearSelect(ranking, "ranking"), regionSelect(ranking), el("label", {}, "Search", search)));
     if (C.api) p.append(sliders());
-    const cols = [["rank", "Rank"], ["name", "Unit"], [target, "Score"]];
-    if (M.intervals) cols.push(["interval", current === nominal ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)"]);
+    const cols = [["rank", "Rank"], ["name", "Unit"], [target, P ? `Score ${S.year}` : "Score"]];
+    if (M.intervals) cols.push(["interval", current === nominal || current !== yearView(S.year) ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)"]);
+    if (P) cols.push(["trend", `Trend ${FIRST}–${LAST}`], ["change", `Change since ${FIRST}`]);
     for (const n of pillars) cols.push([n.code, n.name || n.code]);
     const head = el("tr", {}, cols.map(([k, label]) => {
       const sorted = S.sort === k;
@@ -145,12 +200,13 @@
       const key = ({ u, k }) => {
         if (S.sort === "name") return u.name;
         if (S.sort === "rank") return rank(target, k) ?? missing;
-        if (S.sort === "interval") { const i = intervals[u.code]; return i ? i.q95 - i.q05 : missing; }
+        if (S.sort === "interval") { const i = intervalOf(u.code); return i ? i.q95 - i.q05 : missing; }
+        if (S.sort === "trend" || S.sort === "change") { const c = changeSince(target, k); return c === null ? missing : c; }
         const v = score(S.sort, k); return v === null || v === undefined ? missing : v;
       };
       rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * S.dir; });
       body.replaceChildren(...rows.map(({ u, k }) => {
-        const iv = intervals[u.code];
+        const iv = intervalOf(u.code);
         const n = units.length;
         const cells = [
           el("td", { text: rank(target, k) ?? "–" }),
@@ -163,12 +219,14 @@
           iv ? el("span", { class: "interval", "aria-hidden": "true" },
             el("span", { style: `left:${(100 * (iv.q05 - 1)) / n}%;width:${Math.max(1, (100 * (iv.q95 - iv.q05)) / n)}%` }),
             el("i", { style: `left:${(100 * ((rank(target, k) ?? 1) - 1)) / n}%` })) : null));
+        if (P) cells.push(el("td", { class: "hide-narrow" }, sparkline(k)), el("td", { text: S.year === FIRST ? "–" : signed(changeSince(target, k)) }));
         for (const pl of pillars) cells.push(el("td", { text: f1(score(pl.code, k)) }));
         return el("tr", { "data-unit": u.code, class: u.code === S.unit ? "sel" : null }, cells);
       }));
-      $("ranking-status").textContent = `${rows.length} of ${units.length} units shown`;
+      const ranked = rows.filter(({ k }) => rank(target, k) !== null && rank(target, k) !== undefined).length;
+      $("ranking-status").textContent = `${rows.length} of ${units.length} units shown` + (P ? `; ${ranked} ranked in ${S.year}` : "");
       const ih = $("interval-head");
-      if (ih) ih.textContent = current === nominal ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)";
+      if (ih) ih.textContent = current === yearView(S.year) ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)";
     }
   }
 
@@ -197,6 +255,7 @@
     box.append(el("div", { class: "status", id: "movers", role: "status", "aria-live": "polite" }));
     function send() {
       clearTimeout(pending);
+      if (P && S.year !== LAST) { S.year = LAST; current = nominal; ranking(); }
       pending = setTimeout(async () => {
         const t0 = performance.now();
         const mine = ++sent;
@@ -229,10 +288,13 @@
   function map() {
     const p = $("map");
     p.replaceChildren();
+    // another year than the latest: the index and its aggregates (indicators are shown for the latest)
+    const shown = [...nodes].sort((a, b) => b.level - a.level).filter((n) => S.year === LAST || !P || Object.hasOwn(P.scores, n.code));
+    if (!shown.some((n) => n.code === S.mapVar)) S.mapVar = target;
     const vars = el("select", { "aria-label": "Variable", onchange: (e) => { S.mapVar = e.target.value; map(); } },
-      [...nodes].sort((a, b) => b.level - a.level).map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
+      shown.map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
     vars.value = S.mapVar;
-    p.append(el("div", { class: "controls" }, regionSelect(map), el("label", {}, "Colour by", vars)));
+    p.append(el("div", { class: "controls" }, yearSelect(map, "map"), regionSelect(map), el("label", {}, "Colour by", vars)));
     const values = units.map((u, k) => (inRegion(u.code) ? score(S.mapVar, k) : null));
     const present = values.filter((v) => v !== null);
     const lo = Math.min(...present), hi = Math.max(...present);
@@ -247,7 +309,7 @@
     const proj = d3.geoNaturalEarth1().rotate([-lon0, 0]);
     proj.fitExtent([[10, 10], [W - 10, H - 10]], { type: "FeatureCollection", features: mine.length ? mine : features });
     const path = d3.geoPath(proj);
-    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}`, id: "map-svg" });
+    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}${P ? ", " + S.year : ""}`, id: "map-svg" });
     const drawn = new Set();
     for (const f of features) {
       const u = units.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
@@ -288,6 +350,39 @@
   // ---- profile
   const median = (xs) => { const s = xs.filter((x) => x !== null).sort((a, b) => a - b); if (!s.length) return null; const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
   function profile() {
+    // the profile details the latest year (re-weighted, if so); the chart shows every year
+    const shown = current;
+    if (P && current !== nominal && current === yearView(S.year)) current = nominal;
+    try { profileOf(); } finally { current = shown; }
+  }
+  const LINE = ["#1d1d1f", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442"];
+  // the index and each pillar over the years, one line each
+  function trendChart(k, name) {
+    const lines = [target, ...pillars.map((n) => n.code)].map((c, i) => ({ c, i, pts: series(c, k).filter((p) => p.v !== null && p.v !== undefined) }))
+      .filter((l) => l.pts.length > 0);
+    if (!lines.length || YEARS.length < 2) return null;
+    const vals = lines.flatMap((l) => l.pts.map((p) => p.v));
+    const lo = Math.min(0, ...vals), hi = Math.max(100, ...vals);
+    const W = 640, H = 260, X = (y) => 40 + ((y - FIRST) / (LAST - FIRST || 1)) * (W - 60), Y = (v) => H - 30 - ((v - lo) / (hi - lo || 1)) * (H - 50);
+    const text = lines.map((l) => `${(byCode[l.c] || {}).name || l.c}: ${l.pts.map((p) => `${p.y} ${f1(p.v)}`).join(", ")}`).join("; ");
+    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", id: "profile-trend", "aria-label": `${name}, scores by year. ${text}` });
+    for (const v of [lo, (lo + hi) / 2, hi]) {
+      svg.append(svgEl("line", { x1: 40, x2: W - 20, y1: Y(v), y2: Y(v), stroke: "#d9d9de" }));
+      const t = svgEl("text", { x: 34, y: Y(v) + 4, "font-size": 11, "text-anchor": "end" }); t.textContent = f1(v); svg.append(t);
+    }
+    for (const y of YEARS) { const t = svgEl("text", { x: X(y), y: H - 10, "font-size": 11, "text-anchor": "middle" }); t.textContent = y; svg.append(t); }
+    for (const l of lines) {
+      const top = l.c === target;
+      svg.append(svgEl("polyline", { points: l.pts.map((p) => `${X(p.y)},${Y(p.v)}`).join(" "), fill: "none", stroke: LINE[l.i % LINE.length],
+        "stroke-width": top ? 3 : 1.5, "stroke-dasharray": top ? null : l.i % 2 ? "5 3" : null, "data-code": l.c }));
+      if (top) for (const p of l.pts) svg.append(svgEl("circle", { cx: X(p.y), cy: Y(p.v), r: 3.5, fill: LINE[0], class: "index-point" }));
+    }
+    const legend = el("ul", { class: "legend keys" }, lines.map((l) => el("li", {},
+      el("span", { class: "key", style: `background:${LINE[l.i % LINE.length]}` }), (byCode[l.c] || {}).name || l.c)));
+    return el("div", { class: "card" }, el("h3", { text: `Index and priorities by year, ${FIRST}–${LAST}` }), svg, legend,
+      el("p", { class: "muted", text: `Scores on one scale for every year (${(M.method.spec.normalise || {}).reference_years ? "the reference period's minimum and maximum" : "normalised over all years together"}); a change of rank within the rank intervals is no change.` }));
+  }
+  function profileOf() {
     const p = $("profile");
     p.replaceChildren();
     if (!S.unit && units.length) {
@@ -305,7 +400,7 @@
     const iv = intervals[u.code];
     const peers = units.map((v, j) => j).filter((j) => inRegion(units[j].code));
     const head = el("div", { class: "card" }, el("h2", { text: u.name, id: "profile-name" }),
-      el("p", {}, `Score ${f1(score(target, k))}, rank ${rank(target, k) ?? "–"} of ${units.length}`,
+      el("p", {}, `${P ? LAST + ": s" : "S"}core ${f1(score(target, k))}, rank ${rank(target, k) ?? "–"} of ${units.length}`,
         iv ? ` — rank interval ${Math.round(iv.q05)}–${Math.round(iv.q95)} (5–95% of the uncertainty runs; median ${fs(iv.median)})` : ""));
     const bars = el("table", { "aria-label": "Pillar scores against the region" }, el("thead", {}, el("tr", {},
       ["Pillar", "Score", "Region median", "Region best", ""].map((h) => el("th", { scope: "col", text: h })))),
@@ -348,8 +443,10 @@
       el("div", { class: "tablewrap" }, el("table", { id: "profile-values" },
         el("thead", {}, el("tr", {}, ["Indicator", "Value", "Unit", "Year", "Rank", "Score", "How obtained"].map((h) => el("th", { scope: "col", text: h })))),
         el("tbody", {}, rows)))));
+    const chart = P ? trendChart(k, u.name) : null;
+    if (chart) p.append(chart);
     const trend = (M.trend || []).filter((t) => t[1] === u.code && t[2] !== null);
-    if (trend.length > 1) {
+    if (!chart && trend.length > 1) {
       const W = 320, H = 120, ys = trend.map((t) => t[2]), xs = trend.map((t) => t[0]);
       const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
       const X = (x) => 30 + ((x - x0) / (x1 - x0 || 1)) * (W - 40), Y = (y) => H - 20 - ((y - y0) / (y1 - y0 || 1)) * (H - 40);
@@ -550,6 +647,79 @@
     for (const c of list) p.append(claimCard(c));
   }
 
+  // ---- progress (a series)
+  function progress() {
+    const p = $("progress");
+    p.replaceChildren();
+    if (!P) return;
+    const codes = [target, ...pillars.map((n) => n.code)].filter((c) => P.scores[c]);
+    const pick = el("select", { "aria-label": "Index or priority", id: "progress-code", onchange: (e) => { S.pcode = e.target.value; progress(); } },
+      codes.map((c) => el("option", { value: c, text: (byCode[c] || {}).name || c })));
+    pick.value = S.pcode;
+    p.append(el("div", { class: "controls" }, el("label", {}, "Show", pick), regionSelect(progress)));
+    const c = S.pcode, t1 = YEARS.length - 1, t0 = 0, tp = Math.max(0, t1 - 1);
+    const sc = P.scores[c], rk = P.ranks[c], lo = (P.low[c] || [])[t1], hi = (P.high[c] || [])[t1], mv = (P.movement[c] || [])[t1];
+    const best = Math.max(...sc[t1].filter((v) => v !== null));
+    const tb = P.baseline !== null ? yearAt(P.baseline) : -1;
+    const diff = (a, b) => (a === null || b === null || a === undefined || b === undefined ? null : b - a);
+    const rows = units.map((u, k) => ({ u, k, first: sc[t0][k], last: sc[t1][k], change: diff(sc[t0][k], sc[t1][k]), prev: diff(sc[tp][k], sc[t1][k]),
+      base: tb >= 0 ? diff(sc[tb][k], sc[t1][k]) : null, r0: rk[t0][k], r1: rk[t1][k], move: mv ? mv[k] : null, front: sc[t1][k] === null ? null : best - sc[t1][k] }))
+      .filter(({ u }) => inRegion(u.code));
+    const cols = [["name", "Unit"], ["first", `Score ${FIRST}`], ["last", `Score ${LAST}`], ["change", `Change since ${FIRST}`], ["prev", `Change since ${YEARS[tp]}`]];
+    if (tb >= 0) cols.push(["base", `Change since ${P.baseline}`]);
+    cols.push(["r1", `Rank ${FIRST} → ${LAST}`], ["interval", `Rank interval ${LAST}`], ["move", "Movement"], ["front", "Behind the best"]);
+    const key = (r) => (S.psort === "name" ? r.u.name : S.psort === "interval" ? (lo && lo[r.k] !== null ? hi[r.k] - lo[r.k] : null) : S.psort === "move" ? r.move : r[S.psort]);
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * S.pdir;
+    });
+    const head = el("tr", {}, cols.map(([k, label]) => el("th", { scope: "col", "aria-sort": S.psort === k ? (S.pdir > 0 ? "ascending" : "descending") : "none" },
+      el("button", { text: label + (S.psort === k ? (S.pdir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
+        S.pdir = S.psort === k ? -S.pdir : (k === "name" || k === "r1" || k === "front" || k === "interval" ? 1 : -1); S.psort = k; progress();
+      } }))));
+    const MOVE = { up: "up", down: "down", "no change": "no change (within the rank intervals)" };
+    const body = el("tbody", { id: "progress-body" }, rows.map((r) => el("tr", { "data-unit": r.u.code, class: r.move === "up" ? "up" : r.move === "down" ? "down" : null },
+      el("td", {}, el("button", { class: "link", text: r.u.name, onclick: () => openProfile(r.u.code) })),
+      el("td", { text: f1(r.first) }), el("td", { text: f1(r.last) }), el("td", { text: signed(r.change) }), el("td", { text: signed(r.prev) }),
+      tb >= 0 ? el("td", { text: signed(r.base) }) : null,
+      el("td", { text: `${r.r0 ?? "–"} → ${r.r1 ?? "–"}` }),
+      el("td", { text: lo && lo[r.k] !== null ? `${Math.round(lo[r.k])}–${Math.round(hi[r.k])}` : "–" }),
+      el("td", { class: "move", text: r.move ? MOVE[r.move] || r.move : "–" }),
+      el("td", { text: f1(r.front) }))));
+    const baseNote = P.baseline !== null ? `Changes since the ${P.baseline} baseline are shown.`
+      : P.baseline_pending !== null ? `The ${P.baseline_pending} baseline is not built yet (too few values dated ${P.baseline_pending}); changes are shown since ${FIRST}.` : "";
+    p.append(el("div", { class: "card" }, el("h2", { text: `Who is moving: ${(byCode[c] || {}).name || c}, ${FIRST}–${LAST}` }),
+      el("p", { class: "muted", text: `Scores are on one scale for every year, so a change is a change in the data. A rank change counts as a move only when each year's rank lies outside the other year's 5–95% rank interval; smaller changes are "no change". ${baseNote}` }),
+      el("div", { class: "tablewrap" }, el("table", { id: "progress-table" }, el("thead", {}, head), body))));
+    if (c === target && P.movers.length) {
+      const drivers = (m) => m.drivers.map(([code, v]) => `${(byCode[code] || {}).name || code} ${signed(v)}`).join("; ");
+      const item = (m) => el("li", {}, el("button", { class: "link", text: (units[unitIndex[m.unit]] || { name: m.unit }).name, onclick: () => openProfile(m.unit) }),
+        ` ${signed(m.change)} (rank ${m.rank_first ?? "–"} → ${m.rank_last ?? "–"}${m.movement ? ", " + (MOVE[m.movement] || m.movement) : ""}): ${drivers(m)}`);
+      const mine = P.movers.filter((m) => inRegion(m.unit) && m.change !== null);
+      p.append(el("div", { class: "grid" },
+        el("div", { class: "card" }, el("h3", { text: `Most improved since ${FIRST}` }), el("ol", { id: "most-improved" }, mine.filter((m) => m.change > 0).slice(0, 5).map(item))),
+        el("div", { class: "card" }, el("h3", { text: `Least improved since ${FIRST}` }), el("ol", {}, mine.slice(-5).reverse().map(item)))));
+      p.append(el("p", { class: "muted", text: "After each name: the indicators that moved its score most, each its weight in the index times the change of its score (indicators present in both years)." }));
+    }
+    for (const tg of P.targets) {
+      const n = byCode[tg.code] || {};
+      const STATUS = { met: "met", "on track": "on track", "off track": "off track", unknown: "unknown (one data year)" };
+      const trs = tg.rows.filter((r) => inRegion(r.unit)).sort((a, b) => (a.gap ?? 1e300) - (b.gap ?? 1e300)).map((r) => el("tr", { class: ESTIMATE.includes(r.flag) ? "estimate" : null },
+        el("td", {}, (units[unitIndex[r.unit]] || { name: r.unit }).name),
+        el("td", { text: `${fs(r.value)}${r.data_year ? ` (${r.data_year})` : ""}${r.flag !== "observed" ? " " + (FLAG_TEXT[r.flag] || r.flag) : ""}` }),
+        el("td", { text: r.first_value === null ? "–" : `${fs(r.first_value)} (${r.first_data_year})` }),
+        el("td", { text: f1(r.gap) }), el("td", { text: r.pace === null ? "–" : signed(r.pace) }),
+        el("td", { text: r.reaches_by ?? "–" }), el("td", { class: "status-" + r.status.replace(" ", "-"), text: STATUS[r.status] || r.status })));
+      p.append(el("div", { class: "card target" }, el("h3", { text: `Target: ${n.name || tg.code} ${tg.value} by ${tg.year}${tg.met_at !== null ? ` (met from ${tg.met_at})` : ""}` }),
+        el("p", { class: "source", text: "Source: " + tg.source }), tg.note ? el("p", { class: "muted", text: "Note: " + tg.note }) : null,
+        el("div", { class: "tablewrap" }, el("table", { class: "targets" }, el("thead", {}, el("tr", {},
+          ["Unit", "Latest value", "First value", "Gap", "Pace per year", "Reached by", `By ${tg.year}`].map((h) => el("th", { scope: "col", text: h })))), el("tbody", {}, trs))),
+        el("p", { class: "muted", text: `Pace: change per year between the data years of the first and latest values; "reached by" extends it. Values as used (own data only; estimates are not read against a target).` })));
+    }
+  }
+
   // ---- downloads
   // text starting with = + - @ would run as a spreadsheet formula: prefixed with '
   function csvField(v) {
@@ -574,6 +744,15 @@
     });
     return lines.join("\n") + "\n";
   }
+  function progressCsv() {
+    const lines = [["unit", "name", "code", "year", "score", "rank", "rank_q05", "rank_q95", "movement_since_" + FIRST].join(",")];
+    for (const c of Object.keys(P.scores)) YEARS.forEach((y, t) => units.forEach((u, k) => {
+      const v = P.scores[c][t][k];
+      if (v === null) return;
+      lines.push([u.code, u.name, c, y, v, P.ranks[c][t][k], (P.low[c] || [])[t]?.[k], (P.high[c] || [])[t]?.[k], (P.movement[c] || [])[t]?.[k]].map(csvField).join(","));
+    }));
+    return lines.join("\n") + "\n";
+  }
   function downloads() {
     const p = $("downloads");
     p.replaceChildren();
@@ -583,13 +762,14 @@
       blobLink(`${M.id}-data.csv`, "text/csv", rawCsv(), "Indicator data as used, with year and provenance (CSV, long)"),
       blobLink(`${M.id}.json`, "application/json", JSON.stringify(M, null, 1), "Everything on these pages (JSON)"),
     ];
+    if (P) items.splice(1, 0, blobLink(`${M.id}-years.csv`, "text/csv", progressCsv(), `Index and priorities in every year, ${FIRST}–${LAST}, with ranks, rank intervals and movement (CSV)`));
     if (C.xlsx) items.push(el("a", { href: "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + C.xlsx, download: `${M.id}.xlsx`, text: "Workbook (XLSX)" }));
     if (C.api) items.push(el("a", { href: C.api + "/workbook.xlsx", text: "Workbook (XLSX)" }), el("a", { href: C.api + "/scores.csv", text: "Scores from the API (CSV)" }));
     p.append(el("ul", { id: "download-list" }, items.map((a) => el("li", {}, a))));
     if (current !== nominal) p.append(el("p", { class: "muted", text: "Downloads reflect the weights currently set." }));
   }
 
-  Object.assign(renderers, { ranking, map, profile, method, claims, downloads });
+  Object.assign(renderers, { ranking, map, profile, progress, method, claims, downloads });
   // the address names the tab (and the profile's unit): #profile/IRN
   function route() {
     const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");

@@ -27,11 +27,15 @@
 mod downloads;
 mod model;
 mod page;
+mod progress;
 mod report;
 mod reweight;
 
 pub use downloads::{scores_csv, workbook};
-pub use model::{Coherence, Estimated, Interval, Method, Model, NodeInfo, Region, TrendPoint, UnitInfo, Values};
+pub use model::{
+    Coherence, Estimated, Interval, Method, Model, MoverModel, NodeInfo, ProgressModel, Region, TargetModel,
+    TargetUnit, TrendPoint, UnitInfo, Values,
+};
 pub use page::{Mode, html_escape, page};
 pub use report::{IndicatorInfo, Report};
 pub use reweight::{Mover, Reweighted, reweight};

@@ -32,6 +32,10 @@ pub struct Model {
     pub method: Method,
     /// The framework tree, in framework order.
     pub nodes: Vec<NodeInfo>,
+    /// A series: every year's scores, ranks and rank intervals of the
+    /// index and its aggregates, the movers and the official targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ProgressModel>,
     /// Corrections applied and data-quality findings on the values used
     /// (as in the manifest's `quality`), `null` when not known.
     pub quality: Value,
@@ -151,6 +155,70 @@ pub struct Values {
     pub value: Vec<Option<f64>>,
     /// The year the value is from.
     pub year: Vec<Option<i32>>,
+}
+
+/// A series read for progress (fields in alphabetical order). Per-year
+/// lists are in [`ProgressModel::years`] order, each a list per unit in
+/// [`Model::units`] order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressModel {
+    /// The baseline year, when built.
+    pub baseline: Option<i32>,
+    /// The baseline year declared but not built yet.
+    pub baseline_pending: Option<i32>,
+    /// code → year → unit: the upper end (95%) of the rank interval.
+    pub high: BTreeMap<String, Vec<Vec<Option<f64>>>>,
+    /// code → year → unit: the lower end (5%) of the rank interval.
+    pub low: BTreeMap<String, Vec<Vec<Option<f64>>>>,
+    /// code → year → unit: the rank change since the first year read
+    /// against the rank intervals (`up`, `down`, `no change`).
+    pub movement: BTreeMap<String, Vec<Vec<Option<String>>>>,
+    /// Units by change of the index since the first year, largest first.
+    pub movers: Vec<MoverModel>,
+    pub ranks: BTreeMap<String, Vec<Vec<Option<u32>>>>,
+    pub scores: BTreeMap<String, Vec<Vec<Option<f64>>>>,
+    pub targets: Vec<TargetModel>,
+    pub years: Vec<i32>,
+}
+
+/// A unit's change of the index, and the indicators that moved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoverModel {
+    pub change: Option<f64>,
+    /// `[code, effective weight × change of its normalised score]`.
+    pub drivers: Vec<(String, Option<f64>)>,
+    pub movement: Option<String>,
+    pub rank_first: Option<u32>,
+    pub rank_last: Option<u32>,
+    pub unit: String,
+}
+
+/// An official target and every unit against it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetModel {
+    pub code: String,
+    /// The value from which it counts as met, when less than `value`.
+    pub met_at: Option<f64>,
+    pub note: Option<String>,
+    pub rows: Vec<TargetUnit>,
+    pub source: String,
+    pub value: f64,
+    pub year: i32,
+}
+
+/// One unit against a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetUnit {
+    pub data_year: Option<i32>,
+    pub first_data_year: Option<i32>,
+    pub first_value: Option<f64>,
+    pub flag: String,
+    pub gap: Option<f64>,
+    pub pace: Option<f64>,
+    pub reaches_by: Option<i32>,
+    pub status: String,
+    pub unit: String,
+    pub value: Option<f64>,
 }
 
 /// The index score of a unit in a year: `[year, unit, score]`.

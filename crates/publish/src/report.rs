@@ -49,6 +49,10 @@ pub struct Report<'a> {
     /// Scores of the index by year, when built for several years:
     /// (year, unit, score).
     pub trend: Vec<(i32, String, f64)>,
+    /// A series read for progress, when built for several years.
+    pub progress: Option<&'a digindex_audit::progress::Progress>,
+    /// The official targets the spec declares (their sources and notes).
+    pub targets: &'a [digindex_pipeline::spec::Target],
     /// Where every value that enters the index comes from.
     pub provenance: &'a [digindex_data::provenance::Provenance],
     /// Corrections applied and data-quality findings on the values used
@@ -116,6 +120,7 @@ impl Model {
                 warnings: r.build.warnings.clone(),
             },
             nodes: nodes(r),
+            progress: r.progress.map(|p| crate::progress::model(p, r.targets, &agg.units)),
             quality: r.quality.clone(),
             ranks,
             raw: raw_values(r.build),

@@ -588,3 +588,41 @@ fn mixing_years_takes_each_members_latest_in_the_window() {
         assert_eq!(m["year"], own["claims"][0]["readings"][0]["data_year"], "{m}");
     }
 }
+
+#[test]
+fn an_index_claim_reads_the_year_it_names_from_the_series() {
+    // the Tokyo Statement index is a series: a claim about 2021 reads 2021's
+    // build, one about 2010 is before it, and every year built is swept
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("t");
+    crate::util::ok(&digindex_in(
+        &root(),
+        &["build", "frameworks/tokyo-statement", "--no-audit", "-q", "--out", out.to_str().expect("utf8")],
+    ));
+    let progress = std::fs::read_to_string(out.join("progress.csv")).expect("progress.csv");
+    let rank_in = |y: &str| -> String {
+        let line = progress.lines().find(|l| l.starts_with("IRN,Tokyo,") && l.split(',').nth(3) == Some(y)).expect(y);
+        line.split(',').nth(5).expect("rank").to_string()
+    };
+    let v = json(&["Iran ranks 1st in index:tokyo-statement among APT in 2021"]);
+    let c = &v["claims"][0];
+    let r = &c["readings"][0];
+    assert_eq!((r["year"].as_i64(), r["data_year"].as_i64()), (Some(2021), Some(2021)), "{r}");
+    assert_eq!(r["rank"].as_u64().map(|x| x.to_string()), Some(rank_in("2021")), "{r}");
+    let sweep = &c["sweeps"][0]["years"];
+    let years: Vec<i64> = sweep.as_array().expect("years").iter().filter_map(|y| y["year"].as_i64()).collect();
+    assert_eq!(years, [2019, 2020, 2021, 2022, 2023, 2024]);
+    for y in sweep.as_array().expect("years") {
+        assert_eq!(y["rank"].as_u64().map(|x| x.to_string()), Some(rank_in(&y["year"].to_string())), "{y}");
+    }
+    // two claim years reading one built year (2024 for 2025 and 2026): one reading
+    let v = json(&["Iran ranks 1st in index:tokyo-statement among APT in 2024-2026"]);
+    let r = &v["claims"][0]["readings"];
+    assert_eq!(r.as_array().map(Vec::len), Some(1), "{r}");
+    assert_eq!(r[0]["years"], serde_json::json!([2024, 2025, 2026]));
+    // before the series: no reading, not a silent use of another year
+    let v = json(&["Iran ranks 1st in index:tokyo-statement among APT in 2010"]);
+    let r = &v["claims"][0]["readings"][0];
+    assert_eq!(r["status"], "cannot_check");
+    assert!(r["reason"].as_str().expect("reason").contains("built for 2019–2024"), "{r}");
+}

@@ -22,39 +22,76 @@ fn report_agrees_with_build() {
     let m: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(rep.join("report.json")).expect("json")).expect("model");
     let units: Vec<&str> = m["units"].as_array().expect("units").iter().filter_map(|u| u["code"].as_str()).collect();
-    // the units the build ranks (those that pass screening on observed data)
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(bld.join("manifest.json")).expect("manifest")).expect("json");
-    let ranked = manifest["units"].as_u64().expect("units") as usize;
-    assert!(ranked > 25 && ranked <= 38, "{ranked}");
-    assert_eq!(units.len(), ranked);
-    // every score and rank of the build's scores.csv
+    let years: Vec<i64> = manifest["years"].as_array().expect("years").iter().filter_map(|y| y.as_i64()).collect();
+    let last = *years.last().expect("a year");
+    let p = &m["progress"];
+    assert_eq!(p["years"].as_array().map(Vec::len), Some(years.len()));
+    // every score and rank of the build's scores.csv: the report shows the
+    // latest year whole, and the index and its priorities in every year
     let scores = fs::read_to_string(bld.join("scores.csv")).expect("scores");
-    let mut n = 0;
+    let (mut latest, mut every) = (0, 0);
+    let close = |s: &serde_json::Value, v: f64| (s.as_f64().expect("score") - v).abs() <= 1e-9 * v.abs().max(1.0);
     for line in scores.lines().skip(1) {
         let c: Vec<&str> = line.split(',').collect();
-        let k = units.iter().position(|u| *u == c[0]).expect("unit in report");
-        let s = &m["scores"][c[1]][k];
-        match c[3].parse::<f64>() {
-            Ok(v) if v.is_finite() => {
-                assert!((s.as_f64().expect("score") - v).abs() <= 1e-9 * v.abs().max(1.0), "{line}")
+        let (y, code, level): (i64, &str, u32) = (c[1].parse().expect("year"), c[2], c[3].parse().expect("level"));
+        let Some(k) = units.iter().position(|u| *u == c[0]) else {
+            // ranked in an earlier year only: not in the latest ranking
+            assert!(y != last, "{line}");
+            continue;
+        };
+        let t = years.iter().position(|x| *x == y).expect("a year built");
+        let value: Option<f64> = c[4].parse().ok().filter(|v: &f64| v.is_finite());
+        if y == last {
+            match value {
+                Some(v) => assert!(close(&m["scores"][code][k], v), "{line}"),
+                None => assert!(m["scores"][code][k].is_null(), "{line}"),
             }
-            _ => assert!(s.is_null(), "{line}"),
+            assert_eq!(m["ranks"][code][k].as_u64().map(|r| r.to_string()).unwrap_or_default(), c[5], "{line}");
+            latest += 1;
         }
-        assert_eq!(m["ranks"][c[1]][k].as_u64().map(|r| r.to_string()).unwrap_or_default(), c[4], "{line}");
-        n += 1;
+        if level >= 2 {
+            match value {
+                Some(v) => assert!(close(&p["scores"][code][t][k], v), "{line}"),
+                None => assert!(p["scores"][code][t][k].is_null(), "{line}"),
+            }
+            assert_eq!(p["ranks"][code][t][k].as_u64().map(|r| r.to_string()).unwrap_or_default(), c[5], "{line}");
+            every += 1;
+        }
     }
-    assert_eq!(n, ranked * m["nodes"].as_array().map_or(0, Vec::len));
-    // the same rank intervals (same seed, same runs)
-    let intervals = fs::read_to_string(bld.join("audit/rank_intervals.csv")).expect("intervals");
-    let by_unit: BTreeMap<&str, &serde_json::Value> =
-        m["intervals"].as_array().expect("intervals").iter().filter_map(|i| Some((i["unit"].as_str()?, i))).collect();
-    for line in intervals.lines().skip(1) {
+    assert_eq!(latest, units.len() * m["nodes"].as_array().map_or(0, Vec::len));
+    assert!(every >= years.len() * 7 * 30, "{every}");
+    // the same rank intervals (same seed, same runs), every year
+    for (t, y) in years.iter().enumerate() {
+        let intervals =
+            fs::read_to_string(bld.join(y.to_string()).join("audit/rank_intervals.csv")).expect("intervals");
+        for line in intervals.lines().skip(1) {
+            let c: Vec<&str> = line.split(',').collect();
+            let Some(k) = units.iter().position(|u| *u == c[0]) else { continue };
+            assert_eq!(p["low"]["Tokyo"][t][k].as_f64(), c[4].parse().ok(), "{y} {line}");
+            assert_eq!(p["high"]["Tokyo"][t][k].as_f64(), c[5].parse().ok(), "{y} {line}");
+            if *y == last {
+                let i = m["intervals"].as_array().expect("intervals").iter().find(|i| i["unit"] == c[0]).expect("unit");
+                assert_eq!(i["q05"].as_f64(), c[4].parse().ok(), "{line}");
+                assert_eq!(i["q95"].as_f64(), c[5].parse().ok(), "{line}");
+            }
+        }
+    }
+    // the same movements as progress.csv
+    let progress = fs::read_to_string(bld.join("progress.csv")).expect("progress.csv");
+    let mut moves = 0;
+    for line in progress.lines().skip(1) {
         let c: Vec<&str> = line.split(',').collect();
-        let i = by_unit[c[0]];
-        assert_eq!(i["q05"].as_f64(), c[4].parse().ok(), "{line}");
-        assert_eq!(i["q95"].as_f64(), c[5].parse().ok(), "{line}");
+        let (Some(k), Some(t)) =
+            (units.iter().position(|u| *u == c[0]), years.iter().position(|y| y.to_string() == c[3]))
+        else {
+            continue;
+        };
+        assert_eq!(p["movement"][c[1]][t][k].as_str().unwrap_or_default(), c[14], "{line}");
+        moves += usize::from(!c[14].is_empty());
     }
+    assert!(moves > 100, "{moves} movements read");
     // the claims the build checks
     let claims: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(bld.join("claims.json")).expect("claims")).expect("json");

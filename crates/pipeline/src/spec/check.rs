@@ -102,6 +102,9 @@ impl Spec {
                 if !t.value.is_finite() {
                     return bad(format!("{which}: value must be a number, found {}", t.value));
                 }
+                if let Some(m) = t.met_at.filter(|m| !m.is_finite()) {
+                    return bad(format!("{which}: met_at must be a number, found {m}"));
+                }
                 if t.source.trim().is_empty() {
                     return bad(format!("{which}: source is empty; an official target names who set it and where"));
                 }

@@ -30,6 +30,11 @@ pub struct Target {
     pub value: f64,
     /// The year it is to be reached by.
     pub year: i32,
+    /// The value from which the target counts as met, when the source's
+    /// precision or the target's own wording allows less than `value`
+    /// (e.g. 99.5 for "universal" coverage published to one decimal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met_at: Option<f64>,
     /// Who set it, in which document (title, publisher, year, address).
     pub source: String,
     /// How the indicator differs from what the target measures, if it does.
