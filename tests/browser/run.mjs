@@ -90,6 +90,23 @@ async function newPage(context) {
   await page.locator("#ranking").getByLabel("Region set").selectOption("asean");
   const asean = await page.locator("#ranking-body tr").count();
   check(asean === 10, `the ASEAN filter leaves 10 rows (${asean})`);
+  await page.locator("#ranking").getByLabel("Region set").selectOption("");
+  // a series: one line per member over the years, and a year selector
+  const P = model.progress, years = P.years, last = years[years.length - 1];
+  check(years.length >= 6 && years[0] === 2019, `the flagship is a series from 2019 (${years.join(", ")})`);
+  const sparks = await page.locator("#ranking-body svg.spark").count();
+  const withTwo = model.units.filter((u, k) => P.scores.Tokyo.filter((y) => y[k] !== null).length >= 2).length;
+  check(sparks === withTwo && sparks >= 30, `the ranking draws each member's index over the years (${sparks} lines)`);
+  const topScore = async () => Number((await page.locator('#ranking-body tr[data-unit="SGP"]').locator("td").nth(2).textContent()));
+  const latestTop = await topScore();
+  await page.locator("#ranking-year").selectOption(String(years[0]));
+  const k0 = model.units.findIndex((u) => u.code === "SGP");
+  const firstTop = await topScore();
+  check(Math.abs(firstTop - P.scores.Tokyo[0][k0]) < 0.051 && firstTop !== latestTop, `choosing ${years[0]} shows that year's ranking (SGP ${firstTop}, ${latestTop} in ${last})`);
+  const ranked0 = P.ranks.Tokyo[0].filter((r) => r !== null).length;
+  check((await page.locator("#ranking-status").textContent()).includes(`${ranked0} ranked in ${years[0]}`), `the status says how many are ranked that year (${ranked0})`);
+  check((await page.locator("#ranking-table thead").textContent()).includes(`Score ${years[0]}`), "the score column names the year");
+  await page.locator("#ranking-year").selectOption(String(last));
   // the map
   await page.getByRole("tab", { name: "Map" }).click();
   await page.waitForSelector("#map-svg");
@@ -99,6 +116,11 @@ async function newPage(context) {
   const unshaped = await page.locator("#map-missing button").count();
   check(drawn + unshaped === rows && filled >= 30, `map draws every member or lists it under the map (${drawn} drawn, ${filled} shapes coloured, ${unshaped} listed)`);
   await page.screenshot({ path: join(artifacts, "report-map.png"), fullPage: true });
+  await page.locator("#map-year").selectOption(String(years[1]));
+  const mapLabel = await page.locator("#map-svg").getAttribute("aria-label");
+  const filledThen = await page.locator("#map-svg path[data-unit][fill]").count();
+  check(mapLabel.endsWith(String(years[1])) && filledThen >= 30, `the map shows another year when chosen (${mapLabel}, ${filledThen} coloured)`);
+  await page.locator("#map-year").selectOption(String(last));
   // a country profile, from the map by keyboard
   await page.locator('#map-svg path[data-unit="IRN"]').focus();
   await page.keyboard.press("Enter");
@@ -112,6 +134,28 @@ async function newPage(context) {
   const irnYear = await page.locator("#profile-values tbody tr").first().locator("td").nth(3).textContent();
   check(/^20\d\d$/.test(irnYear), `each value shows its data year (${irnYear})`);
   await page.screenshot({ path: join(artifacts, "report-profile.png"), fullPage: true });
+  const lines = await page.locator("#profile-trend polyline").count();
+  const points = await page.locator("#profile-trend circle.index-point").count();
+  const pillarCount = model.nodes.filter((n) => n.parent === model.target).length;
+  check(lines === 1 + pillarCount && points === years.length, `the profile draws the index and each priority by year (${lines} lines, ${points} index points)`);
+  // progress: who is moving, and the official targets
+  await page.getByRole("tab", { name: "Progress" }).click();
+  await page.waitForSelector("#progress-body tr");
+  const progressRows = await page.locator("#progress-body tr").count();
+  check(progressRows === model.units.length, `the progress table lists every member (${progressRows})`);
+  const moves = await page.locator("#progress-body td.move").allTextContents();
+  const read = moves.filter((m) => /^(up|down|no change)/.test(m)).length;
+  check(read >= 30 && moves.some((m) => m.startsWith("no change (within the rank intervals)")), `each member's move is read against the rank intervals (${read})`);
+  const firstChange = await page.locator("#progress-body tr").first().locator("td").nth(3).textContent();
+  const changes = model.units.map((u, k) => (P.scores.Tokyo[0][k] === null || P.scores.Tokyo[years.length - 1][k] === null ? null : P.scores.Tokyo[years.length - 1][k] - P.scores.Tokyo[0][k])).filter((c) => c !== null);
+  check(Math.abs(Number(firstChange.replace("+", "").replace("−", "-")) - Math.max(...changes)) < 0.051, `sorted by change since ${years[0]}, largest first (${firstChange})`);
+  check((await page.locator("#most-improved li").count()) >= 3, "the most improved are listed with the indicators that moved them");
+  const targets = await page.locator(".card.target").count();
+  const sources = await page.locator(".card.target p.source").allTextContents();
+  check(targets === P.targets.length && targets >= 1 && sources.every((t) => t.includes("ITU") && t.includes("https://")), `each official target is shown with its source (${targets})`);
+  const baseline = await page.locator("#progress").textContent();
+  check(baseline.includes("2025 baseline is not built yet"), "the page says the 2025 baseline is not built yet");
+  await page.screenshot({ path: join(artifacts, "report-progress.png"), fullPage: true });
   // method and claims
   await page.getByRole("tab", { name: "Method" }).click();
   check((await page.locator("#framework-tree li").count()) === model.nodes.length, "method shows the framework tree");
@@ -132,8 +176,12 @@ async function newPage(context) {
   await page.screenshot({ path: join(artifacts, "report-claims.png"), fullPage: true });
   await page.getByRole("tab", { name: "Downloads" }).click();
   const links = await page.locator("#download-list a").count();
-  check(links === 4, `downloads: CSV, data, JSON and XLSX (${links})`);
-  for (const tab of ["Ranking", "Map", "Country profile", "Method", "Claims", "Downloads"]) {
+  check(links === 5, `downloads: CSV, every year's CSV, data, JSON and XLSX (${links})`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-list a", { hasText: "every year" }).click()]);
+  const csvText = readFileSync(await download.path(), "utf8");
+  const csvYears = new Set(csvText.trim().split("\n").slice(1).map((l) => l.split(",")[3]));
+  check(years.every((y) => csvYears.has(String(y))), `the every-year download holds ${[...csvYears].join(", ")}`);
+  for (const tab of ["Ranking", "Map", "Country profile", "Progress", "Method", "Claims", "Downloads"]) {
     await page.getByRole("tab", { name: tab }).click();
     await accessibility(page, `report ${tab}`);
   }

@@ -61,6 +61,22 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
             ));
         }
     }
+    // what the reader must know about the latest year's data
+    if let (Some((y, build)), Some((_, loaded)), Some((_, prov))) =
+        (b.builds.last(), b.years.last(), b.provenance.last())
+    {
+        for w in &build.warnings {
+            lines.push(format!("{y}: warning: {w}"));
+        }
+        data_notes(loaded, prov, lines);
+    }
+    let estimated: std::collections::HashMap<String, (usize, usize)> = b
+        .provenance
+        .last()
+        .map(|(_, prov)| {
+            digindex_pipeline::provenance::estimated(prov).into_iter().map(|(u, e, n)| (u, (e, n))).collect()
+        })
+        .unwrap_or_default();
     let Some(code) = b.years.first().and_then(|(_, l)| l.inputs.framework.top_code()) else { return };
     let p = &b.progress;
     let countries = digindex_sources::countries::Countries::shipped();
@@ -69,12 +85,15 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
     lines.push(String::new());
     lines.push(format!("{} in {} ({} ranked); change since {}:", code, p.last, latest.len(), p.first));
     lines.push(format!(
-        "{:>4}  {:<5} {:<24} {:>7}  {:>9}  {:>8}  {:>6}  {}",
-        "rank", "unit", "name", "score", "5%-95%", "change", "rank", "movement"
+        "{:>4}  {:<5} {:<24} {:>7}  {:>9}  {:>6}  {:>8}  {:>6}  {}",
+        "rank", "unit", "name", "score", "5%-95%", "est.", "change", "rank", "movement"
     ));
     for r in latest.iter().take(10) {
+        let est = estimated.get(&r.unit).map_or(String::new(), |&(e, n)| {
+            format!("{e}/{n}{}", if digindex_pipeline::provenance::rests_on_estimates(e, n) { "*" } else { "" })
+        });
         lines.push(format!(
-            "{:>4}  {:<5} {:<24} {:>7.2}  {:>9}  {:>8}  {:>6}  {}",
+            "{:>4}  {:<5} {:<24} {:>7.2}  {:>9}  {:>6}  {:>8}  {:>6}  {}",
             r.rank.map(|v| v.to_string()).unwrap_or_default(),
             r.unit,
             name(&r.unit),
@@ -83,6 +102,7 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
                 (Some(a), Some(b)) => format!("{a}-{b}"),
                 _ => String::new(),
             },
+            est,
             r.change_first.map(|c| format!("{c:+.2}")).unwrap_or_default(),
             r.rank_change_first.map(|c| format!("{c:+}")).unwrap_or_default(),
             r.movement.map(|m| m.as_str()).unwrap_or("")
@@ -90,6 +110,10 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
     }
     let count = |m: digindex_audit::progress::Movement| latest.iter().filter(|r| r.movement == Some(m)).count();
     use digindex_audit::progress::Movement;
+    lines.push(
+        "est. = values that are estimates (older own values, interpolations, group estimates), * = more than a third"
+            .to_string(),
+    );
     if latest.iter().any(|r| r.movement.is_some()) {
         lines.push(format!(
             "since {}: {} up and {} down beyond the rank intervals, {} within them (no change); progress.csv has every priority and year",

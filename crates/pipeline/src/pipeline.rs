@@ -448,7 +448,12 @@ pub fn build_years(spec: &Spec, years: &[(i32, Inputs)]) -> Result<Vec<(i32, Bui
         let built: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
         return Err(BuildError::new(
             "normalise",
-            format!("normalise.reference_years names {r}, which is not built (data.years: {})", built.join(", ")),
+            format!(
+                "normalise.reference_years names {r}, which is not built (years built: {}); the reference period \
+                 must be built: --set 'normalise.reference_years=[{}]' uses every year built",
+                built.join(", "),
+                built.join(",")
+            ),
         ));
     }
     // each year up to the treated data

@@ -154,5 +154,45 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
             }
         }
     }
+    if let Some(p) = &model.progress {
+        // a series: the index and its aggregates in every year built
+        let ws = wb.add_worksheet().set_name("Years").map_err(e)?;
+        let head =
+            ["unit", "name", "code", "year", "score", "rank", "rank q05", "rank q95", "movement since first year"];
+        for (j, h) in head.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, *h, &bold).map_err(e)?;
+        }
+        let mut row = 1u32;
+        for (code, per_year) in &p.scores {
+            for (t, (year, scores)) in p.years.iter().zip(per_year).enumerate() {
+                for (k, u) in units.iter().enumerate() {
+                    let Some(score) = scores.get(k).copied().flatten() else { continue };
+                    let at = |m: &std::collections::BTreeMap<String, Vec<Vec<Option<f64>>>>| {
+                        m.get(code).and_then(|v| v.get(t)).and_then(|v| v.get(k)).copied().flatten()
+                    };
+                    ws.write_string(row, 0, &u.code).map_err(e)?;
+                    ws.write_string(row, 1, &u.name).map_err(e)?;
+                    ws.write_string(row, 2, code).map_err(e)?;
+                    ws.write_number(row, 3, f64::from(*year)).map_err(e)?;
+                    ws.write_number(row, 4, score).map_err(e)?;
+                    if let Some(r) = p.ranks.get(code).and_then(|v| v.get(t)).and_then(|v| v.get(k)).copied().flatten()
+                    {
+                        ws.write_number(row, 5, f64::from(r)).map_err(e)?;
+                    }
+                    for (j, x) in [(6, at(&p.low)), (7, at(&p.high))] {
+                        if let Some(x) = x {
+                            ws.write_number(row, j, x).map_err(e)?;
+                        }
+                    }
+                    let moved = p.movement.get(code).and_then(|v| v.get(t)).and_then(|v| v.get(k)).cloned().flatten();
+                    if let Some(m) = moved {
+                        ws.write_string(row, 8, &m).map_err(e)?;
+                    }
+                    row += 1;
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 2).map_err(e)?;
+    }
     wb.save_to_buffer().map_err(e)
 }

@@ -25,13 +25,11 @@ pub(crate) fn model(p: &Progress, targets: &[Target], units: &[String]) -> Progr
         y
     };
     let at: BTreeMap<&str, usize> = units.iter().enumerate().map(|(k, u)| (u.as_str(), k)).collect();
-    let (mut scores, mut ranks, mut low, mut high, mut movement): (
-        PerYear<f64>,
-        PerYear<u32>,
-        PerYear<f64>,
-        PerYear<f64>,
-        PerYear<String>,
-    ) = Default::default();
+    let mut scores: PerYear<f64> = BTreeMap::new();
+    let mut ranks: PerYear<u32> = BTreeMap::new();
+    let mut low: PerYear<f64> = BTreeMap::new();
+    let mut high: PerYear<f64> = BTreeMap::new();
+    let mut movement: PerYear<String> = BTreeMap::new();
     for r in &p.rows {
         let (Some(&k), Ok(t)) = (at.get(r.unit.as_str()), years.binary_search(&r.year)) else { continue };
         scores.entry(r.code.clone()).or_insert_with(|| blank(years.len(), units.len()))[t][k] = finite(r.score);
@@ -92,5 +90,57 @@ pub(crate) fn model(p: &Progress, targets: &[Target], units: &[String]) -> Progr
         scores,
         targets,
         years,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use digindex_audit::progress::{Movement, Row};
+
+    fn row(unit: &str, year: i32, score: f64, rank: u32) -> Row {
+        Row {
+            unit: unit.into(),
+            code: "I".into(),
+            level: 2,
+            year,
+            score,
+            rank: Some(rank),
+            of: 2,
+            rank_low: Some(1.0),
+            rank_high: Some(2.0),
+            previous_year: None,
+            change_previous: None,
+            change_first: None,
+            change_baseline: None,
+            rank_change_first: None,
+            movement: (year == 2021).then_some(Movement::NoChange),
+            to_frontier: 0.0,
+        }
+    }
+
+    #[test]
+    fn per_year_lists_follow_the_units_of_the_model() {
+        // b ranked in 2020 only; c ranked in 2021 but not among the model's units
+        let p = Progress {
+            first: 2020,
+            last: 2021,
+            baseline: None,
+            baseline_pending: Some(2025),
+            rows: vec![
+                row("a", 2020, 1.0, 2),
+                row("b", 2020, 2.0, 1),
+                row("a", 2021, 3.0, 1),
+                row("c", 2021, f64::NAN, 2),
+            ],
+            movers: vec![],
+            targets: vec![],
+        };
+        let m = model(&p, &[], &["b".to_string(), "a".to_string()]);
+        assert_eq!(m.years, [2020, 2021]);
+        assert_eq!(m.scores["I"], [vec![Some(2.0), Some(1.0)], vec![None, Some(3.0)]]);
+        assert_eq!(m.ranks["I"], [vec![Some(1), Some(2)], vec![None, Some(1)]]);
+        assert_eq!(m.movement["I"][1], [None, Some("no change".to_string())]);
+        assert_eq!((m.baseline, m.baseline_pending), (None, Some(2025)));
     }
 }

@@ -39,6 +39,8 @@ fn model_of(inputs: &digindex_pipeline::Inputs, build: &digindex_pipeline::Build
         claims: vec![],
         manifest: &manifest,
         trend: vec![],
+        progress: None,
+        targets: &[],
         provenance: &[],
         quality: Value::Null,
     })

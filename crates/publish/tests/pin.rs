@@ -103,6 +103,8 @@ fn report(s: &Small) -> Report<'_> {
         claims: vec![json!({"id": "c1", "text": "AAA ranks 1 </script>", "holds_in": 1, "of": 2, "readings": []})],
         manifest: &s.manifest,
         trend: vec![(2019, "AAA".into(), 40.5), (2019, "BBB".into(), f64::NAN), (2020, "AAA".into(), 41.0)],
+        progress: None,
+        targets: &[],
         provenance: &s.provenance,
         quality: json!({"corrections": [], "findings": [{"unit": "BBB", "what": "gap"}]}),
     }

@@ -21,7 +21,7 @@ pub fn openapi_document() -> Value {
             "/api/indices/{id}/scores": {"get": {"summary": "Scores and ranks", "parameters": [id,
                 {"name": "code", "in": "query", "schema": {"type": "string"}, "description": "framework code (default: the index)"},
                 {"name": "region", "in": "query", "schema": {"type": "string"}, "description": "region set id, e.g. asean"},
-                {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "year, for indices built for several years"}],
+                {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "year, for indices built for several years: the index and its aggregates as that year was built, with rank intervals"}],
                 "responses": {"200": ok("rows: unit, name, score, rank, rank_q05, rank_q95"), "400": err, "404": err}}},
             "/api/indices/{id}/scores.csv": {"get": {"summary": "Scores as CSV", "parameters": [id], "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "404": err}}},
             "/api/indices/{id}/workbook.xlsx": {"get": {"summary": "Scores, data and framework as XLSX", "parameters": [id], "responses": {"200": {"description": "XLSX"}, "404": err}}},

@@ -145,6 +145,36 @@ async fn scores(
                 })
                 .collect()
         }
+        Some(y) if m.progress.as_ref().is_some_and(|p| p.years.iter().any(|x| i64::from(*x) == y)) => {
+            // a series: the index and its aggregates in every year built,
+            // with their ranks and rank intervals as that year's build gave them
+            let p =
+                m.progress.as_ref().ok_or_else(|| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "no series".into()))?;
+            let t = p.years.iter().position(|x| i64::from(*x) == y).unwrap_or_default();
+            let Some(sc) = p.scores.get(code) else {
+                return Err(ApiError(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "scores by year are kept for the index and its aggregates: {}",
+                        p.scores.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            };
+            let at = |m: &BTreeMap<String, Vec<Vec<Option<f64>>>>, k: usize| {
+                m.get(code).and_then(|v| v[t].get(k).copied().flatten())
+            };
+            m.units
+                .iter()
+                .enumerate()
+                .filter(|(k, u)| keep(&u.code) && sc[t].get(*k).copied().flatten().is_some())
+                .map(|(k, u)| {
+                    json!({
+                        "unit": u.code, "name": u.name, "score": sc[t][k], "rank": p.ranks.get(code).and_then(|r| r[t][k]),
+                        "rank_q05": at(&p.low, k), "rank_q95": at(&p.high, k), "year": y,
+                    })
+                })
+                .collect()
+        }
         Some(y) => {
             if code != target {
                 return Err(ApiError(StatusCode::BAD_REQUEST, "scores by year are kept for the index only".into()));

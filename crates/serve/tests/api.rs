@@ -63,6 +63,8 @@ fn app_checking(sets: &[&str], checker: digindex_serve::ClaimChecker) -> (Router
         claims: vec![json!({"id": "c1", "text": "a claim", "holds_in": 1, "of": 2, "readings": []})],
         manifest: &manifest,
         trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
+        progress: None,
+        targets: &[],
         provenance: &provenance,
         quality: serde_json::Value::Null,
     });

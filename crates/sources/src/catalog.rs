@@ -316,6 +316,13 @@ impl Catalog {
                 part_corrections: parts.iter().flat_map(|p| &p.corrections).cloned().collect(),
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
+            if i.format == Format::Editions {
+                // an edition's value is the series' value of that year: a
+                // correction of it is one of the series (an excluded value
+                // is said to be excluded, not just missing)
+                let parts = std::mem::take(&mut series.part_corrections);
+                series.corrections.extend(parts.into_iter().map(|a| Applied { indicator: i.code.clone(), ..a }));
+            }
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
         }
@@ -416,6 +423,13 @@ impl Catalog {
                 }
             }
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
+            if i.format == Format::Editions {
+                // an edition's value is the series' value of that year: a
+                // correction of it is one of the series (an excluded value
+                // is said to be excluded, not just missing)
+                let parts = std::mem::take(&mut series.part_corrections);
+                series.corrections.extend(parts.into_iter().map(|a| Applied { indicator: i.code.clone(), ..a }));
+            }
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
         }

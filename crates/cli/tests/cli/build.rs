@@ -463,10 +463,21 @@ fn several_years_normalised_together() {
         .map(|l| l.rsplit(',').next().expect("rank"))
         .collect();
     assert!(ranks.contains(&"1"));
-    // per-year normalisation is one setting away (2016 has no GitHub data:
-    // on its own that year cannot be normalised, which is an error)
-    let o = build(&spec, &dir.path().join("sep0"), &["data.years=[2016, 2022]", "normalise.across_years=false"], &[]);
-    assert!(stderr(&o).contains("github_developers: no values present"), "{}", stderr(&o));
+    // per-year normalisation is one setting away; 2016 has no GitHub data
+    // (the source starts in 2020): the indicator is absent that year, said
+    // in the manifest, and its weight goes to the rest of its pillar
+    let sep0 = dir.path().join("sep0");
+    let o = build(&spec, &sep0, &["data.years=[2016, 2022]", "normalise.across_years=false"], &["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(sep0.join("manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(m["logs"]["2016"]["log"]["absent"], serde_json::json!(["github_developers"]), "{}", m["logs"]["2016"]);
+    assert!(m["logs"]["2022"]["log"].get("absent").is_none());
+    let warned = m["logs"]["2016"]["warnings"].as_array().expect("warnings");
+    assert!(warned.iter().any(|w| w.as_str().is_some_and(|w| w.contains("github_developers (in "))), "{warned:?}");
+    // absent in every year built: nothing to build on, an error
+    let o = build(&spec, &dir.path().join("sep1"), &["data.years=[2015, 2016]"], &[]);
+    assert!(stderr(&o).contains("github_developers has no value for any unit in any year built"), "{}", stderr(&o));
     let o =
         build(&spec, &dir.path().join("sep"), &["data.years=[2020, 2022]", "normalise.across_years=false"], &["-q"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -3,7 +3,6 @@
 //! `digindex build` writes, its downloads agree with it, and a bad spec
 //! leaves nothing behind.
 
-use std::collections::BTreeMap;
 use std::fs;
 
 use crate::util::{digindex_in, root};
@@ -100,6 +99,9 @@ fn report_agrees_with_build() {
     let csv = fs::read_to_string(rep.join("scores.csv")).expect("csv");
     assert!(csv.starts_with("unit,name,Tokyo,Tokyo_rank,"), "{}", &csv[..80]);
     assert!(csv.lines().next().expect("header").ends_with(",rank_q05,rank_q95"));
+    // the workbook has a sheet of every year (zip entry names are stored uncompressed)
+    let xlsx = fs::read(rep.join("report.xlsx")).expect("xlsx");
+    assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet4.xml"), "no Years sheet");
     // a self-contained page
     let html = fs::read_to_string(rep.join("report.html")).expect("html");
     assert!(!html.contains("<script src") && !html.contains("<link"));

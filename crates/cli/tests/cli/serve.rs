@@ -87,6 +87,16 @@ fn served_claim_check_matches_digindex_check() {
     let scores: serde_json::Value = serde_json::from_str(&scores).expect("json");
     let irn = scores["rows"].as_array().expect("rows").iter().find(|r| r["unit"] == "IRN").expect("IRN row");
     assert_eq!(reading["rank"], irn["rank"], "{reading}");
+    // a priority in an earlier year of the series, as the build ranked it then
+    let (status, body) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores?code=Innovation&year=2019", "");
+    assert_eq!(status, 200, "{body}");
+    let then: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let rows = then["rows"].as_array().expect("rows");
+    assert!(rows.len() >= 30 && rows.iter().all(|r| r["year"] == 2019), "{body}");
+    let mut ranks: Vec<u64> = rows.iter().filter_map(|r| r["rank"].as_u64()).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, (1..=rows.len() as u64).collect::<Vec<_>>());
+    assert!(rows.iter().all(|r| r["rank_q05"].is_number()), "pillar rank intervals per year");
     let holds = irn["rank"].as_u64().expect("rank") <= 10;
     assert_eq!(reading["status"], if holds { "holds" } else { "fails" });
     // other indices are not built on request
