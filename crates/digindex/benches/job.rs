@@ -4,6 +4,8 @@
 //! alone. For reference, COINr 1.1.14 takes 85 ms per build of the same
 //! example in a warm R session.
 //!
+//! The Tokyo Statement series: the main job's work in process.
+//!
 //! Run: `cargo bench -p digindex`.
 
 use std::path::Path;
@@ -24,9 +26,28 @@ fn asem(c: &mut Criterion) {
     });
 }
 
+/// The flagship as a series (2019-2024, catalogue read once, six years
+/// built and read for progress; no audit): `tokyo/series`; and the same
+/// with every year audited (1,000 runs each): `tokyo/series+audit`.
+fn tokyo(c: &mut Criterion) {
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frameworks/tokyo-statement");
+    let mut g = c.benchmark_group("tokyo");
+    g.sample_size(10);
+    for (name, audit) in [("series", false), ("series+audit", true)] {
+        let settings = digindex::build::Settings { audit, ..Default::default() };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let recipe = digindex::Recipe::read(&spec_path, &[]).expect("valid spec");
+                digindex::build::run(recipe, &settings, &digindex::Silent).expect("build")
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = asem
+    targets = asem, tokyo
 }
 criterion_main!(benches);
