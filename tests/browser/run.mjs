@@ -179,7 +179,9 @@ async function newPage(context) {
   check(links === 5, `downloads: CSV, every year's CSV, data, JSON and XLSX (${links})`);
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-list a", { hasText: "every year" }).click()]);
   const csvText = readFileSync(await download.path(), "utf8");
-  const csvYears = new Set(csvText.trim().split("\n").slice(1).map((l) => l.split(",")[3]));
+  // unit,name,code,year,...: a name may be quoted and hold commas
+  const fields = (l) => [...l.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]);
+  const csvYears = new Set(csvText.trim().split("\n").slice(1).map((l) => fields(l)[3]));
   check(years.every((y) => csvYears.has(String(y))), `the every-year download holds ${[...csvYears].join(", ")}`);
   for (const tab of ["Ranking", "Map", "Country profile", "Progress", "Method", "Claims", "Downloads"]) {
     await page.getByRole("tab", { name: tab }).click();
@@ -292,6 +294,18 @@ async function newPage(context) {
   await page.getByRole("tab", { name: "Ranking" }).click();
   await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();
   check((await order()) === before, "reset restores the recipe's ranking");
+  // an earlier year, then a weight moved: re-weighting is of the latest year,
+  // and the page goes back to it, saying so
+  const latestYear = await page.locator("#ranking-year option").first().getAttribute("value");
+  await page.locator("#ranking-year").selectOption("2019");
+  check((await page.locator("#score-head").textContent()).startsWith("Score 2019"), "the dashboard shows 2019 when chosen");
+  await page.locator('input[data-code="Sustainability"]').fill("4");
+  await page.waitForFunction(() => /units moved/.test(document.getElementById("movers")?.textContent || ""), null, { timeout: 10000 });
+  const yearNow = await page.locator("#ranking-year").inputValue();
+  const head = await page.locator("#score-head").textContent();
+  check(yearNow === latestYear && head.startsWith(`Score ${latestYear}`), `re-weighting goes back to the latest year (${yearNow}, "${head}")`);
+  await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();
+  check((await order()) === before, "and reset restores the recipe's ranking");
   check(errors.length === 0, `no script errors (${errors.join("; ")})`);
   await context.close();
   server.kill("SIGINT");

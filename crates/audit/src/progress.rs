@@ -10,14 +10,19 @@
 //! year's; otherwise it is "no change".
 //!
 //! The biggest movers of the index come with the indicators that moved
-//! them: each indicator's effective weight times the change in its
-//! normalised score between the first and the last year (indicators present
-//! in both), the terms of the index change under arithmetic aggregation.
+//! them most: each indicator's effective weight times the change in its
+//! normalised score between the first and the last year, for indicators
+//! present in both. Under arithmetic aggregation, with the same indicators
+//! present in both years, these are the terms of the index change; when an
+//! indicator was absent or missing in a year, the weights were spread
+//! differently and the terms are an approximation (what moved, not an
+//! exact decomposition).
 //!
 //! Official targets (`[[progress.target]]`) are read on the values as used
-//! (after any denominator, before treatment): the gap still to close, the
-//! pace since the first year (per year between the data years the values
-//! are dated), and whether that pace reaches the target by its year.
+//! (after any denominator, before treatment), the unit's own observations
+//! only (never an estimate): the gap still to close, the pace since the
+//! first year (per year between the data years the values are dated), and
+//! whether that pace reaches the target by its year.
 
 use std::collections::BTreeMap;
 
@@ -328,11 +333,17 @@ fn targets(
             )));
         }
         let dir = if node.direction < 0.0 { -1.0 } else { 1.0 };
-        for v in last.values.iter().filter(|v| v.code == t.code && v.value.is_finite() && v.flag.is_own_data()) {
-            let start = first
-                .values
-                .iter()
-                .find(|f| f.code == t.code && f.unit == v.unit && f.value.is_finite() && f.flag.is_own_data());
+        if let Some(m) = t.met_at.filter(|m| dir * (m - t.value) > 0.0) {
+            return Err(AuditError(format!(
+                "[[progress.target]] {}: met_at = {m} is beyond the target {} itself; it may only be short of it",
+                t.code, t.value
+            )));
+        }
+        // the unit's own data, never an estimate (older or interpolated
+        // values, group estimates)
+        let read = |v: &Provenance| v.value.is_finite() && v.flag.is_own_data() && !v.flag.is_estimate();
+        for v in last.values.iter().filter(|v| v.code == t.code && read(v)) {
+            let start = first.values.iter().find(|f| f.code == t.code && f.unit == v.unit && read(f));
             let met = dir * (v.value - t.met_at.unwrap_or(t.value)) >= 0.0;
             let gap = if met { 0.0 } else { (dir * (t.value - v.value)).max(0.0) };
             let pace = match (start, v.data_year) {
@@ -498,6 +509,7 @@ mod tests {
             value("y", 96.0, 2022, Flag::Observed),  // 16/3 a year, 4 to go: 2023
             value("z", 100.0, 2023, Flag::Observed), // met
             value("w", 70.0, 2022, Flag::Imputed),   // an estimate: not read
+            value("v", 90.0, 2021, Flag::Older),     // an older own value: an estimate, not read
         ];
         let years = [
             Year { year: 2019, scores: &s, intervals: &[], values: &first },
@@ -522,6 +534,9 @@ mod tests {
         let lenient = ProgressSpec { baseline: None, targets: vec![Target { met_at: Some(95.0), ..t.clone() }] };
         let p = progress(&fw(), &[], &years, Some(&lenient)).expect("progress");
         assert_eq!((p.targets[1].unit.as_str(), p.targets[1].gap, p.targets[1].status), ("y", 0.0, TargetStatus::Met));
+        let beyond = ProgressSpec { baseline: None, targets: vec![Target { met_at: Some(101.0), ..t.clone() }] };
+        let e = progress(&fw(), &[], &years, Some(&beyond)).unwrap_err().to_string();
+        assert!(e.contains("met_at = 101 is beyond the target"), "{e}");
         // a target on an aggregate, or an unknown code: an error naming it
         let bad = ProgressSpec { baseline: None, targets: vec![Target { code: "P".into(), ..t }] };
         let e = progress(&fw(), &[], &years, Some(&bad)).unwrap_err().to_string();

@@ -88,6 +88,7 @@ pub fn run(recipe: Recipe, settings: &Settings, progress: &dyn Progress) -> Resu
 pub fn build_one(recipe: Recipe, settings: &Settings, progress: &dyn Progress) -> Result<Built> {
     let loaded = load::load(&recipe)?;
     let build = digindex_pipeline::build(&recipe.spec, &loaded.inputs)?;
+    digindex_pipeline::pipeline::require_present(&build, recipe.reference_year())?;
     let provenance = loaded.provenance(&build, recipe.reference_year());
     let manifest = Manifest::of_build(&recipe, &loaded, &build, &provenance);
     let audit = match (&recipe.spec.uncertainty, settings.audit) {

@@ -235,7 +235,8 @@ impl Checker {
                     }
                 }
                 if run.builds.is_err() {
-                    let y = c.years.first().copied().unwrap_or_else(|| crate::spec::stated_year(&run.spec));
+                    let planned = run.spec.data.years.last().copied();
+                    let y = c.years.first().copied().or(planned).unwrap_or_else(|| crate::spec::stated_year(&run.spec));
                     v.readings.push(self.index_reading(&run, m, region, &v.subject, asserted, y)?);
                     continue;
                 }
@@ -498,7 +499,9 @@ fn index_run(framework: &Path, region: &str) -> Result<IndexRun> {
     let loaded = crate::load::load(&recipe)?;
     let spec = recipe.spec;
     let year = crate::spec::stated_year(&spec);
-    let build = digindex_pipeline::build(&spec, &loaded.inputs).map_err(|e| e.to_string());
+    let build = digindex_pipeline::build(&spec, &loaded.inputs)
+        .and_then(|b| digindex_pipeline::pipeline::require_present(&b, Some(year)).map(|()| b))
+        .map_err(|e| e.to_string());
     let uncertainty = match (&build, &spec.uncertainty) {
         (Ok(_), Some(_)) => digindex_audit::uncertainty::run(&spec, &loaded.inputs, &|| {})
             .ok()

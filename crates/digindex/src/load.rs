@@ -143,14 +143,18 @@ impl Loaded {
     /// The provenance of every value a build of these data puts into its
     /// index (`year`: the year the data are for, when the loader does not
     /// say cell by cell).
+    /// Every value that enters the index (an indicator absent that year
+    /// enters with none: the manifest lists it).
     pub fn provenance(&self, build: &Build, year: Option<i32>) -> Vec<Provenance> {
-        digindex_pipeline::provenance::table(
+        let mut rows = digindex_pipeline::provenance::table(
             build,
             &self.inputs.framework,
             &self.inputs.units,
             self.cells.as_ref(),
             year,
-        )
+        );
+        rows.retain(|r| !build.log.absent.contains(&r.code));
+        rows
     }
 
     /// The data warnings about units that are ranked (in `rows`, a provenance table).

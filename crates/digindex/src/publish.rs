@@ -47,6 +47,7 @@ fn reference(recipe: &Recipe, progress: &dyn Progress) -> Result<Reference> {
     let Some(years) = spec.built_years() else {
         let loaded = load::load(recipe)?;
         let build = digindex_pipeline::build(spec, &loaded.inputs)?;
+        digindex_pipeline::pipeline::require_present(&build, recipe.reference_year())?;
         let years = vec![(crate::spec::stated_year(spec), loaded.inputs.clone())];
         let audit = match &spec.uncertainty {
             Some(_) => Some(audit::audit(recipe, &loaded, &build, None, &audit::Settings::default(), progress)?),
@@ -95,8 +96,12 @@ pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
     // names, map ids and region sets from the country registry
     let countries = digindex_sources::countries::Countries::shipped();
     let agg = build.stage(Stage::Aggregated);
-    let units: Vec<UnitInfo> = agg
+    // every unit of the data (a series may rank in an earlier year one the
+    // latest year does not): the model takes the names it needs
+    let units: Vec<UnitInfo> = loaded
+        .inputs
         .units
+        .codes
         .iter()
         .map(|u| {
             let c = countries.get(u);

@@ -44,10 +44,11 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
         secs * 1e3
     ));
     if let Some(min) = b.recipe.spec.data.min_current {
-        if let (Some((first, _)), Some((last, _))) = (b.not_built.first(), b.not_built.last()) {
-            let span = if first == last { first.to_string() } else { format!("{first}-{last}") };
+        if !b.not_built.is_empty() {
+            let years: Vec<i32> = b.not_built.iter().map(|(y, _)| *y).collect();
             lines.push(format!(
-                "not built: {span} (fewer than {:.0}% of the values dated the year itself; data.min_current)",
+                "not built: {} (fewer than {:.0}% of the values dated the year itself; data.min_current)",
+                spans(&years),
                 100.0 * min
             ));
         }
@@ -56,7 +57,7 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
         let absent = &build.log.absent;
         if !absent.is_empty() {
             lines.push(format!(
-                "{y}: no data for {} (their weight went to the rest of their priority)",
+                "{y}: no data for {} (each one's weight went to the rest of its pillar)",
                 absent.join(", ")
             ));
         }
@@ -116,7 +117,7 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
     );
     if latest.iter().any(|r| r.movement.is_some()) {
         lines.push(format!(
-            "since {}: {} up and {} down beyond the rank intervals, {} within them (no change); progress.csv has every priority and year",
+            "since {}: {} up and {} down beyond the rank intervals, {} within them (no change); progress.csv has every pillar and year",
             p.first,
             count(Movement::Up),
             count(Movement::Down),
@@ -147,7 +148,7 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
         let down: Vec<String> = p.movers.iter().rev().take(3).filter(|m| m.change < 0.0).map(mover).collect();
         if !up.is_empty() {
             lines.push(format!(
-                "most improved since {} (indicators: weight x change of score): {}",
+                "most improved since {} (the indicators that moved them most: weight x change of score, among those present both years): {}",
                 p.first,
                 up.join("; ")
             ));
@@ -162,13 +163,12 @@ pub fn built_years(b: &BuiltYears, out: &Path, secs: f64, lines: &mut Vec<String
             let n = |s: digindex_audit::progress::TargetStatus| rows.iter().filter(|r| r.status == s).count();
             use digindex_audit::progress::TargetStatus as S;
             lines.push(format!(
-                "target {} = {} by {}: {} met, {} on track at their pace since {}, {} off track, {} unknown (targets.csv)",
+                "target {} = {} by {}: {} met, {} on track at their pace since their first own value, {} off track, {} unknown (targets.csv)",
                 t.code,
                 t.value,
                 t.year,
                 n(S::Met),
                 n(S::OnTrack),
-                p.first,
                 n(S::OffTrack),
                 n(S::Unknown)
             ));
@@ -512,4 +512,16 @@ pub fn shown_values(values: &[crate::data::ShownValue], lines: &mut Vec<String>)
             Err(None) => format!("{}  {:<32} -", v.unit, v.name),
         });
     }
+}
+
+/// "2025-2030" or "2019, 2025-2030": runs of years as spans.
+fn spans(years: &[i32]) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some((_, b)) if *b + 1 == y => *b = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>().join(", ")
 }

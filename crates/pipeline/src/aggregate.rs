@@ -279,7 +279,10 @@ pub fn aggregate(
             // year) does not count against a unit's coverage
             let live = cols.iter().filter(|c| c.iter().any(|v| !v.is_nan())).count().max(1);
             if method == AggregateMethod::Copeland {
-                out_col.copy_from_slice(&copeland(&cols, &w));
+                // pairwise wins over the children present (an absent one decides no pair)
+                let (lc, lw): (Vec<&[f64]>, Vec<f64>) =
+                    cols.iter().zip(&w).filter(|(c, _)| c.iter().any(|v| !v.is_nan())).map(|(c, x)| (*c, *x)).unzip();
+                out_col.copy_from_slice(&copeland(&lc, &lw));
             } else {
                 for (u, out) in out_col.iter_mut().enumerate() {
                     xs.clear();

@@ -316,7 +316,8 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     };
     // cells no estimate filled, among the units that are ranked
     if log.impute.as_ref().is_some_and(|l| l.still_missing > 0) {
-        let n = screened.n_missing();
+        // (the cells of an absent indicator are no gap of a unit's)
+        let n = screened.n_missing() - log.absent.len() * screened.units.len();
         // censored cells no bound places were left missing on purpose
         let unplaced = log
             .censor
@@ -351,7 +352,7 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
     let treated = match spec.treat.as_ref().filter(|s| s.enabled) {
         Some(s) => {
             let (d, l) = treat(&screened, s)?;
-            for r in &l.indicators {
+            for r in l.indicators.iter().filter(|r| !log.absent.contains(&r.code)) {
                 if r.method != crate::spec::TreatMethod::None && r.before.is_some_and(|c| c.pass.is_none()) {
                     warnings.push(format!(
                         "treat: {}: skew and kurtosis cannot be computed (all values equal, or too few values); left \
@@ -399,10 +400,8 @@ pub fn build(spec: &Spec, inputs: &Inputs) -> Result<Build, BuildError> {
 /// an error (a wrong year, or a source that does not cover the period),
 /// where absence in some years is a gap of the series.
 fn absent_every_year(builds: Vec<(i32, Build)>) -> Result<Vec<(i32, Build)>, BuildError> {
-    if builds.len() < 2 {
-        return Ok(builds);
-    }
-    if let Some(code) = builds[0].1.log.absent.iter().find(|c| builds.iter().all(|(_, b)| b.log.absent.contains(c))) {
+    let Some((_, first)) = builds.first() else { return Ok(builds) };
+    if let Some(code) = first.log.absent.iter().find(|c| builds.iter().all(|(_, b)| b.log.absent.contains(c))) {
         let years: Vec<String> = builds.iter().map(|(y, _)| y.to_string()).collect();
         return Err(BuildError::about(
             "data",
@@ -414,6 +413,23 @@ fn absent_every_year(builds: Vec<(i32, Build)>) -> Result<Vec<(i32, Build)>, Bui
         ));
     }
     Ok(builds)
+}
+
+/// A build of one year on its own (not one year of a series): an
+/// indicator with no value at all has nothing to build on, an error (a
+/// wrong year, or a source that does not cover it).
+pub fn require_present(build: &Build, year: Option<i32>) -> Result<(), BuildError> {
+    match build.log.absent.first() {
+        None => Ok(()),
+        Some(code) => Err(BuildError::about(
+            "data",
+            Subject::Code(code.clone()),
+            format!(
+                "indicator {code} has no value for any unit{}; build a year its source covers",
+                year.map(|y| format!(" in {y}")).unwrap_or_default()
+            ),
+        )),
+    }
 }
 
 /// The indicators (columns) of `ds` with no value for any unit.
@@ -562,6 +578,8 @@ mod tests {
         let b = build(&spec, &inputs(true, false)).expect("an absent indicator is a gap, not an error");
         assert_eq!(b.log.absent, ["x"]);
         assert!(b.warnings.iter().any(|w| w.contains("x (in P) has no value for any unit")), "{:?}", b.warnings);
+        // its cells are no unit's gap: no impute warning about them
+        assert!(!b.warnings.iter().any(|w| w.starts_with("impute:")), "{:?}", b.warnings);
         // coverage counts y and z only: b (no z) has 1 of 2 and passes 0.5;
         // with x counted it would have 1 of 3 and be screened out
         let agg = b.stage(Stage::Aggregated);
@@ -579,6 +597,10 @@ mod tests {
         let spec = Spec::parse(SPEC, &["data.values=\"v.csv\"".into()]).expect("valid");
         let some = build_years(&spec, &[(2020, inputs(true, false)), (2021, inputs(false, false))]).expect("a gap");
         assert_eq!((some[0].1.log.absent.len(), some[1].1.log.absent.len()), (1, 0));
+        let one = build_years(&spec, &[(2020, inputs(true, false))]).expect_err("one year, x absent");
+        assert!(one.message.contains("in any year built (2020)"), "{one}");
+        let b = build(&spec, &inputs(true, false)).expect("a year of a series may lack x");
+        assert!(require_present(&b, Some(2020)).expect_err("alone it may not").message.contains("x has no value"));
         let e = build_years(&spec, &[(2020, inputs(true, false)), (2021, inputs(true, false))]).expect_err("x never");
         assert!(e.message.contains("indicator x has no value for any unit in any year built (2020, 2021)"), "{e}");
     }

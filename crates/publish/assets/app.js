@@ -63,6 +63,11 @@
     const pick = (m) => Object.fromEntries(Object.entries(m).map(([c, v]) => [c, v[t]]));
     return (views[y] ??= { scores: pick(P.scores), ranks: pick(P.ranks) });
   };
+  // the series' units: the model's units first (same positions), then those
+  // ranked only in earlier years
+  const PU = P ? P.units : units;
+  const pIndex = Object.fromEntries(PU.map((u, i) => [u.code, i]));
+  const shownUnits = () => (P && S.year !== LAST ? PU : units);
   // a unit's index score per year (null where not ranked)
   const series = (code, k) => (P && P.scores[code] ? YEARS.map((y, t) => ({ y, v: P.scores[code][t][k] })) : []);
 
@@ -71,7 +76,7 @@
   // the rank interval of a unit in the year shown
   const intervalOf = (code) => {
     if (!P || S.year === LAST) return intervals[code];
-    const t = yearAt(S.year), k = unitIndex[code];
+    const t = yearAt(S.year), k = pIndex[code];
     const lo = (P.low[target] || [])[t], hi = (P.high[target] || [])[t];
     return lo && hi && lo[k] !== null && hi[k] !== null ? { q05: lo[k], q95: hi[k], median: null } : undefined;
   };
@@ -80,7 +85,14 @@
     const s = el("select", { "aria-label": "Year", id: where + "-year", onchange: (e) => {
       S.year = Number(e.target.value);
       current = yearView(S.year);
-      if (C.api) for (const n of pillars) weights[n.code] = n.weight;
+      if (C.api) {
+        // re-weighting is of the latest year: back to the recipe's weights, and
+        // an answer still on its way is dropped
+        clearTimeout(pending);
+        sent++;
+        for (const n of pillars) weights[n.code] = n.weight;
+        if ($("movers")) $("movers").textContent = "";
+      }
       onchange();
     } }, [...YEARS].reverse().map((y) => el("option", { value: y, text: y === LAST ? `${y} (latest)` : String(y) })));
     s.value = S.year;
@@ -182,7 +194,7 @@
     const head = el("tr", {}, cols.map(([k, label]) => {
       const sorted = S.sort === k;
       return el("th", { scope: "col", "aria-sort": sorted ? (S.dir > 0 ? "ascending" : "descending") : "none", class: k === "interval" ? "hide-narrow" : null },
-        el("button", { id: k === "interval" ? "interval-head" : null, text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
+        el("button", { id: k === "interval" ? "interval-head" : k === target ? "score-head" : null, text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
           S.dir = S.sort === k ? -S.dir : (k === "name" || k === "rank" || k === "interval" ? 1 : -1); S.sort = k; ranking();
         } }));
     }));
@@ -193,8 +205,10 @@
     fill();
     function fill() {
       const q = S.search.trim().toLowerCase();
-      let rows = units.map((u, k) => ({ u, k })).filter(({ u }) => inRegion(u.code) &&
-        (!q || u.name.toLowerCase().includes(q) || u.code.toLowerCase().includes(q)));
+      const base = shownUnits();
+      // another year: the units ranked then, and the latest year's units
+      let rows = base.map((u, k) => ({ u, k })).filter(({ u, k }) => (k < units.length || score(target, k) !== null && score(target, k) !== undefined) &&
+        inRegion(u.code) && (!q || u.name.toLowerCase().includes(q) || u.code.toLowerCase().includes(q)));
       // units without a value go last, whichever the direction
       const missing = Infinity * S.dir;
       const key = ({ u, k }) => {
@@ -210,7 +224,7 @@
         const n = units.length;
         const cells = [
           el("td", { text: rank(target, k) ?? "–" }),
-          el("td", {}, el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) }),
+          el("td", {}, known(u.code) ? el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) }) : el("span", { text: u.name, title: `not ranked in ${LAST}` }),
             restsOnEstimates(k) ? el("span", { class: "est", title: `${restsOnEstimates(k).estimated} of its ${restsOnEstimates(k).of} values are estimates (older own values, interpolations, group estimates)` },
               ` estimates ${restsOnEstimates(k).estimated}/${restsOnEstimates(k).of}`) : null),
           el("td", { text: f1(score(target, k)) }),
@@ -219,12 +233,14 @@
           iv ? el("span", { class: "interval", "aria-hidden": "true" },
             el("span", { style: `left:${(100 * (iv.q05 - 1)) / n}%;width:${Math.max(1, (100 * (iv.q95 - iv.q05)) / n)}%` }),
             el("i", { style: `left:${(100 * ((rank(target, k) ?? 1) - 1)) / n}%` })) : null));
-        if (P) cells.push(el("td", { class: "hide-narrow" }, sparkline(k)), el("td", { text: S.year === FIRST ? "–" : signed(changeSince(target, k)) }));
+        // (re-weighted scores have no series to compare with)
+        const reweighted = current !== yearView(S.year);
+        if (P) cells.push(el("td", { class: "hide-narrow" }, sparkline(k)), el("td", { text: S.year === FIRST || reweighted ? "–" : signed(changeSince(target, k)) }));
         for (const pl of pillars) cells.push(el("td", { text: f1(score(pl.code, k)) }));
         return el("tr", { "data-unit": u.code, class: u.code === S.unit ? "sel" : null }, cells);
       }));
       const ranked = rows.filter(({ k }) => rank(target, k) !== null && rank(target, k) !== undefined).length;
-      $("ranking-status").textContent = `${rows.length} of ${units.length} units shown` + (P ? `; ${ranked} ranked in ${S.year}` : "");
+      $("ranking-status").textContent = `${rows.length} of ${base.length} units shown` + (P ? `; ${ranked} ranked in ${S.year}` : "");
       const ih = $("interval-head");
       if (ih) ih.textContent = current === yearView(S.year) ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)";
     }
@@ -249,13 +265,21 @@
       sent++; // answers still on their way are now stale
       for (const n of pillars) weights[n.code] = n.weight;
       current = nominal;
+      S.year = LAST;
       $("movers").textContent = "";
       ranking();
     } }));
     box.append(el("div", { class: "status", id: "movers", role: "status", "aria-live": "polite" }));
     function send() {
       clearTimeout(pending);
-      if (P && S.year !== LAST) { S.year = LAST; current = nominal; ranking(); }
+      if (P && S.year !== LAST) {
+        // re-weighting is of the latest year (the table is redrawn, the sliders kept)
+        S.year = LAST;
+        current = nominal;
+        const ys = $("ranking-year"); if (ys) ys.value = String(LAST);
+        const sh = $("score-head"); if (sh) sh.textContent = `Score ${LAST}`;
+        if (refill) refill();
+      }
       pending = setTimeout(async () => {
         const t0 = performance.now();
         const mine = ++sent;
@@ -295,12 +319,13 @@
       shown.map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
     vars.value = S.mapVar;
     p.append(el("div", { class: "controls" }, yearSelect(map, "map"), regionSelect(map), el("label", {}, "Colour by", vars)));
-    const values = units.map((u, k) => (inRegion(u.code) ? score(S.mapVar, k) : null));
+    const mapUnits = shownUnits();
+    const values = mapUnits.map((u, k) => (inRegion(u.code) ? score(S.mapVar, k) : null));
     const present = values.filter((v) => v !== null);
     const lo = Math.min(...present), hi = Math.max(...present);
     const t = (v) => (v === null ? null : hi > lo ? (v - lo) / (hi - lo) : 0.5);
     const features = shapes();
-    const mine = features.filter((f) => units.some((u) => u.numeric !== null && Number(f.id) === u.numeric && inRegion(u.code)));
+    const mine = features.filter((f) => mapUnits.some((u) => u.numeric !== null && Number(f.id) === u.numeric && inRegion(u.code)));
     // centre on the selection: circular mean of its longitudes
     let sx = 0, sy = 0;
     for (const f of mine) { const [lon] = d3.geoCentroid(f); sx += Math.cos((lon * Math.PI) / 180); sy += Math.sin((lon * Math.PI) / 180); }
@@ -312,8 +337,8 @@
     const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}${P ? ", " + S.year : ""}`, id: "map-svg" });
     const drawn = new Set();
     for (const f of features) {
-      const u = units.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
-      const k = u ? unitIndex[u.code] : -1;
+      const u = mapUnits.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
+      const k = u ? mapUnits.indexOf(u) : -1;
       const v = u ? values[k] : null;
       const d = path(f);
       if (!d) continue;
@@ -327,8 +352,8 @@
         shape.setAttribute("data-unit", u.code);
         shape.setAttribute("aria-label", `${u.name}: ${f1(v)}`);
         const title = svgEl("title", {}); title.textContent = `${u.name}: ${f1(v)} (rank ${rank(S.mapVar, k) ?? "–"})`; shape.append(title);
-        shape.addEventListener("click", () => openProfile(u.code));
-        shape.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openProfile(u.code); } });
+        shape.addEventListener("click", () => { if (known(u.code)) openProfile(u.code); });
+        shape.addEventListener("keydown", (e) => { if ((e.key === "Enter" || e.key === " ") && known(u.code)) { e.preventDefault(); openProfile(u.code); } });
         // small states get a marker too
         if (path.area(f) < 30) {
           const [cx, cy] = path.centroid(f);
@@ -342,9 +367,9 @@
     p.append(svg);
     const grad = el("span", { style: `display:inline-block;width:160px;height:10px;background:linear-gradient(to right,${VIRIDIS.join(",")});vertical-align:middle;margin:0 6px` });
     p.append(el("p", { class: "legend" }, present.length ? [f1(lo), grad, f1(hi)] : "no values", " · grey: no value"));
-    const missing = units.filter((u) => inRegion(u.code) && !drawn.has(u.code));
+    const missing = mapUnits.filter((u, k) => inRegion(u.code) && !drawn.has(u.code) && (k < units.length || values[k] !== null));
     if (missing.length) p.append(el("p", { class: "muted", id: "map-missing" }, "Not drawn (no shape at this scale): ",
-      missing.map((u, i) => [i ? ", " : "", el("button", { class: "link", text: `${u.name} ${f1(values[unitIndex[u.code]])}`, onclick: () => openProfile(u.code) })])));
+      missing.map((u, i) => [i ? ", " : "", el("button", { class: "link", text: `${u.name} ${f1(values[mapUnits.indexOf(u)])}`, onclick: () => { if (known(u.code)) openProfile(u.code); } })])));
   }
 
   // ---- profile
@@ -354,6 +379,14 @@
     const shown = current;
     if (P && current !== nominal && current === yearView(S.year)) current = nominal;
     try { profileOf(); } finally { current = shown; }
+  }
+  // what a change of score means, from the recipe's normalisation
+  function scaleNote() {
+    const n = M.method.spec.normalise || {};
+    if (n.enabled === false) return "Scores are not normalised: a change is in the indicators' own units.";
+    if (n.across_years === false) return "Each year is normalised on its own: scores compare within a year, not across years.";
+    if ((n.reference_years || []).length) return `Scores are on one scale for every year, set by the reference period ${n.reference_years[0]}–${n.reference_years[n.reference_years.length - 1]}.`;
+    return "Scores are normalised over all the years together, so every year is on one scale (it moves when a year is added).";
   }
   const LINE = ["#1d1d1f", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442"];
   // the index and each pillar over the years, one line each
@@ -379,8 +412,8 @@
     }
     const legend = el("ul", { class: "legend keys" }, lines.map((l) => el("li", {},
       el("span", { class: "key", style: `background:${LINE[l.i % LINE.length]}` }), (byCode[l.c] || {}).name || l.c)));
-    return el("div", { class: "card" }, el("h3", { text: `Index and priorities by year, ${FIRST}–${LAST}` }), svg, legend,
-      el("p", { class: "muted", text: `Scores on one scale for every year (${(M.method.spec.normalise || {}).reference_years ? "the reference period's minimum and maximum" : "normalised over all years together"}); a change of rank within the rank intervals is no change.` }));
+    return el("div", { class: "card" }, el("h3", { text: `Index and pillars by year, ${FIRST}–${LAST}` }), svg, legend,
+      el("p", { class: "muted", text: `${scaleNote()} A change of rank within the rank intervals is no change (Progress tab).` }));
   }
   function profileOf() {
     const p = $("profile");
@@ -653,18 +686,19 @@
     p.replaceChildren();
     if (!P) return;
     const codes = [target, ...pillars.map((n) => n.code)].filter((c) => P.scores[c]);
-    const pick = el("select", { "aria-label": "Index or priority", id: "progress-code", onchange: (e) => { S.pcode = e.target.value; progress(); } },
+    const pick = el("select", { "aria-label": "Index or pillar", id: "progress-code", onchange: (e) => { S.pcode = e.target.value; progress(); } },
       codes.map((c) => el("option", { value: c, text: (byCode[c] || {}).name || c })));
     pick.value = S.pcode;
     p.append(el("div", { class: "controls" }, el("label", {}, "Show", pick), regionSelect(progress)));
+    if (YEARS.length < 2) { p.append(el("p", { class: "muted", text: `One year built (${LAST}): no change to show yet.` })); return; }
     const c = S.pcode, t1 = YEARS.length - 1, t0 = 0, tp = Math.max(0, t1 - 1);
     const sc = P.scores[c], rk = P.ranks[c], lo = (P.low[c] || [])[t1], hi = (P.high[c] || [])[t1], mv = (P.movement[c] || [])[t1];
     const best = Math.max(...sc[t1].filter((v) => v !== null));
     const tb = P.baseline !== null ? yearAt(P.baseline) : -1;
     const diff = (a, b) => (a === null || b === null || a === undefined || b === undefined ? null : b - a);
-    const rows = units.map((u, k) => ({ u, k, first: sc[t0][k], last: sc[t1][k], change: diff(sc[t0][k], sc[t1][k]), prev: diff(sc[tp][k], sc[t1][k]),
+    const rows = PU.map((u, k) => ({ u, k, first: sc[t0][k], last: sc[t1][k], change: diff(sc[t0][k], sc[t1][k]), prev: diff(sc[tp][k], sc[t1][k]),
       base: tb >= 0 ? diff(sc[tb][k], sc[t1][k]) : null, r0: rk[t0][k], r1: rk[t1][k], move: mv ? mv[k] : null, front: sc[t1][k] === null ? null : best - sc[t1][k] }))
-      .filter(({ u }) => inRegion(u.code));
+      .filter(({ u, first, last }) => inRegion(u.code) && (first !== null || last !== null));
     const cols = [["name", "Unit"], ["first", `Score ${FIRST}`], ["last", `Score ${LAST}`], ["change", `Change since ${FIRST}`], ["prev", `Change since ${YEARS[tp]}`]];
     if (tb >= 0) cols.push(["base", `Change since ${P.baseline}`]);
     cols.push(["r1", `Rank ${FIRST} → ${LAST}`], ["interval", `Rank interval ${LAST}`], ["move", "Movement"], ["front", "Behind the best"]);
@@ -681,7 +715,7 @@
       } }))));
     const MOVE = { up: "up", down: "down", "no change": "no change (within the rank intervals)" };
     const body = el("tbody", { id: "progress-body" }, rows.map((r) => el("tr", { "data-unit": r.u.code, class: r.move === "up" ? "up" : r.move === "down" ? "down" : null },
-      el("td", {}, el("button", { class: "link", text: r.u.name, onclick: () => openProfile(r.u.code) })),
+      el("td", {}, known(r.u.code) ? el("button", { class: "link", text: r.u.name, onclick: () => openProfile(r.u.code) }) : r.u.name),
       el("td", { text: f1(r.first) }), el("td", { text: f1(r.last) }), el("td", { text: signed(r.change) }), el("td", { text: signed(r.prev) }),
       tb >= 0 ? el("td", { text: signed(r.base) }) : null,
       el("td", { text: `${r.r0 ?? "–"} → ${r.r1 ?? "–"}` }),
@@ -689,9 +723,9 @@
       el("td", { class: "move", text: r.move ? MOVE[r.move] || r.move : "–" }),
       el("td", { text: f1(r.front) }))));
     const baseNote = P.baseline !== null ? `Changes since the ${P.baseline} baseline are shown.`
-      : P.baseline_pending !== null ? `The ${P.baseline_pending} baseline is not built yet (too few values dated ${P.baseline_pending}); changes are shown since ${FIRST}.` : "";
+      : P.baseline_pending !== null ? `The ${P.baseline_pending} baseline is not built yet; changes are shown since ${FIRST}.` : "";
     p.append(el("div", { class: "card" }, el("h2", { text: `Who is moving: ${(byCode[c] || {}).name || c}, ${FIRST}–${LAST}` }),
-      el("p", { class: "muted", text: `Scores are on one scale for every year, so a change is a change in the data. A rank change counts as a move only when each year's rank lies outside the other year's 5–95% rank interval; smaller changes are "no change". ${baseNote}` }),
+      el("p", { class: "muted", text: `${scaleNote()} A rank change counts as a move only when each year's rank lies outside the other year's 5–95% rank interval; smaller changes are "no change". Indicators absent in a year and breaks in a source's series (see the framework's notes) change scores too. ${baseNote}` }),
       el("div", { class: "tablewrap" }, el("table", { id: "progress-table" }, el("thead", {}, head), body))));
     if (c === target && P.movers.length) {
       const drivers = (m) => m.drivers.map(([code, v]) => `${(byCode[code] || {}).name || code} ${signed(v)}`).join("; ");
@@ -701,11 +735,11 @@
       p.append(el("div", { class: "grid" },
         el("div", { class: "card" }, el("h3", { text: `Most improved since ${FIRST}` }), el("ol", { id: "most-improved" }, mine.filter((m) => m.change > 0).slice(0, 5).map(item))),
         el("div", { class: "card" }, el("h3", { text: `Least improved since ${FIRST}` }), el("ol", {}, mine.slice(-5).reverse().map(item)))));
-      p.append(el("p", { class: "muted", text: "After each name: the indicators that moved its score most, each its weight in the index times the change of its score (indicators present in both years)." }));
+      p.append(el("p", { class: "muted", text: "After each name: the indicators that moved its score most, each its weight in the index times the change of its score (indicators present in both years; an approximation when the indicators present differ between the years)." }));
     }
     for (const tg of P.targets) {
       const n = byCode[tg.code] || {};
-      const STATUS = { met: "met", "on track": "on track", "off track": "off track", unknown: "unknown (one data year)" };
+      const STATUS = { met: "met", "on track": "on track", "off track": "off track", unknown: "unknown (no earlier own value to measure a pace)" };
       const trs = tg.rows.filter((r) => inRegion(r.unit)).sort((a, b) => (a.gap ?? 1e300) - (b.gap ?? 1e300)).map((r) => el("tr", { class: ESTIMATE.includes(r.flag) ? "estimate" : null },
         el("td", {}, (units[unitIndex[r.unit]] || { name: r.unit }).name),
         el("td", { text: `${fs(r.value)}${r.data_year ? ` (${r.data_year})` : ""}${r.flag !== "observed" ? " " + (FLAG_TEXT[r.flag] || r.flag) : ""}` }),
@@ -716,7 +750,7 @@
         el("p", { class: "source", text: "Source: " + tg.source }), tg.note ? el("p", { class: "muted", text: "Note: " + tg.note }) : null,
         el("div", { class: "tablewrap" }, el("table", { class: "targets" }, el("thead", {}, el("tr", {},
           ["Unit", "Latest value", "First value", "Gap", "Pace per year", "Reached by", `By ${tg.year}`].map((h) => el("th", { scope: "col", text: h })))), el("tbody", {}, trs))),
-        el("p", { class: "muted", text: `Pace: change per year between the data years of the first and latest values; "reached by" extends it. Values as used (own data only; estimates are not read against a target).` })));
+        el("p", { class: "muted", text: `Pace: change per year between the data years of the unit's first and latest own values; "reached by" extends it. Only the unit's own observations are read against a target, never an estimate (older or interpolated values, group estimates).` })));
     }
   }
 
@@ -746,7 +780,7 @@
   }
   function progressCsv() {
     const lines = [["unit", "name", "code", "year", "score", "rank", "rank_q05", "rank_q95", "movement_since_" + FIRST].join(",")];
-    for (const c of Object.keys(P.scores)) YEARS.forEach((y, t) => units.forEach((u, k) => {
+    for (const c of Object.keys(P.scores)) YEARS.forEach((y, t) => PU.forEach((u, k) => {
       const v = P.scores[c][t][k];
       if (v === null) return;
       lines.push([u.code, u.name, c, y, v, P.ranks[c][t][k], (P.low[c] || [])[t]?.[k], (P.high[c] || [])[t]?.[k], (P.movement[c] || [])[t]?.[k]].map(csvField).join(","));
@@ -754,6 +788,13 @@
     return lines.join("\n") + "\n";
   }
   function downloads() {
+    // the latest year's scores, re-weighted if so (not a past year chosen elsewhere)
+    const shown = current;
+    const reweighted = current !== yearView(S.year);
+    if (!reweighted) current = nominal;
+    try { downloadsOf(reweighted); } finally { current = shown; }
+  }
+  function downloadsOf(reweighted) {
     const p = $("downloads");
     p.replaceChildren();
     const blobLink = (name, type, text, label) => el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name, text: label });
@@ -762,14 +803,14 @@
       blobLink(`${M.id}-data.csv`, "text/csv", rawCsv(), "Indicator data as used, with year and provenance (CSV, long)"),
       blobLink(`${M.id}.json`, "application/json", JSON.stringify(M, null, 1), "Everything on these pages (JSON)"),
     ];
-    if (P) items.splice(1, 0, blobLink(`${M.id}-years.csv`, "text/csv", progressCsv(), `Index and priorities in every year, ${FIRST}–${LAST}, with ranks, rank intervals and movement (CSV)`));
+    if (P) items.splice(1, 0, blobLink(`${M.id}-years.csv`, "text/csv", progressCsv(), `Index and pillars in every year, ${FIRST}–${LAST}, with ranks, rank intervals and movement (CSV)`));
     if (C.xlsx) items.push(el("a", { href: "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + C.xlsx, download: `${M.id}.xlsx`, text: "Workbook (XLSX)" }));
     if (C.api) items.push(el("a", { href: C.api + "/workbook.xlsx", text: "Workbook (XLSX)" }), el("a", { href: C.api + "/scores.csv", text: "Scores from the API (CSV)" }));
     p.append(el("ul", { id: "download-list" }, items.map((a) => el("li", {}, a))));
-    if (current !== nominal) p.append(el("p", { class: "muted", text: "Downloads reflect the weights currently set." }));
+    if (reweighted) p.append(el("p", { class: "muted", text: "Downloads reflect the weights currently set." }));
   }
 
-  Object.assign(renderers, { ranking, map, profile, progress, method, claims, downloads });
+  Object.assign(renderers, { ranking, map, profile, method, claims, downloads }, P ? { progress } : {});
   // the address names the tab (and the profile's unit): #profile/IRN
   function route() {
     const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");

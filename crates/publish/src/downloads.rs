@@ -165,7 +165,7 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
         let mut row = 1u32;
         for (code, per_year) in &p.scores {
             for (t, (year, scores)) in p.years.iter().zip(per_year).enumerate() {
-                for (k, u) in units.iter().enumerate() {
+                for (k, u) in p.units.iter().enumerate() {
                     let Some(score) = scores.get(k).copied().flatten() else { continue };
                     let at = |m: &std::collections::BTreeMap<String, Vec<Vec<Option<f64>>>>| {
                         m.get(code).and_then(|v| v.get(t)).and_then(|v| v.get(k)).copied().flatten()

@@ -159,7 +159,9 @@ pub struct Values {
 
 /// A series read for progress (fields in alphabetical order). Per-year
 /// lists are in [`ProgressModel::years`] order, each a list per unit in
-/// [`Model::units`] order.
+/// [`ProgressModel::units`] order: the model's units first, in their order
+/// (so a unit's position is the same in both), then the units ranked only
+/// in earlier years.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProgressModel {
     /// The baseline year, when built.
@@ -178,6 +180,8 @@ pub struct ProgressModel {
     pub ranks: BTreeMap<String, Vec<Vec<Option<u32>>>>,
     pub scores: BTreeMap<String, Vec<Vec<Option<f64>>>>,
     pub targets: Vec<TargetModel>,
+    /// [`Model::units`], then the units ranked only in earlier years.
+    pub units: Vec<UnitInfo>,
     pub years: Vec<i32>,
 }
 

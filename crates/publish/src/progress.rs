@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use digindex_audit::progress::Progress;
 use digindex_pipeline::spec::Target;
 
-use crate::model::{MoverModel, ProgressModel, TargetModel, TargetUnit, finite};
+use crate::model::{MoverModel, ProgressModel, TargetModel, TargetUnit, UnitInfo, finite};
 
 type PerYear<T> = BTreeMap<String, Vec<Vec<Option<T>>>>;
 
@@ -16,14 +16,27 @@ fn blank<T: Clone>(years: usize, n: usize) -> Vec<Vec<Option<T>>> {
     vec![vec![None; n]; years]
 }
 
-/// The progress model, units in `units` order.
-pub(crate) fn model(p: &Progress, targets: &[Target], units: &[String]) -> ProgressModel {
+/// The progress model: `units` (the model's) first, then the units ranked
+/// only in earlier years, named from `names`.
+pub(crate) fn model(
+    p: &Progress,
+    targets: &[Target],
+    units: &[String],
+    names: &BTreeMap<&str, &UnitInfo>,
+) -> ProgressModel {
     let years: Vec<i32> = {
         let mut y: Vec<i32> = p.rows.iter().map(|r| r.year).collect();
         y.sort_unstable();
         y.dedup();
         y
     };
+    let mut all: Vec<String> = units.to_vec();
+    let mut earlier: Vec<&str> =
+        p.rows.iter().map(|r| r.unit.as_str()).filter(|u| !units.iter().any(|x| x == u)).collect();
+    earlier.sort_unstable();
+    earlier.dedup();
+    all.extend(earlier.into_iter().map(str::to_string));
+    let units = &all[..];
     let at: BTreeMap<&str, usize> = units.iter().enumerate().map(|(k, u)| (u.as_str(), k)).collect();
     let mut scores: PerYear<f64> = BTreeMap::new();
     let mut ranks: PerYear<u32> = BTreeMap::new();
@@ -89,6 +102,13 @@ pub(crate) fn model(p: &Progress, targets: &[Target], units: &[String]) -> Progr
         ranks,
         scores,
         targets,
+        units: units
+            .iter()
+            .map(|u| match names.get(u.as_str()) {
+                Some(i) => (*i).clone(),
+                None => UnitInfo { code: u.clone(), name: u.clone(), numeric: None },
+            })
+            .collect(),
         years,
     }
 }
@@ -121,7 +141,6 @@ mod tests {
 
     #[test]
     fn per_year_lists_follow_the_units_of_the_model() {
-        // b ranked in 2020 only; c ranked in 2021 but not among the model's units
         let p = Progress {
             first: 2020,
             last: 2021,
@@ -136,11 +155,18 @@ mod tests {
             movers: vec![],
             targets: vec![],
         };
-        let m = model(&p, &[], &["b".to_string(), "a".to_string()]);
+        let b = UnitInfo { code: "b".into(), name: "Bee".into(), numeric: None };
+        let names: BTreeMap<&str, &UnitInfo> = [("b", &b)].into_iter().collect();
+        // the model's units are b and a; c is ranked in 2021 only (NaN: no score)
+        let m = model(&p, &[], &["b".to_string(), "a".to_string()], &names);
         assert_eq!(m.years, [2020, 2021]);
-        assert_eq!(m.scores["I"], [vec![Some(2.0), Some(1.0)], vec![None, Some(3.0)]]);
-        assert_eq!(m.ranks["I"], [vec![Some(1), Some(2)], vec![None, Some(1)]]);
-        assert_eq!(m.movement["I"][1], [None, Some("no change".to_string())]);
+        let codes: Vec<&str> = m.units.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["b", "a", "c"]);
+        assert_eq!((m.units[0].name.as_str(), m.units[2].name.as_str()), ("Bee", "c"));
+        assert_eq!(m.scores["I"], [vec![Some(2.0), Some(1.0), None], vec![None, Some(3.0), None]]);
+        assert_eq!(m.ranks["I"], [vec![Some(1), Some(2), None], vec![None, Some(1), Some(2)]]);
+        let nc = Some("no change".to_string());
+        assert_eq!(m.movement["I"][1], [None, nc.clone(), nc]);
         assert_eq!((m.baseline, m.baseline_pending), (None, Some(2025)));
     }
 }

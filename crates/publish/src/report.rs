@@ -120,7 +120,7 @@ impl Model {
                 warnings: r.build.warnings.clone(),
             },
             nodes: nodes(r),
-            progress: r.progress.map(|p| crate::progress::model(p, r.targets, &agg.units)),
+            progress: r.progress.map(|p| crate::progress::model(p, r.targets, &agg.units, &names)),
             quality: r.quality.clone(),
             ranks,
             raw: raw_values(r.build),

@@ -163,7 +163,7 @@ async fn scores(
             let at = |m: &BTreeMap<String, Vec<Vec<Option<f64>>>>, k: usize| {
                 m.get(code).and_then(|v| v[t].get(k).copied().flatten())
             };
-            m.units
+            p.units
                 .iter()
                 .enumerate()
                 .filter(|(k, u)| keep(&u.code) && sc[t].get(*k).copied().flatten().is_some())

@@ -142,6 +142,9 @@ pub struct Series {
     /// For a derived indicator: the corrections applied to the series it is
     /// computed from (its values there carry a flag saying so).
     pub part_corrections: Vec<Applied>,
+    /// What a reader should know of a value beyond the source's flag, by
+    /// (unit, year): for a series of editions, the edition and its rescaling.
+    pub notes: BTreeMap<(String, i32), String>,
 }
 
 impl Catalog {
@@ -204,6 +207,11 @@ impl Catalog {
                     return bad("`of` is only for format = \"difference\" or \"editions\"".into());
                 }
                 _ => {}
+            }
+            if let Some(d) = i.of.iter().enumerate().find_map(|(k, a)| i.of[..k].contains(a).then_some(a)) {
+                if i.format == Format::Editions {
+                    return bad(format!("{d:?} is listed twice in `of`: each edition once"));
+                }
             }
             for part in &i.of {
                 match c.indicators.iter().find(|x| &x.code == part) {
@@ -304,9 +312,9 @@ impl Catalog {
             if parts.len() != i.of.len() {
                 return Err(InputError::file(&self.root, format!("indicator {}: its parts were not loaded", i.code)));
             }
-            let observations = match i.format {
+            let (observations, notes) = match i.format {
                 Format::Editions => editions(&self.root, i, &parts)?,
-                _ => difference(parts[0], parts[1]),
+                _ => (difference(parts[0], parts[1]), BTreeMap::new()),
             };
             let mut series = Series {
                 indicator: (*i).clone(),
@@ -314,14 +322,24 @@ impl Catalog {
                 skipped: BTreeMap::new(),
                 corrections: Vec::new(),
                 part_corrections: parts.iter().flat_map(|p| &p.corrections).cloned().collect(),
+                notes,
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
             if i.format == Format::Editions {
                 // an edition's value is the series' value of that year: a
                 // correction of it is one of the series (an excluded value
-                // is said to be excluded, not just missing)
-                let parts = std::mem::take(&mut series.part_corrections);
-                series.corrections.extend(parts.into_iter().map(|a| Applied { indicator: i.code.clone(), ..a }));
+                // is said to be excluded, not just missing), on its scale
+                for (k, p) in parts.iter().enumerate() {
+                    let f = i.factors.get(k).copied().unwrap_or(1.0);
+                    series.corrections.extend(p.corrections.iter().map(|a| {
+                        let mut a = Applied { indicator: i.code.clone(), ..a.clone() };
+                        a.before = rescale(a.before, f);
+                        a.after = a.after.map(|x| rescale(x, f));
+                        a.source_observation.value = rescale(a.source_observation.value, f);
+                        a
+                    }));
+                }
+                series.part_corrections.clear();
             }
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
@@ -398,6 +416,7 @@ impl Catalog {
                 skipped: BTreeMap::new(),
                 corrections: Vec::new(),
                 part_corrections: Vec::new(),
+                notes: BTreeMap::new(),
             };
             let mut seen: std::collections::HashMap<(String, i32), u64> = std::collections::HashMap::new();
             for p in ps {
@@ -454,15 +473,43 @@ fn difference(a: &Series, b: &Series) -> Vec<Observation> {
     out
 }
 
+/// `x × factor`, to 15 significant digits (no binary noise: 0.123456 × 100
+/// is 12.3456, not 12.345600000000001).
+fn rescale(x: f64, factor: f64) -> f64 {
+    if factor == 1.0 || !x.is_finite() || x == 0.0 {
+        return x * factor;
+    }
+    let y = x * factor;
+    let digits = 14 - y.abs().log10().floor() as i32;
+    if !(-300..=300).contains(&digits) {
+        return y;
+    }
+    let m = 10f64.powi(digits);
+    let r = (y * m).round() / m;
+    if r.is_finite() { r } else { y }
+}
+
+/// Editions in the catalogue's order: the series' values and, by (unit,
+/// year), the note that says which edition a value comes from.
+type Joined = (Vec<Observation>, BTreeMap<(String, i32), String>);
+
 /// The editions of a series one after the other, each value with the year
-/// its edition gives it, multiplied by the edition's factor and marked with
-/// the edition it comes from (and its rescaling). Two editions with a value
-/// for the same unit and year are an error: which one would the year show?
-fn editions(at: &Path, i: &Indicator, parts: &[&Series]) -> Result<Vec<Observation>, InputError> {
+/// its edition gives it and multiplied by the edition's factor (censoring
+/// bounds too); the source's flags are kept as they are, and which edition
+/// a value comes from (and its rescaling) is a note. Two editions with a
+/// value for the same unit and year are an error: which one would the year
+/// show?
+fn editions(at: &Path, i: &Indicator, parts: &[&Series]) -> Result<Joined, InputError> {
     let mut out: Vec<Observation> = Vec::new();
+    let mut notes = BTreeMap::new();
     let mut seen: std::collections::HashMap<(String, i32), &str> = std::collections::HashMap::new();
     for (k, p) in parts.iter().enumerate() {
         let factor = i.factors.get(k).copied().unwrap_or(1.0);
+        let from = if factor == 1.0 {
+            format!("edition {}", p.indicator.code)
+        } else {
+            format!("edition {} ({}) × {factor}", p.indicator.code, p.indicator.unit)
+        };
         for o in &p.observations {
             if let Some(other) = seen.insert((o.unit.clone(), o.year), &p.indicator.code) {
                 return Err(InputError::file(
@@ -474,20 +521,16 @@ fn editions(at: &Path, i: &Indicator, parts: &[&Series]) -> Result<Vec<Observati
                 ));
             }
             let mut o = o.clone();
-            let from = if factor == 1.0 {
-                format!("edition {}", p.indicator.code)
-            } else {
-                o.value = ((o.value * factor) * 1e9).round() / 1e9;
-                format!("edition {} ({}) × {factor}", p.indicator.code, p.indicator.unit)
-            };
-            o.flag = Some(match o.flag.take() {
-                Some(f) => format!("{from}; source flag {f}"),
-                None => from,
-            });
+            o.value = rescale(o.value, factor);
+            if let Some(c) = o.censored.as_mut() {
+                (c.below, c.lower, c.upper) =
+                    (rescale(c.below, factor), rescale(c.lower, factor), rescale(c.upper, factor));
+            }
+            notes.insert((o.unit.clone(), o.year), from.clone());
             out.push(o);
         }
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 fn difference_values(a: &Series, b: &Series) -> Vec<Observation> {
@@ -584,6 +627,7 @@ mod tests {
             skipped: BTreeMap::new(),
             corrections: vec![],
             part_corrections: vec![],
+            notes: BTreeMap::new(),
         }
     }
 
@@ -645,12 +689,16 @@ mod tests {
         let mut i = Indicator { code: "s".into(), format: Format::Editions, ..Default::default() };
         i.of = vec!["e18".into(), "e20".into()];
         i.factors = vec![100.0, 1.0];
-        let got = editions(Path::new("c"), &i, &[&old, &new]).expect("no overlap");
+        let (got, notes) = editions(Path::new("c"), &i, &[&old, &new]).expect("no overlap");
         let v: Vec<(&str, i32, f64)> = got.iter().map(|o| (o.unit.as_str(), o.year, o.value)).collect();
         // 0.123456 × 100 without binary noise (12.345600000000001)
         assert_eq!(v, [("A", 2018, 12.3456), ("B", 2018, 50.0), ("A", 2020, 60.0)]);
-        assert_eq!(got[0].flag.as_deref(), Some("edition e18 (score 0-1) × 100"));
-        assert_eq!(got[2].flag.as_deref(), Some("edition e20; source flag e"));
+        // the source's flags are kept; the edition is a note
+        assert_eq!((got[0].flag.as_deref(), got[2].flag.as_deref()), (None, Some("e")));
+        assert_eq!(notes[&("A".to_string(), 2018)], "edition e18 (score 0-1) × 100");
+        assert_eq!(notes[&("A".to_string(), 2020)], "edition e20");
+        // small values keep their digits (no rounding to a fixed decimal)
+        assert_eq!(rescale(3.3e-10, 100.0), 3.3e-8);
         // two editions in one year: an error naming both
         let clash = series("e18b", vec![Observation::new("B", 2018, 0.4)]);
         i.of.push("e18b".into());
@@ -664,15 +712,19 @@ mod tests {
         let p = Path::new("catalog.toml");
         let entry = |extra: &str| {
             format!(
-                "{BASE}[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\nformat = \"editions\"\n{extra}"
+                "{BASE}[[indicator]]\ncode = \"b\"\nname = \"b\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"b.csv\"\n\
+                 format = \"long\"\n[[indicator]]\ncode = \"x\"\nname = \"x\"\nunit = \"u\"\ndataset = \"d\"\n\
+                 format = \"editions\"\n{extra}"
             )
         };
-        assert!(Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [100, 1]\n")).is_ok());
+        let twice = Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [100, 1]\n")).unwrap_err().to_string();
+        assert!(twice.contains("listed twice"), "{twice}");
         let e = Catalog::parse(p, &entry("of = [\"a\"]\n")).unwrap_err().to_string();
         assert!(e.contains("two or more codes"), "{e}");
-        let e = Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [100]\n")).unwrap_err().to_string();
+        assert!(Catalog::parse(p, &entry("of = [\"a\", \"b\"]\nfactors = [100, 1]\n")).is_ok());
+        let e = Catalog::parse(p, &entry("of = [\"a\", \"b\"]\nfactors = [100]\n")).unwrap_err().to_string();
         assert!(e.contains("one factor per edition"), "{e}");
-        let e = Catalog::parse(p, &entry("of = [\"a\", \"a\"]\nfactors = [0, 1]\n")).unwrap_err().to_string();
+        let e = Catalog::parse(p, &entry("of = [\"a\", \"b\"]\nfactors = [0, 1]\n")).unwrap_err().to_string();
         assert!(e.contains("finite and > 0"), "{e}");
         let e = Catalog::parse(p, &format!("{BASE}factors = [2]\n")).unwrap_err().to_string();
         assert!(e.contains("only for format = \"editions\""), "{e}");

@@ -191,6 +191,12 @@ pub(super) fn find(
             }
         }
     };
+    // which edition a value comes from, and its rescaling
+    let detail = match data_year.and_then(|y| series.notes.get(&(unit.to_string(), y))) {
+        Some(n) if detail.is_empty() => n.clone(),
+        Some(n) => format!("{detail}; {n}"),
+        None => detail,
+    };
     Found { value, cell: Cell { flag, data_year, detail: note(detail) }, pick: Some(p), fallback, below }
 }
 
@@ -223,6 +229,7 @@ mod tests {
             skipped: Default::default(),
             corrections,
             part_corrections: vec![],
+            notes: BTreeMap::new(),
         }
     }
 

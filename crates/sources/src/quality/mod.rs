@@ -404,6 +404,7 @@ mod tests {
             skipped: Default::default(),
             corrections: vec![],
             part_corrections: vec![],
+            notes: Default::default(),
         }
     }
 
