@@ -97,11 +97,6 @@ impl Spec {
             if self.data.years.is_empty() {
                 return bad("[progress] reads a series: it needs data.years".into());
             }
-            if let Some(b) = p.baseline.filter(|b| !self.data.years.contains(b)) {
-                return bad(format!(
-                    "progress.baseline = {b} is not one of data.years; add it there (it is built once it has data)"
-                ));
-            }
             for (i, t) in p.targets.iter().enumerate() {
                 let which = format!("[[progress.target]] {} ({:?})", i + 1, t.code);
                 if !t.value.is_finite() {
