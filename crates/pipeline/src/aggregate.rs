@@ -491,6 +491,30 @@ mod tests {
     }
 
     #[test]
+    fn an_absent_child_counts_for_no_unit() {
+        // a has no value for any unit (absent that year): P is b alone, for the
+        // coverage threshold too, and for Copeland's pairwise wins
+        let f = fw();
+        let ds = DataSet::new(
+            vec!["u".into(), "v".into()],
+            vec!["a".into(), "b".into(), "c".into()],
+            Matrix::from_columns(2, &[vec![NAN, NAN], vec![8.0, 2.0], vec![10.0, 1.0]]).expect("equal"),
+        );
+        let mut s = spec();
+        s.min_coverage = PerLevel::Each(vec![0.6, 0.0]);
+        let (out, _) = aggregate(&ds, &f, &f.weights(), &s).expect("ok");
+        assert_eq!(out.column("P").expect("P"), [8.0, 2.0], "1 of 1 child present: not below 60%");
+        let mut c = spec();
+        c.methods = Some(vec![AggregateMethod::Copeland, AggregateMethod::Arithmetic]);
+        // a weighs 3, b 1: were the absent a counted, v would take its 3/4 of the pair
+        let mut w = f.weights();
+        (w[0], w[1]) = (3.0, 1.0);
+        let (out, _) = aggregate(&ds, &f, &w, &c).expect("ok");
+        // u beats v on b, the one child present: +1 and -1
+        assert_eq!(out.column("P").expect("P"), [1.0, -1.0]);
+    }
+
+    #[test]
     fn per_level_methods_and_errors() {
         let f = fw();
         let ds = DataSet::new(
