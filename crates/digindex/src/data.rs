@@ -271,3 +271,75 @@ pub fn coverage(all: &[Series], r: &RegionSet, year: Option<i32>, max_age: i32) 
         })
         .collect()
 }
+
+/// What changed between two vintages of the data (`digindex data diff`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataDiff {
+    /// Every value that differs, the biggest revisions first.
+    pub rows: Vec<digindex_sources::revision::Revision>,
+    /// Per indicator in both: values revised, added, removed.
+    pub counts: BTreeMap<String, [usize; 3]>,
+    /// Indicators only in the old catalogue, and only in the new one.
+    pub only_old: Vec<String>,
+    pub only_new: Vec<String>,
+}
+
+/// A catalogue file, or the `catalog.toml` of a folder.
+fn catalogue_path(p: &Path) -> std::path::PathBuf {
+    if p.is_dir() { p.join("catalog.toml") } else { p.to_path_buf() }
+}
+
+/// Compares the indicators of two catalogues (files, or folders holding
+/// `catalog.toml`): every indicator in both, or only `indicators`.
+pub fn diff(old: &Path, new: &Path, indicators: &[String], countries: &Countries) -> Result<DataDiff> {
+    use digindex_sources::revision::{Change, biggest_first, revisions};
+    let (a, b) = (Catalog::read(&catalogue_path(old), countries)?, Catalog::read(&catalogue_path(new), countries)?);
+    for code in indicators {
+        if a.indicator(code).is_none() && b.indicator(code).is_none() {
+            indicator(&b, code, " in either catalogue")?;
+        }
+    }
+    let wanted = |code: &str| indicators.is_empty() || indicators.iter().any(|c| c == code);
+    let both: Vec<&Indicator> =
+        b.indicators.iter().filter(|i| wanted(&i.code) && a.indicator(&i.code).is_some()).collect();
+    let olds: Vec<&Indicator> = both.iter().filter_map(|i| a.indicator(&i.code)).collect();
+    let (xs, ys) = (a.load_some(&olds, countries)?, b.load_some(&both, countries)?);
+    let mut rows = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (x, y) in xs.iter().zip(&ys) {
+        let r = revisions(x, y);
+        let n = |c: Change| r.iter().filter(|r| r.change == c).count();
+        counts.insert(y.indicator.code.clone(), [n(Change::Revised), n(Change::Added), n(Change::Removed)]);
+        rows.extend(r);
+    }
+    biggest_first(&mut rows);
+    let only = |c: &Catalog, other: &Catalog| -> Vec<String> {
+        c.indicators
+            .iter()
+            .filter(|i| wanted(&i.code) && other.indicator(&i.code).is_none())
+            .map(|i| i.code.clone())
+            .collect()
+    };
+    Ok(DataDiff { rows, counts, only_old: only(&a, &b), only_new: only(&b, &a) })
+}
+
+/// The rows of a [`DataDiff`] as CSV:
+/// `indicator,unit,year,change,old,new,difference,relative`.
+pub fn write_diff<W: std::io::Write>(w: W, d: &DataDiff) -> std::io::Result<()> {
+    let num = |x: Option<f64>| x.map(format_number).unwrap_or_default();
+    let mut wtr = csv::Writer::from_writer(w);
+    wtr.write_record(["indicator", "unit", "year", "change", "old", "new", "difference", "relative"])?;
+    for r in &d.rows {
+        wtr.write_record([
+            r.indicator.clone(),
+            r.unit.clone(),
+            r.year.to_string(),
+            r.change.as_str().to_string(),
+            num(r.old),
+            num(r.new),
+            num(r.difference()),
+            num(r.relative()),
+        ])?;
+    }
+    wtr.flush()
+}

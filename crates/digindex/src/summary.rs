@@ -525,3 +525,40 @@ fn spans(years: &[i32]) -> String {
     }
     runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>().join(", ")
 }
+
+/// `digindex data diff`: per indicator what changed, then the `top`
+/// biggest revisions.
+pub fn data_diff(d: &crate::data::DataDiff, top: usize, lines: &mut Vec<String>) {
+    use digindex_input::number::format_number;
+    let changed: Vec<(&String, &[usize; 3])> = d.counts.iter().filter(|(_, c)| c.iter().any(|n| *n > 0)).collect();
+    lines.push(format!(
+        "{} indicators compared, {} with changes; {} values differ",
+        d.counts.len(),
+        changed.len(),
+        d.rows.len()
+    ));
+    for (code, c) in &changed {
+        lines.push(format!("  {code}: {} revised, {} added, {} removed", c[0], c[1], c[2]));
+    }
+    if !d.only_old.is_empty() {
+        lines.push(format!("only in the old catalogue: {}", d.only_old.join(", ")));
+    }
+    if !d.only_new.is_empty() {
+        lines.push(format!("only in the new catalogue: {}", d.only_new.join(", ")));
+    }
+    let revised: Vec<_> = d.rows.iter().filter(|r| r.difference().is_some()).take(top).collect();
+    if !revised.is_empty() {
+        lines.push(format!("biggest revisions (of {}):", d.rows.iter().filter(|r| r.difference().is_some()).count()));
+        for r in revised {
+            let rel = r.relative().map(|x| format!(" ({:+.1}%)", 100.0 * x)).unwrap_or_else(|| " (from 0)".into());
+            lines.push(format!(
+                "  {} {} {}: {} -> {}{rel}",
+                r.indicator,
+                r.unit,
+                r.year,
+                format_number(r.old.unwrap_or(f64::NAN)),
+                format_number(r.new.unwrap_or(f64::NAN))
+            ));
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //! * [`quality`] — data-quality rules (range, zero, jump, stale, outlier);
 //!   [`corrections`] — source errors corrected, each with its reason;
 //! * [`panel`] — a catalogue spec's inputs: a value per unit and indicator
-//!   for the reference year (the picking ladder), with every cell's provenance.
+//!   for the reference year (the picking ladder), with every cell's provenance;
+//! * [`revision`] — what changed in a series between two vintages of the data.
 //!
 //! Ingest depends on the core's types only (ARCHITECTURE.md): no audit
 //! numerics and no rayon (the files of an import are parsed on scoped threads).
@@ -27,3 +28,4 @@ pub mod panel;
 mod parallel;
 pub mod quality;
 pub mod regions;
+pub mod revision;

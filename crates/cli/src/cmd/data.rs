@@ -1,4 +1,4 @@
-//! `digindex data list | show CODE | audit | coverage` and `digindex regions [show NAME]`
+//! `digindex data list | show CODE | audit | coverage | diff OLD NEW` and `digindex regions [show NAME]`
 //!
 //! The shipped data (the catalogue `data/catalog.toml`) and region sets:
 //! what there is, one indicator's values, and — before an index is built —
@@ -52,6 +52,24 @@ enum DataCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// What changed between two vintages of the data: values revised,
+    /// added and removed per indicator, the biggest revisions first.
+    Diff {
+        /// The old catalogue (a catalog.toml, or a folder holding one).
+        old: PathBuf,
+        /// The new catalogue.
+        new: PathBuf,
+        /// Only these indicators (repeatable; default: every one in both).
+        #[arg(long = "indicator", value_name = "CODE")]
+        indicators: Vec<String>,
+        /// How many of the biggest revisions to print.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Write every difference as CSV
+        /// `indicator,unit,year,change,old,new,difference,relative` here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Availability of every indicator for every member of a region.
     Coverage {
         #[arg(long, default_value = "apt")]
@@ -100,6 +118,9 @@ pub fn run_regions(args: RegionArgs) -> Result<()> {
 
 pub fn run(args: DataArgs) -> Result<()> {
     let countries = Countries::shipped();
+    if let DataCommand::Diff { old, new, indicators, top, out } = &args.command {
+        return diff(old, new, indicators, *top, out.as_deref(), countries);
+    }
     let cat = catalog(&args.data, countries)?;
     match args.command {
         DataCommand::List => {
@@ -168,6 +189,7 @@ pub fn run(args: DataArgs) -> Result<()> {
                 if summary.is_empty() { "nothing found".into() } else { summary.join(", ") }
             );
         }
+        DataCommand::Diff { .. } => {}
         DataCommand::Coverage { region: rname, year, max_age } => {
             let sets = region_sets(countries)?;
             let r = region(&sets, &rname)?;
@@ -182,5 +204,23 @@ pub fn run(args: DataArgs) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// `data diff`: the summary on standard output, every row in `out`.
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    indicators: &[String],
+    top: usize,
+    out: Option<&std::path::Path>,
+    countries: &Countries,
+) -> Result<()> {
+    let d = digindex::data::diff(old, new, indicators, countries)?;
+    if let Some(p) = out {
+        digindex::output::write_file_atomically(p, |w| digindex::data::write_diff(w, &d))
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
+    }
+    super::print(|l| digindex::summary::data_diff(&d, top, l));
     Ok(())
 }
