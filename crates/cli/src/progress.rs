@@ -35,6 +35,7 @@ impl digindex::Progress for Bar {
         };
         let template = match units {
             Units::Runs => "{prefix} [{bar:30}] {pos}/{len} runs, {elapsed} elapsed, ETA {eta}",
+            Units::Responses => "{prefix} {spinner} {pos} pages, {elapsed} {wide_msg}",
             Units::Bytes => {
                 "{prefix} [{bar:30}] {bytes}/{total_bytes} ({binary_bytes_per_sec}) {msg}, {elapsed}, ETA {eta}"
             }

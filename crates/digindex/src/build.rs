@@ -171,7 +171,8 @@ pub fn build_years(recipe: Recipe, years: &[i32], settings: &Settings, progress:
         data,
     };
     let files = loaded.first().map(|(_, l)| l.files.clone()).unwrap_or_default();
-    let manifest = Manifest::new(&recipe, &files, Body::Years(Box::new(body)));
+    let fetched = loaded.first().map(|(_, l)| l.fetched.clone()).unwrap_or_default();
+    let manifest = Manifest::new(&recipe, &files, Body::Years(Box::new(body))).with_fetched(&fetched);
     // the audit of every year, each variant built over all the years
     let audits = match (&recipe.spec.uncertainty, settings.audit) {
         (Some(_), true) => audit::audit_years(&recipe, &series, &settings.audit_settings, progress)?,

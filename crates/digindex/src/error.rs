@@ -31,6 +31,9 @@ pub enum Error {
     /// The OpenAlex reader failed (a file, a line, a limit).
     #[error(transparent)]
     OpenAlex(#[from] digindex_openalex::OpenAlexError),
+    /// Fetching from an API failed (the address, and what to do).
+    #[error(transparent)]
+    Fetch(#[from] digindex_fetch::FetchError),
     /// A region set or name (the shipped sets are inconsistent, or a name is unknown).
     #[error(transparent)]
     Region(#[from] digindex_sources::regions::RegionError),

@@ -15,6 +15,7 @@
 //!   publish::prepare(&recipe, …)         publish.rs the report/dashboard model
 //!   openalex::run(&settings, …)          openalex.rs works → indicators per country and year
 //!   data::…                              data.rs    the catalogue as a reader asks about it
+//!   fetch::run(&settings, …)             fetch.rs   official APIs → catalogue files and entries
 //! ```
 //!
 //! The computing core (`digindex-pipeline`, `digindex-audit`) does no I/O;
@@ -36,6 +37,7 @@ pub mod check;
 pub mod data;
 pub mod diff;
 mod error;
+pub mod fetch;
 pub mod load;
 pub mod manifest;
 pub mod openalex;

@@ -92,6 +92,8 @@ pub struct Loaded {
     /// What the reader of the results should know about the data: findings
     /// on values the index uses that no correction covers, as (unit, text).
     pub warnings: Vec<(String, String)>,
+    /// Fetched indicators read (catalogue), with their provenance.
+    pub fetched: Vec<digindex_sources::catalog::FetchedInput>,
 }
 
 impl Loaded {
@@ -137,6 +139,7 @@ impl Loaded {
             cells: Some(l.cells),
             quality: Some(quality),
             warnings,
+            fetched: l.fetched,
         }
     }
 
@@ -177,7 +180,16 @@ pub fn load_spec(spec: &Spec, spec_path: &Path) -> Result<Loaded> {
         Layout::Catalogue => Loaded::from_catalogue(digindex_sources::panel::load(spec, spec_path)?),
         Layout::Tables | Layout::Long => {
             let (inputs, files) = digindex_input::load(spec, spec_path)?;
-            Loaded { layout, inputs, files, picks: None, cells: None, quality: None, warnings: Vec::new() }
+            Loaded {
+                layout,
+                inputs,
+                files,
+                picks: None,
+                cells: None,
+                quality: None,
+                warnings: Vec::new(),
+                fetched: Vec::new(),
+            }
         }
     })
 }

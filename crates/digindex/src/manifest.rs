@@ -32,6 +32,10 @@ pub struct Manifest {
     /// The spec as resolved (defaults filled in, overrides applied).
     pub spec: Spec,
     pub inputs: Vec<InputFile>,
+    /// The fetched indicators among the inputs: where and when each was
+    /// fetched (`digindex data fetch`), and whether the file is unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fetched: Vec<digindex_sources::catalog::FetchedInput>,
     #[serde(flatten)]
     pub body: Body,
 }
@@ -195,8 +199,15 @@ impl Manifest {
             overrides: recipe.overrides.clone(),
             spec: recipe.spec.resolved(),
             inputs: files.to_vec(),
+            fetched: Vec::new(),
             body,
         }
+    }
+
+    /// The same, listing the fetched indicators read.
+    pub fn with_fetched(mut self, fetched: &[digindex_sources::catalog::FetchedInput]) -> Manifest {
+        self.fetched = fetched.to_vec();
+        self
     }
 
     /// The manifest of one build on `loaded`, with its provenance `rows`.
@@ -220,7 +231,7 @@ impl Manifest {
             data_picks: loaded.picks.clone(),
             data: DataNotes::of(loaded, rows, build.warnings.clone()),
         };
-        Manifest::new(recipe, &loaded.files, Body::Build(Box::new(body)))
+        Manifest::new(recipe, &loaded.files, Body::Build(Box::new(body))).with_fetched(&loaded.fetched)
     }
 
     /// The manifest as a JSON object, keys in alphabetical order.

@@ -9,6 +9,8 @@ pub enum Units {
     Runs,
     /// Input bytes (a stream over files).
     Bytes,
+    /// Responses of an API (pages; the total is not known in advance).
+    Responses,
 }
 
 /// Receives the progress of long work and the warnings of a job. Every

@@ -562,3 +562,60 @@ pub fn data_diff(d: &crate::data::DataDiff, top: usize, lines: &mut Vec<String>)
         }
     }
 }
+
+/// What `data fetch` did, one block per series.
+pub fn fetched(reports: &[crate::fetch::Fetch], catalog: &std::path::Path, lines: &mut Vec<String>) {
+    for r in reports {
+        let years =
+            r.years.map_or("no values".into(), |(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") });
+        lines.push(format!(
+            "{} -> {} ({}, {})",
+            r.source,
+            r.code,
+            r.file,
+            if r.new_entry { "new entry" } else { "entry updated" }
+        ));
+        lines.push(format!(
+            "  {} values for {} countries, {years}{}",
+            r.values,
+            r.units,
+            if r.missing > 0 {
+                format!("; {} listed without a value (kept as missing)", r.missing)
+            } else {
+                String::new()
+            }
+        ));
+        let mut how = vec![format!("{} downloaded", r.downloaded)];
+        if r.revalidated > 0 {
+            how.push(format!("{} unchanged since the cached copy (304)", r.revalidated));
+        }
+        if r.cached > 0 {
+            how.push(format!("{} from the cache", r.cached));
+        }
+        lines.push(format!("  responses: {}", how.join(", ")));
+        if !r.skipped.is_empty() {
+            let n: usize = r.skipped.values().sum();
+            lines.push(format!("  skipped {n} rows of {} aggregates and parts of countries", r.skipped.len()));
+        }
+        if !r.unknown.is_empty() {
+            let keys: Vec<String> = r.unknown.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+            lines.push(format!("  left out, not in the country registry: {}", keys.join(", ")));
+        }
+        if let Some([rev, add, rem]) = r.changes {
+            lines.push(format!("  against the previous values: {rev} revised, {add} added, {rem} removed"));
+        }
+        if r.findings.is_empty() {
+            lines.push("  data-quality audit: nothing found".into());
+        } else {
+            lines.push(format!(
+                "  data-quality audit: {} findings (digindex data audit --indicator {}):",
+                r.findings.len(),
+                r.code
+            ));
+            for f in r.findings.iter().take(5) {
+                lines.push(format!("    {f}"));
+            }
+        }
+    }
+    lines.push(format!("catalogue updated: {}", catalog.display()));
+}

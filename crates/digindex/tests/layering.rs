@@ -62,6 +62,8 @@ fn allowed(name: &str) -> &'static [&'static str] {
         "digindex-input" => &["digindex-data", "digindex-pipeline"],
         "digindex-sources" => &["digindex-data", "digindex-pipeline", "digindex-input"],
         "digindex-openalex" => &[],
+        // the official APIs: HTTP, cache and response formats (names matched with the model's edit distance)
+        "digindex-fetch" => &["digindex-data"],
         // claims read the catalogue's series
         "digindex-claims" => &["digindex-data", "digindex-sources"],
         // the report model, on built and audited indices
@@ -74,6 +76,7 @@ fn allowed(name: &str) -> &'static [&'static str] {
             "digindex-input",
             "digindex-sources",
             "digindex-openalex",
+            "digindex-fetch",
             "digindex-claims",
             "digindex-publish",
         ],
@@ -87,6 +90,7 @@ fn allowed(name: &str) -> &'static [&'static str] {
             "digindex-audit",
             "digindex-sources",
             "digindex-openalex",
+            "digindex-fetch",
             "digindex-claims",
             "digindex-publish",
         ],

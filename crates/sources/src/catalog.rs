@@ -91,6 +91,45 @@ pub struct Indicator {
     /// never negative, which are skewed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
+    /// Where `digindex data fetch` got the file, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<Fetched>,
+}
+
+/// A fetched indicator a build read: its code and file, the provenance
+/// recorded when it was fetched, and whether the file is still the one
+/// fetched (its SHA-256 unchanged).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FetchedInput {
+    pub code: String,
+    pub file: String,
+    #[serde(flatten)]
+    pub fetched: Fetched,
+    pub unchanged: bool,
+}
+
+/// The provenance of a fetched file (`fetched = { … }` in an entry).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fetched {
+    /// `SOURCE:ID` as asked (`worldbank:IT.NET.USER.ZS`).
+    pub source: String,
+    /// The query's address, without paging.
+    pub url: String,
+    /// The query in words.
+    pub query: String,
+    /// When the data were retrieved (RFC 3339, UTC).
+    pub retrieved: String,
+    /// The first response's `ETag`, when the server sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The responses read (pages, years).
+    pub responses: usize,
+    /// SHA-256 of the file as written.
+    pub sha256: String,
+    /// How the values are counted, or what the reader should know of them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl Indicator {

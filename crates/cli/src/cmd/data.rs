@@ -1,4 +1,4 @@
-//! `digindex data list | show CODE | audit | coverage | diff OLD NEW` and `digindex regions [show NAME]`
+//! `digindex data list | show CODE | audit | coverage | diff OLD NEW | fetch SOURCE:ID…` and `digindex regions [show NAME]`
 //!
 //! The shipped data (the catalogue `data/catalog.toml`) and region sets:
 //! what there is, one indicator's values, and — before an index is built —
@@ -70,6 +70,16 @@ enum DataCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Fetches series from the official APIs into the catalogue: the file
+    /// in the dataset's folder, the entry added or updated with where and
+    /// when it was fetched.
+    ///
+    /// Sources: worldbank:INDICATOR (World Bank API v2), openalex:NAME
+    /// (--years A-B, --filter; per-country whole counts of works),
+    /// owid:SLUG (Our World in Data chart), sdg:SERIES (UN SDG API;
+    /// --filter Dimension=Value,…), github:FILE or github:FILE/VALUE
+    /// (GitHub Innovation Graph), wikidata:NAME (--query FILE.rq).
+    Fetch(Box<FetchArgs>),
     /// Availability of every indicator for every member of a region.
     Coverage {
         #[arg(long, default_value = "apt")]
@@ -81,6 +91,72 @@ enum DataCommand {
         #[arg(long, default_value_t = 0)]
         max_age: i32,
     },
+}
+
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// What to fetch, as SOURCE:ID (e.g. worldbank:IT.NET.USER.ZS).
+    #[arg(required = true, value_name = "SOURCE:ID")]
+    ids: Vec<String>,
+    /// The catalogue to update (default: DATA/catalog.toml).
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+    /// The entry's code (one SOURCE:ID only; default: the id in lower
+    /// case, other characters as _).
+    #[arg(long)]
+    code: Option<String>,
+    /// The API's address instead of the official one (a mirror, a test server).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Only values from this year on; an entry's earlier values are kept.
+    #[arg(long)]
+    since: Option<i32>,
+    /// Use the cache only: no request leaves the machine.
+    #[arg(long)]
+    offline: bool,
+    /// OpenAlex: the works filter (e.g. primary_topic.subfield.id:1702);
+    /// SDG: dimensions to keep (e.g. Location=ALLAREA,Sex=BOTHSEX).
+    #[arg(long)]
+    filter: Option<String>,
+    /// OpenAlex: publication years, A-B.
+    #[arg(long, value_name = "A-B")]
+    years: Option<String>,
+    /// OpenAlex: an e-mail address for the polite pool (sent, not
+    /// recorded). An API key is read from OPENALEX_API_KEY.
+    #[arg(long)]
+    mailto: Option<String>,
+    /// OWID: the value column, when the chart has several.
+    #[arg(long)]
+    column: Option<String>,
+    /// GitHub: the rule from quarters to years (q4, mean, sum…; default
+    /// q4, or mean for a topic, language or licence).
+    #[arg(long)]
+    annual: Option<String>,
+    /// Wikidata: the SPARQL query file (it is kept beside the data).
+    #[arg(long, value_name = "FILE.rq")]
+    query: Option<PathBuf>,
+    /// Wikidata: the year the counts describe (default: this year).
+    #[arg(long)]
+    year: Option<i32>,
+    /// The cache folder (default: $XDG_CACHE_HOME/digindex/fetch or
+    /// ~/.cache/digindex/fetch).
+    #[arg(long)]
+    cache: Option<PathBuf>,
+    /// Further attempts after a 429, a 5xx or a dropped connection.
+    #[arg(long, default_value_t = 4)]
+    retries: u32,
+    /// Seconds a request may take.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    /// The longest wait (seconds) accepted from a Retry-After.
+    #[arg(long, default_value_t = 300)]
+    max_wait: u64,
+    /// Least milliseconds between two requests to one host.
+    #[arg(long, default_value_t = 200)]
+    interval: u64,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -120,6 +196,9 @@ pub fn run(args: DataArgs) -> Result<()> {
     let countries = Countries::shipped();
     if let DataCommand::Diff { old, new, indicators, top, out } = &args.command {
         return diff(old, new, indicators, *top, out.as_deref(), countries);
+    }
+    if let DataCommand::Fetch(f) = args.command {
+        return fetch(*f, &args.data);
     }
     let cat = catalog(&args.data, countries)?;
     match args.command {
@@ -189,7 +268,7 @@ pub fn run(args: DataArgs) -> Result<()> {
                 if summary.is_empty() { "nothing found".into() } else { summary.join(", ") }
             );
         }
-        DataCommand::Diff { .. } => {}
+        DataCommand::Diff { .. } | DataCommand::Fetch(_) => {}
         DataCommand::Coverage { region: rname, year, max_age } => {
             let sets = region_sets(countries)?;
             let r = region(&sets, &rname)?;
@@ -222,5 +301,66 @@ fn diff(
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
     }
     super::print(|l| digindex::summary::data_diff(&d, top, l));
+    Ok(())
+}
+
+/// `data fetch`.
+fn fetch(a: FetchArgs, data: &std::path::Path) -> Result<()> {
+    use digindex::fetch::{Request, Settings};
+    use std::time::Duration;
+    let requests =
+        a.ids.iter().map(|s| Ok(Request { source: s.parse()?, code: a.code.clone() })).collect::<Result<Vec<_>>>()?;
+    let years = match &a.years {
+        Some(y) => {
+            let parse = |s: &str| s.trim().parse::<i32>().ok();
+            match y.split_once('-').map(|(x, z)| (parse(x), parse(z))) {
+                Some((Some(x), Some(z))) if x <= z => Some((x, z)),
+                _ => match parse(y) {
+                    Some(x) => Some((x, x)),
+                    None => anyhow::bail!("--years {y:?}: write A-B, e.g. 2023-2025"),
+                },
+            }
+        }
+        None => None,
+    };
+    let query = match &a.query {
+        Some(p) => Some(
+            std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: cannot read the query: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let this_year = digindex_fetch::time::year(std::time::SystemTime::now());
+    let cache = a.cache.clone().or_else(|| {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("digindex").join("fetch"))
+    });
+    let options = digindex_fetch::Options {
+        base_url: a.base_url.clone(),
+        since: a.since,
+        filter: a.filter.clone(),
+        years,
+        column: a.column.clone(),
+        annual: a.annual.clone(),
+        query,
+        year: a.year,
+        mailto: a.mailto.clone(),
+        api_key: std::env::var("OPENALEX_API_KEY").ok().filter(|k| !k.trim().is_empty()),
+        this_year,
+    };
+    let client = digindex_fetch::Settings {
+        timeout: Duration::from_secs(a.timeout),
+        retries: a.retries,
+        max_wait: Duration::from_secs(a.max_wait),
+        min_interval: Duration::from_millis(a.interval),
+        cache: cache.map(digindex_fetch::Cache::new),
+        offline: a.offline,
+        ..Default::default()
+    };
+    let catalog = a.catalog.clone().unwrap_or_else(|| data.join("catalog.toml"));
+    let s = Settings { catalog: catalog.clone(), options, client };
+    let reports = digindex::fetch::run(&s, &requests, &crate::progress::Bar::new(a.quiet))?;
+    super::print(|l| digindex::summary::fetched(&reports, &catalog, l));
     Ok(())
 }

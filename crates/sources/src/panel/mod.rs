@@ -104,6 +104,8 @@ pub struct Loaded {
     /// The years each cell's value rests on, by (unit, code): one, or the
     /// two ends of an interpolation.
     pub years_used: BTreeMap<(String, String), Vec<i32>>,
+    /// The fetched indicators read, with their provenance.
+    pub fetched: Vec<crate::catalog::FetchedInput>,
 }
 
 impl Loaded {
@@ -261,6 +263,15 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
         }
     }
     let series: Vec<Series> = catalog.load_some_from(&list, countries, read)?;
+    let fetched: Vec<crate::catalog::FetchedInput> = list
+        .iter()
+        .filter_map(|i| {
+            let f = i.fetched.clone()?;
+            let file = catalog.file_of(i).display().to_string();
+            let unchanged = files.iter().any(|x| x.path == file && x.sha256 == f.sha256);
+            Some(crate::catalog::FetchedInput { code: i.code.clone(), file, fetched: f, unchanged })
+        })
+        .collect();
 
     // each series' observations by unit, censored ones included (the same for every year)
     let by_unit: Vec<BTreeMap<&str, Vec<Point<'_>>>> = series
@@ -390,6 +401,7 @@ pub fn load_years(spec: &Spec, spec_path: &Path, years: &[i32]) -> Result<Vec<Lo
             corrections: corrections.clone(),
             findings: findings.clone(),
             years_used,
+            fetched: fetched.clone(),
         });
     }
     Ok(out)
