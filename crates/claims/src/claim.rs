@@ -121,6 +121,11 @@ pub struct Variant {
     /// ("whole counts", "per million").
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub short: String,
+    /// A series the catalogue has only once fetched: the command that
+    /// fetches it. Until then the variant is left out of readings, and
+    /// verdicts say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<String>,
 }
 
 impl Variant {

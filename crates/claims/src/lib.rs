@@ -330,7 +330,11 @@ impl Context<'_> {
             return Ok((name, m.variants.clone(), m.proxy));
         }
         let label = self.series.get(&name).map(|s| s.indicator.name.clone()).unwrap_or_else(|| name.clone());
-        Ok((name.clone(), vec![Variant { code: name, per_capita: false, label, short: String::new() }], false))
+        Ok((
+            name.clone(),
+            vec![Variant { code: name, per_capita: false, label, short: String::new(), fetch: None }],
+            false,
+        ))
     }
 
     /// A unit's cell for a variant in exactly this year.

@@ -46,6 +46,8 @@ pub struct Checker {
     series: std::collections::BTreeMap<String, Series>,
     indices: Indices,
     runs: Mutex<HashMap<(PathBuf, String), Arc<IndexRun>>>,
+    /// Variants left out because their series is not fetched yet, by metric.
+    unfetched: Vec<(String, digindex_claims::claim::Variant)>,
 }
 
 impl Checker {
@@ -54,7 +56,7 @@ impl Checker {
     pub fn load(data: &Path, vocabulary: &Path, all: bool, indices: Indices) -> Result<Checker> {
         let vtext = digindex_input::read_text(vocabulary)
             .with_context(|| format!("{}: cannot read the metric vocabulary", vocabulary.display()))?;
-        let vocab: Vocabulary =
+        let mut vocab: Vocabulary =
             toml::from_str(&vtext).map_err(|e| Error::invalid(format!("{}: {e}", vocabulary.display())))?;
         let countries = Countries::shipped();
         let catalog = crate::data::catalog(data, countries)?;
@@ -65,6 +67,14 @@ impl Checker {
                 .map_err(|e| Error::invalid(format!("{}: default_regions: {e}", vocabulary.display())))?;
         }
         let codes: Vec<String> = catalog.indicators.iter().map(|i| i.code.clone()).collect();
+        // a variant of a series fetched on demand waits until it is fetched
+        let mut unfetched = Vec::new();
+        for (key, m) in vocab.metrics.iter_mut() {
+            let (keep, wait): (Vec<_>, Vec<_>) =
+                m.variants.drain(..).partition(|v| v.fetch.is_none() || codes.contains(&v.code));
+            m.variants = keep;
+            unfetched.extend(wait.into_iter().map(|v| (key.clone(), v)));
+        }
         let mut c = Checker {
             vocab,
             countries,
@@ -74,6 +84,7 @@ impl Checker {
             series: Default::default(),
             indices,
             runs: Mutex::new(HashMap::new()),
+            unfetched,
         };
         // every series the vocabulary names must be in the catalogue; they
         // are read when a claim needs them (all at once with `all`)
@@ -181,9 +192,30 @@ impl Checker {
             .iter()
             .map(|c| {
                 let name = if c.id.is_empty() { &c.text } else { &c.id };
-                self.verdict(c).with_context(|| format!("claim {name:?}"))
+                let mut v = self.verdict(c).with_context(|| format!("claim {name:?}"))?;
+                for (metric, variant) in self.unfetched_for(c) {
+                    let cmd = variant.fetch.as_deref().unwrap_or_default();
+                    let said = format!(
+                        "not read: {} ({metric}), whose series is not in the catalogue yet; `{cmd}` fetches it",
+                        variant.name()
+                    );
+                    v.note = if v.note.is_empty() { said } else { format!("{}; {said}", v.note) };
+                }
+                Ok(v)
             })
             .collect()
+    }
+
+    /// The variants a claim's metrics would read once fetched.
+    fn unfetched_for(&self, c: &Claim) -> Vec<&(String, digindex_claims::claim::Variant)> {
+        let names: Vec<String> =
+            c.metrics.iter().filter_map(|m| self.vocab.resolve_metric(m, &self.codes).ok()).collect();
+        self.unfetched.iter().filter(|(k, _)| names.contains(k)).collect()
+    }
+
+    /// The variants waiting to be fetched, by metric (`check --list`).
+    pub fn unfetched(&self) -> &[(String, digindex_claims::claim::Variant)] {
+        &self.unfetched
     }
 
     /// The verdict on one claim: data readings from the claims crate,

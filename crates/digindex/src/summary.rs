@@ -478,6 +478,14 @@ pub fn claim_names(checker: &crate::check::Checker, lines: &mut Vec<String>) {
                 v.code
             ));
         }
+        for (_, v) in checker.unfetched().iter().filter(|(k, _)| k == key) {
+            lines.push(format!(
+                "      · {}  [{}] not fetched yet: {}",
+                v.name(),
+                v.code,
+                v.fetch.as_deref().unwrap_or("")
+            ));
+        }
     }
     lines.push(String::new());
     lines.push("REGION NAMES as people say them (each meaning is a reading)".to_string());

@@ -490,7 +490,7 @@ name = "Index"
     let vocab = d.join("metrics.toml");
     std::fs::write(
         &vocab,
-        "population = \"sp_pop_totl\"\ndefault_regions = [\"middle_east\"]\ndefault_years = [2024]\n\n[metric.ai_papers]\nname = \"AI papers\"\naliases = [\"AI papers\"]\nvariants = [{ code = \"ai_papers\", label = \"AI papers, whole counts (OpenAlex, fetched)\" }]\n",
+        "population = \"sp_pop_totl\"\ndefault_regions = [\"middle_east\"]\ndefault_years = [2024]\n\n[metric.ai_papers]\nname = \"AI papers\"\naliases = [\"AI papers\"]\nvariants = [{ code = \"ai_papers\", label = \"AI papers, whole counts (OpenAlex, fetched)\" }]\n\n[metric.ai_firms]\nname = \"AI firms\"\naliases = [\"AI firms\"]\nvariants = [\n  { code = \"ai_firms\", label = \"AI firms (Wikidata)\", fetch = \"digindex data fetch wikidata:ai_firms --query q.rq\" },\n  { code = \"startups\", label = \"AI start-ups\", fetch = \"digindex data fetch wikidata:startups --query s.rq\" },\n]\n",
     )
     .expect("vocab");
     let o = digindex(&[
@@ -507,4 +507,46 @@ name = "Index"
     let r = &v["claims"][0]["readings"][0];
     assert_eq!((r["status"].as_str(), r["rank"].as_u64(), r["of"].as_u64()), (Some("holds"), Some(2), Some(16)), "{r}");
     assert_eq!(r["subject_value"], 8000.0 + 2024.0);
+    // once fetched, the Wikidata variant is read; the one not fetched is named
+    let o = digindex(&[
+        "check",
+        "--format",
+        "json",
+        "--data",
+        data,
+        "--vocabulary",
+        vocab.to_str().expect("utf8"),
+        "IRN ranks 1 in AI firms among middle_east in 2025",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let c = &v["claims"][0];
+    assert_eq!(c["readings"][0]["status"].as_str(), Some("holds"), "{c}");
+    assert_eq!(c["readings"][0]["subject_value"], 40.0, "{c}");
+    assert!(
+        c["note"].as_str().is_some_and(|n| n.contains("not read: AI start-ups") && !n.contains("AI firms (Wikidata)")),
+        "{c}"
+    );
+}
+
+#[test]
+fn a_claim_variant_waits_for_its_series_to_be_fetched() {
+    // the shipped vocabulary's Wikidata variant of "AI firms" is not fetched:
+    // the GitHub proxy is read and the verdict says what was not
+    let o = crate::util::digindex_in(
+        &crate::util::root(),
+        &["check", "--format", "json", "Iran ranks 4th in the Middle East for AI firms in 2024"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let note = v["claims"][0]["note"].as_str().expect("note");
+    assert!(note.contains("not read: AI firms by headquarters (Wikidata"), "{note}");
+    assert!(note.contains("digindex data fetch wikidata:ai_firms --query data/wikidata/ai_firms.rq"), "{note}");
+    assert!(
+        v["claims"][0]["readings"]
+            .as_array()
+            .expect("readings")
+            .iter()
+            .all(|r| r["metric"] != "ai_firms" || r["variant"].as_str().is_none_or(|x| !x.contains("Wikidata")))
+    );
+    let list = ok(&crate::util::digindex_in(&crate::util::root(), &["check", "--list"]));
+    assert!(list.contains("[ai_firms] not fetched yet: digindex data fetch wikidata:ai_firms"), "{list}");
 }
