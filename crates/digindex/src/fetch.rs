@@ -173,15 +173,24 @@ fn resolve_rows(
         Unknown,
     }
     let mut out = Resolved3::new();
-    let mut by_key: HashMap<&str, Key> = HashMap::new();
+    let mut by_key: HashMap<(&str, &str), Key> = HashMap::new();
     for r in rows {
-        let key = by_key.entry(r.key.as_str()).or_insert_with(|| {
-            let by = |s: &str| countries.resolve(s).ok();
-            let got = if r.key.trim().is_empty() { None } else { by(&r.key) };
-            // a key the registry does not know: the source's name for it
-            match got.or_else(|| r.name.as_deref().and_then(by)) {
+        let k = r.key.trim();
+        // a row without a key is decided by its name, each name on its own
+        let memo = (k, if k.is_empty() { r.name.as_deref().unwrap_or("") } else { "" });
+        let key = by_key.entry(memo).or_insert_with(|| {
+            let got = if k.is_empty() {
+                r.name.as_deref().and_then(|n| countries.resolve(n).ok())
+            } else {
+                countries.resolve(k).ok()
+            };
+            match got {
                 Some(Resolved::Country(c)) => Key::Country(c.iso3.clone()),
                 Some(Resolved::Aggregate { .. } | Resolved::Part { .. }) => Key::Skipped,
+                // a numeric code no country has is a region (UN M49:
+                // "57" Micronesia the sub-region, "736" former Sudan);
+                // never guessed from its name
+                None if k.chars().all(|c| c.is_ascii_digit()) && !k.is_empty() => Key::Skipped,
                 None => Key::Unknown,
             }
         });
@@ -205,7 +214,8 @@ fn resolve_rows(
                     r.key
                 )));
             }
-            Some((Some(_), _)) => {}
+            Some((Some(_), Some(_))) => {}
+            Some((Some(_), None)) if r.flag.is_none() => {}
             _ => {
                 out.insert((iso3, r.year), (r.value, r.flag.clone()));
             }
@@ -309,6 +319,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
     let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     let mut reports = Vec::new();
     let mut codes = Vec::new();
+    let mut added: Vec<digindex_sources::catalog::Dataset> = Vec::new();
     for req in requests {
         let src = req.source.clone();
         let shown = format!("{}:{}", src.name(), src.id());
@@ -323,7 +334,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
         let f = got.map_err(Error::from).context(format!("fetching {shown}"))?;
         let (ds_id, title, licence, source_text) = dataset_of(&src);
         let existing = old.indicator(&code);
-        let dataset = match old.dataset(ds_id) {
+        let dataset = match old.dataset(ds_id).or_else(|| added.iter().find(|d| d.id == ds_id)) {
             Some(d) => d.clone(),
             None => {
                 let mut t = Table::new();
@@ -333,26 +344,38 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
                     t[k] = value(v);
                 }
                 aot(&mut doc, "dataset")?.push(t);
-                digindex_sources::catalog::Dataset {
+                let d = digindex_sources::catalog::Dataset {
                     id: ds_id.into(),
                     title: title.into(),
                     folder: ds_id.into(),
                     licence: licence.into(),
                     source: source_text.into(),
                     flags: Default::default(),
-                }
+                };
+                added.push(d.clone());
+                d
             }
         };
         let (mut skipped, mut unknown) = (BTreeMap::new(), BTreeMap::new());
+        let mut carried: Option<String> = None;
         let (file, format, bytes) = match &f.payload {
             Payload::Rows(rows) => {
                 let mut resolved = resolve_rows(&code, rows, countries, &mut skipped, &mut unknown)?;
                 if let (Some(since), Some(e)) = (s.options.since, existing) {
-                    if e.fetched.is_some() && e.format == digindex_sources::import::Format::Long {
-                        let kept = rows_before(&old.file_of(e), since)?;
-                        for (k, v) in kept {
-                            resolved.entry(k).or_insert(v);
-                        }
+                    let Some(prev) = e.fetched.as_ref().filter(|_| e.format == digindex_sources::import::Format::Long)
+                    else {
+                        return Err(Error::invalid(format!(
+                            "{shown}: --since {since} keeps the earlier values of an entry fetched before; {code} was not fetched (fetch it whole first)"
+                        )));
+                    };
+                    let kept = rows_before(&old.file_of(e), since)?;
+                    carried = Some(format!(
+                        "; {} values before {since} carried over from the fetch of {}",
+                        kept.len(),
+                        prev.retrieved
+                    ));
+                    for (k, v) in kept {
+                        resolved.entry(k).or_insert(v);
                     }
                 }
                 (format!("{code}.csv"), "long", long_csv(&resolved)?)
@@ -383,7 +406,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
         }
         rec["responses"] = value(f.requests.len() as i64);
         rec["sha256"] = value(&sha);
-        rec["note"] = value(&f.note);
+        rec["note"] = value(format!("{}{}", f.note, carried.unwrap_or_default()));
         let entries = aot(&mut doc, "indicator")?;
         let at = entries.iter().position(|t| t.get("code").and_then(Item::as_str) == Some(code.as_str()));
         match at {
@@ -449,18 +472,21 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
             })
             .collect();
     }
-    let mut group = crate::output::atomic::FileGroup::new();
-    for (p, b) in &files {
-        group
-            .stage(p, |w| std::io::Write::write_all(w, b))
+    // every file is written beside its place first; then the data files are
+    // renamed in, one rename each, and the catalogue last: a failure on the
+    // way never leaves the catalogue missing
+    let mut staged = Vec::new();
+    let all = files.iter().map(|(p, b)| (p.as_path(), b.as_slice())).chain([(cat_path.as_path(), new_text.as_bytes())]);
+    for (p, b) in all {
+        let mut one = crate::output::atomic::FileGroup::new();
+        one.stage(p, |w| std::io::Write::write_all(w, b))
             .map_err(Error::from)
             .context(format!("writing {}", p.display()))?;
+        staged.push((p.to_path_buf(), one));
     }
-    group
-        .stage(cat_path, |w| std::io::Write::write_all(w, new_text.as_bytes()))
-        .map_err(Error::from)
-        .context(format!("writing {}", cat_path.display()))?;
-    group.commit().map_err(Error::from).context("putting the fetched files in place")?;
+    for (p, one) in staged {
+        one.commit().map_err(Error::from).context(format!("putting {} in place", p.display()))?;
+    }
     Ok(reports)
 }
 

@@ -106,9 +106,19 @@ impl Cache {
         write_atomic(&meta, &json)
     }
 
-    /// The journal of a multi-page fetch named `job`.
+    /// The journal of a multi-page fetch named `job`. A journal older than
+    /// a day is dropped: its pages are asked for again rather than mixed
+    /// with fresh ones.
     pub fn journal(&self, job: &str) -> Journal {
         let path = self.dir.join("journal").join(format!("{}.txt", Cache::key(job)));
+        let stale = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600));
+        if stale {
+            let _ = std::fs::remove_file(&path);
+        }
         let done = std::fs::read_to_string(&path).map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default();
         Journal { path, done }
     }

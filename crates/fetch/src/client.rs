@@ -124,15 +124,17 @@ impl<'o> Client<'o> {
 
     /// GETs an address (`accept`: the media type asked for). A cached body
     /// is revalidated; a page `journal` says an interrupted run finished is
-    /// taken from the cache without asking.
-    pub fn get(&self, url: &str, accept: &str, journal: Option<&mut Journal>) -> Result<Response> {
+    /// taken from the cache without asking. The caller notes a page in the
+    /// journal once it has read it ([`Journal::add`]), so a page that could
+    /// not be read is asked for again.
+    pub fn get(&self, url: &str, accept: &str, journal: Option<&Journal>) -> Result<Response> {
         self.get_with(url, "", accept, journal)
     }
 
     /// As [`Client::get`], with query parameters sent but neither recorded
     /// nor part of the cache key (an e-mail address for a polite pool, an
     /// API key): `extra` is `k=v&k2=v2`, already encoded.
-    pub fn get_with(&self, url: &str, extra: &str, accept: &str, journal: Option<&mut Journal>) -> Result<Response> {
+    pub fn get_with(&self, url: &str, extra: &str, accept: &str, journal: Option<&Journal>) -> Result<Response> {
         let cached = self.settings.cache.as_ref().and_then(|c| c.get(url));
         if let Some((rec, body)) = &cached {
             let resumed = journal.as_ref().is_some_and(|j| j.has(url));
@@ -159,9 +161,6 @@ impl<'o> Client<'o> {
         };
         if let Some(c) = &self.settings.cache {
             c.put(&r.record, &r.body)?;
-        }
-        if let Some(j) = journal {
-            j.add(url)?;
         }
         Ok(r)
     }

@@ -65,6 +65,8 @@ fn wb_internet(page: usize) -> String {
     if page == 1 {
         rows.push(wb_row("WLD", "World", 2023, Some(67.4), ""));
         rows.push(wb_row("", "Africa Eastern and Southern", 2023, Some(36.0), ""));
+        // a country without an ISO3 code in the row, after an aggregate without one
+        rows.push(wb_row("", "Kosovo", 2023, Some(88.5), ""));
         rows.push(wb_row("SYR", "Syrian Arab Republic", 2021, None, ""));
     }
     format!(
@@ -122,6 +124,8 @@ fn sdg(page: usize) -> String {
         }
     }
     if page == 2 {
+        // a UN M49 region whose name is also a country's: never taken for it
+        data.push(r#"{"series":"IT_MOB_4GNTWK","geoAreaCode":"57","geoAreaName":"Micronesia","timePeriodStart":2022.0,"value":"50","attributes":{"Nature":"C","Units":"PERCENT"},"dimensions":{"Location":"ALLAREA"}}"#.into());
         data.push(r#"{"series":"IT_MOB_4GNTWK","geoAreaCode":"1","geoAreaName":"World","timePeriodStart":2022.0,"value":">95","attributes":{"Nature":"G","Units":"PERCENT"},"dimensions":{"Location":"ALLAREA"}}"#.into());
     }
     format!(r#"{{"size":5000,"totalElements":33,"totalPages":2,"pageNumber":{page},"data":[{}]}}"#, data.join(","))
@@ -187,6 +191,11 @@ fn server() -> Server {
                 r#"[{"page":1,"pages":1,"per_page":30000,"total":3},[{"id":"IT.NET.USER.ZS","name":"Individuals using the Internet"},{"id":"SP.POP.TOTL","name":"Population"},{"id":"NY.GDP.MKTP.CD","name":"GDP"}]]"#,
             ),
             "/wb-broken/v2/country/all/indicator/IT.NET.USER.ZS" if page == 1 => Reply::json(wb_internet(1)),
+            // a maintenance page with status 200, then the data
+            "/wb-html/v2/country/all/indicator/SP.POP.TOTL" if times == 1 => {
+                Reply::Body { body: b"<html>maintenance</html>".to_vec(), headers: vec![], gzip: false }
+            }
+            "/wb-html/v2/country/all/indicator/SP.POP.TOTL" => Reply::json(wb_population()),
             "/wb-broken/v2/country/all/indicator/IT.NET.USER.ZS" => Reply::status(503),
             "/oa/works" => Reply::json(openalex(
                 &r.param("filter").unwrap_or_default(),
@@ -265,12 +274,13 @@ fn world_bank_pages_retries_aggregates_missing_values_and_revalidation() {
     let file = dir.path().join("worldbank-api/it_net_user_zs.csv");
     let text = std::fs::read_to_string(&file).expect("file");
     assert_eq!(text.lines().next(), Some("unit,year,value,flag"));
-    assert_eq!(text.lines().count(), 1 + 32 + 1, "{text}");
+    assert_eq!(text.lines().count(), 1 + 32 + 1 + 1, "{text}");
+    assert!(text.contains("XKX,2023,88.5,\n"), "a keyless row is read by its own name: {text}");
     assert!(text.contains("IRN,2023,45,E\n"), "{text}");
     assert!(text.contains("SYR,2021,,\n"), "{text}");
     assert!(!text.contains("WLD") && !text.contains("AFE"), "{text}");
     assert!(out.contains("skipped 2 rows of 2 aggregates"), "{out}");
-    assert!(out.contains("32 values for 16 countries, 2022-2023; 1 listed without a value"), "{out}");
+    assert!(out.contains("33 values for 17 countries, 2022-2023; 1 listed without a value"), "{out}");
     // the entry and its provenance
     let e = entry(dir.path(), "it_net_user_zs");
     assert_eq!(e["name"].as_str(), Some("Individuals using the Internet (% of population)"));
@@ -348,6 +358,20 @@ fn errors_name_the_address_and_what_to_do_and_nothing_is_half_written() {
     let o = fetch(dir.path(), &["worldbank:IT.NET.USER.ZS"], &["--base-url", &broken, "--retries", "0"]);
     assert!(!o.status.success());
     assert_eq!(p1(&srv), 1, "page 1 resumed from the cache");
+    // a page that could not be read is asked for again on the next run
+    let html = srv.url("/wb-html/v2");
+    let o = fetch(dir.path(), &["worldbank:SP.POP.TOTL"], &["--base-url", &html]);
+    assert!(stderr(&o).contains("not JSON"), "{}", stderr(&o));
+    ok(&fetch(dir.path(), &["worldbank:SP.POP.TOTL"], &["--base-url", &html]));
+    assert_eq!(srv.asked("/wb-html/").len(), 2);
+    let before = std::fs::read(&cat).expect("cat");
+    // --since keeps earlier values of fetched entries only
+    let o = fetch(dir.path(), &["worldbank:IT.NET.USER.ZS"], &["--base-url", &base, "--since", "2023", "--code", "x"]);
+    assert!(
+        stderr(&o).contains("--since 2023 keeps the earlier values of an entry fetched before; x was not fetched"),
+        "{}",
+        stderr(&o)
+    );
     // bad arguments
     let o = fetch(dir.path(), &["nowhere:x"], &[]);
     assert!(stderr(&o).contains("SOURCE one of worldbank, openalex"), "{}", stderr(&o));
@@ -398,7 +422,7 @@ fn every_source_end_to_end_then_a_build_and_a_claim_use_the_fetched_series() {
     ok(&fetch(d, &["owid:research-spending-gdp"], &["--base-url", &srv.url("/owid")]));
     let out = ok(&fetch(d, &["sdg:IT_MOB_4GNTWK"], &["--base-url", &srv.url("/sdg"), "--filter", "Location=ALLAREA"]));
     assert!(out.contains("16 values for 16 countries, 2022"), "{out}");
-    assert!(out.contains("skipped 1 rows of 1 aggregates"), "{out}");
+    assert!(out.contains("skipped 2 rows of 2 aggregates"), "{out}");
     ok(&fetch(d, &["github:topics/machine-learning"], &["--base-url", &srv.url("/gh")]));
     let q = d.join("ai_firms.rq");
     std::fs::write(&q, "SELECT ?iso3 ?countryLabel (COUNT(?firm) AS ?count) WHERE { }").expect("query");
@@ -410,6 +434,9 @@ fn every_source_end_to_end_then_a_build_and_a_claim_use_the_fetched_series() {
     assert!(d.join("wikidata/ai_firms.rq").exists(), "the query is kept beside the data");
     let sdg = std::fs::read_to_string(d.join("sdg-api/it_mob_4gntwk.csv")).expect("sdg");
     assert!(sdg.contains("ISR,2022,70,E\n") && sdg.contains("IRN,2022,66,C\n"), "{sdg}");
+    assert!(!sdg.contains("FSM"), "{sdg}");
+    let cat = std::fs::read_to_string(d.join("catalog.toml")).expect("cat");
+    assert_eq!(cat.matches("id = \"worldbank-api\"").count(), 1, "one dataset for two series: {cat}");
     let gh = entry(d, "topics_machine_learning");
     assert_eq!(
         (gh["format"].as_str(), gh["select"].as_str(), gh["annual"].as_str()),

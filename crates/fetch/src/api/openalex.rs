@@ -100,8 +100,11 @@ pub fn fetch(client: &Client<'_>, name: &str, opts: &Options) -> Result<Fetched>
                 return Err(FetchError::Format { url: first, what: format!("more than {MAX_PAGES} pages of groups") });
             }
             let url = year_url(base, &filter, year, &cursor);
-            let r = client.get_with(&url, &extra, "application/json", journal.as_mut())?;
+            let r = client.get_with(&url, &extra, "application/json", journal.as_ref())?;
             let p = parse(&url, &r.body)?;
+            if let Some(j) = journal.as_mut() {
+                j.add(&url)?;
+            }
             requests.push(r.record);
             let empty = p.groups.is_empty();
             for (key, shown, count) in p.groups {

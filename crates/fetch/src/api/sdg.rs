@@ -161,8 +161,11 @@ pub fn fetch(client: &Client<'_>, series: &str, opts: &Options) -> Result<Fetche
     let mut page = 1;
     loop {
         let url = page_url(base, series, page);
-        let r = client.get(&url, "application/json", journal.as_mut())?;
+        let r = client.get(&url, "application/json", journal.as_ref())?;
         let p = parse(&url, &r.body)?;
+        if let Some(j) = journal.as_mut() {
+            j.add(&url)?;
+        }
         requests.push(r.record);
         if page == 1 && p.total == 0 && p.data.is_empty() {
             return Err(unknown(client, base, series));

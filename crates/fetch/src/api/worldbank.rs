@@ -90,8 +90,8 @@ pub fn fetch(client: &Client<'_>, id: &str, opts: &Options) -> Result<Fetched> {
     let mut page = 1;
     loop {
         let url = page_url(base, id, page, opts);
-        let resp = match client.get(&url, "application/json", journal.as_mut()) {
-            Err(FetchError::Status { status: 400 | 404, .. }) => None,
+        let resp = match client.get(&url, "application/json", journal.as_ref()) {
+            Err(FetchError::Status { status: 400 | 404, .. }) if page == 1 => None,
             r => Some(r?),
         };
         let parsed = match &resp {
@@ -101,6 +101,9 @@ pub fn fetch(client: &Client<'_>, id: &str, opts: &Options) -> Result<Fetched> {
         let Some(p) = parsed else {
             return Err(unknown(client, base, id));
         };
+        if let Some(j) = journal.as_mut() {
+            j.add(&url)?;
+        }
         if let Some(r) = resp {
             requests.push(r.record);
         }
