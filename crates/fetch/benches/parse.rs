@@ -30,14 +30,18 @@ fn sdg_page() -> Vec<u8> {
             )
         })
         .collect();
-    format!(r#"{{"size":5000,"totalElements":5000,"totalPages":1,"pageNumber":1,"data":[{}]}}"#, data.join(",")).into_bytes()
+    format!(r#"{{"size":5000,"totalElements":5000,"totalPages":1,"pageNumber":1,"data":[{}]}}"#, data.join(","))
+        .into_bytes()
 }
 
 fn openalex_page() -> Vec<u8> {
     let groups: Vec<String> = (0..200)
         .map(|i| {
             let k = format!("{}{}", (b'A' + (i / 26) as u8) as char, (b'A' + (i % 26) as u8) as char);
-            format!(r#"{{"key":"https://openalex.org/countries/{k}","key_display_name":"Country {k}","count":{}}}"#, i * 37)
+            format!(
+                r#"{{"key":"https://openalex.org/countries/{k}","key_display_name":"Country {k}","count":{}}}"#,
+                i * 37
+            )
         })
         .collect();
     format!(r#"{{"meta":{{"count":1,"per_page":200,"next_cursor":"abc","groups_count":200}},"results":[],"group_by":[{}]}}"#, groups.join(","))
