@@ -186,6 +186,21 @@ pub struct Series {
     pub notes: BTreeMap<(String, i32), String>,
 }
 
+impl Series {
+    /// A series of `indicator` with these observations and nothing else
+    /// (no corrections, notes or skipped keys).
+    pub fn of(indicator: Indicator, observations: Vec<Observation>) -> Series {
+        Series {
+            indicator,
+            observations,
+            skipped: BTreeMap::new(),
+            corrections: vec![],
+            part_corrections: vec![],
+            notes: BTreeMap::new(),
+        }
+    }
+}
+
 impl Catalog {
     /// Reads and checks `catalog.toml` (unique codes, known datasets) and
     /// the corrections file it names (its units resolved with `countries`).
@@ -660,14 +675,7 @@ mod tests {
 [[indicator]]\ncode = \"a\"\nname = \"a\"\nunit = \"u\"\ndataset = \"d\"\nfile = \"a.csv\"\nformat = \"long\"\n";
 
     fn series(code: &str, obs: Vec<Observation>) -> Series {
-        Series {
-            indicator: Indicator { code: code.into(), format: Format::Long, ..Default::default() },
-            observations: obs,
-            skipped: BTreeMap::new(),
-            corrections: vec![],
-            part_corrections: vec![],
-            notes: BTreeMap::new(),
-        }
+        Series::of(Indicator { code: code.into(), format: Format::Long, ..Default::default() }, obs)
     }
 
     #[test]

@@ -122,14 +122,7 @@ mod tests {
     use digindex_data::Observation;
 
     fn series(obs: Vec<Observation>) -> Series {
-        Series {
-            indicator: Indicator { code: "x".into(), ..Default::default() },
-            observations: obs,
-            skipped: BTreeMap::new(),
-            corrections: vec![],
-            part_corrections: vec![],
-            notes: BTreeMap::new(),
-        }
+        Series::of(Indicator { code: "x".into(), ..Default::default() }, obs)
     }
 
     #[test]

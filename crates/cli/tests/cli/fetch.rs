@@ -520,32 +520,17 @@ name = "Index"
         "population = \"sp_pop_totl\"\ndefault_regions = [\"middle_east\"]\ndefault_years = [2024]\n\n[metric.ai_papers]\nname = \"AI papers\"\naliases = [\"AI papers\"]\nvariants = [{ code = \"ai_papers\", label = \"AI papers, whole counts (OpenAlex, fetched)\" }]\n\n[metric.ai_firms]\nname = \"AI firms\"\naliases = [\"AI firms\"]\nvariants = [\n  { code = \"ai_firms\", label = \"AI firms (Wikidata)\", fetch = \"digindex data fetch wikidata:ai_firms --query q.rq\" },\n  { code = \"startups\", label = \"AI start-ups\", fetch = \"digindex data fetch wikidata:startups --query s.rq\" },\n]\n",
     )
     .expect("vocab");
-    let o = digindex(&[
-        "check",
-        "--format",
-        "json",
-        "--data",
-        data,
-        "--vocabulary",
-        vocab.to_str().expect("utf8"),
-        "IRN ranks 2 in ai_papers among middle_east in 2024",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let check = |claim: &str| -> serde_json::Value {
+        let vocab = vocab.to_str().expect("utf8");
+        let o = digindex(&["check", "--format", "json", "--data", data, "--vocabulary", vocab, claim]);
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)))
+    };
+    let v = check("IRN ranks 2 in ai_papers among middle_east in 2024");
     let r = &v["claims"][0]["readings"][0];
     assert_eq!((r["status"].as_str(), r["rank"].as_u64(), r["of"].as_u64()), (Some("holds"), Some(2), Some(16)), "{r}");
     assert_eq!(r["subject_value"], 8000.0 + 2024.0);
     // once fetched, the Wikidata variant is read; the one not fetched is named
-    let o = digindex(&[
-        "check",
-        "--format",
-        "json",
-        "--data",
-        data,
-        "--vocabulary",
-        vocab.to_str().expect("utf8"),
-        "IRN ranks 1 in AI firms among middle_east in 2025",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let v = check("IRN ranks 1 in AI firms among middle_east in 2025");
     let c = &v["claims"][0];
     assert_eq!(c["readings"][0]["status"].as_str(), Some("holds"), "{c}");
     assert_eq!(c["readings"][0]["subject_value"], 40.0, "{c}");
