@@ -81,7 +81,7 @@ fn allowed(name: &str) -> &'static [&'static str] {
             "digindex-publish",
         ],
         // the server and the binary, on the application
-        "digindex-serve" => &["digindex", "digindex-pipeline", "digindex-publish"],
+        "digindex-serve" => &["digindex", "digindex-pipeline", "digindex-publish", "digindex-sources"],
         "digindex-cli" => &[
             "digindex",
             "digindex-serve",

@@ -30,7 +30,9 @@
   const ESTIMATE = ["older", "interpolated", "imputed"];
   const cell = (code, k) => {
     const v = (M.values || {})[code];
-    if (!v) return { value: (M.raw[code] || [])[k] ?? null, year: null, flag: null, detail: "" };
+    // no value as used is recorded: show none rather than the source's
+    // total under the unit the index uses
+    if (!v) return { value: null, year: null, flag: null, detail: "" };
     return { value: v.value[k], year: v.year[k], flag: v.flag[k], detail: v.detail[k] || "", below: v.below ? v.below[k] : null };
   };
   const FLAG_TEXT = { observed: "observed", older: "older own value", interpolated: "interpolated", imputed: "estimated from a group",

@@ -30,7 +30,11 @@ pub struct Index {
     pub(crate) described: Cached,
     pub(crate) scores_csv: Cached,
     pub(crate) units: Cached,
+    pub(crate) units_by_code: Cached,
     pub(crate) claims: Cached,
+    /// The years built (a single-year index: its reference year, when it
+    /// states one), with the years of the model's series and trend.
+    pub(crate) years: Vec<i32>,
 }
 
 impl Index {
@@ -44,10 +48,15 @@ impl Index {
         let page = Cached::new(digindex_publish::page(&model, &Mode::Served { api }).into_bytes());
         let workbook = Cached::new(digindex_publish::workbook(&model).map_err(|e| e.to_string())?);
         let m = &model;
+        let mut built: Vec<i32> = years.iter().map(|(y, _)| *y).filter(|y| *y != 0).collect();
+        built.extend(m.trend_years());
+        built.extend(m.progress.iter().flat_map(|p| p.years.iter().copied()));
+        built.sort_unstable();
+        built.dedup();
         let described = Cached::json(&json!({
             "id": id, "title": m.title, "target": m.target, "nodes": m.nodes,
             "units": m.units, "regions": m.regions, "generator": m.generator,
-            "years": m.trend_years(),
+            "years": built,
         }));
         let target = m.target.as_deref().unwrap_or_default();
         let units: Vec<Value> = m
@@ -58,10 +67,14 @@ impl Index {
                 json!({"code": u.code, "name": u.name, "score": m.score(target, k), "rank": m.rank(target, k), "regions": m.regions_of(&u.code)})
             })
             .collect();
+        let mut by_rank = units.clone();
+        crate::routes::order_by_rank(&mut by_rank);
         Ok(Index {
             model_json: Cached::new(m.to_json().into_bytes()),
             scores_csv: Cached::new(digindex_publish::scores_csv(m).into_bytes()),
-            units: Cached::json(&json!({ "units": units })),
+            units: Cached::json(&json!({ "units": by_rank })),
+            units_by_code: Cached::json(&json!({ "units": units })),
+            years: built,
             claims: Cached::json(&json!({ "claims": m.claims })),
             described,
             page,

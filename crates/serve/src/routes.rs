@@ -103,6 +103,27 @@ struct ScoresQuery {
     region: Option<String>,
     /// Year (only for indices built for several years; the index code only).
     year: Option<i64>,
+    /// `rank` (default: best first, unranked last) or `unit` (by code).
+    order: Option<String>,
+}
+
+/// The row order a request asks for (`rank` unless `order=unit`).
+fn by_rank(order: Option<&str>) -> Result<bool, ApiError> {
+    match order {
+        None | Some("rank") => Ok(true),
+        Some("unit") => Ok(false),
+        Some(o) => Err(ApiError(StatusCode::BAD_REQUEST, format!("order={o:?}: expected rank or unit"))),
+    }
+}
+
+/// Rows in rank order: best first, ties and the unranked (last) by unit.
+pub(crate) fn order_by_rank(rows: &mut [Value]) {
+    let key = |r: &Value| {
+        let rank = r["rank"].as_u64();
+        let unit = r.get("unit").or_else(|| r.get("code")).and_then(Value::as_str).unwrap_or("").to_string();
+        (rank.is_none(), rank, unit)
+    };
+    rows.sort_by_cached_key(key);
 }
 
 async fn scores(
@@ -112,9 +133,17 @@ async fn scores(
     h: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let ranked = by_rank(q.order.as_deref())?;
     let i = index(&s, &id)?;
     let m = &i.model;
     let target = m.target.as_deref().unwrap_or_default();
+    // a single-year index asked for its own year: its scores
+    let own_year = q.year.filter(|y| {
+        m.progress.is_none()
+            && !m.trend.iter().any(|t| i64::from(t.0) == *y)
+            && i.years.len() == 1
+            && i64::from(i.years[0]) == *y
+    });
     let code = q.code.as_deref().unwrap_or(target);
     if !m.scores.contains_key(code) {
         return Err(ApiError(StatusCode::BAD_REQUEST, format!("{code:?} is not a code of this index")));
@@ -128,7 +157,7 @@ async fn scores(
         }
     };
     let keep = |u: &str| members.is_none_or(|ms| ms.iter().any(|x| x == u));
-    let rows: Vec<Value> = match q.year {
+    let mut rows: Vec<Value> = match q.year.filter(|_| own_year.is_none()) {
         None => {
             let intervals: BTreeMap<&str, &Interval> =
                 m.intervals.iter().flatten().map(|x| (x.unit.as_str(), x)).collect();
@@ -138,10 +167,14 @@ async fn scores(
                 .filter(|(_, u)| keep(&u.code))
                 .map(|(k, u)| {
                     let iv = intervals.get(u.code.as_str());
-                    json!({
+                    let mut row = json!({
                         "unit": u.code, "name": u.name, "score": m.score(code, k), "rank": m.rank(code, k),
                         "rank_q05": iv.and_then(|x| x.q05), "rank_q95": iv.and_then(|x| x.q95),
-                    })
+                    });
+                    if let Some(y) = own_year {
+                        row["year"] = json!(y);
+                    }
+                    row
                 })
                 .collect()
         }
@@ -183,10 +216,7 @@ async fn scores(
             let year: Vec<(&str, f64)> =
                 m.trend.iter().filter(|t| i64::from(t.0) == y).filter_map(|t| Some((t.1.as_str(), t.2?))).collect();
             if year.is_empty() {
-                return Err(ApiError(
-                    StatusCode::NOT_FOUND,
-                    format!("no scores for {y}; years built: {:?}", m.trend_years()),
-                ));
+                return Err(ApiError(StatusCode::NOT_FOUND, format!("no scores for {y}; years built: {:?}", i.years)));
             }
             let col: Vec<f64> = year.iter().map(|(_, s)| *s).collect();
             let ranks = digindex_pipeline::rank::rank_scores(&col);
@@ -197,7 +227,13 @@ async fn scores(
                 .collect()
         }
     };
-    Ok(cached_json(&h, &json!({ "code": code, "region": q.region, "year": q.year, "rows": rows })))
+    if ranked {
+        order_by_rank(&mut rows);
+    }
+    Ok(cached_json(
+        &h,
+        &json!({ "code": code, "region": q.region, "year": q.year, "order": if ranked { "rank" } else { "unit" }, "rows": rows }),
+    ))
 }
 
 async fn scores_csv(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
@@ -214,8 +250,55 @@ async fn workbook(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap)
     Ok(r)
 }
 
-async fn units(State(s): State<Shared>, Path(id): Path<String>, h: HeaderMap) -> Result<Response, ApiError> {
-    Ok(cached_tagged(&h, "application/json", &index(&s, &id)?.units))
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsQuery {
+    /// `rank` (default) or `unit`.
+    order: Option<String>,
+}
+
+async fn units(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    q: Result<Query<UnitsQuery>, axum::extract::rejection::QueryRejection>,
+    h: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let i = index(&s, &id)?;
+    Ok(cached_tagged(&h, "application/json", if by_rank(q.order.as_deref())? { &i.units } else { &i.units_by_code }))
+}
+
+/// The unit a path names: its code, its name as the index shows it, or any
+/// name the country registry knows ("Iran", "South Korea", "Türkiye").
+fn unit_index(m: &digindex_publish::Model, said: &str) -> Option<usize> {
+    let by_code = |c: &str| m.units.iter().position(|u| u.code.eq_ignore_ascii_case(c));
+    by_code(said).or_else(|| m.units.iter().position(|u| u.name.eq_ignore_ascii_case(said.trim()))).or_else(|| {
+        match digindex_sources::countries::Countries::shipped().resolve(said) {
+            Ok(digindex_sources::countries::Resolved::Country(c)) => by_code(&c.iso3),
+            _ => None,
+        }
+    })
+}
+
+/// A node's unit as the index uses it, and the source's unit.
+fn node_unit<'m>(m: &'m digindex_publish::Model, code: &str) -> (&'m str, &'m str) {
+    m.nodes
+        .iter()
+        .find(|n| n.code == code)
+        .map_or(("", ""), |n| (n.unit.as_deref().unwrap_or(""), n.source_unit.as_deref().unwrap_or("")))
+}
+
+/// Each indicator's value as the source gives it (a total, before any
+/// division), with the source's unit: beside the value as used, never
+/// instead of it.
+fn source_values(m: &digindex_publish::Model, k: usize) -> BTreeMap<&str, Value> {
+    m.raw
+        .iter()
+        .map(|(code, v)| {
+            let unit = node_unit(m, code).1;
+            (code.as_str(), json!({ "value": v.get(k).copied().flatten(), "unit": unit }))
+        })
+        .collect()
 }
 
 /// Entry `k` of every code's list: code → value.
@@ -230,11 +313,8 @@ async fn unit(
 ) -> Result<Response, ApiError> {
     let i = index(&s, &id)?;
     let m = &i.model;
-    let k = m
-        .units
-        .iter()
-        .position(|u| u.code.eq_ignore_ascii_case(&code))
-        .ok_or_else(|| not_found(format!("no unit {code:?} in {id}")))?;
+    let k = unit_index(m, &code)
+        .ok_or_else(|| not_found(format!("no unit {code:?} in {id} (a code, or a country's name)")))?;
     let u = &m.units[k];
     let c = u.code.as_str();
     // each indicator's value as used, with its year, flag and how it was obtained
@@ -246,7 +326,8 @@ async fn unit(
             (
                 code.as_str(),
                 json!({
-                    "value": v.value.get(k).copied().flatten(), "data_year": v.year.get(k).copied().flatten(),
+                    "value": v.value.get(k).copied().flatten(), "unit": node_unit(m, code).0,
+                    "data_year": v.year.get(k).copied().flatten(),
                     "flag": text(&v.flag), "detail": text(&v.detail), "below": v.below.get(k).copied().flatten(),
                 }),
             )
@@ -258,7 +339,7 @@ async fn unit(
         &h,
         &json!({
             "unit": c, "name": u.name, "scores": entries_at(&m.scores, k), "ranks": entries_at(&m.ranks, k),
-            "raw": entries_at(&m.raw, k), "values": values, "estimated": m.estimated.get(k).copied().flatten(),
+            "source_values": source_values(m, k), "values": values, "estimated": m.estimated.get(k).copied().flatten(),
             "rank_interval": interval, "regions": m.regions_of(c), "trend": trend,
         }),
     ))

@@ -29,8 +29,15 @@ fn app_with(sets: &[&str]) -> (Router, Value) {
     app_checking(sets, checker)
 }
 
-/// The ASEM index, with spec overrides and the given claim checker.
+/// The ASEM index, with spec overrides and the given claim checker (and a
+/// trend of 2017-2018).
 fn app_checking(sets: &[&str], checker: digindex_serve::ClaimChecker) -> (Router, Value) {
+    let trend = vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)];
+    app_built(sets, checker, trend)
+}
+
+/// The ASEM index built for 2018 alone, with the given trend.
+fn app_built(sets: &[&str], checker: digindex_serve::ClaimChecker, trend: Vec<(i32, String, f64)>) -> (Router, Value) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let spec_path = root.join("examples/asem/asem.toml");
     let text = std::fs::read_to_string(&spec_path).expect("spec");
@@ -62,7 +69,7 @@ fn app_checking(sets: &[&str], checker: digindex_serve::ClaimChecker) -> (Router
         alphas: Value::Null,
         claims: vec![json!({"id": "c1", "text": "a claim", "holds_in": 1, "of": 2, "readings": []})],
         manifest: &manifest,
-        trend: vec![(2017, "AUT".into(), 40.0), (2017, "BEL".into(), 50.0), (2018, "AUT".into(), 41.0)],
+        trend,
         progress: None,
         targets: &[],
         provenance: &provenance,
@@ -131,10 +138,16 @@ async fn read_routes_answer() {
     assert_eq!(s, StatusCode::OK);
     let rows = v["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 51);
-    assert!(close(&rows[0]["score"], &model["scores"]["Index"][0]));
-    let mut ranks: Vec<u64> = rows.iter().filter_map(|r| r["rank"].as_u64()).collect();
-    ranks.sort_unstable();
+    // best first, unless asked by unit
+    let ranks: Vec<u64> = rows.iter().filter_map(|r| r["rank"].as_u64()).collect();
     assert_eq!(ranks, (1..=51).collect::<Vec<_>>());
+    assert_eq!(v["order"], "rank");
+    let first = model["units"][0]["code"].clone();
+    let row = rows.iter().find(|r| r["unit"] == first).expect("the model's first unit");
+    assert!(close(&row["score"], &model["scores"]["Index"][0]));
+    let (_, by_unit) = get(&app, "/api/indices/asem/scores?order=unit").await;
+    assert_eq!(by_unit["rows"][0]["unit"], first);
+    assert!(close(&by_unit["rows"][0]["score"], &model["scores"]["Index"][0]));
     let (s, v) = get(&app, "/api/indices/asem/scores?code=Conn&region=asia4").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["rows"].as_array().map(Vec::len), Some(4));
@@ -144,17 +157,25 @@ async fn read_routes_answer() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         v["rows"],
-        json!([{"unit": "AUT", "name": "Austria", "score": 40.0, "rank": 2, "year": 2017}, {"unit": "BEL", "name": "Belgium", "score": 50.0, "rank": 1, "year": 2017}])
+        json!([{"unit": "BEL", "name": "Belgium", "score": 50.0, "rank": 1, "year": 2017}, {"unit": "AUT", "name": "Austria", "score": 40.0, "rank": 2, "year": 2017}])
     );
     // the units, with the index's score and rank and their region sets
     let (s, v) = get(&app, "/api/indices/asem/units").await;
     assert_eq!(s, StatusCode::OK);
     let list = v["units"].as_array().expect("units");
     assert_eq!(list.len(), 51);
-    assert!(close(&list[0]["score"], &model["scores"]["Index"][0]));
+    assert_eq!(list[0]["rank"], 1, "best first");
     let chn = list.iter().find(|u| u["code"] == "CHN").expect("CHN");
     assert_eq!(chn["regions"], json!(["asia4"]));
+    let (_, v) = get(&app, "/api/indices/asem/units?order=unit").await;
+    let list = v["units"].as_array().expect("units");
+    assert!(close(&list[0]["score"], &model["scores"]["Index"][0]));
     assert_eq!(list[0]["regions"], json!([]));
+    // a unit by its name as the index shows it, or as the country registry knows it
+    for (said, code) in [("austria", "AUT"), ("South%20Korea", "KOR"), ("Viet%20Nam", "VNM"), ("Russia", "RUS")] {
+        let (s, v) = get(&app, &format!("/api/indices/asem/units/{said}")).await;
+        assert_eq!((s, v["unit"].as_str()), (StatusCode::OK, Some(code)), "{said}");
+    }
     // a unit, case-insensitively
     let (s, v) = get(&app, "/api/indices/asem/units/aut").await;
     assert_eq!(s, StatusCode::OK);
@@ -164,6 +185,10 @@ async fn read_routes_answer() {
     // each value as used, with its year and flag (COINr's example: observed in 2018, or imputed)
     let lpi = &v["values"]["LPI"];
     assert_eq!((&lpi["flag"], &lpi["data_year"]), (&json!("observed"), &json!(2018)));
+    assert!(lpi.get("unit").is_some(), "each value with the unit it is in: {lpi}");
+    // the source's own values come beside, under their own name (never as "raw" values)
+    assert!(v.get("raw").is_none());
+    assert!(v["source_values"]["LPI"].get("value").is_some(), "{}", v["source_values"]);
     let flags: std::collections::BTreeSet<&str> =
         v["values"].as_object().expect("values").values().filter_map(|x| x["flag"].as_str()).collect();
     assert!(flags.iter().all(|f| ["observed", "imputed", "missing"].contains(f)), "{flags:?}");
@@ -376,6 +401,9 @@ async fn bad_requests_get_4xx_json() {
         ("/api/indices/asem/scores?year=1999", StatusCode::NOT_FOUND),
         ("/api/indices/asem/scores?year=2017&code=Conn", StatusCode::BAD_REQUEST),
         ("/api/indices/asem/scores?limit=5", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/scores?order=score", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/units?order=name", StatusCode::BAD_REQUEST),
+        ("/api/indices/asem/units/Iran", StatusCode::NOT_FOUND),
         ("/api/indices/asem/units/XXX", StatusCode::NOT_FOUND),
         ("/api/indices/..%2f..%2fetc%2fpasswd", StatusCode::NOT_FOUND),
         ("/api/indices/asem/units/..%2f..%2f..%2fetc%2fpasswd", StatusCode::NOT_FOUND),
@@ -521,4 +549,25 @@ async fn claim_checks_cannot_starve_reweighting() {
     for w in waiting {
         assert_eq!(w.await.expect("task").0, StatusCode::OK);
     }
+}
+
+/// A single-year index answers for its own year (its scores) and lists it
+/// as the year built; another year is 404 naming the years built.
+#[tokio::test]
+async fn a_single_year_index_answers_for_its_own_year() {
+    let checker: digindex_serve::ClaimChecker = std::sync::Arc::new(|_: &str| Err("no claims here".into()));
+    let (app, model) = app_built(&[], checker, vec![]);
+    let (s, v) = get(&app, "/api/indices/asem").await;
+    assert_eq!((s, &v["years"]), (StatusCode::OK, &json!([2018])));
+    let (s, v) = get(&app, "/api/indices/asem/scores?year=2018").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 51);
+    assert!(rows.iter().all(|r| r["year"] == 2018));
+    let (_, all) = get(&app, "/api/indices/asem/scores").await;
+    assert!(rows.iter().zip(all["rows"].as_array().expect("rows")).all(|(a, b)| close(&a["score"], &b["score"])));
+    assert!(model["scores"]["Index"].is_array());
+    let (s, v) = get(&app, "/api/indices/asem/scores?year=2017").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("years built: [2018]")), "{v}");
 }
