@@ -79,10 +79,17 @@ async function newPage(context) {
   check((await page.locator("#interval-head").textContent()).startsWith("Rank interval (5–95%)"), "the interval column is labelled for the recipe's weights");
   const first = await page.locator("#ranking-body tr").first().getAttribute("data-unit");
   check(first === "SGP", `first row is the top-ranked unit (${first})`);
+  // honest numbers: the year the ranking is of in the title; a marker where a unit's values include estimates
+  const lastYear = model.progress.years[model.progress.years.length - 1];
+  const heading = await page.locator("#title").textContent();
+  check(heading.endsWith(`, ${lastYear}`) && (await page.title()).endsWith(`, ${lastYear}`), `the title names the year (${heading})`);
+  const withEstimates = model.estimated.filter((e, k) => e && e.estimated > 0 && model.ranks.Tokyo[k] !== null).length;
+  const markers = await page.locator("#ranking-body [data-estimates]").count();
+  check(markers === withEstimates && markers > 0, `every ranked unit with estimated values carries a marker (${markers} of ${withEstimates})`);
   await page.screenshot({ path: join(artifacts, "report-ranking.png"), fullPage: true });
   // sorting by name and searching
   await page.getByRole("button", { name: /^Unit/ }).click();
-  const byName = await page.locator("#ranking-body tr td:nth-child(2)").first().textContent();
+  const byName = await page.locator("#ranking-body tr td:nth-child(2) button").first().textContent();
   check(byName === "Afghanistan", `sorting by name puts Afghanistan first (${byName})`);
   await page.getByLabel("Search units").fill("iran");
   check((await page.locator("#ranking-body tr").count()) === 1, "search narrows the table to Iran");
@@ -116,6 +123,19 @@ async function newPage(context) {
   const unshaped = await page.locator("#map-missing button").count();
   check(drawn + unshaped === rows && filled >= 30, `map draws every member or lists it under the map (${drawn} drawn, ${filled} shapes coloured, ${unshaped} listed)`);
   await page.screenshot({ path: join(artifacts, "report-map.png"), fullPage: true });
+  check((await page.locator("#map-legend strong").textContent()).includes("score"), "the legend says the index is shown as scores");
+  // colouring by an indicator shows its values as used, in its unit, with the year
+  await page.locator("#map").getByLabel("Variable").selectOption("internet_users");
+  const legend = await page.locator("#map-legend").textContent();
+  const iu = model.nodes.find((n) => n.code === "internet_users");
+  check(legend.includes(iu.name) && legend.split(`(${iu.unit})`).length === 2 && legend.includes("values as used"), `the legend has the indicator's name and unit (${legend})`);
+  const kIrn = model.units.findIndex((u) => u.code === "IRN");
+  const irnTip = await page.locator('#map-svg path[data-unit="IRN"] title').textContent();
+  const irnUsed = model.values.internet_users;
+  check(irnTip.includes(iu.unit) && irnTip.includes(`(${irnUsed.year[kIrn]}`) && irnTip.includes(String(Number(irnUsed.value[kIrn].toPrecision(3)))),
+    `a shape's tooltip gives the value as used with its unit and year (${irnTip}; ${irnUsed.value[kIrn]} in ${irnUsed.year[kIrn]})`);
+  await page.screenshot({ path: join(artifacts, "report-map-indicator.png"), fullPage: true });
+  await page.locator("#map").getByLabel("Variable").selectOption(model.target);
   await page.locator("#map-year").selectOption(String(years[1]));
   const mapLabel = await page.locator("#map-svg").getAttribute("aria-label");
   const filledThen = await page.locator("#map-svg path[data-unit][fill]").count();
@@ -128,6 +148,9 @@ async function newPage(context) {
   check((await page.locator("#profile-name").textContent()) === "Iran", "Enter on Iran's shape opens its profile");
   const profileText = await page.locator("#profile").textContent();
   check(/rank interval \d+–\d+/.test(profileText) && profileText.includes("Strongest indicators"), "profile shows the rank interval and strongest/weakest indicators");
+  const pillarRanks = await page.locator("#profile-pillars tr td:nth-child(3)").allTextContents();
+  check(pillarRanks.length === model.nodes.filter((n) => n.level === 2).length && pillarRanks.every((t) => /^\d+ of \d+$|^–$/.test(t)),
+    `the profile gives each pillar's rank (${pillarRanks.join("; ")})`);
   const valueRows = await page.locator("#profile-values tbody tr").count();
   const indicators = model.nodes.filter((n) => n.level === 1).length;
   check(valueRows === indicators, `profile lists every indicator with its value, year and provenance (${valueRows} of ${indicators})`);

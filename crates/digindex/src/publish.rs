@@ -156,7 +156,11 @@ pub fn prepare(recipe: &Recipe, progress: &dyn Progress) -> Result<Published> {
     };
     let model = digindex_publish::Model::new(&Report {
         id: id.clone(),
-        title: spec.index.name.clone(),
+        // the year the ranking is of, in the title wherever it is shown
+        title: match last_year.or(recipe.reference_year()).filter(|y| *y > 0) {
+            Some(y) if !spec.index.name.contains(&y.to_string()) => format!("{}, {y}", spec.index.name),
+            _ => spec.index.name.clone(),
+        },
         framework: fw,
         build: &build,
         units,

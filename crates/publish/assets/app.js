@@ -38,6 +38,16 @@
   const FLAG_TEXT = { observed: "observed", older: "older own value", interpolated: "interpolated", imputed: "estimated from a group",
     corrected: "corrected", censored: "below the source's threshold", excluded: "excluded (source error)", missing: "no value" };
   const restsOnEstimates = (k) => { const e = (M.estimated || [])[k]; return e && e.rests_on_estimates ? e : null; };
+  // the ranking's marker: how many of a unit's values are estimates, strong
+  // when more than a third are (its score rests on them)
+  const estimateMarker = (k) => {
+    const e = (M.estimated || [])[k];
+    if (!e || !e.estimated) return null;
+    const title = `${e.estimated} of its ${e.of} values are estimates (older own values, interpolations, group estimates); the profile lists each with its year and flag`;
+    return e.rests_on_estimates
+      ? el("span", { class: "est", title, "data-estimates": e.estimated }, ` estimates ${e.estimated}/${e.of}`)
+      : el("span", { class: "est-some", title, "data-estimates": e.estimated }, ` ~${e.estimated}`);
+  };
 
   // ---- the model
   const units = M.units;
@@ -201,7 +211,7 @@
         } }));
     }));
     const body = el("tbody", { id: "ranking-body" });
-    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile. \u201cestimates k/n\u201d: more than a third of the unit's values are estimates, not observations." }), el("thead", {}, head), body)));
+    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile. \u201c~k\u201d: k of the unit's values are estimates, not observations of that year; \u201cestimates k/n\u201d: more than a third are, and its score rests on them." }), el("thead", {}, head), body)));
     p.append(el("div", { class: "status", id: "ranking-status", role: "status" }));
     refill = fill;
     fill();
@@ -227,8 +237,7 @@
         const cells = [
           el("td", { text: rank(target, k) ?? "–" }),
           el("td", {}, known(u.code) ? el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) }) : el("span", { text: u.name, title: `not ranked in ${LAST}` }),
-            restsOnEstimates(k) ? el("span", { class: "est", title: `${restsOnEstimates(k).estimated} of its ${restsOnEstimates(k).of} values are estimates (older own values, interpolations, group estimates)` },
-              ` estimates ${restsOnEstimates(k).estimated}/${restsOnEstimates(k).of}`) : null),
+            estimateMarker(k)),
           el("td", { text: f1(score(target, k)) }),
         ];
         if (M.intervals) cells.push(el("td", { class: "hide-narrow" }, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
@@ -322,7 +331,19 @@
     vars.value = S.mapVar;
     p.append(el("div", { class: "controls" }, yearSelect(map, "map"), regionSelect(map), el("label", {}, "Colour by", vars)));
     const mapUnits = shownUnits();
-    const values = mapUnits.map((u, k) => (inRegion(u.code) ? score(S.mapVar, k) : null));
+    // an indicator: its values as used, in its unit (the latest year); an aggregate: its scores
+    const node = byCode[S.mapVar] || {};
+    const asValues = node.level === 1 && S.year === LAST && !!(M.values || {})[S.mapVar];
+    const valueOf = (k) => (asValues ? (k < units.length ? cell(S.mapVar, k).value : null) : score(S.mapVar, k));
+    const values = mapUnits.map((u, k) => (inRegion(u.code) ? valueOf(k) ?? null : null));
+    const unitText = asValues && node.unit ? " " + node.unit : "";
+    const described = (k, v) => {
+      if (v === null) return "no value";
+      if (!asValues) return `score ${f1(v)}`;
+      const c = cell(S.mapVar, k);
+      const how = c.flag && c.flag !== "observed" ? `, ${FLAG_TEXT[c.flag] || c.flag}` : "";
+      return `${fs(v)}${unitText}${c.year ? ` (${c.year}${how})` : how ? ` (${how.slice(2)})` : ""}`;
+    };
     const present = values.filter((v) => v !== null);
     const lo = Math.min(...present), hi = Math.max(...present);
     const t = (v) => (v === null ? null : hi > lo ? (v - lo) / (hi - lo) : 0.5);
@@ -352,8 +373,8 @@
         shape.setAttribute("tabindex", "0");
         shape.setAttribute("role", "button");
         shape.setAttribute("data-unit", u.code);
-        shape.setAttribute("aria-label", `${u.name}: ${f1(v)}`);
-        const title = svgEl("title", {}); title.textContent = `${u.name}: ${f1(v)} (rank ${rank(S.mapVar, k) ?? "–"})`; shape.append(title);
+        shape.setAttribute("aria-label", `${u.name}: ${described(k, v)}`);
+        const title = svgEl("title", {}); title.textContent = `${u.name}: ${described(k, v)}; rank ${rank(S.mapVar, k) ?? "–"}`; shape.append(title);
         shape.addEventListener("click", () => { if (known(u.code)) openProfile(u.code); });
         shape.addEventListener("keydown", (e) => { if ((e.key === "Enter" || e.key === " ") && known(u.code)) { e.preventDefault(); openProfile(u.code); } });
         // small states get a marker too
@@ -368,10 +389,14 @@
     }
     p.append(svg);
     const grad = el("span", { style: `display:inline-block;width:160px;height:10px;background:linear-gradient(to right,${VIRIDIS.join(",")});vertical-align:middle;margin:0 6px` });
-    p.append(el("p", { class: "legend" }, present.length ? [f1(lo), grad, f1(hi)] : "no values", " · grey: no value"));
+    const named = node.name || node.code;
+    const legendTitle = asValues ? `${named}${node.unit && !named.includes(`(${node.unit})`) ? ` (${node.unit})` : ""}, values as used` : `${named}: score${P ? `, ${S.year}` : ""}`;
+    const num = asValues ? fs : f1;
+    p.append(el("p", { class: "legend", id: "map-legend" }, el("strong", { text: legendTitle }), " ",
+      present.length ? [num(lo), grad, num(hi)] : "no values", " · grey: no value"));
     const missing = mapUnits.filter((u, k) => inRegion(u.code) && !drawn.has(u.code) && (k < units.length || values[k] !== null));
     if (missing.length) p.append(el("p", { class: "muted", id: "map-missing" }, "Not drawn (no shape at this scale): ",
-      missing.map((u, i) => [i ? ", " : "", el("button", { class: "link", text: `${u.name} ${f1(values[mapUnits.indexOf(u)])}`, onclick: () => { if (known(u.code)) openProfile(u.code); } })])));
+      missing.map((u, i) => [i ? ", " : "", el("button", { class: "link", text: `${u.name} ${described(mapUnits.indexOf(u), values[mapUnits.indexOf(u)])}`, onclick: () => { if (known(u.code)) openProfile(u.code); } })])));
   }
 
   // ---- profile
@@ -438,13 +463,17 @@
       el("p", {}, `${P ? LAST + ": s" : "S"}core ${f1(score(target, k))}, rank ${rank(target, k) ?? "–"} of ${units.length}`,
         iv ? ` — rank interval ${Math.round(iv.q05)}–${Math.round(iv.q95)} (5–95% of the uncertainty runs; median ${fs(iv.median)})` : ""));
     const bars = el("table", { "aria-label": "Pillar scores against the region" }, el("thead", {}, el("tr", {},
-      ["Pillar", "Score", "Region median", "Region best", ""].map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, pillars.map((pl) => {
+      ["Pillar", "Score", "Rank", ...(S.region ? ["Rank in region"] : []), "Region median", "Region best", ""].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", { id: "profile-pillars" }, pillars.map((pl) => {
         const vals = peers.map((j) => score(pl.code, j));
         const med = median(vals), best = Math.max(...vals.filter((x) => x !== null));
         const v = score(pl.code, k);
         const w = (x) => (best > 0 && x !== null ? Math.max(0, (100 * x) / best) : 0);
-        return el("tr", {}, el("td", { text: pl.name || pl.code }), el("td", { text: f1(v) }), el("td", { text: f1(med) }), el("td", { text: f1(best) }),
+        const ranked = units.filter((_, j) => rank(pl.code, j) !== null && rank(pl.code, j) !== undefined).length;
+        const r = rank(pl.code, k);
+        const inRegionRank = v === null ? "–" : `${1 + vals.filter((x) => x !== null && x > v).length} of ${vals.filter((x) => x !== null).length}`;
+        return el("tr", {}, el("td", { text: pl.name || pl.code }), el("td", { text: f1(v) }), el("td", { text: r ? `${r} of ${ranked}` : "–" }),
+          ...(S.region ? [el("td", { text: inRegionRank })] : []), el("td", { text: f1(med) }), el("td", { text: f1(best) }),
           el("td", { class: "hide-narrow" }, el("span", { class: "bar", style: `width:${w(v)}px` }), el("span", { class: "bar", style: `width:${Math.max(0, w(med) - w(v))}px;background:#c9d3df` })));
       })));
     // strengths and weaknesses only among the unit's own observations, never estimates

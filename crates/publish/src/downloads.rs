@@ -53,10 +53,11 @@ fn text(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
 }
 
-/// A cell of the workbook's Framework sheet.
+/// A cell of the workbook's sheets.
 enum Cell<'a> {
     Number(f64),
     Text(&'a str),
+    Owned(Option<String>),
     Empty,
 }
 
@@ -70,8 +71,10 @@ impl Cell<'_> {
     }
 }
 
-/// The XLSX workbook: sheets `Scores` (as [`scores_csv`]), `Raw data`
-/// (indicator values as used) and `Framework` (tree, weights, sources).
+/// The XLSX workbook: sheets `Scores` (as [`scores_csv`]), `Data as used`
+/// (every indicator value as the index used it, with its unit, year and
+/// flag, and the source's own value beside it) and `Framework` (tree,
+/// weights, sources).
 pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
     use rust_xlsxwriter::{Format, Workbook};
     let e = |e: rust_xlsxwriter::XlsxError| PublishError::Workbook(e.to_string());
@@ -105,19 +108,61 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
         ws.set_freeze_panes(1, 2).map_err(e)?;
     }
     {
-        let ws = wb.add_worksheet().set_name("Raw data").map_err(e)?;
-        ws.write_string_with_format(0, 0, "unit", &bold).map_err(e)?;
-        for (j, (c, vals)) in model.raw.iter().enumerate() {
-            ws.write_string_with_format(0, 1 + j as u16, c, &bold).map_err(e)?;
-            for (k, v) in vals.iter().enumerate() {
-                if let Some(x) = v {
-                    ws.write_number(1 + k as u32, 1 + j as u16, *x).map_err(e)?;
+        // each indicator value as the index used it, in the unit it was
+        // used in, with its year and flag; the source's own value (a total
+        // before any division) beside it, in the source's unit
+        let ws = wb.add_worksheet().set_name("Data as used").map_err(e)?;
+        let head = [
+            "unit",
+            "indicator",
+            "value",
+            "unit_of_measure",
+            "data_year",
+            "flag",
+            "detail",
+            "source_value",
+            "source_unit",
+        ];
+        for (j, h) in head.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, *h, &bold).map_err(e)?;
+        }
+        let mut row = 1u32;
+        for (code, v) in &model.values {
+            let node = model.nodes.iter().find(|n| n.code == *code);
+            let unit_used = node.and_then(|n| n.unit.as_deref());
+            let source_unit = node.and_then(|n| n.source_unit.as_deref());
+            let source = model.raw.get(code);
+            for (k, u) in units.iter().enumerate() {
+                let text = |list: &[Option<String>]| list.get(k).cloned().flatten();
+                let cells = [
+                    Cell::Text(&u.code),
+                    Cell::Text(code),
+                    Cell::number(v.value.get(k).copied().flatten()),
+                    unit_used.map_or(Cell::Empty, Cell::Text),
+                    Cell::number(v.year.get(k).copied().flatten().map(f64::from)),
+                    Cell::Owned(text(&v.flag)),
+                    Cell::Owned(text(&v.detail)),
+                    Cell::number(source.and_then(|s| s.get(k).copied().flatten())),
+                    source_unit.map_or(Cell::Empty, Cell::Text),
+                ];
+                for (j, cell) in cells.into_iter().enumerate() {
+                    match cell {
+                        Cell::Number(x) => {
+                            ws.write_number(row, j as u16, x).map_err(e)?;
+                        }
+                        Cell::Text(s) => {
+                            ws.write_string(row, j as u16, s).map_err(e)?;
+                        }
+                        Cell::Owned(Some(s)) => {
+                            ws.write_string(row, j as u16, &s).map_err(e)?;
+                        }
+                        Cell::Owned(None) | Cell::Empty => {}
+                    }
                 }
+                row += 1;
             }
         }
-        for (k, u) in units.iter().enumerate() {
-            ws.write_string(1 + k as u32, 0, &u.code).map_err(e)?;
-        }
+        ws.set_freeze_panes(1, 2).map_err(e)?;
     }
     {
         let ws = wb.add_worksheet().set_name("Framework").map_err(e)?;
@@ -149,7 +194,10 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
                     Cell::Text(s) => {
                         ws.write_string(row, j as u16, s).map_err(e)?;
                     }
-                    Cell::Empty => {}
+                    Cell::Owned(Some(s)) => {
+                        ws.write_string(row, j as u16, &s).map_err(e)?;
+                    }
+                    Cell::Owned(None) | Cell::Empty => {}
                 }
             }
         }

@@ -21,6 +21,7 @@ fn asem() -> (digindex_pipeline::Spec, digindex_pipeline::Inputs, digindex_pipel
 
 fn model_of(inputs: &digindex_pipeline::Inputs, build: &digindex_pipeline::Build) -> Model {
     let manifest = json!({"spec": {"aggregate": {"method": "arithmetic"}}});
+    let provenance = digindex_pipeline::provenance::table(build, &inputs.framework, &inputs.units, None, Some(2018));
     digindex_publish::Model::new(&Report {
         id: "asem".into(),
         title: "ASEM <connectivity> & sustainability {{model}} /*{{app}}*/".into(),
@@ -41,7 +42,7 @@ fn model_of(inputs: &digindex_pipeline::Inputs, build: &digindex_pipeline::Build
         trend: vec![],
         progress: None,
         targets: &[],
-        provenance: &[],
+        provenance: &provenance,
         quality: Value::Null,
     })
 }
@@ -102,12 +103,20 @@ fn scores_csv_and_workbook_match_the_model() {
     assert!(xlsx.starts_with(b"PK\x03\x04"));
     let text = unzip_texts(&xlsx);
     let book = text.get("xl/workbook.xml").expect("workbook.xml");
-    for sheet in ["Scores", "Raw data", "Framework"] {
+    for sheet in ["Scores", "Data as used", "Framework"] {
         assert!(book.contains(&format!("name=\"{sheet}\"")), "{sheet}");
     }
     let sheet1 = text.get("xl/worksheets/sheet1.xml").expect("sheet1");
     let score = m.score("Index", 0).expect("score");
     assert!(sheet1.contains(&format!("<v>{score}</v>")), "AUT's index score in the Scores sheet");
+    // the data sheet: values as used, with their unit, year and flag, the source's beside them
+    let strings = text.get("xl/sharedStrings.xml").expect("shared strings");
+    for h in ["unit_of_measure", "data_year", "flag", "source_value", "source_unit"] {
+        assert!(strings.contains(&format!(">{h}<")), "{h}");
+    }
+    let sheet2 = text.get("xl/worksheets/sheet2.xml").expect("sheet2");
+    let used = m.values.values().flat_map(|v| v.value.iter().flatten()).next().expect("a value as used");
+    assert!(sheet2.contains(&format!("<v>{used}</v>")), "a value as used in the data sheet");
 }
 
 /// The text files of a zip, by name.
