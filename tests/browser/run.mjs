@@ -6,7 +6,7 @@
 //   node tests/browser/run.mjs [path/to/digindex]   (default target/debug/digindex)
 import { chromium } from "playwright-core";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -206,7 +206,54 @@ async function newPage(context) {
   const fields = (l) => [...l.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]);
   const csvYears = new Set(csvText.trim().split("\n").slice(1).map((l) => fields(l)[3]));
   check(years.every((y) => csvYears.has(String(y))), `the every-year download holds ${[...csvYears].join(", ")}`);
-  for (const tab of ["Ranking", "Map", "Country profile", "Progress", "Method", "Claims", "Downloads"]) {
+  // compare: three units side by side, from the address; the address follows the choice
+  const reportUrl = pathToFileURL(join(out, "r", "report.html")).href;
+  await page.goto(reportUrl + "#compare?units=IRN,PAK,IND");
+  await page.waitForSelector("#compare-pillars");
+  const compareHeads = await page.locator("#compare-pillars thead th").allTextContents();
+  check(compareHeads.slice(1).join("|") === "Iran|Pakistan|India", `compare shows the three units named in the address (${compareHeads.join(" | ")})`);
+  const pillarRows = await page.locator("#compare-pillars tbody tr").count();
+  check(pillarRows === 1 + model.nodes.filter((n) => n.parent === model.target).length, `compare lists the index and every pillar (${pillarRows})`);
+  const indRows = await page.locator("#compare-indicators tbody tr").count();
+  check(indRows === model.nodes.filter((n) => n.level === 1).length, `compare lists every indicator (${indRows})`);
+  const kI = model.units.findIndex((u) => u.code === "IRN");
+  const ind0 = model.nodes.filter((n) => n.level === 1)[0].code;
+  const irnCell = await page.locator(`#compare-indicators tr[data-code="${ind0}"] td`).first().textContent();
+  const used = model.values[ind0];
+  check(irnCell.includes(`(${used.year[kI]})`) && irnCell.includes(String(Number(used.value[kI].toPrecision(3)))), `compare gives the value as used and its year (${irnCell})`);
+  await accessibility(page, "report Compare");
+  await page.screenshot({ path: join(artifacts, "report-compare.png"), fullPage: true });
+  await page.locator("#compare-3").selectOption("SGP");
+  check(/^#compare\?units=IRN,PAK,IND,SGP$/.test(await page.evaluate(() => location.hash)), `the address follows the units compared (${await page.evaluate(() => location.hash)})`);
+  // a shared address restores region and year; ranks within the region stand beside the overall rank
+  await page.goto(reportUrl + `#ranking?region=asean&year=${years[1]}`);
+  await page.waitForSelector("#ranking-body tr");
+  check((await page.locator("#ranking").getByLabel("Region set").inputValue()) === "asean" && (await page.locator("#ranking-year").inputValue()) === String(years[1]),
+    "an address with region and year restores both");
+  const rranks = (await page.locator("#ranking-body td.rrank").allTextContents()).map(Number).sort((a, b) => a - b);
+  check(rranks.length > 0 && rranks.every((r, i) => r === i + 1), `ranks within ASEAN run 1..${rranks.length} beside the overall rank`);
+  // printing: a multi-page document with every pillar column
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize({ width: 1030, height: 720 });
+  const fit = await page.evaluate(() => {
+    const t = document.getElementById("print-ranking");
+    const ths = [...t.querySelectorAll("thead th")];
+    return { shown: getComputedStyle(document.querySelector("main")).display === "none" && t.offsetWidth > 0,
+      overflow: t.scrollWidth - t.parentElement.clientWidth, cols: ths.length, hidden: ths.filter((h) => h.offsetWidth === 0 || h.getBoundingClientRect().right > window.innerWidth).length,
+      profiles: document.querySelectorAll(".print-profile").length };
+  });
+  const nPillars = model.nodes.filter((n) => n.parent === model.target).length;
+  check(fit.shown && fit.overflow <= 0 && fit.hidden === 0 && fit.cols === 4 + nPillars, `the print edition's ranking has every pillar column within the page (${JSON.stringify(fit)})`);
+  const pdf = await page.pdf({ format: "A4", landscape: true });
+  writeFileSync(join(artifacts, "report-print.pdf"), pdf);
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pdf.subarray(0, 5).toString() === "%PDF-" && pages >= 1 + fit.profiles && fit.profiles === rows, `printing gives a PDF of ${pages} pages: title, method, ranking, ${fit.profiles} profiles`);
+  await page.emulateMedia({ media: "screen" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(reportUrl + "#ranking");
+  await page.waitForSelector("#ranking-body tr");
+  for (const tab of ["Ranking", "Map", "Country profile", "Compare", "Progress", "Method", "Claims", "Downloads"]) {
     await page.getByRole("tab", { name: tab }).click();
     await accessibility(page, `report ${tab}`);
   }
@@ -300,6 +347,17 @@ async function newPage(context) {
   await accessibility(page, "dashboard with sliders");
   const movers = await page.locator("#movers").textContent();
   check(/^\d+ units moved/.test(movers), `the page says who moved (${movers})`);
+  const moverCount = Number(movers.match(/^(\d+)/)[1]);
+  check((await page.locator("#movers-list li").count()) === moverCount, `every unit that moved is listed (${moverCount})`);
+  const shared = await page.evaluate(() => location.href);
+  check(/[#&?]w=Sustainability:5/.test(shared), `the address holds the weights (${shared.split("#")[1]})`);
+  // the shared address, opened afresh, restores the weights and the ranking
+  const page2 = await context.newPage();
+  await page2.goto(shared);
+  await page2.waitForFunction(() => /units moved/.test(document.getElementById("movers")?.textContent || ""), null, { timeout: 10000 });
+  const order2 = (await page2.locator("#ranking-body tr").evaluateAll((rs) => rs.map((r) => r.dataset.unit))).join(" ");
+  check((await page2.locator('input[data-code="Sustainability"]').inputValue()) === "5" && order2 === await order(), "a shared address restores the weights and their ranking");
+  await page2.close();
   check((await page.locator("#interval-head").textContent()).includes("recipe's weights"), "the interval column says it is for the recipe's weights");
   // several quick moves: the last one wins
   for (const v of ["1", "3", "0.5", "5"]) await page.locator('input[data-code="Sustainability"]').fill(v);

@@ -84,7 +84,7 @@
   const series = (code, k) => (P && P.scores[code] ? YEARS.map((y, t) => ({ y, v: P.scores[code][t][k] })) : []);
 
   // ---- state
-  const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target, year: LAST, pcode: target, psort: "change", pdir: -1 };
+  const S = { region: "", search: "", sort: "rank", dir: 1, unit: null, mapVar: target, year: LAST, pcode: target, psort: "change", pdir: -1, compare: [], tab: "ranking" };
   // the rank interval of a unit in the year shown
   const intervalOf = (code) => {
     if (!P || S.year === LAST) return intervals[code];
@@ -96,6 +96,7 @@
     if (!P) return null;
     const s = el("select", { "aria-label": "Year", id: where + "-year", onchange: (e) => {
       S.year = Number(e.target.value);
+      queueMicrotask(remember);
       current = yearView(S.year);
       if (C.api) {
         // re-weighting is of the latest year: back to the recipe's weights, and
@@ -156,7 +157,7 @@
   $("subtitle").textContent = `${units.length} units · ${indicators.length} indicators · ${pillars.length} ${pillars.length === 1 ? "pillar" : "pillars"}` +
     (M.intervals ? " · rank intervals from the uncertainty analysis" : "");
   $("footer").textContent = `Made with ${M.generator}. Every number here is recomputed from the recipe and data named under Method.`;
-  const TABS = [["ranking", "Ranking"], ["map", "Map"], ["profile", "Country profile"], ...(P ? [["progress", "Progress"]] : []), ["method", "Method"], ["claims", "Claims"], ["downloads", "Downloads"]];
+  const TABS = [["ranking", "Ranking"], ["map", "Map"], ["profile", "Country profile"], ["compare", "Compare"], ...(P ? [["progress", "Progress"]] : []), ["method", "Method"], ["claims", "Claims"], ["downloads", "Downloads"]];
   const tabs = $("tabs");
   const renderers = {};
   function show(id, focus) {
@@ -167,9 +168,25 @@
       b.tabIndex = on ? 0 : -1;
       p.hidden = !on;
     }
+    S.tab = id;
     renderers[id]();
     if (focus) $("tab-" + id).focus();
-    if (history.replaceState) history.replaceState(null, "", "#" + id + (id === "profile" && S.unit ? "/" + S.unit : ""));
+    remember();
+  }
+  // the address holds the view: tab, unit, region, year, map variable, the
+  // units compared and any weights changed (#compare?units=IRN,TUR&region=apt)
+  function address() {
+    const q = [];
+    if (S.region) q.push("region=" + encodeURIComponent(S.region));
+    if (P && S.year !== LAST) q.push("year=" + S.year);
+    if (S.tab === "map" && S.mapVar !== target) q.push("var=" + encodeURIComponent(S.mapVar));
+    if (S.tab === "compare" && S.compare.length) q.push("units=" + S.compare.map(encodeURIComponent).join(","));
+    const changed = C.api ? pillars.filter((n) => weights[n.code] !== n.weight) : [];
+    if (changed.length) q.push("w=" + changed.map((n) => `${encodeURIComponent(n.code)}:${weights[n.code]}`).join(","));
+    return "#" + S.tab + (S.tab === "profile" && S.unit ? "/" + S.unit : "") + (q.length ? "?" + q.join("&") : "");
+  }
+  function remember() {
+    if (history.replaceState) history.replaceState(null, "", address());
   }
   TABS.forEach(([id, label], i) => {
     tabs.append(el("button", {
@@ -186,7 +203,7 @@
 
   // ---- ranking
   function regionSelect(onchange) {
-    const s = el("select", { "aria-label": "Region set", onchange: (e) => { S.region = e.target.value; onchange(); } },
+    const s = el("select", { "aria-label": "Region set", onchange: (e) => { S.region = e.target.value; onchange(); remember(); } },
       el("option", { value: "", text: `All ${units.length} units` }),
       regions.map((r) => el("option", { value: r.id, text: `${r.title} (${r.members.filter(known).length})` })));
     s.value = S.region;
@@ -199,7 +216,7 @@
       oninput: (e) => { S.search = e.target.value; fill(); } });
     p.append(el("div", { class: "controls" }, yearSelect(ranking, "ranking"), regionSelect(ranking), el("label", {}, "Search", search)));
     if (C.api) p.append(sliders());
-    const cols = [["rank", "Rank"], ["name", "Unit"], [target, P ? `Score ${S.year}` : "Score"]];
+    const cols = [["rank", "Rank"], ["name", "Unit"], ...(S.region ? [["rrank", "Rank in region"]] : []), [target, P ? `Score ${S.year}` : "Score"]];
     if (M.intervals) cols.push(["interval", current === nominal || current !== yearView(S.year) ? "Rank interval (5–95%)" : "Rank interval (recipe's weights)"]);
     if (P) cols.push(["trend", `Trend ${FIRST}–${LAST}`], ["change", `Change since ${FIRST}`]);
     for (const n of pillars) cols.push([n.code, n.name || n.code]);
@@ -225,11 +242,17 @@
       const missing = Infinity * S.dir;
       const key = ({ u, k }) => {
         if (S.sort === "name") return u.name;
-        if (S.sort === "rank") return rank(target, k) ?? missing;
+        if (S.sort === "rank" || S.sort === "rrank") return rank(target, k) ?? missing;
         if (S.sort === "interval") { const i = intervalOf(u.code); return i ? i.q95 - i.q05 : missing; }
         if (S.sort === "trend" || S.sort === "change") { const c = changeSince(target, k); return c === null ? missing : c; }
         const v = score(S.sort, k); return v === null || v === undefined ? missing : v;
       };
+      // ranks within the region shown: by the index score among its members
+      const inRegionRank = {};
+      if (S.region) {
+        const members = base.map((u, k) => ({ u, k, v: score(target, k) })).filter(({ u, v }) => inRegion(u.code) && v !== null && v !== undefined);
+        for (const m of members) inRegionRank[m.k] = 1 + members.filter((o) => o.v > m.v).length;
+      }
       rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * S.dir; });
       body.replaceChildren(...rows.map(({ u, k }) => {
         const iv = intervalOf(u.code);
@@ -238,6 +261,7 @@
           el("td", { text: rank(target, k) ?? "–" }),
           el("td", {}, known(u.code) ? el("button", { class: "link", text: u.name, onclick: () => openProfile(u.code) }) : el("span", { text: u.name, title: `not ranked in ${LAST}` }),
             estimateMarker(k)),
+          ...(S.region ? [el("td", { class: "rrank", text: inRegionRank[k] ?? "–" })] : []),
           el("td", { text: f1(score(target, k)) }),
         ];
         if (M.intervals) cells.push(el("td", { class: "hide-narrow" }, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
@@ -261,6 +285,7 @@
   let pending = null;
   let refill = null; // redraws the ranking table's rows only
   let sent = 0; // the last re-weighting asked for; older answers are dropped
+  let reweigh = null; // asks the server for the scores under the weights set
   const weights = Object.fromEntries(pillars.map((n) => [n.code, n.weight]));
   function sliders() {
     const box = el("fieldset", { class: "card sliders", id: "weights" }, el("legend", { text: "Weights (relative to siblings)" }));
@@ -279,8 +304,10 @@
       S.year = LAST;
       $("movers").textContent = "";
       ranking();
+      remember();
     } }));
     box.append(el("div", { class: "status", id: "movers", role: "status", "aria-live": "polite" }));
+    reweigh = send;
     function send() {
       clearTimeout(pending);
       if (P && S.year !== LAST) {
@@ -301,10 +328,14 @@
           if (!r.ok) throw new Error(j.error || r.statusText);
           current = { scores: j.scores, ranks: j.ranks };
           if (refill) refill();
-          const moved = j.movers.slice(0, 5).map((m) => `${(units[unitIndex[m.unit]] || { name: m.unit }).name} ${m.before}→${m.after}`);
-          $("movers").textContent = `${j.movers.length} units moved${moved.length ? ": " + moved.join(", ") : ""} (${Math.round(performance.now() - t0)} ms)`;
+          const name = (c) => (units[unitIndex[c]] || { name: c }).name;
+          const mv = $("movers");
+          if (mv) mv.replaceChildren(`${j.movers.length} units moved (${Math.round(performance.now() - t0)} ms); the rank intervals shown are the recipe's`,
+            j.movers.length ? el("ul", { class: "movers", id: "movers-list", tabindex: "0", "aria-label": "Units that moved" },
+              j.movers.map((m) => el("li", { text: `${name(m.unit)} ${m.before}→${m.after}` }))) : null);
+          remember();
         } catch (err) {
-          if (mine === sent) $("movers").textContent = "Re-weighting failed: " + err.message;
+          if (mine === sent && $("movers")) $("movers").textContent = "Re-weighting failed: " + err.message;
         }
       }, 120);
     }
@@ -326,7 +357,7 @@
     // another year than the latest: the index and its aggregates (indicators are shown for the latest)
     const shown = [...nodes].sort((a, b) => b.level - a.level).filter((n) => S.year === LAST || !P || Object.hasOwn(P.scores, n.code));
     if (!shown.some((n) => n.code === S.mapVar)) S.mapVar = target;
-    const vars = el("select", { "aria-label": "Variable", onchange: (e) => { S.mapVar = e.target.value; map(); } },
+    const vars = el("select", { "aria-label": "Variable", onchange: (e) => { S.mapVar = e.target.value; map(); remember(); } },
       shown.map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
     vars.value = S.mapVar;
     p.append(el("div", { class: "controls" }, yearSelect(map, "map"), regionSelect(map), el("label", {}, "Colour by", vars)));
@@ -450,7 +481,7 @@
       const r = current.ranks[target] || [];
       S.unit = units[r.indexOf(Math.min(...r.filter((x) => x !== null)))]?.code || units[0].code;
     }
-    const pick = el("select", { "aria-label": "Unit", id: "profile-unit", onchange: (e) => { S.unit = e.target.value; profile(); } },
+    const pick = el("select", { "aria-label": "Unit", id: "profile-unit", onchange: (e) => { S.unit = e.target.value; profile(); remember(); } },
       [...units].sort((a, b) => a.name.localeCompare(b.name)).map((u) => el("option", { value: u.code, text: u.name })));
     pick.value = S.unit;
     p.append(el("div", { class: "controls" }, el("label", {}, "Unit", pick), regionSelect(profile)));
@@ -520,6 +551,94 @@
       p.append(el("div", { class: "card" }, el("h3", { text: "Index score by year" }), svg));
     }
   }
+
+  // ---- compare: two to four units side by side
+  function compare() {
+    const p = $("compare");
+    p.replaceChildren();
+    if (!S.compare.length) {
+      const r = current.ranks[target] || [];
+      const order = units.map((u, k) => ({ u, r: r[k] })).filter((x) => x.r !== null && x.r !== undefined).sort((a, b) => a.r - b.r);
+      S.compare = [S.unit, ...order.map((x) => x.u.code)].filter((c, i, a) => c && a.indexOf(c) === i).slice(0, 2);
+    }
+    const sorted = [...units].sort((a, b) => a.name.localeCompare(b.name));
+    const picks = [0, 1, 2, 3].map((i) => {
+      const s = el("select", { "aria-label": `Unit ${i + 1}`, id: `compare-${i}`, onchange: () => {
+        const list = [0, 1, 2, 3].map((j) => $(`compare-${j}`).value).filter(Boolean);
+        S.compare = list.filter((c, j) => list.indexOf(c) === j);
+        compare();
+        remember();
+      } }, el("option", { value: "", text: "(none)" }), sorted.map((u) => el("option", { value: u.code, text: u.name })));
+      s.value = S.compare[i] || "";
+      return el("label", {}, `Unit ${i + 1}`, s);
+    });
+    p.append(el("div", { class: "controls" }, picks));
+    const ks = S.compare.map((c) => unitIndex[c]).filter((k) => k !== undefined);
+    if (ks.length < 2) { p.append(el("p", { class: "muted", id: "compare-hint", text: "Choose two to four units." })); return; }
+    const names = ks.map((k) => units[k].name);
+    const ranked = (code) => units.filter((_, j) => rank(code, j) !== null && rank(code, j) !== undefined).length;
+    const head = (first) => el("thead", {}, el("tr", {}, el("th", { scope: "col", text: first }), names.map((nm) => el("th", { scope: "col", text: nm }))));
+    const rowsP = [byCode[target], ...pillars].filter(Boolean).map((n) => el("tr", { "data-code": n.code }, el("th", { scope: "row", text: n.name || n.code }),
+      ks.map((k) => {
+        const v = score(n.code, k), r = rank(n.code, k);
+        const w = v === null || v === undefined ? 0 : Math.max(0, Math.min(100, v));
+        return el("td", {}, el("span", { class: "bar", style: `width:${w}px`, "aria-hidden": "true" }), ` ${f1(v)}`,
+          el("span", { class: "muted", text: r ? ` (${r} of ${ranked(n.code)})` : "" }));
+      })));
+    p.append(el("div", { class: "card" }, el("h3", { text: `Index and pillars${P ? ", " + LAST : ""}: score (rank)` }),
+      el("div", { class: "tablewrap" }, el("table", { id: "compare-pillars", class: "compare" }, head("Index or pillar"), el("tbody", {}, rowsP)))));
+    const rowsI = indicators.map((n) => el("tr", { "data-code": n.code },
+      el("th", { scope: "row", class: "wrap" }, el("span", { class: "muted", text: (byCode[n.parent] || {}).name || "" }), el("br", {}), `${n.name || n.code}${n.unit && !(n.name || "").includes(`(${n.unit})`) ? ` (${n.unit})` : ""}`),
+      ks.map((k) => {
+        const c = cell(n.code, k);
+        const flagged = c.flag && c.flag !== "observed";
+        return el("td", { class: flagged && ESTIMATE.includes(c.flag) ? "estimate" : null },
+          c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value),
+          c.year ? el("span", { class: "muted", text: ` (${c.year})` }) : null,
+          flagged ? el("div", { class: "flag", text: FLAG_TEXT[c.flag] || c.flag }) : null);
+      })));
+    p.append(el("div", { class: "card" }, el("h3", { text: "Every indicator: the value as used, its year, and how it was obtained where not observed" }),
+      el("div", { class: "tablewrap" }, el("table", { id: "compare-indicators", class: "compare" }, head("Indicator (unit)"), el("tbody", {}, rowsI)))));
+  }
+
+  // ---- the print edition: title, the method in brief, the ranking with
+  // every pillar, and every ranked unit's profile (made when printing)
+  function printEdition() {
+    const old = $("print-edition");
+    if (old) old.remove();
+    const box = el("div", { id: "print-edition" });
+    const spec = (M.method || {}).spec || {};
+    const steps = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"]
+      .filter((s) => spec[s] && spec[s].enabled !== false).map((s) => `${s}: ${describe(spec[s])}`);
+    box.append(el("h1", { text: document.title }), el("p", { text: $("subtitle").textContent }),
+      el("h2", { text: "Method in brief" }),
+      el("p", { text: `${indicators.length} indicators in ${pillars.length} pillars, each weighted as the Method tab lists. ${steps.join("; ")}.` }),
+      el("p", { text: "Values are each country's own observations of the year shown unless flagged; rank intervals are the 5–95% range of ranks over the uncertainty runs." }));
+    const order = units.map((u, k) => ({ u, k, r: rank(target, k) })).filter((x) => x.r !== null && x.r !== undefined).sort((a, b) => a.r - b.r);
+    const cols = ["Rank", "Unit", "Score", ...(M.intervals ? ["Rank interval"] : []), ...pillars.map((n) => n.name || n.code)];
+    box.append(el("h2", { text: "Ranking" }), el("table", { id: "print-ranking" },
+      el("thead", {}, el("tr", {}, cols.map((c) => el("th", { scope: "col", text: c })))),
+      el("tbody", {}, order.map(({ u, k, r }) => {
+        const iv = intervals[u.code];
+        return el("tr", {}, el("td", { text: r }), el("td", { text: u.name }), el("td", { text: f1(score(target, k)) }),
+          M.intervals ? el("td", { text: iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–" }) : null,
+          pillars.map((n) => el("td", { text: f1(score(n.code, k)) })));
+      }))));
+    for (const { u, k, r } of order) {
+      const sec = el("section", { class: "print-profile" }, el("h2", { text: `${u.name}: rank ${r} of ${order.length}, score ${f1(score(target, k))}` }));
+      sec.append(el("table", {}, el("thead", {}, el("tr", {}, ["Pillar", "Score", "Rank"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, pillars.map((n) => el("tr", {}, el("td", { text: n.name || n.code }), el("td", { text: f1(score(n.code, k)) }), el("td", { text: rank(n.code, k) ?? "–" }))))));
+      sec.append(el("table", { class: "print-values" }, el("thead", {}, el("tr", {}, ["Indicator", "Value", "Unit", "Year", "How obtained"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, indicators.map((n) => {
+          const c = cell(n.code, k);
+          return el("tr", {}, el("td", { text: n.name || n.code }), el("td", { text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
+            el("td", { text: n.unit || "" }), el("td", { text: c.year ?? "–" }), el("td", { text: c.flag ? FLAG_TEXT[c.flag] || c.flag : "–" }));
+        }))));
+      box.append(sec);
+    }
+    document.body.append(box);
+  }
+  window.addEventListener("beforeprint", printEdition);
 
   // ---- method
   function method() {
@@ -841,12 +960,31 @@
     if (reweighted) p.append(el("p", { class: "muted", text: "Downloads reflect the weights currently set." }));
   }
 
-  Object.assign(renderers, { ranking, map, profile, method, claims, downloads }, P ? { progress } : {});
+  Object.assign(renderers, { ranking, map, profile, compare, method, claims, downloads }, P ? { progress } : {});
   // the address names the tab (and the profile's unit): #profile/IRN
   function route() {
-    const [tab, unit] = (location.hash || "#ranking").slice(1).split("/");
+    const [path, query] = (location.hash || "#ranking").slice(1).split("?");
+    const [tab, unit] = path.split("/");
     if (unit && Object.hasOwn(unitIndex, unit)) S.unit = unit;
+    const q = new URLSearchParams(query || "");
+    const region = q.get("region");
+    S.region = region && regions.some((r) => r.id === region) ? region : "";
+    const year = Number(q.get("year"));
+    S.year = P && YEARS.includes(year) ? year : LAST;
+    current = yearView(S.year);
+    const v = q.get("var");
+    if (v && byCode[v]) S.mapVar = v;
+    const list = (q.get("units") || "").split(",").filter((c) => Object.hasOwn(unitIndex, c));
+    if (list.length) S.compare = list.filter((c, i) => list.indexOf(c) === i).slice(0, 4);
+    let reweighted = false;
+    for (const part of (q.get("w") || "").split(",").filter(Boolean)) {
+      const [code, w] = part.split(":");
+      const x = Number(w);
+      if (C.api && Object.hasOwn(weights, code) && Number.isFinite(x) && x >= 0 && x <= 5) { weights[code] = x; reweighted = true; }
+    }
+    if (reweighted) S.year = LAST;
     show(Object.hasOwn(renderers, tab) ? tab : "ranking");
+    if (reweighted && reweigh) reweigh();
   }
   window.addEventListener("hashchange", route);
   route();
