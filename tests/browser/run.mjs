@@ -124,8 +124,14 @@ async function newPage(context) {
   check(drawn + unshaped === rows && filled >= 30, `map draws every member or lists it under the map (${drawn} drawn, ${filled} shapes coloured, ${unshaped} listed)`);
   await page.screenshot({ path: join(artifacts, "report-map.png"), fullPage: true });
   check((await page.locator("#map-legend strong").textContent()).includes("score"), "the legend says the index is shown as scores");
+  check((await page.locator('#map-svg [data-unit="AUS"][tabindex="0"]').count()) === 1, "a unit with several shapes takes one tab stop (Australia)");
+  await page.locator("#zoom-in").click();
+  const vbIn = (await page.locator("#map-svg").getAttribute("viewBox")).split(" ").map(Number);
+  await page.locator("#zoom-reset").click();
+  const vbAll = (await page.locator("#map-svg").getAttribute("viewBox")).split(" ").map(Number);
+  check(vbIn[2] === vbAll[2] / 2 && vbAll[0] === 0, `the map zooms in and back (${vbIn.join(" ")} → ${vbAll.join(" ")})`);
   // colouring by an indicator shows its values as used, in its unit, with the year
-  await page.locator("#map").getByLabel("Variable").selectOption("internet_users");
+  await page.locator("#map").getByLabel("Colour by").selectOption("internet_users");
   const legend = await page.locator("#map-legend").textContent();
   const iu = model.nodes.find((n) => n.code === "internet_users");
   check(legend.includes(iu.name) && legend.split(`(${iu.unit})`).length === 2 && legend.includes("values as used"), `the legend has the indicator's name and unit (${legend})`);
@@ -135,7 +141,7 @@ async function newPage(context) {
   check(irnTip.includes(iu.unit) && irnTip.includes(`(${irnUsed.year[kIrn]}`) && irnTip.includes(String(Number(irnUsed.value[kIrn].toPrecision(3)))),
     `a shape's tooltip gives the value as used with its unit and year (${irnTip}; ${irnUsed.value[kIrn]} in ${irnUsed.year[kIrn]})`);
   await page.screenshot({ path: join(artifacts, "report-map-indicator.png"), fullPage: true });
-  await page.locator("#map").getByLabel("Variable").selectOption(model.target);
+  await page.locator("#map").getByLabel("Colour by").selectOption(model.target);
   await page.locator("#map-year").selectOption(String(years[1]));
   const mapLabel = await page.locator("#map-svg").getAttribute("aria-label");
   const filledThen = await page.locator("#map-svg path[data-unit][fill]").count();
@@ -261,11 +267,17 @@ async function newPage(context) {
   await page.getByRole("tab", { name: "Downloads" }).focus();
   await page.keyboard.press("ArrowLeft");
   check((await page.getByRole("tab", { name: "Claims" }).getAttribute("aria-selected")) === "true", "ArrowLeft moves to the previous tab");
+  // a laptop: the ranking fits without sideways scrolling
+  await page.setViewportSize({ width: 1366, height: 800 });
+  await page.getByRole("tab", { name: "Ranking" }).click();
+  const wide = await page.evaluate(() => { const w = document.querySelector("#ranking .tablewrap"); return w.scrollWidth - w.clientWidth; });
+  check(wide <= 1, `at 1366 px the ranking has every column without scrolling sideways (${wide}px over)`);
   // phone width
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole("tab", { name: "Ranking" }).click();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
+  check(await page.locator("#interval-head").isVisible(), "the rank interval column stays at phone width");
   await page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
   // the address picks the tab, also when only the fragment changes
   await page.evaluate(() => { location.hash = "#method"; });

@@ -222,13 +222,14 @@
     for (const n of pillars) cols.push([n.code, n.name || n.code]);
     const head = el("tr", {}, cols.map(([k, label]) => {
       const sorted = S.sort === k;
-      return el("th", { scope: "col", "aria-sort": sorted ? (S.dir > 0 ? "ascending" : "descending") : "none", class: k === "interval" ? "hide-narrow" : null },
+      return el("th", { scope: "col", "aria-sort": sorted ? (S.dir > 0 ? "ascending" : "descending") : "none", class: k === "trend" ? "hide-narrow" : null },
         el("button", { id: k === "interval" ? "interval-head" : k === target ? "score-head" : null, text: label + (sorted ? (S.dir > 0 ? " ▲" : " ▼") : ""), onclick: () => {
           S.dir = S.sort === k ? -S.dir : (k === "name" || k === "rank" || k === "interval" ? 1 : -1); S.sort = k; ranking();
         } }));
     }));
     const body = el("tbody", { id: "ranking-body" });
-    p.append(el("div", { class: "tablewrap" }, el("table", { id: "ranking-table" }, el("caption", { class: "muted", text: "Select a column header to sort; select a name for its profile. \u201c~k\u201d: k of the unit's values are estimates, not observations of that year; \u201cestimates k/n\u201d: more than a third are, and its score rests on them." }), el("thead", {}, head), body)));
+    p.append(el("p", { class: "muted note", id: "ranking-note", text: "Select a column header to sort; select a name for its profile. \u201c~k\u201d: k of the unit's values are estimates, not observations of that year; \u201cestimates k/n\u201d: more than a third are, and its score rests on them." }),
+      el("div", { class: "tablewrap" }, el("table", { id: "ranking-table", "aria-describedby": "ranking-note" }, el("caption", { class: "visually-hidden", text: `Ranking${P ? ", " + S.year : ""}` }), el("thead", {}, head), body)));
     p.append(el("div", { class: "status", id: "ranking-status", role: "status" }));
     refill = fill;
     fill();
@@ -264,8 +265,8 @@
           ...(S.region ? [el("td", { class: "rrank", text: inRegionRank[k] ?? "–" })] : []),
           el("td", { text: f1(score(target, k)) }),
         ];
-        if (M.intervals) cells.push(el("td", { class: "hide-narrow" }, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
-          iv ? el("span", { class: "interval", "aria-hidden": "true" },
+        if (M.intervals) cells.push(el("td", {}, iv ? `${Math.round(iv.q05)}–${Math.round(iv.q95)}` : "–",
+          iv ? el("span", { class: "interval hide-narrow", "aria-hidden": "true" },
             el("span", { style: `left:${(100 * (iv.q05 - 1)) / n}%;width:${Math.max(1, (100 * (iv.q95 - iv.q05)) / n)}%` }),
             el("i", { style: `left:${(100 * ((rank(target, k) ?? 1) - 1)) / n}%` })) : null));
         // (re-weighted scores have no series to compare with)
@@ -357,7 +358,7 @@
     // another year than the latest: the index and its aggregates (indicators are shown for the latest)
     const shown = [...nodes].sort((a, b) => b.level - a.level).filter((n) => S.year === LAST || !P || Object.hasOwn(P.scores, n.code));
     if (!shown.some((n) => n.code === S.mapVar)) S.mapVar = target;
-    const vars = el("select", { "aria-label": "Variable", onchange: (e) => { S.mapVar = e.target.value; map(); remember(); } },
+    const vars = el("select", { id: "map-var", onchange: (e) => { S.mapVar = e.target.value; map(); remember(); } },
       shown.map((n) => el("option", { value: n.code, text: `${"· ".repeat(topLevel - n.level)}${n.name || n.code}` })));
     vars.value = S.mapVar;
     p.append(el("div", { class: "controls" }, yearSelect(map, "map"), regionSelect(map), el("label", {}, "Colour by", vars)));
@@ -390,6 +391,14 @@
     const path = d3.geoPath(proj);
     const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `Map of ${byCode[S.mapVar] ? byCode[S.mapVar].name : S.mapVar}${P ? ", " + S.year : ""}`, id: "map-svg" });
     const drawn = new Set();
+    // a unit with several shapes (Australia and its islands) takes one tab stop: its largest
+    const main = {};
+    for (const f of features) {
+      const u = mapUnits.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
+      if (!u) continue;
+      const a = path.area(f) || 0;
+      if (!main[u.code] || a > main[u.code].a) main[u.code] = { f, a };
+    }
     for (const f of features) {
       const u = mapUnits.find((u) => u.numeric !== null && Number(f.id) === u.numeric);
       const k = u ? mapUnits.indexOf(u) : -1;
@@ -399,7 +408,11 @@
       const attrs = { d, class: "country" + (u ? (v === null ? " none" : "") : " out") };
       if (v !== null && u) attrs.fill = colour(t(v));
       const shape = svgEl("path", attrs);
-      if (u && inRegion(u.code)) {
+      if (u && inRegion(u.code) && main[u.code] && main[u.code].f !== f) {
+        // another shape of a unit already focusable: clickable, not a second tab stop
+        shape.setAttribute("data-part", u.code);
+        shape.addEventListener("click", () => { if (known(u.code)) openProfile(u.code); });
+      } else if (u && inRegion(u.code)) {
         drawn.add(u.code);
         shape.setAttribute("tabindex", "0");
         shape.setAttribute("role", "button");
@@ -418,7 +431,35 @@
       }
       svg.append(shape);
     }
-    p.append(svg);
+    // zoom and pan: buttons (keyboard), the wheel, and dragging
+    const full = { x: 0, y: 0, w: W, h: H };
+    let vb = { ...full };
+    const setView = () => svg.setAttribute("viewBox", `${vb.x} ${vb.y} ${vb.w} ${vb.h}`);
+    const zoom = (f, cx = vb.x + vb.w / 2, cy = vb.y + vb.h / 2) => {
+      const w = Math.min(full.w, Math.max(full.w / 16, vb.w / f)), h = (w * full.h) / full.w;
+      vb = { x: cx - ((cx - vb.x) * w) / vb.w, y: cy - ((cy - vb.y) * h) / vb.h, w, h };
+      if (w === full.w) vb = { ...full };
+      setView();
+    };
+    svg.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const r = svg.getBoundingClientRect();
+      zoom(e.deltaY < 0 ? 1.25 : 0.8, vb.x + ((e.clientX - r.left) / r.width) * vb.w, vb.y + ((e.clientY - r.top) / r.height) * vb.h);
+    }, { passive: false });
+    let drag = null;
+    svg.addEventListener("pointerdown", (e) => { if (vb.w < full.w) { drag = { x: e.clientX, y: e.clientY, vb: { ...vb } }; } });
+    svg.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      const r = svg.getBoundingClientRect();
+      vb = { ...drag.vb, x: drag.vb.x - ((e.clientX - drag.x) / r.width) * vb.w, y: drag.vb.y - ((e.clientY - drag.y) / r.height) * vb.h };
+      setView();
+    });
+    for (const ev of ["pointerup", "pointerleave"]) svg.addEventListener(ev, () => { drag = null; });
+    const zoomBar = el("div", { class: "zoom", role: "group", "aria-label": "Map zoom" },
+      el("button", { type: "button", id: "zoom-in", text: "+", "aria-label": "Zoom in", onclick: () => zoom(2) }),
+      el("button", { type: "button", id: "zoom-out", text: "−", "aria-label": "Zoom out", onclick: () => zoom(0.5) }),
+      el("button", { type: "button", id: "zoom-reset", text: "Whole map", onclick: () => { vb = { ...full }; setView(); } }));
+    p.append(zoomBar, svg);
     const grad = el("span", { style: `display:inline-block;width:160px;height:10px;background:linear-gradient(to right,${VIRIDIS.join(",")});vertical-align:middle;margin:0 6px` });
     const named = node.name || node.code;
     const legendTitle = asValues ? `${named}${node.unit && !named.includes(`(${node.unit})`) ? ` (${node.unit})` : ""}, values as used` : `${named}: score${P ? `, ${S.year}` : ""}`;

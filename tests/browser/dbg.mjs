@@ -1,0 +1,13 @@
+import { chromium } from "playwright-core";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+const p = await b.newPage({ viewport: { width: 1366, height: 900 } });
+p.on("pageerror", (e) => console.log("pageerror", e.message));
+await p.goto("file://" + process.argv[2] + "#map");
+await p.waitForSelector("#map-svg");
+console.log("missing:", await p.locator("#map-missing").textContent().catch(() => "none"));
+const counts = await p.locator("#map-svg path[data-unit]").evaluateAll((ps) => { const c = {}; for (const x of ps) c[x.dataset.unit] = (c[x.dataset.unit] || 0) + 1; return Object.entries(c).filter(([k, v]) => v > 1); });
+console.log("multi:", JSON.stringify(counts));
+await p.goto("file://" + process.argv[2] + "#ranking");
+await p.waitForSelector("#ranking-body tr");
+console.log("overflow1366:", await p.evaluate(() => [document.documentElement.scrollWidth - innerWidth, document.querySelector(".tablewrap").scrollWidth - document.querySelector(".tablewrap").clientWidth]));
+await b.close();
