@@ -194,6 +194,19 @@ async function newPage(context) {
   check((await page.locator("#corr-chart rect").count()) >= 10, "method shows the correlation chart");
   const alphaBars = await page.locator("#alpha-chart rect").count();
   check(alphaBars === 7, `method shows Cronbach's alpha of the index and its 6 pillars (${alphaBars} bars)`);
+  // for readers: negative values drawn, labels inside the chart, what each alpha means, the recipe as a table
+  const bars = await page.locator("#alpha-chart rect.alpha-bar").evaluateAll((rs) => rs.map((r) => ({ x: Number(r.getAttribute("x")), w: Number(r.getAttribute("width")), code: r.dataset.code })));
+  const zeroX = await page.locator("#alpha-chart line").first().getAttribute("x1");
+  const negatives = model.coherence.alphas.filter((a) => a.alpha !== null && a.alpha < 0).map((a) => a.code);
+  check(bars.every((b) => b.w > 0) && negatives.every((c) => bars.some((b) => b.code === c && b.x + b.w <= Number(zeroX) + 0.01)),
+    `every alpha is drawn, negative ones to the left of zero (${negatives.join(", ") || "none negative"})`);
+  const outside = await page.evaluate(() => [...document.querySelectorAll("#corr-chart text, #alpha-chart text")].filter((t) => t.getBBox().x < 0).length);
+  check(outside === 0, `chart labels fit inside their charts (${outside} cut off)`);
+  const meanings = await page.locator("#alphas tbody tr td:nth-child(4)").allTextContents();
+  check(meanings.length === model.coherence.alphas.length && meanings.every((m) => m.length > 20), "each alpha is explained in plain words");
+  check((await page.locator("#recipe-table tbody tr").count()) === 6 && (await page.locator("#recipe-toml").textContent()).includes("[aggregate]"), "the recipe is a table of steps, with the TOML beside");
+  const pageText = await page.locator("main").textContent();
+  check(!/\bdigindex (build|check|audit|report|serve|data)\b|\bRun a\b/.test(pageText), "no command-line instruction on the page");
   await page.getByRole("tab", { name: "Claims" }).click();
   const claims = await page.locator("article.claim").count();
   check(claims === 4, `claims page shows the 4 claims (${claims})`);

@@ -22,6 +22,8 @@
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   };
+  // a label cut to n characters, with an ellipsis (the full text goes in a title)
+  const fit = (t, n) => (t.length > n ? t.slice(0, n - 1) + "…" : t);
   const fmt = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
   const fmt3 = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
   const f1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : fmt.format(x));
@@ -697,10 +699,25 @@
     };
     p.append(el("h2", { text: "Framework" }), el("ul", { class: "tree", id: "framework-tree" }, target ? tree(target) : null));
     const spec = M.method.spec || {};
-    const steps = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"].map((s) =>
-      el("details", {}, el("summary", { text: `${s}: ${spec[s] ? (spec[s].enabled === false ? "off" : describe(spec[s])) : "default"}` }), el("pre", { text: JSON.stringify(spec[s] || {}, null, 2) })));
-    p.append(el("h2", { text: "Steps and settings" }), ...steps,
-      el("details", {}, el("summary", { text: "The whole recipe (resolved spec)" }), el("pre", { text: JSON.stringify(spec, null, 2) })));
+    const STEP = {
+      denominate: "Totals divided by a size (population, GDP) so that countries of different sizes compare",
+      impute: "Missing values estimated (they are flagged as estimates wherever shown)",
+      screen: "Units with too few values left out of the ranking",
+      treat: "Extreme values pulled in so that one outlier does not dominate its indicator",
+      normalise: "Every indicator put on a common scale",
+      aggregate: "Scores combined into pillars and the index, with the weights shown above",
+    };
+    const words = (o) => Object.entries(o || {}).filter(([k, v]) => v !== null && typeof v !== "object" && k !== "enabled")
+      .map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`).join("; ");
+    const stepRows = Object.keys(STEP).map((k) => {
+      const on = spec[k] ? spec[k].enabled !== false : false;
+      return el("tr", {}, el("th", { scope: "row", text: k }), el("td", { class: "wrap", text: STEP[k] }), el("td", { text: on ? "yes" : "no" }),
+        el("td", { class: "wrap", text: on ? words(spec[k]) || "the defaults" : "–" }));
+    });
+    p.append(el("h2", { text: "Steps and settings" }),
+      el("div", { class: "tablewrap" }, el("table", { id: "recipe-table" }, el("thead", {}, el("tr", {}, ["Step", "What it does", "Used", "Settings"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, stepRows))),
+      el("details", {}, el("summary", { text: "The recipe as written for digindex (TOML)" }), el("pre", { id: "recipe-toml", text: M.method.recipe_toml || "" })));
     if ((M.method.warnings || []).length) p.append(el("details", {}, el("summary", { text: `${M.method.warnings.length} warnings` }), el("ul", {}, M.method.warnings.map((w) => el("li", { text: w })))));
     // units not ranked, and why
     const screenLog = ((M.method.log || {}).screen || {});
@@ -731,38 +748,53 @@
     const corr = (M.coherence.correlations || []).filter((c) => c.relation === "parent" && c.level === 1);
     p.append(el("h2", { text: "Coherence" }));
     if (corr.length) {
-      const W = 640, row = 16, H = corr.length * row + 30;
-      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Pearson correlation of each indicator with its pillar", id: "corr-chart" });
-      const X = (r) => 320 + r * 150;
+      const W = 760, row = 16, H = corr.length * row + 30;
+      const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Pearson correlation of each indicator with its pillar: " + corr.map((c) => `${(byCode[c.code] || {}).name || c.code} ${fs(c.pearson)}`).join(", "), id: "corr-chart" });
+      const X = (r) => 520 + r * 150;
       svg.append(svgEl("line", { x1: X(0), x2: X(0), y1: 0, y2: H - 20, stroke: "#999" }));
       corr.forEach((c, i) => {
         const y = i * row + 4;
-        const t = svgEl("text", { x: 312, y: y + 10, "font-size": 10, "text-anchor": "end" }); t.textContent = (byCode[c.code] || {}).name || c.code; svg.append(t);
+        const name = (byCode[c.code] || {}).name || c.code;
+        const t = svgEl("text", { x: 360, y: y + 10, "font-size": 10, "text-anchor": "end" }); t.textContent = fit(name, 64);
+        const tt = svgEl("title", {}); tt.textContent = name; t.append(tt); svg.append(t);
         const r = c.pearson;
         if (r !== null && !Number.isNaN(r)) svg.append(svgEl("rect", { x: Math.min(X(0), X(r)), y, width: Math.abs(X(r) - X(0)), height: row - 4, fill: r < 0 ? "#b3261e" : "#2f5d8a" }));
-        const v = svgEl("text", { x: X(1) + 10, y: y + 10, "font-size": 10 }); v.textContent = fs(r); svg.append(v);
+        const v = svgEl("text", { x: X(1) + 8, y: y + 10, "font-size": 10 }); v.textContent = fs(r); svg.append(v);
       });
       for (const r of [-1, 0, 1]) { const t = svgEl("text", { x: X(r), y: H - 6, "font-size": 10, "text-anchor": "middle" }); t.textContent = r; svg.append(t); }
-      p.append(el("p", { class: "muted", text: "Correlation (Pearson) of each indicator with its pillar; negative bars deserve a look." }), svg);
+      p.append(el("p", { text: "How closely each indicator goes with the rest of its pillar (Pearson correlation, from −1 to 1): near 1, countries that score high on the indicator score high on the pillar; near 0, the indicator adds something the others do not; below 0 (red), it pulls the other way, which deserves a look." }), svg);
     }
     const alphas = M.coherence.alphas || [];
     if (alphas.length) {
-      const W = 640, row = 20, H = alphas.length * row + 30, X = (a) => 200 + Math.max(0, Math.min(1, a)) * 400;
+      // from -1 to 1, so that a negative alpha is drawn (leftwards), not hidden
+      const W = 760, row = 20, H = alphas.length * row + 30, X = (a) => 420 + Math.max(-1, Math.min(1, a)) * 150;
       const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", id: "alpha-chart",
         "aria-label": "Cronbach's alpha per aggregate: " + alphas.map((a) => `${(byCode[a.code] || {}).name || a.code} ${fs(a.alpha)}`).join(", ") });
+      svg.append(svgEl("line", { x1: X(0), x2: X(0), y1: 0, y2: H - 20, stroke: "#999" }));
       alphas.forEach((a, i) => {
         const y = i * row + 4;
-        const t = svgEl("text", { x: 190, y: y + 12, "font-size": 11, "text-anchor": "end" }); t.textContent = (byCode[a.code] || {}).name || a.code; svg.append(t);
-        if (a.alpha !== null && !Number.isNaN(a.alpha)) svg.append(svgEl("rect", { x: 200, y, width: X(a.alpha) - 200, height: row - 6, fill: a.alpha >= 0.7 ? "#2f5d8a" : "#b3261e" }));
-        const v = svgEl("text", { x: 610, y: y + 12, "font-size": 10 }); v.textContent = fs(a.alpha); svg.append(v);
+        const name = (byCode[a.code] || {}).name || a.code;
+        const t = svgEl("text", { x: 260, y: y + 12, "font-size": 11, "text-anchor": "end" }); t.textContent = fit(name, 44);
+        const tt = svgEl("title", {}); tt.textContent = name; t.append(tt); svg.append(t);
+        if (a.alpha !== null && !Number.isNaN(a.alpha)) {
+          svg.append(svgEl("rect", { x: Math.min(X(0), X(a.alpha)), y, width: Math.abs(X(a.alpha) - X(0)), height: row - 6, fill: a.alpha >= 0.7 ? "#2f5d8a" : "#b3261e", class: "alpha-bar", "data-code": a.code }));
+        }
+        const v = svgEl("text", { x: X(1) + 8, y: y + 12, "font-size": 10 }); v.textContent = fs(a.alpha); svg.append(v);
       });
       svg.append(svgEl("line", { x1: X(0.7), x2: X(0.7), y1: 0, y2: H - 20, stroke: "#333", "stroke-dasharray": "3 3" }));
-      const l = svgEl("text", { x: X(0.7), y: H - 6, "font-size": 10, "text-anchor": "middle" }); l.textContent = "0.7"; svg.append(l);
-      p.append(el("p", { class: "muted", text: "Cronbach's alpha of each aggregate's children (red: below the usual 0.7)." }), svg);
+      for (const [r, label] of [[-1, "−1"], [0, "0"], [0.7, "0.7"], [1, "1"]]) { const l = svgEl("text", { x: X(r), y: H - 6, "font-size": 10, "text-anchor": "middle" }); l.textContent = label; svg.append(l); }
+      p.append(el("p", { text: "Whether the indicators of each pillar measure one thing together (Cronbach's alpha): 0.7 or more is the usual bar for a scale; lower means the pillar brings together distinct aspects, so its score is an average of different things — a choice the framework makes, to be read as such; below 0, some of its indicators run against each other." }), svg);
+      const meaning = (a) => a === null || Number.isNaN(a) ? "not computed (too few indicators or values)"
+        : a >= 0.8 ? "its indicators move closely together: they measure one thing consistently"
+        : a >= 0.7 ? "its indicators move together well enough to be read as one scale"
+        : a >= 0.5 ? "its indicators agree only in part: the pillar mixes related but distinct aspects"
+        : a >= 0 ? "its indicators hardly agree: the pillar is a summary of different things, not one measure, and a country can score high on one and low on another"
+        : "some of its indicators run against each other: countries high on one tend to be low on another, so they partly cancel out in the average";
+      p.append(el("div", { class: "tablewrap" }, el("table", { id: "alphas" }, el("caption", { class: "visually-hidden", text: "Cronbach's alpha of each aggregate, and what it means" }),
+        el("thead", {}, el("tr", {}, ["Aggregate", "Children", "alpha", "What it means"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) }),
+          el("td", { class: "wrap", text: meaning(a.alpha) })))))));
     }
-    if (alphas.length) p.append(el("details", {}, el("summary", { text: "Cronbach's alpha as a table" }), el("table", { id: "alphas" }, el("caption", { class: "muted", text: "Cronbach's alpha of each aggregate's children (≥ 0.7 is the usual bar)" }),
-      el("thead", {}, el("tr", {}, el("th", { text: "Aggregate" }), el("th", { text: "Children" }), el("th", { text: "alpha" }))),
-      el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) })))))));
     // sensitivity
     p.append(el("h2", { text: "Sensitivity" }));
     const sens = M.sensitivity && M.sensitivity.indices ? M.sensitivity.indices : null;
@@ -778,7 +810,7 @@
       });
       p.append(el("p", { class: "muted", text: "Sobol indices of the rank (blue: total, green: first order)." }), svg);
     } else if (M.intervals) {
-      p.append(el("p", {}, "The uncertainty analysis varied the settings in the recipe's [uncertainty] table; the ranking shows each unit's rank interval. Run a sensitivity analysis (analysis = \"sensitivity\") for Sobol indices."));
+      p.append(el("p", {}, "The uncertainty analysis rebuilt the index many times with the choices in the recipe's uncertainty settings varied (the Steps above); the ranking shows each unit's rank interval, the ranks it took in the middle 90% of those runs. A sensitivity analysis (how much of the variation each choice causes) is not part of this recipe."));
     } else p.append(el("p", { class: "muted", text: "No uncertainty or sensitivity analysis in this recipe." }));
   }
   function describe(s) { return Object.entries(s).filter(([k, v]) => typeof v !== "object").map(([k, v]) => `${k} ${v}`).join(", ") || "on"; }

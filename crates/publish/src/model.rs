@@ -110,6 +110,8 @@ pub struct Interval {
 pub struct Method {
     pub inputs: Value,
     pub log: Value,
+    /// The recipe as digindex read it (overrides applied), as TOML.
+    pub recipe_toml: String,
     pub spec: Value,
     pub warnings: Vec<String>,
 }

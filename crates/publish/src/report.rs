@@ -116,6 +116,7 @@ impl Model {
             method: Method {
                 inputs: part("inputs"),
                 log: part("log"),
+                recipe_toml: recipe_toml(&part("spec")),
                 spec: part("spec"),
                 warnings: r.build.warnings.clone(),
             },
@@ -220,4 +221,28 @@ fn estimated(r: &Report<'_>) -> Vec<Option<Estimated>> {
             })
         })
         .collect()
+}
+
+/// The resolved recipe (JSON) as TOML, for readers who know the spec files:
+/// nulls (unset settings) are left out, tables follow plain keys.
+fn recipe_toml(spec: &Value) -> String {
+    fn convert(v: &Value) -> Option<toml::Value> {
+        Some(match v {
+            Value::Null => return None,
+            Value::Bool(b) => toml::Value::Boolean(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => toml::Value::Integer(i),
+                None => toml::Value::Float(n.as_f64()?),
+            },
+            Value::String(s) => toml::Value::String(s.clone()),
+            Value::Array(a) => toml::Value::Array(a.iter().filter_map(convert).collect()),
+            Value::Object(o) => {
+                toml::Value::Table(o.iter().filter_map(|(k, v)| Some((k.clone(), convert(v)?))).collect())
+            }
+        })
+    }
+    match convert(spec) {
+        Some(t @ toml::Value::Table(_)) => toml::to_string(&t).unwrap_or_default(),
+        _ => String::new(),
+    }
 }
