@@ -383,6 +383,13 @@ async function newPage(context) {
   const order2 = (await page2.locator("#ranking-body tr").evaluateAll((rs) => rs.map((r) => r.dataset.unit))).join(" ");
   check((await page2.locator('input[data-code="Sustainability"]').inputValue()) === "5" && order2 === await order(), "a shared address restores the weights and their ranking");
   await page2.close();
+  // an indicator's weight, within its pillar: the ranking moves and the address keeps it
+  await page.locator('details.ind-weights[data-pillar="Connectivity"] summary').click();
+  await page.locator('input[data-code="internet_users"]').fill("0");
+  await page.waitForFunction(() => /[#&?]w=.*internet_users:0/.test(location.hash), null, { timeout: 10000 });
+  await page.waitForFunction(() => /units moved/.test(document.getElementById("movers")?.textContent || ""), null, { timeout: 10000 });
+  check(/internet_users:0/.test(await page.evaluate(() => location.hash)), "an indicator's weight is set within its pillar and kept in the address");
+  await page.locator('input[data-code="internet_users"]').fill("1");
   check((await page.locator("#interval-head").textContent()).includes("recipe's weights"), "the interval column says it is for the recipe's weights");
   // several quick moves: the last one wins
   for (const v of ["1", "3", "0.5", "5"]) await page.locator('input[data-code="Sustainability"]').fill(v);

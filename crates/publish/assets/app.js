@@ -105,7 +105,7 @@
         // an answer still on its way is dropped
         clearTimeout(pending);
         sent++;
-        for (const n of pillars) weights[n.code] = n.weight;
+        for (const n of weighted) weights[n.code] = n.weight;
         if ($("movers")) $("movers").textContent = "";
       }
       onchange();
@@ -183,7 +183,7 @@
     if (P && S.year !== LAST) q.push("year=" + S.year);
     if (S.tab === "map" && S.mapVar !== target) q.push("var=" + encodeURIComponent(S.mapVar));
     if (S.tab === "compare" && S.compare.length) q.push("units=" + S.compare.map(encodeURIComponent).join(","));
-    const changed = C.api ? pillars.filter((n) => weights[n.code] !== n.weight) : [];
+    const changed = C.api ? weighted.filter((n) => weights[n.code] !== n.weight) : [];
     if (changed.length) q.push("w=" + changed.map((n) => `${encodeURIComponent(n.code)}:${weights[n.code]}`).join(","));
     return "#" + S.tab + (S.tab === "profile" && S.unit ? "/" + S.unit : "") + (q.length ? "?" + q.join("&") : "");
   }
@@ -289,20 +289,29 @@
   let refill = null; // redraws the ranking table's rows only
   let sent = 0; // the last re-weighting asked for; older answers are dropped
   let reweigh = null; // asks the server for the scores under the weights set
-  const weights = Object.fromEntries(pillars.map((n) => [n.code, n.weight]));
+  // the weights a reader can set: each pillar's, and each indicator's within its pillar
+  const weighted = [...pillars, ...indicators.filter((n) => pillars.some((p) => p.code === n.parent))];
+  const weights = Object.fromEntries(weighted.map((n) => [n.code, n.weight]));
   function sliders() {
     const box = el("fieldset", { class: "card sliders", id: "weights" }, el("legend", { text: "Weights (relative to siblings)" }));
-    for (const n of pillars) {
+    const slider = (n) => {
       const out = el("output", { text: weights[n.code] });
-      const input = el("input", { type: "range", min: "0", max: "5", step: "0.5", value: weights[n.code], "aria-label": `Weight of ${n.name}`,
+      const input = el("input", { type: "range", min: "0", max: "5", step: "0.5", value: weights[n.code], "aria-label": `Weight of ${n.name || n.code}`,
         "data-code": n.code,
         oninput: (e) => { weights[n.code] = Number(e.target.value); out.textContent = e.target.value; send(); } });
-      box.append(el("label", {}, n.name || n.code, input, out));
+      return el("label", {}, n.name || n.code, input, out);
+    };
+    for (const n of pillars) {
+      box.append(slider(n));
+      const kids = indicators.filter((i) => i.parent === n.code);
+      const changed = kids.some((i) => weights[i.code] !== i.weight);
+      if (kids.length) box.append(el("details", { class: "ind-weights", "data-pillar": n.code, open: changed ? "" : null },
+        el("summary", { text: `Its ${kids.length} indicators` }), kids.map(slider)));
     }
     box.append(el("button", { type: "button", id: "reset-weights", text: "Reset to the recipe's weights", onclick: () => {
       clearTimeout(pending);
       sent++; // answers still on their way are now stale
-      for (const n of pillars) weights[n.code] = n.weight;
+      for (const n of weighted) weights[n.code] = n.weight;
       current = nominal;
       S.year = LAST;
       $("movers").textContent = "";
