@@ -404,6 +404,18 @@ async function newPage(context) {
   const verdict = await page.locator("#claim-result article.claim").textContent();
   check(/holds in .*checkable reading/.test(verdict) && verdict.includes("ahead: TUR 1,659"), `a claim typed in plain words in the dashboard is checked, with the evidence (${verdict.slice(0, 120)})`);
   await page.screenshot({ path: join(artifacts, "dashboard-claim.png"), fullPage: true });
+  // a claim about the index shown, in plain words
+  await page.getByLabel("Claim", { exact: true }).fill("Iran ranks 20th on the index");
+  await page.getByRole("button", { name: "Check" }).click();
+  await page.waitForFunction(() => /index:|Cannot check/.test(document.querySelector("#claim-result")?.textContent || ""), null, { timeout: 60000 });
+  const onIndex = await page.locator("#claim-result article.claim").textContent();
+  check(onIndex.includes("index:tokyo-statement") && /holds|fails/.test(onIndex), `a claim about the index shown is checked on it (${onIndex.slice(0, 100)})`);
+  // a sentence that cannot be read: said on the page, no error in the console, no command to run
+  await page.getByLabel("Claim", { exact: true }).fill("Iran is great");
+  await page.getByRole("button", { name: "Check" }).click();
+  await page.waitForSelector("#claim-result p.fails");
+  const cannot = await page.locator("#claim-result").textContent();
+  check(cannot.startsWith("Cannot check it") && !/digindex (data|check)/.test(cannot), `an unreadable claim is explained without a command (${cannot.slice(0, 90)})`);
   await page.getByRole("tab", { name: "Ranking" }).click();
   await page.getByRole("button", { name: "Reset to the recipe's weights" }).click();
   check((await order()) === before, "reset restores the recipe's ranking");

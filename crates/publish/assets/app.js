@@ -890,6 +890,21 @@
       latest.length ? el("details", { class: "latest" }, el("summary", { text: `Latest evidence (${[...new Set(latest.map((r) => r.year))].join(", ")}), not counted in the verdict` }), readingTable(latest)) : "",
       sweeps.length ? el("details", {}, el("summary", { text: `${c.subject} by year` }), el("ul", {}, sweeps.map((s) => el("li", { text: `${s.region}, ${s.variant}: ${s.text}` })))) : "");
   }
+  // "the index", "this index" or the index's own name mean the index shown
+  const indexName = M.title.replace(/,\s*\d{4}$/, "");
+  const aboutThisIndex = (text) => {
+    const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const re = new RegExp(`\\b(?:on|in|for|of)\\s+(?:(?:the|this)\\s+)?(?:${esc(indexName)}|index(?:\\s+shown)?)(?![:\\w])`, "i");
+    if (!re.test(text)) return text;
+    const mention = `in index:${M.id}`;
+    let t = text.replace(re, mention);
+    // no region named: the units the index ranks, not every region the word could mean
+    const region = (((M.method || {}).spec || {}).data || {}).region;
+    if (region && !/\bamong\b/i.test(t) && !/\bin (?:the )?[A-Z][a-z]/.test(t.replace(mention, ""))) t += ` among ${region}`;
+    return t;
+  };
+  // the checker's message without the command-line hints meant for a terminal
+  const readable = (msg) => String(msg || "").replace(/\s*\([^()]*`digindex[^()]*\)/g, "").replace(/;?\s*`digindex[^`]*`[^;.)]*/g, "");
   function claims() {
     const p = $("claims");
     p.replaceChildren();
@@ -900,12 +915,13 @@
         e.preventDefault();
         result.replaceChildren("Checking…");
         try {
-          const r = await fetch(C.api.replace(/\/indices\/.*$/, "/check"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ claim: input.value }) });
+          const r = await fetch(C.api.replace(/\/indices\/.*$/, "/check"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ claim: aboutThisIndex(input.value) }) });
           const j = await r.json();
           if (!r.ok) throw new Error(j.error || r.statusText);
+          if (j.understood === false) throw new Error(readable(j.error));
           result.replaceChildren(claimCard(j));
         } catch (err) { result.replaceChildren(el("p", { class: "fails", text: "Cannot check it: " + err.message })); }
-      } }, el("label", {}, "Check a claim on the shipped data (e.g. Iran ranks 2nd in AI papers in the Middle East (2022))", input), el("button", { type: "submit", text: "Check" })), result);
+      } }, el("label", {}, `Check a claim on the shipped data or on this index (e.g. Iran ranks 2nd in AI papers in the Middle East (2022); Iran ranks 20th on the index)`, input), el("button", { type: "submit", text: "Check" })), result);
     }
     const list = M.claims || [];
     if (!list.length) { p.append(el("p", { class: "muted", text: "This recipe checks no claims." })); return; }

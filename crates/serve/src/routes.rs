@@ -423,10 +423,13 @@ async fn check_claim(
             r
         }
     };
-    match r {
-        Ok(v) => Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response()),
-        Err(e) => Err(ApiError(StatusCode::BAD_REQUEST, e)),
-    }
+    // a sentence the checker cannot read is an answer, not a failed request:
+    // it says what it expected (and a page asking gets no error in its console)
+    let v = match r {
+        Ok(v) => v,
+        Err(e) => json!({ "claim": body.claim.trim(), "understood": false, "error": e }),
+    };
+    Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response())
 }
 
 async fn openapi(State(s): State<Shared>, h: HeaderMap) -> Response {
