@@ -162,6 +162,15 @@ async function newPage(context) {
   check(valueRows === indicators, `profile lists every indicator with its value, year and provenance (${valueRows} of ${indicators})`);
   const irnYear = await page.locator("#profile-values tbody tr").first().locator("td").nth(3).textContent();
   check(/^20\d\d$/.test(irnYear), `each value shows its data year (${irnYear})`);
+  // a value divided by population: the value as used, in the unit as used, with the source's total and the division beside it
+  const divided = model.nodes.find((n) => n.code === "ncses_ai_articles_whole");
+  const kP = model.units.findIndex((u) => u.code === "IRN");
+  const dRow = page.locator("#profile-values tbody tr").nth(model.nodes.filter((n) => n.level === 1).findIndex((n) => n.code === divided.code));
+  const [dValue, dUnit, dYear, dHow] = await Promise.all([1, 2, 3, 6].map((i) => dRow.locator("td").nth(i).textContent()));
+  const asUsed = model.values[divided.code];
+  const fmt3 = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
+  check(dValue === fmt3.format(asUsed.value[kP]) && dUnit === divided.unit && /per million/.test(dUnit) && dYear === String(asUsed.year[kP]) && dHow.includes("÷ population"),
+    `a per-person value is shown per person, as the build used it, with the division (${dValue} ${dUnit} ${dYear}; ${dHow.slice(0, 60)})`);
   await page.screenshot({ path: join(artifacts, "report-profile.png"), fullPage: true });
   const lines = await page.locator("#profile-trend polyline").count();
   const points = await page.locator("#profile-trend circle.index-point").count();
@@ -291,6 +300,13 @@ async function newPage(context) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
   check(await page.locator("#interval-head").isVisible(), "the rank interval column stays at phone width");
+  for (const [tab, shot] of [["Country profile", "report-phone-profile"], ["Compare", "report-phone-compare"], ["Map", "report-phone-map"]]) {
+    await page.getByRole("tab", { name: tab }).click();
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 1, `${tab} at phone width: nothing cut off, tables scroll in place (${over}px)`);
+    await page.screenshot({ path: join(artifacts, shot + ".png"), fullPage: true });
+  }
+  await page.getByRole("tab", { name: "Ranking" }).click();
   await page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
   // the address picks the tab, also when only the fragment changes
   await page.evaluate(() => { location.hash = "#method"; });
