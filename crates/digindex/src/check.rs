@@ -318,7 +318,9 @@ impl Checker {
     fn index_path(&self, name: &str) -> Result<PathBuf> {
         match &self.indices {
             Indices::Only(list) => list.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).ok_or_else(|| {
-                let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+                let mut names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
                 Error::invalid(format!("index:{name}: this server answers index claims for {}", names.join(", ")))
             }),
             Indices::Any(frameworks) => {

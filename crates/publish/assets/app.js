@@ -918,7 +918,7 @@
           const r = await fetch(C.api.replace(/\/indices\/.*$/, "/check"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ claim: aboutThisIndex(input.value) }) });
           const j = await r.json();
           if (!r.ok) throw new Error(j.error || r.statusText);
-          if (j.understood === false) throw new Error(readable(j.error));
+          if (j.checked === false) throw new Error(readable(j.error));
           result.replaceChildren(claimCard(j));
         } catch (err) { result.replaceChildren(el("p", { class: "fails", text: "Cannot check it: " + err.message })); }
       } }, el("label", {}, `Check a claim on the shipped data or on this index (e.g. Iran ranks 2nd in AI papers in the Middle East (2022); Iran ranks 20th on the index)`, input), el("button", { type: "submit", text: "Check" })), result);

@@ -427,7 +427,7 @@ async fn check_claim(
     // it says what it expected (and a page asking gets no error in its console)
     let v = match r {
         Ok(v) => v,
-        Err(e) => json!({ "claim": body.claim.trim(), "understood": false, "error": e }),
+        Err(e) => json!({ "claim": body.claim.trim(), "checked": false, "error": e }),
     };
     Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response())
 }

@@ -349,7 +349,7 @@ async fn claims_are_checked_on_request() {
     assert_eq!((s, &v["holds_in"]), (StatusCode::OK, &json!(1)));
     // a sentence that cannot be read: answered, saying so and what was expected
     let (s, v) = post(&app, "/api/check", Some("application/json"), br#"{"claim":"nonsense"}"#.to_vec()).await;
-    assert_eq!((s, &v["understood"]), (StatusCode::OK, &json!(false)));
+    assert_eq!((s, &v["checked"]), (StatusCode::OK, &json!(false)));
     assert!(v["error"].as_str().is_some_and(|e| e.contains("nonsense")));
     let long = serde_json::to_vec(&json!({"claim": "a".repeat(301)})).expect("json");
     let (s, _) = post(&app, "/api/check", Some("application/json"), long).await;

@@ -106,8 +106,11 @@ fn served_claim_check_matches_digindex_check() {
         "/api/check",
         r#"{"claim":"IRN ranks 2 in index:frameworks/ai-ecosystem among persian_gulf"}"#,
     );
-    assert_eq!(status, 400, "{body}");
-    assert!(body.contains("answers index claims for tokyo-statement"), "{body}");
+    // (answered, not refused: the claim is read, and the answer says why it is not checked)
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["checked"], false, "{body}");
+    assert!(v["error"].as_str().is_some_and(|e| e.ends_with("answers index claims for tokyo-statement")), "{body}");
     // scores of the index: every ranked unit, ranked 1..n
     let (status, body) = http(&server.addr, "GET", "/api/indices/tokyo-statement/scores", "");
     assert_eq!(status, 200);
