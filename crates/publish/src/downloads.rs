@@ -61,6 +61,30 @@ enum Cell<'a> {
     Empty,
 }
 
+/// Writes a row of cells from column 0 (an empty cell is left empty).
+fn write_row<'a>(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = Cell<'a>>,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (j, cell) in cells.into_iter().enumerate() {
+        let col = j as u16;
+        match cell {
+            Cell::Number(x) => {
+                ws.write_number(row, col, x)?;
+            }
+            Cell::Text(s) => {
+                ws.write_string(row, col, s)?;
+            }
+            Cell::Owned(Some(s)) => {
+                ws.write_string(row, col, &s)?;
+            }
+            Cell::Owned(None) | Cell::Empty => {}
+        }
+    }
+    Ok(())
+}
+
 impl Cell<'_> {
     fn text(s: &Option<String>) -> Cell<'_> {
         s.as_deref().map_or(Cell::Empty, Cell::Text)
@@ -145,20 +169,7 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
                     Cell::number(source.and_then(|s| s.get(k).copied().flatten())),
                     source_unit.map_or(Cell::Empty, Cell::Text),
                 ];
-                for (j, cell) in cells.into_iter().enumerate() {
-                    match cell {
-                        Cell::Number(x) => {
-                            ws.write_number(row, j as u16, x).map_err(e)?;
-                        }
-                        Cell::Text(s) => {
-                            ws.write_string(row, j as u16, s).map_err(e)?;
-                        }
-                        Cell::Owned(Some(s)) => {
-                            ws.write_string(row, j as u16, &s).map_err(e)?;
-                        }
-                        Cell::Owned(None) | Cell::Empty => {}
-                    }
-                }
+                write_row(ws, row, cells).map_err(e)?;
                 row += 1;
             }
         }
@@ -186,20 +197,7 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
                 Cell::text(&n.source),
                 Cell::text(&n.unit),
             ];
-            for (j, cell) in cells.into_iter().enumerate() {
-                match cell {
-                    Cell::Number(x) => {
-                        ws.write_number(row, j as u16, x).map_err(e)?;
-                    }
-                    Cell::Text(s) => {
-                        ws.write_string(row, j as u16, s).map_err(e)?;
-                    }
-                    Cell::Owned(Some(s)) => {
-                        ws.write_string(row, j as u16, &s).map_err(e)?;
-                    }
-                    Cell::Owned(None) | Cell::Empty => {}
-                }
-            }
+            write_row(ws, row, cells).map_err(e)?;
         }
     }
     if let Some(p) = &model.progress {
