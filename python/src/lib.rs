@@ -1,0 +1,274 @@
+//! `digindex._digindex`: the native half of the Python package. It runs
+//! the application layer's jobs (`digindex::build`, `digindex::check`,
+//! `digindex::publish`) with the GIL released and hands back tables as
+//! columns: numbers as one buffer of little-endian `f64` per column (read
+//! by `numpy.frombuffer` without a copy per cell), text as lists; small
+//! structured results (manifest, verdicts) as JSON text. The Python half
+//! (`digindex/__init__.py`) turns them into DataFrames.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use digindex::build::{Job, Settings};
+
+pyo3::create_exception!(
+    _digindex,
+    DigindexError,
+    PyRuntimeError,
+    "An error of a digindex job, with its chain of causes."
+);
+
+fn err(e: digindex::Error) -> PyErr {
+    DigindexError::new_err(digindex::chain(&e))
+}
+
+/// A column: numbers (missing as NaN) or text.
+enum Col {
+    Num(Vec<f64>),
+    Text(Vec<String>),
+}
+
+/// A table: named columns of equal length.
+type Table = Vec<(String, Col)>;
+
+fn to_py<'py>(py: Python<'py>, t: &Table) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for (name, col) in t {
+        let cell: Bound<'py, PyAny> = match col {
+            Col::Num(v) => {
+                let mut bytes = Vec::with_capacity(v.len() * 8);
+                for x in v {
+                    bytes.extend_from_slice(&x.to_le_bytes());
+                }
+                ("f64", PyBytes::new(py, &bytes)).into_pyobject(py)?.into_any()
+            }
+            Col::Text(v) => ("str", PyList::new(py, v)?).into_pyobject(py)?.into_any(),
+        };
+        out.append((name.as_str(), cell))?;
+    }
+    Ok(out)
+}
+
+fn opt(x: Option<f64>) -> f64 {
+    x.unwrap_or(f64::NAN)
+}
+
+/// The long scores table (`scores.csv`), with a year column for a series.
+fn scores(builds: &[(Option<i32>, &digindex_pipeline::Build)], fw: &digindex_data::Framework) -> Table {
+    let (mut unit, mut year, mut code, mut level, mut score, mut rank) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (y, b) in builds {
+        for r in b.scores(fw) {
+            unit.push(r.unit);
+            year.push(y.map_or(f64::NAN, f64::from));
+            code.push(r.code);
+            level.push(f64::from(r.level));
+            score.push(r.score);
+            rank.push(opt(r.rank.map(f64::from)));
+        }
+    }
+    let mut t = vec![("unit".to_string(), Col::Text(unit))];
+    if builds.iter().any(|(y, _)| y.is_some()) {
+        t.push(("year".into(), Col::Num(year)));
+    }
+    t.extend([
+        ("code".into(), Col::Text(code)),
+        ("level".into(), Col::Num(level)),
+        ("score".into(), Col::Num(score)),
+        ("rank".into(), Col::Num(rank)),
+    ]);
+    t
+}
+
+/// A stage as a wide table: `unit`, then one column per code.
+fn stage(d: &digindex_data::DataSet) -> Table {
+    let mut t = vec![("unit".to_string(), Col::Text(d.units.clone()))];
+    for c in &d.codes {
+        t.push((c.clone(), Col::Num(d.column(c).map(<[f64]>::to_vec).unwrap_or_default())));
+    }
+    t
+}
+
+/// `provenance.csv`: where every value in the index came from.
+fn provenance(rows: &[(Option<i32>, &digindex_data::provenance::Provenance)]) -> Table {
+    let mut t: Table = Vec::new();
+    let text = |f: &dyn Fn(&digindex_data::provenance::Provenance) -> String| {
+        Col::Text(rows.iter().map(|(_, p)| f(p)).collect())
+    };
+    let num =
+        |f: &dyn Fn(&digindex_data::provenance::Provenance) -> f64| Col::Num(rows.iter().map(|(_, p)| f(p)).collect());
+    t.push(("unit".into(), text(&|p| p.unit.clone())));
+    if rows.iter().any(|(y, _)| y.is_some()) {
+        t.push(("year".into(), Col::Num(rows.iter().map(|(y, _)| y.map_or(f64::NAN, f64::from)).collect())));
+    }
+    t.push(("code".into(), text(&|p| p.code.clone())));
+    t.push(("value".into(), num(&|p| p.value)));
+    t.push(("data_year".into(), num(&|p| p.data_year.map_or(f64::NAN, f64::from))));
+    t.push(("flag".into(), text(&|p| p.flag.name().to_string())));
+    t.push(("detail".into(), text(&|p| p.detail.clone())));
+    t.push(("below".into(), num(&|p| opt(p.below))));
+    t
+}
+
+/// Rank intervals of the uncertainty analysis.
+fn intervals(list: &[(Option<i32>, &digindex_audit::rank_interval::RankInterval)]) -> Table {
+    let mut t: Table = vec![("unit".into(), Col::Text(list.iter().map(|(_, r)| r.unit.clone()).collect()))];
+    if list.iter().any(|(y, _)| y.is_some()) {
+        t.push(("year".into(), Col::Num(list.iter().map(|(y, _)| y.map_or(f64::NAN, f64::from)).collect())));
+    }
+    let num = |f: &dyn Fn(&digindex_audit::rank_interval::RankInterval) -> f64| {
+        Col::Num(list.iter().map(|(_, r)| f(r)).collect())
+    };
+    t.push(("nominal_rank".into(), num(&|r| opt(r.nominal_rank.map(f64::from)))));
+    t.push(("median_rank".into(), num(&|r| r.median_rank)));
+    t.push(("mean_rank".into(), num(&|r| r.mean_rank)));
+    t.push(("q05".into(), num(&|r| r.q05)));
+    t.push(("q95".into(), num(&|r| r.q95)));
+    t
+}
+
+/// What a build hands to Python.
+struct Built {
+    scores: Table,
+    stages: Vec<(String, Table)>,
+    provenance: Table,
+    intervals: Option<Table>,
+    manifest: String,
+    claims: String,
+    years: Vec<i32>,
+}
+
+fn run_build(spec: &str, overrides: &[String], audit: bool) -> digindex::Result<Built> {
+    let recipe = digindex::Recipe::read(std::path::Path::new(spec), overrides)?;
+    let settings = Settings { audit, ..Settings::default() };
+    let job = digindex::build::run(recipe, &settings, &digindex::Silent)?;
+    Ok(match job {
+        Job::One(b) => {
+            let fw = &b.loaded.inputs.framework;
+            let rows: Vec<_> = b.provenance.iter().map(|p| (None, p)).collect();
+            let iv: Option<Table> = b
+                .audit
+                .as_ref()
+                .and_then(|a| a.outcome.as_ref())
+                .map(|o| intervals(&o.intervals.iter().map(|r| (None, r)).collect::<Vec<_>>()));
+            Built {
+                scores: scores(&[(None, &b.build)], fw),
+                stages: b.build.named_stages().map(|(s, d)| (s.name().to_string(), stage(d))).collect(),
+                provenance: provenance(&rows),
+                intervals: iv,
+                manifest: serde_json::to_string(&b.manifest.to_json()?)?,
+                claims: serde_json::to_string(&b.verdicts)?,
+                years: Vec::new(),
+            }
+        }
+        Job::Years(b) => {
+            let fw = &b
+                .years
+                .last()
+                .map(|(_, l)| &l.inputs.framework)
+                .ok_or_else(|| digindex::Error::invalid("no year built"))?;
+            let builds: Vec<(Option<i32>, &digindex_pipeline::Build)> =
+                b.builds.iter().map(|(y, x)| (Some(*y), x)).collect();
+            let rows: Vec<_> = b.provenance.iter().flat_map(|(y, rs)| rs.iter().map(move |p| (Some(*y), p))).collect();
+            let iv: Vec<_> = b
+                .audits
+                .iter()
+                .filter_map(|(y, a)| a.outcome.as_ref().map(|o| (y, o)))
+                .flat_map(|(y, o)| o.intervals.iter().map(move |r| (Some(*y), r)))
+                .collect();
+            // the stages of the latest year
+            let stages = b
+                .builds
+                .last()
+                .map(|(_, x)| x.named_stages().map(|(s, d)| (s.name().to_string(), stage(d))).collect())
+                .unwrap_or_default();
+            Built {
+                scores: scores(&builds, fw),
+                stages,
+                provenance: provenance(&rows),
+                intervals: (!iv.is_empty()).then(|| intervals(&iv)),
+                manifest: serde_json::to_string(&b.manifest.to_json()?)?,
+                claims: serde_json::to_string(&b.verdicts)?,
+                years: b.builds.iter().map(|(y, _)| *y).collect(),
+            }
+        }
+    })
+}
+
+/// Builds (and audits) the index of a spec: `build(spec, overrides, audit)`.
+#[pyfunction]
+#[pyo3(signature = (spec, overrides = Vec::new(), audit = true))]
+fn build<'py>(py: Python<'py>, spec: String, overrides: Vec<String>, audit: bool) -> PyResult<Bound<'py, PyDict>> {
+    let b = py.detach(|| run_build(&spec, &overrides, audit)).map_err(err)?;
+    let d = PyDict::new(py);
+    d.set_item("scores", to_py(py, &b.scores)?)?;
+    let stages = PyDict::new(py);
+    for (name, t) in &b.stages {
+        stages.set_item(name, to_py(py, t)?)?;
+    }
+    d.set_item("stages", stages)?;
+    d.set_item("provenance", to_py(py, &b.provenance)?)?;
+    match &b.intervals {
+        Some(t) => d.set_item("rank_intervals", to_py(py, t)?)?,
+        None => d.set_item("rank_intervals", py.None())?,
+    }
+    d.set_item("manifest", b.manifest)?;
+    d.set_item("claims", b.claims)?;
+    d.set_item("years", b.years)?;
+    Ok(d)
+}
+
+/// Checks one-line claims or claim files on the shipped data: verdicts as JSON.
+#[pyfunction]
+#[pyo3(signature = (claims, data = "data".to_string(), vocabulary = "claims/metrics.toml".to_string()))]
+fn check(py: Python<'_>, claims: Vec<String>, data: String, vocabulary: String) -> PyResult<String> {
+    py.detach(|| -> digindex::Result<String> {
+        let data = std::path::PathBuf::from(data);
+        let mut checker = digindex::check::Checker::load(
+            &data,
+            std::path::Path::new(&vocabulary),
+            false,
+            digindex::check::Indices::beside(&data),
+        )?;
+        let read = checker.read_claims(&claims)?;
+        let verdicts = checker.check_all(&read)?;
+        Ok(serde_json::to_string(&verdicts)?)
+    })
+    .map_err(err)
+}
+
+/// The shipped region sets: (name, title, members).
+#[pyfunction]
+fn regions(py: Python<'_>) -> PyResult<Vec<(String, String, Vec<String>)>> {
+    py.detach(|| -> digindex::Result<_> {
+        let countries = digindex_sources::countries::Countries::shipped();
+        Ok(digindex::data::region_sets(countries)?.into_iter().map(|r| (r.name, r.title, r.members)).collect())
+    })
+    .map_err(err)
+}
+
+/// Writes the report (HTML, workbook, CSV, JSON) of a spec into `out`.
+#[pyfunction]
+#[pyo3(signature = (spec, out, overrides = Vec::new()))]
+fn report(py: Python<'_>, spec: String, out: String, overrides: Vec<String>) -> PyResult<String> {
+    py.detach(|| -> digindex::Result<String> {
+        let recipe = digindex::Recipe::read(std::path::Path::new(&spec), &overrides)?;
+        let p = digindex::publish::prepare(&recipe, &digindex::Silent)?;
+        let dir = std::path::PathBuf::from(&out);
+        p.write_report(&dir)?;
+        Ok(dir.join("report.html").display().to_string())
+    })
+    .map_err(err)
+}
+
+#[pymodule]
+fn _digindex(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("DigindexError", m.py().get_type::<DigindexError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(build, m)?)?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(regions, m)?)?;
+    m.add_function(wrap_pyfunction!(report, m)?)?;
+    Ok(())
+}
