@@ -22,8 +22,9 @@ import numpy as np
 
 from . import _digindex
 from ._digindex import DigindexError
+from . import data
 
-__all__ = ["build", "check", "readings", "regions", "report", "Result", "DigindexError", "__version__"]
+__all__ = ["build", "check", "data", "openalex", "readings", "regions", "report", "Result", "DigindexError", "__version__"]
 __version__: str = _digindex.__version__
 
 _WHOLE = {"rank", "level", "year", "data_year", "nominal_rank"}
@@ -102,6 +103,7 @@ class Result:
     provenance : where every value in the index came from (unit, [year,]
         code, value, data_year, flag, detail, below)
     rank_intervals : the uncertainty analysis' rank intervals, or None
+    sensitivity : Sobol indices of a sensitivity analysis (dict), or None
     manifest : what was built, from what and how (dict, as manifest.json)
     claims : the verdicts on the claims the spec names (list of dicts)
     years : the years built (empty for a single-year index)
@@ -113,6 +115,7 @@ class Result:
         self.provenance = _frame(raw["provenance"], output)
         self.rank_intervals = _frame(raw["rank_intervals"], output)
         self.manifest: Dict[str, Any] = json.loads(raw["manifest"])
+        self.sensitivity: Optional[Dict[str, Any]] = json.loads(raw["sensitivity"]) if raw.get("sensitivity") else None
         self.claims: List[Dict[str, Any]] = json.loads(raw["claims"])
         self.years: List[int] = list(raw["years"])
 
@@ -179,3 +182,28 @@ def report(spec: str, out: Optional[str] = None, set: Union[None, Mapping[str, A
     if out is None:
         out = os.path.join("out", os.path.basename(os.path.normpath(str(spec))).removesuffix(".toml") + "-report")
     return _digindex.report(str(spec), str(out), _overrides(set))
+
+
+def openalex(paths: Union[str, Sequence[str]], ai: Union[None, str, Sequence[str]] = None, years: Optional[tuple] = None,
+             types: Optional[Sequence[str]] = None, out: Optional[str] = None, prefix: str = "openalex"):
+    """Counts OpenAlex works (snapshot folders or ``.jsonl``/``.gz`` files)
+    per country and year, as ``digindex openalex``: a pandas DataFrame of
+    the indicators (the CSV is kept at ``out`` when given).
+
+    ``ai`` names the AI definitions (e.g. ``"subfield:1702"``), combined
+    with OR; ``years`` is ``(first, last)``; ``types`` the document types.
+    """
+    import os
+    import tempfile
+
+    import pandas as pd
+
+    if isinstance(paths, str):
+        paths = [paths]
+    if isinstance(ai, str):
+        ai = [ai]
+    with tempfile.TemporaryDirectory() as tmp:
+        target = str(out) if out is not None else os.path.join(tmp, "openalex.csv")
+        files = _digindex.openalex([str(p) for p in paths], target, list(ai or []), tuple(years) if years else None, list(types or []), prefix)
+        csv = next((f for f in files if f.endswith(".csv")), target)
+        return pd.read_csv(csv)

@@ -136,6 +136,8 @@ struct Built {
     intervals: Option<Table>,
     manifest: String,
     claims: String,
+    /// Sobol indices (a sensitivity analysis), as JSON.
+    sensitivity: Option<String>,
     years: Vec<i32>,
 }
 
@@ -152,7 +154,13 @@ fn run_build(spec: &str, overrides: &[String], audit: bool) -> digindex::Result<
                 .as_ref()
                 .and_then(|a| a.outcome.as_ref())
                 .map(|o| intervals(&o.intervals.iter().map(|r| (None, r)).collect::<Vec<_>>()));
+            let sensitivity =
+                match b.audit.as_ref().and_then(|a| a.outcome.as_ref()).and_then(|o| o.sensitivity.as_ref()) {
+                    Some(x) => Some(serde_json::to_string(x)?),
+                    None => None,
+                };
             Built {
+                sensitivity,
                 scores: scores(&[(None, &b.build)], fw),
                 stages: b.build.named_stages().map(|(s, d)| (s.name().to_string(), stage(d))).collect(),
                 provenance: provenance(&rows),
@@ -183,7 +191,13 @@ fn run_build(spec: &str, overrides: &[String], audit: bool) -> digindex::Result<
                 .last()
                 .map(|(_, x)| x.named_stages().map(|(s, d)| (s.name().to_string(), stage(d))).collect())
                 .unwrap_or_default();
+            let sensitivity =
+                match b.audits.last().and_then(|(_, a)| a.outcome.as_ref()).and_then(|o| o.sensitivity.as_ref()) {
+                    Some(x) => Some(serde_json::to_string(x)?),
+                    None => None,
+                };
             Built {
+                sensitivity,
                 scores: scores(&builds, fw),
                 stages,
                 provenance: provenance(&rows),
@@ -214,6 +228,7 @@ fn build<'py>(py: Python<'py>, spec: String, overrides: Vec<String>, audit: bool
         None => d.set_item("rank_intervals", py.None())?,
     }
     d.set_item("manifest", b.manifest)?;
+    d.set_item("sensitivity", b.sensitivity)?;
     d.set_item("claims", b.claims)?;
     d.set_item("years", b.years)?;
     Ok(d)
@@ -234,6 +249,90 @@ fn check(py: Python<'_>, claims: Vec<String>, data: String, vocabulary: String) 
         let read = checker.read_claims(&claims)?;
         let verdicts = checker.check_all(&read)?;
         Ok(serde_json::to_string(&verdicts)?)
+    })
+    .map_err(err)
+}
+
+/// One catalogue indicator's observations (unit, year, value, the
+/// source's flag, censoring) and its name, unit and source.
+#[pyfunction]
+#[pyo3(signature = (code, data = "data".to_string()))]
+fn show<'py>(py: Python<'py>, code: String, data: String) -> PyResult<Bound<'py, PyDict>> {
+    let (table, meta) = py
+        .detach(|| -> digindex::Result<(Table, Vec<(&'static str, String)>)> {
+            let countries = digindex_sources::countries::Countries::shipped();
+            let cat = digindex::data::catalog(std::path::Path::new(&data), countries)?;
+            let ind = digindex::data::indicator(&cat, &code, "")?;
+            let s = cat.load(ind, countries)?;
+            let obs = &s.observations;
+            let table = vec![
+                ("unit".to_string(), Col::Text(obs.iter().map(|o| o.unit.clone()).collect())),
+                ("year".into(), Col::Num(obs.iter().map(|o| f64::from(o.year)).collect())),
+                ("value".into(), Col::Num(obs.iter().map(|o| o.value).collect())),
+                ("flag".into(), Col::Text(obs.iter().map(|o| o.flag.clone().unwrap_or_default()).collect())),
+                (
+                    "censored".into(),
+                    Col::Text(
+                        obs.iter().map(|o| if o.is_censored() { "below".into() } else { String::new() }).collect(),
+                    ),
+                ),
+            ];
+            let source = cat.dataset(&ind.dataset).map(|d| format!("{} ({})", d.title, d.licence)).unwrap_or_default();
+            let meta = vec![
+                ("code", ind.code.clone()),
+                ("name", ind.name.clone()),
+                ("unit", ind.unit.clone()),
+                ("source", source),
+            ];
+            Ok((table, meta))
+        })
+        .map_err(err)?;
+    let d = PyDict::new(py);
+    d.set_item("table", to_py(py, &table)?)?;
+    for (k, v) in meta {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+/// Counts OpenAlex works per country and year (`digindex openalex`) into
+/// `out` (a CSV, its summary beside it); returns the files written.
+#[pyfunction]
+#[pyo3(signature = (inputs, out, ai = Vec::new(), years = None, types = Vec::new(), prefix = "openalex".to_string()))]
+fn openalex(
+    py: Python<'_>,
+    inputs: Vec<String>,
+    out: String,
+    ai: Vec<String>,
+    years: Option<(i32, i32)>,
+    types: Vec<String>,
+    prefix: String,
+) -> PyResult<Vec<String>> {
+    py.detach(|| -> digindex::Result<Vec<String>> {
+        let settings = digindex::openalex::Settings {
+            inputs: inputs.into_iter().map(std::path::PathBuf::from).collect(),
+            out: std::path::PathBuf::from(out),
+            years,
+            types,
+            ai: digindex::openalex::parse_ai(&ai)?,
+            include_retracted: false,
+            include_paratext: false,
+            dedup: false,
+            merged_ids: Vec::new(),
+            strict: false,
+            on_demand: false,
+            institutions: None,
+            parquet: None,
+            prefix,
+            all_prefix: None,
+            limits: digindex_openalex::Limits {
+                max_line_bytes: digindex_openalex::Limits::LINE_BYTES,
+                max_depth: digindex_openalex::Limits::DEPTH,
+            },
+            threads: None,
+        };
+        let s = digindex::openalex::run(&settings, &digindex::Silent)?;
+        Ok(s.files.iter().map(|f| f.display().to_string()).collect())
     })
     .map_err(err)
 }
@@ -269,6 +368,8 @@ fn _digindex(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(build, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(regions, m)?)?;
+    m.add_function(wrap_pyfunction!(show, m)?)?;
+    m.add_function(wrap_pyfunction!(openalex, m)?)?;
     m.add_function(wrap_pyfunction!(report, m)?)?;
     Ok(())
 }

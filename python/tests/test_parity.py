@@ -71,6 +71,12 @@ def test_asem_every_stage_provenance_and_rank_intervals(tmp_path):
     mine = r.rank_intervals.set_index("unit").loc[iv.unit]
     assert np.array_equal(mine["q05"].to_numpy(float), iv["q05"].to_numpy(float))
     assert np.array_equal(mine["q95"].to_numpy(float), iv["q95"].to_numpy(float))
+    # ASEM's recipe is a sensitivity analysis: its Sobol indices, as audit.json has them
+    sens = pd.read_csv(out / "audit" / "sensitivity.csv").set_index("input")
+    mine = {name: v for name, v in r.sensitivity["indices"]}
+    assert set(mine) == set(sens.index)
+    for name, v in mine.items():
+        assert (v["first_order"], v["total"]) == (sens.loc[name, "first_order"], sens.loc[name, "total"]), name
 
 
 def test_settings_change_like_on_the_command_line(tmp_path):
@@ -122,3 +128,23 @@ def test_the_example_runs(tmp_path):
         runpy.run_path(str(ROOT / "python" / "examples" / "tokyo_weights.py"), run_name="__main__")
     finally:
         sys.argv = argv
+
+
+def test_an_indicators_values_as_data_show_gives_them():
+    t = digindex.data.show("ncses_ai_articles_whole", region="middle_east", year=2022)
+    assert list(t["unit"][:2]) == ["TUR", "IRN"]
+    assert len(t) == 16 and t.attrs["unit"]
+    assert t.set_index("unit").loc["IRN", "value"] == 1620.0
+    with pytest.raises(digindex.DigindexError):
+        digindex.data.show("ncses_ai_articles")
+
+
+
+def test_openalex_counts_match_the_command(tmp_path):
+    samples = ROOT / "crates" / "openalex" / "tests" / "data"
+    out = tmp_path / "oa.csv"
+    cli("openalex", str(samples), "--out", str(out), "-q")
+    mine = digindex.openalex(str(samples))
+    theirs = pd.read_csv(out)
+    pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True))
+    assert len(mine) > 0
