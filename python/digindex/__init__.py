@@ -124,15 +124,52 @@ class Result:
         return f"<digindex.Result {self.manifest.get('index', '')!r}: {len(self.scores)} score rows{years}>"
 
 
-def build(spec: str, set: Union[None, Mapping[str, Any], Iterable[str]] = None, audit: bool = True, output: str = "pandas") -> Result:
+class _Bar:
+    """Progress of long work (the uncertainty runs) as a tqdm bar, in a
+    notebook or a terminal; plain lines on standard error without tqdm."""
+
+    def __init__(self):
+        self.bar = None
+        try:
+            from tqdm.auto import tqdm
+
+            self.tqdm = tqdm
+        except ImportError:
+            self.tqdm = None
+
+    def __call__(self, event: str, text: str, n: int) -> None:
+        import sys
+
+        if event == "start":
+            if self.tqdm is not None:
+                self.bar = self.tqdm(total=n or None, desc=text)
+            else:
+                print(f"{text}: {n} to do", file=sys.stderr)
+        elif event == "advance" and self.bar is not None:
+            self.bar.update(n)
+        elif event == "finish" and self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        elif event == "warn":
+            import warnings
+
+            warnings.warn(text, stacklevel=3)
+
+
+def build(spec: str, set: Union[None, Mapping[str, Any], Iterable[str]] = None, audit: bool = True, output: str = "pandas",
+          progress: Union[bool, Any] = False) -> Result:
     """Builds (and, with an ``[uncertainty]`` table, audits) the index of
     ``spec`` (a spec file or a framework folder), as ``digindex build``.
 
     ``set`` changes settings of the recipe: a dict such as
     ``{"aggregate.method": "geometric", "data.years": [2022, 2023]}`` or
-    strings ``"KEY=VALUE"`` as on the command line.
+    strings ``"KEY=VALUE"`` as on the command line. ``progress=True`` shows
+    a progress bar of the long work (tqdm when installed, in notebooks too);
+    a callable ``f(event, text, n)`` receives the events instead. The work
+    runs with the GIL released.
     """
-    return Result(_digindex.build(str(spec), _overrides(set), bool(audit)), output)
+    cb = _Bar() if progress is True else (progress or None)
+    return Result(_digindex.build(str(spec), _overrides(set), bool(audit), cb), output)
 
 
 def check(claims: Union[str, Sequence[str]], data: str = "data", vocabulary: str = "claims/metrics.toml") -> List[Dict[str, Any]]:

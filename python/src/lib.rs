@@ -141,10 +141,46 @@ struct Built {
     years: Vec<i32>,
 }
 
-fn run_build(spec: &str, overrides: &[String], audit: bool) -> digindex::Result<Built> {
+/// Progress reported to a Python callable `(event, text, n)`: `("start",
+/// label, total)`, `("advance", "", n)`, `("finish", "", 0)`, `("warn",
+/// message, 0)`; the GIL is taken for each call only.
+struct PyProgress(Py<PyAny>);
+
+impl PyProgress {
+    fn say(&self, event: &str, text: &str, n: u64) {
+        Python::attach(|py| {
+            // a failing callback must not stop the job: its error is printed
+            if let Err(e) = self.0.call1(py, (event, text, n)) {
+                e.print(py);
+            }
+        });
+    }
+}
+
+impl digindex::Progress for PyProgress {
+    fn start(&self, label: &str, _units: digindex::Units, total: u64) {
+        self.say("start", label, total);
+    }
+    fn advance(&self, n: u64) {
+        self.say("advance", "", n);
+    }
+    fn finish(&self) {
+        self.say("finish", "", 0);
+    }
+    fn warn(&self, message: &str) {
+        self.say("warn", message, 0);
+    }
+}
+
+fn run_build(
+    spec: &str,
+    overrides: &[String],
+    audit: bool,
+    progress: &dyn digindex::Progress,
+) -> digindex::Result<Built> {
     let recipe = digindex::Recipe::read(std::path::Path::new(spec), overrides)?;
     let settings = Settings { audit, ..Settings::default() };
-    let job = digindex::build::run(recipe, &settings, &digindex::Silent)?;
+    let job = digindex::build::run(recipe, &settings, progress)?;
     Ok(match job {
         Job::One(b) => {
             let fw = &b.loaded.inputs.framework;
@@ -210,11 +246,23 @@ fn run_build(spec: &str, overrides: &[String], audit: bool) -> digindex::Result<
     })
 }
 
-/// Builds (and audits) the index of a spec: `build(spec, overrides, audit)`.
+/// Builds (and audits) the index of a spec: `build(spec, overrides, audit,
+/// progress)`, `progress` a callable told of long work (see [`PyProgress`]).
 #[pyfunction]
-#[pyo3(signature = (spec, overrides = Vec::new(), audit = true))]
-fn build<'py>(py: Python<'py>, spec: String, overrides: Vec<String>, audit: bool) -> PyResult<Bound<'py, PyDict>> {
-    let b = py.detach(|| run_build(&spec, &overrides, audit)).map_err(err)?;
+#[pyo3(signature = (spec, overrides = Vec::new(), audit = true, progress = None))]
+fn build<'py>(
+    py: Python<'py>,
+    spec: String,
+    overrides: Vec<String>,
+    audit: bool,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let b = py
+        .detach(|| match progress {
+            Some(cb) => run_build(&spec, &overrides, audit, &PyProgress(cb)),
+            None => run_build(&spec, &overrides, audit, &digindex::Silent),
+        })
+        .map_err(err)?;
     let d = PyDict::new(py);
     d.set_item("scores", to_py(py, &b.scores)?)?;
     let stages = PyDict::new(py);

@@ -148,3 +148,13 @@ def test_openalex_counts_match_the_command(tmp_path):
     theirs = pd.read_csv(out)
     pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True))
     assert len(mine) > 0
+
+
+def test_progress_is_reported_while_the_gil_is_free():
+    events = []
+    r = digindex.build("examples/asem/asem.toml", set={"uncertainty.runs": 64, "uncertainty.bootstrap": 10},
+                       progress=lambda e, t, n: events.append((e, t, n)))
+    starts = [e for e in events if e[0] == "start"]
+    advanced = sum(n for e, _, n in events if e == "advance")
+    assert starts and advanced == starts[0][2] and events[-1][0] == "finish", events[:3]
+    assert r.rank_intervals is not None
