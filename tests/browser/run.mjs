@@ -300,6 +300,13 @@ async function newPage(context) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no sideways scrolling of the page at phone width (${overflow}px)`);
   check(await page.locator("#interval-head").isVisible(), "the rank interval column stays at phone width");
+  await page.getByRole("tab", { name: "Country profile" }).click();
+  const phone = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll("#profile-values tbody tr")];
+    return { block: rows.every((r) => getComputedStyle(r).display === "block"), labelled: getComputedStyle(rows[0].cells[1], "::before").content.includes("Value"),
+      tallest: Math.max(...rows.map((r) => r.offsetHeight)), wide: Math.max(...rows.map((r) => r.scrollWidth - r.clientWidth)) };
+  });
+  check(phone.block && phone.labelled && phone.wide <= 1 && phone.tallest < 320, `at phone width each indicator of the profile is one labelled block (${JSON.stringify(phone)})`);
   for (const [tab, shot] of [["Country profile", "report-phone-profile"], ["Compare", "report-phone-compare"], ["Map", "report-phone-map"]]) {
     await page.getByRole("tab", { name: tab }).click();
     const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

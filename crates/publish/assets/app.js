@@ -579,11 +579,11 @@
       const flagged = c.flag && c.flag !== "observed";
       return el("tr", { class: c.flag && (ESTIMATE.includes(c.flag) || c.flag === "missing" || c.flag === "excluded") ? "estimate" : null },
         el("td", { class: "wrap" }, el("span", { class: "muted", text: parentName(n) }), el("br", {}), n.name || n.code),
-        el("td", { text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
-        el("td", { class: "wrap", text: n.unit || "" }),
-        el("td", { text: c.year ?? "–" }),
-        el("td", { text: rank(n.code, k) ?? "–" }), el("td", { text: f1(score(n.code, k)) }),
-        el("td", { class: "how" }, el("span", { class: flagged ? "flag" : null, text: c.flag ? FLAG_TEXT[c.flag] || c.flag : "–" }),
+        el("td", { "data-label": "Value", text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
+        el("td", { class: "wrap", "data-label": "Unit", text: n.unit || "" }),
+        el("td", { "data-label": "Year", text: c.year ?? "–" }),
+        el("td", { "data-label": "Rank", text: rank(n.code, k) ?? "–" }), el("td", { "data-label": "Score", text: f1(score(n.code, k)) }),
+        el("td", { class: "how", "data-label": "How obtained" }, el("span", { class: flagged ? "flag" : null, text: c.flag ? FLAG_TEXT[c.flag] || c.flag : "–" }),
           c.detail ? el("div", { class: "detail", text: c.detail }) : null));
     });
     p.append(el("div", { class: "card" }, el("h3", { text: "Every indicator: the value as used, its year, and how it was obtained" }),
