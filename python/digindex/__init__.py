@@ -60,8 +60,7 @@ def _frame(cols: Optional[Sequence[tuple]], output: str):
         arrays = {}
         for c, v in data.items():
             if isinstance(v, np.ndarray):
-                mask = np.isnan(v)
-                arrays[c] = pa.array(v, mask=mask, type=pa.int64() if c in _WHOLE else pa.float64()) if c in _WHOLE else pa.array(v, mask=mask)
+                arrays[c] = pa.array(v, mask=np.isnan(v), type=pa.int64() if c in _WHOLE else None)
             else:
                 arrays[c] = pa.array(v)
         return pa.table(arrays)

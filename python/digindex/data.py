@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from . import _digindex
 
 
@@ -19,11 +17,10 @@ def show(code: str, region: Optional[str] = None, year: Optional[int] = None, da
     """
     import pandas as pd
 
+    from . import _columns
+
     raw = _digindex.show(str(code), str(data))
-    cols = {}
-    for name, (kind, payload) in raw["table"]:
-        cols[name] = np.frombuffer(payload, dtype="<f8") if kind == "f64" else list(payload)
-    df = pd.DataFrame(cols)
+    df = pd.DataFrame(_columns(raw["table"]))
     df["year"] = df["year"].astype("Int64")
     df = df[df["value"].notna() | (df["censored"] == "below")]
     if region is not None:

@@ -292,7 +292,7 @@ fn catalogue_path(p: &Path) -> std::path::PathBuf {
 /// Compares the indicators of two catalogues (files, or folders holding
 /// `catalog.toml`): every indicator in both, or only `indicators`.
 pub fn diff(old: &Path, new: &Path, indicators: &[String], countries: &Countries) -> Result<DataDiff> {
-    use digindex_sources::revision::{Change, biggest_first, revisions};
+    use digindex_sources::revision::{biggest_first, revisions};
     let (a, b) = (Catalog::read(&catalogue_path(old), countries)?, Catalog::read(&catalogue_path(new), countries)?);
     for code in indicators {
         if a.indicator(code).is_none() && b.indicator(code).is_none() {
@@ -308,8 +308,7 @@ pub fn diff(old: &Path, new: &Path, indicators: &[String], countries: &Countries
     let mut counts = BTreeMap::new();
     for (x, y) in xs.iter().zip(&ys) {
         let r = revisions(x, y);
-        let n = |c: Change| r.iter().filter(|r| r.change == c).count();
-        counts.insert(y.indicator.code.clone(), [n(Change::Revised), n(Change::Added), n(Change::Removed)]);
+        counts.insert(y.indicator.code.clone(), digindex_sources::revision::counts(&r));
         rows.extend(r);
     }
     biggest_first(&mut rows);

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use digindex_fetch::{Client, Fetched, Payload, Source};
 use digindex_sources::catalog::{Catalog, Series};
 use digindex_sources::countries::{Countries, Resolved};
-use digindex_sources::revision::{Change, revisions};
+use digindex_sources::revision::{counts, revisions};
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::error::{Context, Error, Result};
@@ -264,17 +264,6 @@ fn rows_before(path: &Path, since: i32) -> Result<Resolved3> {
     Ok(out)
 }
 
-/// Reads a catalogue from its text (corrections from disk).
-fn catalogue_from(path: &Path, text: &str, countries: &Countries) -> Result<Catalog> {
-    let mut c = Catalog::parse(path, text)?;
-    if let Some(p) = c.corrections_path() {
-        let t = digindex_input::read_text(&p)
-            .map_err(|e| Error::invalid(format!("{}: cannot read the corrections file: {e}", p.display())))?;
-        c.read_corrections(&p, &t, countries)?;
-    }
-    Ok(c)
-}
-
 /// Sets the entry's source fields; keeps the rest.
 fn set_entry(t: &mut Table, code: &str, dataset: &str, file: &str, format: &str, f: &Fetched, rec: &Table) {
     for k in ["more_files", "of", "factors", "column", "select", "filter", "annual", "geo", "parts", "censored_below"] {
@@ -307,7 +296,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
     let cat_path = &s.catalog;
     let text = digindex_input::read_text(cat_path)
         .map_err(|e| Error::invalid(format!("{}: cannot read the catalogue: {e}", cat_path.display())))?;
-    let old = catalogue_from(cat_path, &text, countries)?;
+    let old = Catalog::from_text(cat_path, &text, countries)?;
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| Error::invalid(format!("{}: not TOML the catalogue editor can keep: {e}", cat_path.display())))?;
@@ -394,7 +383,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
                 files.insert(path.with_extension("rq"), q.clone().into_bytes());
             }
         }
-        let sha = digindex_fetch::cache::sha256(&bytes);
+        let sha = digindex_input::sha256_hex(&bytes);
         let mut rec = Table::new();
         rec["source"] = value(&shown);
         rec["url"] = value(&f.url);
@@ -444,7 +433,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
     }
     // read everything back through the importers before anything is written
     let new_text = doc.to_string();
-    let new = catalogue_from(cat_path, &new_text, countries).context("the updated catalogue")?;
+    let new = Catalog::from_text(cat_path, &new_text, countries).context("the updated catalogue")?;
     let list: Vec<_> = codes.iter().filter_map(|c| new.indicator(c)).collect();
     let series = new.load_some_from(&list, countries, files.clone()).context("reading the fetched files back")?;
     for (r, s) in reports.iter_mut().zip(&series) {
@@ -452,9 +441,7 @@ pub fn run(s: &Settings, requests: &[Request], progress: &dyn Progress) -> Resul
         if let Some(prev) = old.indicator(&r.code) {
             if let Ok(before) = old.load_some(&[prev], countries) {
                 if let Some(b) = before.first() {
-                    let rv = revisions(b, s);
-                    let n = |c: Change| rv.iter().filter(|x| x.change == c).count();
-                    r.changes = Some([n(Change::Revised), n(Change::Added), n(Change::Removed)]);
+                    r.changes = Some(counts(&revisions(b, s)));
                 }
             }
         }

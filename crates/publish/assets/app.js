@@ -39,6 +39,10 @@
   };
   const FLAG_TEXT = { observed: "observed", older: "older own value", interpolated: "interpolated", imputed: "estimated from a group",
     corrected: "corrected", censored: "below the source's threshold", excluded: "excluded (source error)", missing: "no value" };
+  // a value as shown: a censored one as "< bound"
+  const shownValue = (c) => (c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value));
+  // a table head row of column labels
+  const headRow = (labels) => el("thead", {}, el("tr", {}, labels.map((h) => el("th", { scope: "col", text: h }))));
   const restsOnEstimates = (k) => { const e = (M.estimated || [])[k]; return e && e.rests_on_estimates ? e : null; };
   // the ranking's marker: how many of a unit's values are estimates, strong
   // when more than a third are (its score rests on them)
@@ -140,6 +144,8 @@
     return !r || r.members.includes(code);
   };
   const score = (code, k) => { const v = current.scores[code]; return v ? v[k] : null; };
+  // how many units a code ranks
+  const rankedCount = (code) => units.filter((_, j) => rank(code, j) !== null && rank(code, j) !== undefined).length;
   const rank = (code, k) => { const v = current.ranks[code]; return v ? v[k] : null; };
 
   // viridis, colour-blind safe and readable in grey
@@ -552,7 +558,7 @@
         const med = median(vals), best = Math.max(...vals.filter((x) => x !== null));
         const v = score(pl.code, k);
         const w = (x) => (best > 0 && x !== null ? Math.max(0, (100 * x) / best) : 0);
-        const ranked = units.filter((_, j) => rank(pl.code, j) !== null && rank(pl.code, j) !== undefined).length;
+        const ranked = rankedCount(pl.code);
         const r = rank(pl.code, k);
         const inRegionRank = v === null ? "–" : `${1 + vals.filter((x) => x !== null && x > v).length} of ${vals.filter((x) => x !== null).length}`;
         return el("tr", {}, el("td", { text: pl.name || pl.code }), el("td", { text: f1(v) }), el("td", { text: r ? `${r} of ${ranked}` : "–" }),
@@ -579,7 +585,7 @@
       const flagged = c.flag && c.flag !== "observed";
       return el("tr", { class: c.flag && (ESTIMATE.includes(c.flag) || c.flag === "missing" || c.flag === "excluded") ? "estimate" : null },
         el("td", { class: "wrap" }, el("span", { class: "muted", text: parentName(n) }), el("br", {}), n.name || n.code),
-        el("td", { "data-label": "Value", text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
+        el("td", { "data-label": "Value", text: shownValue(c) }),
         el("td", { class: "wrap", "data-label": "Unit", text: n.unit || "" }),
         el("td", { "data-label": "Year", text: c.year ?? "–" }),
         el("td", { "data-label": "Rank", text: rank(n.code, k) ?? "–" }), el("td", { "data-label": "Score", text: f1(score(n.code, k)) }),
@@ -588,7 +594,7 @@
     });
     p.append(el("div", { class: "card" }, el("h3", { text: "Every indicator: the value as used, its year, and how it was obtained" }),
       el("div", { class: "tablewrap" }, el("table", { id: "profile-values" },
-        el("thead", {}, el("tr", {}, ["Indicator", "Value", "Unit", "Year", "Rank", "Score", "How obtained"].map((h) => el("th", { scope: "col", text: h })))),
+        headRow(["Indicator", "Value", "Unit", "Year", "Rank", "Score", "How obtained"]),
         el("tbody", {}, rows)))));
     const chart = P ? trendChart(k, u.name) : null;
     if (chart) p.append(chart);
@@ -628,14 +634,13 @@
     const ks = S.compare.map((c) => unitIndex[c]).filter((k) => k !== undefined);
     if (ks.length < 2) { p.append(el("p", { class: "muted", id: "compare-hint", text: "Choose two to four units." })); return; }
     const names = ks.map((k) => units[k].name);
-    const ranked = (code) => units.filter((_, j) => rank(code, j) !== null && rank(code, j) !== undefined).length;
     const head = (first) => el("thead", {}, el("tr", {}, el("th", { scope: "col", text: first }), names.map((nm) => el("th", { scope: "col", text: nm }))));
     const rowsP = [byCode[target], ...pillars].filter(Boolean).map((n) => el("tr", { "data-code": n.code }, el("th", { scope: "row", text: n.name || n.code }),
       ks.map((k) => {
         const v = score(n.code, k), r = rank(n.code, k);
         const w = v === null || v === undefined ? 0 : Math.max(0, Math.min(100, v));
         return el("td", {}, el("span", { class: "bar", style: `width:${w}px`, "aria-hidden": "true" }), ` ${f1(v)}`,
-          el("span", { class: "muted", text: r ? ` (${r} of ${ranked(n.code)})` : "" }));
+          el("span", { class: "muted", text: r ? ` (${r} of ${rankedCount(n.code)})` : "" }));
       })));
     p.append(el("div", { class: "card" }, el("h3", { text: `Index and pillars${P ? ", " + LAST : ""}: score (rank)` }),
       el("div", { class: "tablewrap" }, el("table", { id: "compare-pillars", class: "compare" }, head("Index or pillar"), el("tbody", {}, rowsP)))));
@@ -645,7 +650,7 @@
         const c = cell(n.code, k);
         const flagged = c.flag && c.flag !== "observed";
         return el("td", { class: flagged && ESTIMATE.includes(c.flag) ? "estimate" : null },
-          c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value),
+          shownValue(c),
           c.year ? el("span", { class: "muted", text: ` (${c.year})` }) : null,
           flagged ? el("div", { class: "flag", text: FLAG_TEXT[c.flag] || c.flag }) : null);
       })));
@@ -678,12 +683,12 @@
       }))));
     for (const { u, k, r } of order) {
       const sec = el("section", { class: "print-profile" }, el("h2", { text: `${u.name}: rank ${r} of ${order.length}, score ${f1(score(target, k))}` }));
-      sec.append(el("table", {}, el("thead", {}, el("tr", {}, ["Pillar", "Score", "Rank"].map((h) => el("th", { scope: "col", text: h })))),
+      sec.append(el("table", {}, headRow(["Pillar", "Score", "Rank"]),
         el("tbody", {}, pillars.map((n) => el("tr", {}, el("td", { text: n.name || n.code }), el("td", { text: f1(score(n.code, k)) }), el("td", { text: rank(n.code, k) ?? "–" }))))));
-      sec.append(el("table", { class: "print-values" }, el("thead", {}, el("tr", {}, ["Indicator", "Value", "Unit", "Year", "How obtained"].map((h) => el("th", { scope: "col", text: h })))),
+      sec.append(el("table", { class: "print-values" }, headRow(["Indicator", "Value", "Unit", "Year", "How obtained"]),
         el("tbody", {}, indicators.map((n) => {
           const c = cell(n.code, k);
-          return el("tr", {}, el("td", { text: n.name || n.code }), el("td", { text: c.flag === "censored" && c.below !== null && c.below !== undefined ? `< ${fs(c.below)}` : fs(c.value) }),
+          return el("tr", {}, el("td", { text: n.name || n.code }), el("td", { text: shownValue(c) }),
             el("td", { text: n.unit || "" }), el("td", { text: c.year ?? "–" }), el("td", { text: c.flag ? FLAG_TEXT[c.flag] || c.flag : "–" }));
         }))));
       box.append(sec);
@@ -724,7 +729,7 @@
         el("td", { class: "wrap", text: on ? words(spec[k]) || "the defaults" : "–" }));
     });
     p.append(el("h2", { text: "Steps and settings" }),
-      el("div", { class: "tablewrap" }, el("table", { id: "recipe-table" }, el("thead", {}, el("tr", {}, ["Step", "What it does", "Used", "Settings"].map((h) => el("th", { scope: "col", text: h })))),
+      el("div", { class: "tablewrap" }, el("table", { id: "recipe-table" }, headRow(["Step", "What it does", "Used", "Settings"]),
         el("tbody", {}, stepRows))),
       el("details", {}, el("summary", { text: "The recipe as written for digindex (TOML)" }), el("pre", { id: "recipe-toml", text: M.method.recipe_toml || "" })));
     if ((M.method.warnings || []).length) p.append(el("details", {}, el("summary", { text: `${M.method.warnings.length} warnings` }), el("ul", {}, M.method.warnings.map((w) => el("li", { text: w })))));
@@ -745,7 +750,7 @@
     if (fixes.length) {
       const shown = fixes.filter((c) => units.some((u) => u.code === c.unit));
       p.append(el("details", { id: "corrections" }, el("summary", { text: `${fixes.length} source values corrected for these members (${shown.length} of them ranked)` }),
-        el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, el("tr", {}, ["Unit", "Indicator", "Year", "Source value", "Action", "Reason"].map((h) => el("th", { scope: "col", text: h })))),
+        el("div", { class: "tablewrap" }, el("table", {}, headRow(["Unit", "Indicator", "Year", "Source value", "Action", "Reason"]),
           el("tbody", {}, fixes.map((c) => el("tr", {}, el("td", { text: c.unit }), el("td", { text: (byCode[c.indicator] || {}).name || c.indicator }), el("td", { text: c.year }),
             el("td", { text: fs(c.before) }), el("td", { text: c.action === "replace" ? `replaced by ${fs(c.after)} (${c.source || ""})` : c.action }),
             el("td", { class: "detail", text: c.reason }))))))));
@@ -800,7 +805,7 @@
         : a >= 0 ? "its indicators hardly agree: the pillar is a summary of different things, not one measure, and a country can score high on one and low on another"
         : "some of its indicators run against each other: countries high on one tend to be low on another, so they partly cancel out in the average";
       p.append(el("div", { class: "tablewrap" }, el("table", { id: "alphas" }, el("caption", { class: "visually-hidden", text: "Cronbach's alpha of each aggregate, and what it means" }),
-        el("thead", {}, el("tr", {}, ["Aggregate", "Children", "alpha", "What it means"].map((h) => el("th", { scope: "col", text: h })))),
+        headRow(["Aggregate", "Children", "alpha", "What it means"]),
         el("tbody", {}, alphas.map((a) => el("tr", {}, el("td", { text: (byCode[a.code] || {}).name || a.code }), el("td", { text: a.children }), el("td", { text: fs(a.alpha) }),
           el("td", { class: "wrap", text: meaning(a.alpha) })))))));
     }
@@ -870,7 +875,7 @@
   }
   function readingTable(rows) {
     return el("div", { class: "tablewrap" }, el("table", {},
-      el("thead", {}, el("tr", {}, ["Region", "Measure", "Year", "Data year", "Rank", "Status", "Evidence"].map((h) => el("th", { scope: "col", text: h })))),
+      headRow(["Region", "Measure", "Year", "Data year", "Rank", "Status", "Evidence"]),
       el("tbody", {}, rows.flatMap((r) => readingRows(r, false)))));
   }
   function claimCard(c) {

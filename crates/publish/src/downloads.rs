@@ -57,7 +57,6 @@ fn text(s: &str) -> String {
 enum Cell<'a> {
     Number(f64),
     Text(&'a str),
-    Owned(Option<String>),
     Empty,
 }
 
@@ -76,10 +75,7 @@ fn write_row<'a>(
             Cell::Text(s) => {
                 ws.write_string(row, col, s)?;
             }
-            Cell::Owned(Some(s)) => {
-                ws.write_string(row, col, &s)?;
-            }
-            Cell::Owned(None) | Cell::Empty => {}
+            Cell::Empty => {}
         }
     }
     Ok(())
@@ -88,6 +84,11 @@ fn write_row<'a>(
 impl Cell<'_> {
     fn text(s: &Option<String>) -> Cell<'_> {
         s.as_deref().map_or(Cell::Empty, Cell::Text)
+    }
+
+    /// Entry `k` of a per-unit list of texts.
+    fn at(list: &[Option<String>], k: usize) -> Cell<'_> {
+        list.get(k).and_then(Option::as_deref).map_or(Cell::Empty, Cell::Text)
     }
 
     fn number(x: Option<f64>) -> Cell<'static> {
@@ -155,18 +156,16 @@ pub fn workbook(model: &Model) -> Result<Vec<u8>, PublishError> {
             let node = model.nodes.iter().find(|n| n.code == *code);
             let unit_used = node.and_then(|n| n.unit.as_deref());
             let source_unit = node.and_then(|n| n.source_unit.as_deref());
-            let source = model.raw.get(code);
             for (k, u) in units.iter().enumerate() {
-                let text = |list: &[Option<String>]| list.get(k).cloned().flatten();
                 let cells = [
                     Cell::Text(&u.code),
                     Cell::Text(code),
                     Cell::number(v.value.get(k).copied().flatten()),
                     unit_used.map_or(Cell::Empty, Cell::Text),
                     Cell::number(v.year.get(k).copied().flatten().map(f64::from)),
-                    Cell::Owned(text(&v.flag)),
-                    Cell::Owned(text(&v.detail)),
-                    Cell::number(source.and_then(|s| s.get(k).copied().flatten())),
+                    Cell::at(&v.flag, k),
+                    Cell::at(&v.detail, k),
+                    Cell::number(model.raw_value(code, k)),
                     source_unit.map_or(Cell::Empty, Cell::Text),
                 ];
                 write_row(ws, row, cells).map_err(e)?;

@@ -207,7 +207,13 @@ impl Catalog {
     pub fn read(path: &Path, countries: &Countries) -> Result<Catalog, InputError> {
         let text = digindex_input::read_text(path)
             .map_err(|e| InputError::file(path, format!("cannot read the catalogue: {e}")))?;
-        let mut c = Catalog::parse(path, &text)?;
+        Catalog::from_text(path, &text, countries)
+    }
+
+    /// [`Catalog::read`] of the catalogue's text, as it is or about to be
+    /// written at `path` (the corrections file is read from disk).
+    pub fn from_text(path: &Path, text: &str, countries: &Countries) -> Result<Catalog, InputError> {
+        let mut c = Catalog::parse(path, text)?;
         if let Some(p) = c.corrections_path() {
             let text = digindex_input::read_text(&p)
                 .map_err(|e| InputError::file(&p, format!("cannot read the corrections file: {e}")))?;
@@ -371,12 +377,9 @@ impl Catalog {
                 _ => (difference(parts[0], parts[1]), BTreeMap::new()),
             };
             let mut series = Series {
-                indicator: (*i).clone(),
-                observations,
-                skipped: BTreeMap::new(),
-                corrections: Vec::new(),
                 part_corrections: parts.iter().flat_map(|p| &p.corrections).cloned().collect(),
                 notes,
+                ..Series::of((*i).clone(), observations)
             };
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
             if i.format == Format::Editions {
@@ -464,14 +467,7 @@ impl Catalog {
                 }
                 None => None,
             };
-            let mut series = Series {
-                indicator: (*i).clone(),
-                observations: Vec::new(),
-                skipped: BTreeMap::new(),
-                corrections: Vec::new(),
-                part_corrections: Vec::new(),
-                notes: BTreeMap::new(),
-            };
+            let mut series = Series::of((*i).clone(), Vec::new());
             let mut seen: std::collections::HashMap<(String, i32), u64> = std::collections::HashMap::new();
             for p in ps {
                 let imp = import_table(&tables[p], &i.selector(), countries, geo)?;
@@ -496,13 +492,6 @@ impl Catalog {
                 }
             }
             series.corrections = crate::corrections::apply(&i.code, &mut series.observations, &self.corrections)?;
-            if i.format == Format::Editions {
-                // an edition's value is the series' value of that year: a
-                // correction of it is one of the series (an excluded value
-                // is said to be excluded, not just missing)
-                let parts = std::mem::take(&mut series.part_corrections);
-                series.corrections.extend(parts.into_iter().map(|a| Applied { indicator: i.code.clone(), ..a }));
-            }
             series.observations.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.year.cmp(&b.year)));
             out.push(series);
         }

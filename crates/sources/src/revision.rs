@@ -97,6 +97,12 @@ pub fn revisions(old: &Series, new: &Series) -> Vec<Revision> {
     out
 }
 
+/// How many of `rows` are revised, added and removed.
+pub fn counts(rows: &[Revision]) -> [usize; 3] {
+    let n = |c: Change| rows.iter().filter(|r| r.change == c).count();
+    [n(Change::Revised), n(Change::Added), n(Change::Removed)]
+}
+
 /// Revisions with the biggest first: by relative change (a revision from 0
 /// counts as the largest), then absolute change; additions and removals
 /// after every revision.

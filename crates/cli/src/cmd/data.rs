@@ -310,19 +310,7 @@ fn fetch(a: FetchArgs, data: &std::path::Path) -> Result<()> {
     use std::time::Duration;
     let requests =
         a.ids.iter().map(|s| Ok(Request { source: s.parse()?, code: a.code.clone() })).collect::<Result<Vec<_>>>()?;
-    let years = match &a.years {
-        Some(y) => {
-            let parse = |s: &str| s.trim().parse::<i32>().ok();
-            match y.split_once('-').map(|(x, z)| (parse(x), parse(z))) {
-                Some((Some(x), Some(z))) if x <= z => Some((x, z)),
-                _ => match parse(y) {
-                    Some(x) => Some((x, x)),
-                    None => anyhow::bail!("--years {y:?}: write A-B, e.g. 2023-2025"),
-                },
-            }
-        }
-        None => None,
-    };
+    let years = a.years.as_deref().map(digindex::openalex::parse_years).transpose()?;
     let query = match &a.query {
         Some(p) => Some(
             std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: cannot read the query: {e}", p.display()))?,
